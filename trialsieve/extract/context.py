@@ -1,0 +1,107 @@
+"""Context cues from the ``cues`` and ``kinds`` lexicons: negation, qualifiers, time, kinds, groups."""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
+
+_CUES = load("cues")
+_KINDS = load("kinds")
+
+NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])})", re.IGNORECASE)
+_QUALIFIER_OF = inverse(_CUES["qualifiers"])
+QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
+_UNSTRUCTURED_OF = inverse(_CUES["unstructured"])
+UNSTRUCTURED = phrase_regex(list(_UNSTRUCTURED_OF))
+IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
+STOPWORDS = frozenset(_CUES["stopwords"])
+ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
+CONNECTIVE = phrase_regex([p for ps in _CUES["connectives"].values() for p in ps])
+DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
+EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
+MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
+CONTENT_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
+_NOT_CONTENT = frozenset(_CUES["stopwords"]) | frozenset(_CUES["boundaries"]["words"]) | frozenset(
+    w for ws in _CUES["connectives"].values() for w in ws
+)
+
+_TEMPORAL = {k: phrase_regex(v) for k, v in _CUES["temporal"].items() if not k.startswith("_")}
+_GROUPS = {
+    op: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    for op, patterns in _CUES["groups"].items()
+    if op in ("at_least", "any", "all")
+}
+_KIND_CUES = {
+    kind: re.compile(rf"(?<![\w])(?:{'|'.join(cues)})(?![\w])", re.IGNORECASE) for kind, cues in _KINDS["cues"].items()
+}
+PRESENCE_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["presence"])
+COMPARISON_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["comparison"])
+_NUMBER_WORDS = load("operators")["number_words"]
+
+
+def has_content(text: str) -> bool:
+    """Whether ``text`` holds a word that is not a function word or connective."""
+    return any(w.lower() not in _NOT_CONTENT for w in CONTENT_WORD.findall(text))
+
+
+def qualifier(phrase: str) -> str:
+    """The qualifier a cue phrase stands for: "previous" -> "history of"."""
+    return _QUALIFIER_OF[re.sub(r"\s+", " ", phrase.lower())]
+
+
+def unstructured_reason(text: str) -> str | None:
+    """Why ``text`` needs a person (investigator judgment, consent...), or None."""
+    found = UNSTRUCTURED.search(text)
+    return _UNSTRUCTURED_OF[re.sub(r"\s+", " ", found[0].lower())] if found else None
+
+
+def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) -> str:
+    """The kind a phrase's words suggest, trying kinds in ``order``, else ``default``."""
+    for kind in order:
+        if _KIND_CUES[kind].search(text):
+            return kind
+    return default
+
+
+def temporal_direction(before: str, after: str) -> tuple[str, str]:
+    """(measure, direction) of a time limit from the words around it.
+
+    "for at least 3 months" is a duration; "within the next 2 years" a future window; anything
+    else with a time unit next to a temporal cue a past window.
+    """
+    if _TEMPORAL["duration"].search(before[-24:]) and not re.search(r"\b(?:within|in|during|over)\b", before[-24:], re.I):
+        return "duration", "current"
+    if _TEMPORAL["future"].search(before[-30:]) or re.match(r"\s*(?:after|following|from now)\b", after, re.I):
+        return "window", "future"
+    return "window", "past"
+
+
+def is_temporal(before: str, after: str, operator_text: str) -> bool:
+    """Whether a time limit bounds when something happened rather than a measured duration."""
+    cue = r"\b(?:within|in|during|over|for|since|lasting|persist\w*|history of)\s*(?:the\s+)?(?:last|past|next|previous|preceding|prior|first|coming)?\s*$"
+    if re.search(r"\b(?:within|in the|during the|over the)\b", operator_text, re.I):
+        return True
+    if re.search(cue, before[-40:], re.I):
+        return True
+    return bool(re.match(r"\s*(?:prior|before|ago|preceding|after|following|from|since|post|of\s+(?:the\s+)?(?:screening|enrol|random|baseline|start|study|first|registration|inclusion|signing|consent|day|visit|surgery|dosing|treatment))", after, re.I))
+
+
+def group_cue(own_text: str) -> tuple[str, int, int] | None:
+    """How a parent's children combine, from its own text: (op, n, cue start).
+
+    op is ``at_least`` (with n), ``any``, ``all`` or ``definition`` (children are alternatives
+    that define the parent's label).
+    """
+    for op in ("at_least", "any", "all"):
+        found = _GROUPS[op].search(own_text)
+        if found:
+            n = 1
+            if op == "at_least":
+                word = next(g for g in found.groups() if g)
+                n = int(word) if word.isdigit() else int(_NUMBER_WORDS.get(word.lower(), 1))
+            return op, n, found.start()
+    found = DEFINITION.search(own_text) or EXAMPLES.search(own_text)
+    if found and own_text[found.end() :].strip(" :") == "":
+        return "definition", 1, found.start()
+    return None

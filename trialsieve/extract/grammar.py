@@ -1,0 +1,189 @@
+"""The deterministic grammar: numeric limits in criterion text, exactly.
+
+``find_limits`` returns every ``value [unit]`` with its comparator, in all the spellings the
+``operators`` lexicon knows: "≥ 33", "at least 18 years", "1-5 mm/5 minutes", "between 30-89
+mL/min", "0,2 cm3", "< 0.5 x 109 cell/L", "> 3 normal", "2 years or less". A number with no
+comparator and no range is not a limit ("stage 2", "ACR 2016") and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.units import TIME_UNITS, match_unit
+
+_OPS = load("operators")
+_WORD_NUMBERS: dict[str, float] = _OPS["number_words"]
+
+_NUMBER = re.compile(
+    r"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?![\d])"
+    rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
+)
+_BEFORE = {
+    op: re.compile(rf"(?:{alternation(phrases)})\s*$", re.IGNORECASE) for op, phrases in _OPS["before"].items()
+}
+_BEFORE_ANY = re.compile(
+    rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE
+)
+_AFTER_ANY = re.compile(
+    rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE
+)
+_AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
+_BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _OPS["before"].items() for p in ps}
+_AGE_TAIL = re.compile(r"\s*(?:of\s+age|old|of\s+age\s+and|of\s+age\s+or)(?![\w])", re.IGNORECASE)
+_JOINER = re.compile(rf"\s*(?:{alternation(_OPS['range_joiners'])})\s*", re.IGNORECASE)
+_NOT_A_QUANTITY = re.compile(
+    r"(?:/\d|:\d|\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:)", re.IGNORECASE
+)
+_OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
+_SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)\b", re.IGNORECASE)
+_STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
+_CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
+_ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b|[A-Za-z]")
+
+
+@dataclass
+class Limit:
+    """One numeric limit: ``operator value [value2] [unit]`` at ``text[start:end]``."""
+
+    start: int
+    end: int
+    operator: str
+    value: float
+    value2: float | None
+    unit: str | None
+    unit_text: str | None
+    multiplier_of: str | None
+    value_span: tuple[int, int]
+    unit_span: tuple[int, int] | None
+    operator_span: tuple[int, int] | None
+
+    @property
+    def is_time(self) -> bool:
+        return self.unit in TIME_UNITS
+
+
+def parse_number(written: str) -> float | None:
+    """ "0,2" -> 0.2 (decimal comma), "12,000" -> 12000 (thousands), "five" -> 5."""
+    s = written.strip().lower().replace("−", "-")
+    if s in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[s])
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        s = s.replace(",", "")
+    try:
+        return float(s.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def find_limits(text: str) -> list[Limit]:
+    """Every numeric limit in ``text``, left to right, not overlapping."""
+    limits: list[Limit] = []
+    consumed = 0
+    for number in _NUMBER.finditer(text):
+        if number.start() < consumed:
+            continue
+        limit = _limit_at(text, number, consumed)
+        if limit:
+            limits.append(limit)
+            consumed = limit.end
+    return limits
+
+
+def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
+    value = parse_number(number[0])
+    if value is None:
+        return None
+    is_word = number[0][0].isalpha()
+    pos = number.end()
+    if _NOT_A_QUANTITY.match(text, pos) or (is_word and _OF_THE.match(text, pos)):
+        return None  # "140/90", "22:00", "one of the following": a ratio, a time, a count of criteria
+    unit = match_unit(text, pos)
+    if unit is None and not is_word and _ORDINAL_TAIL.match(text, pos):
+        return None  # "2nd", "5-FU", "3rd degree": not a quantity
+    post = _after(text, pos)  # "18+ years"
+    if post:
+        pos = post[1]
+        unit = match_unit(text, pos)
+    if unit:
+        pos = unit.end
+
+    value2 = None
+    joiner = _JOINER.match(text, pos)
+    before = _before(text, number.start(), floor)
+    if joiner and not is_word:
+        second = _NUMBER.match(text, joiner.end())
+        joined_by_and = joiner[0].strip().lower() == "and"
+        if second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between")):
+            if not _ORDINAL_TAIL.match(text, second.end()) or match_unit(text, second.end()):
+                value2 = parse_number(second[0])
+                pos = second.end()
+                unit2 = match_unit(text, pos)
+                if unit2:
+                    unit, pos = unit2, unit2.end
+    if value2 is None and before and before[0] == "between":
+        before = None  # "from 3 months" is not a range
+    if not post:
+        age_tail = _AGE_TAIL.match(text, pos)
+        post = _after(text, age_tail.end() if age_tail else pos)
+        if post:
+            pos = post[1]
+
+    if before and post and post[0] != before[0] and text[post[2] : post[1]].lower().startswith("and"):
+        post = None  # "older than 18 and younger": the comparator before the value rules
+    if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
+        return None  # "between 2008 and 2017": calendar dates, not a quantity
+    if value2 is not None:
+        if value2 < value or _SCALE.match(text, pos):
+            return None  # "2020-2019" is no range; "a 0-10 scale" describes the scale, it sets no limit
+        operator, op_span = "between", (before[1], before[2]) if before else None
+    elif post:
+        operator, op_span = post[0], (post[2], post[1])
+    elif before:
+        operator, op_span = before[0], (before[1], before[2])
+    else:
+        return None
+    if is_word and unit is None and op_span is None:
+        return None
+    start = op_span[0] if op_span and op_span[0] < number.start() else number.start()
+    unit_span = (pos - len(unit.text), pos) if unit else None
+    if unit:
+        unit_start = text.rfind(unit.text, number.end(), pos + 1)
+        unit_span = (unit_start, unit_start + len(unit.text)) if unit_start >= 0 else unit_span
+    return Limit(
+        start=start,
+        end=pos if not post else max(pos, post[1]),
+        operator=operator,
+        value=value,
+        value2=value2,
+        unit=unit.code if unit else None,
+        unit_text=unit.text if unit else None,
+        multiplier_of=unit.multiplier_of if unit else None,
+        value_span=(number.start(), number.end()),
+        unit_span=unit_span,
+        operator_span=op_span,
+    )
+
+
+def _before(text: str, pos: int, floor: int) -> tuple[str, int, int] | None:
+    """The comparator written just before ``pos``: (operator, start, end)."""
+    window_start = max(floor, pos - 48)
+    found = _BEFORE_ANY.search(text, window_start, pos)
+    if not found:
+        return None
+    written = re.sub(r"\s+", " ", found[0].strip().lower())
+    return _BEFORE_LOOKUP[written], found.start(), found.start() + len(found[0].rstrip())
+
+
+def _after(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The comparator written just after ``pos``: (operator, end, start).
+
+    Not before a number: in "below 18 and above 45", "and above" opens the next limit.
+    """
+    found = _AFTER_ANY.match(text, pos)
+    if not found or _STARTS_NUMBER.match(text, found.end()):
+        return None
+    written = re.sub(r"\s+", " ", found[0].strip().lower())
+    return _AFTER[written], found.end(), found.end() - len(found[0].lstrip())

@@ -1,0 +1,503 @@
+"""Turn criteria into rule trees: text -> limits and phrases -> leaves -> logic.
+
+``structure_text`` reads one criterion's own text. ``structure_criteria`` puts a trial's criteria
+together: a parent's rule combines its children as its text says ("defined as:", "at least one
+of", a trailing "or"), so CARE-SSc inclusion 2 becomes any(i, all(mRss > 15, at_least 1 of a, b, c)).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from trialsieve.extract import context, variables
+from trialsieve.extract.grammar import Limit, find_limits
+from trialsieve.rules import (
+    All,
+    Any,
+    AtLeast,
+    Comparison,
+    Concept,
+    Criterion,
+    Demographic,
+    Entity,
+    Presence,
+    Rule,
+    StructuredCriterion,
+    Temporal,
+    Unstructured,
+    leaves,
+    status_of,
+)
+
+_AGE_WORD = re.compile(r"\b(?:age[ds]?|years?\s+old|old|older|younger|of\s+age|yo|y\.o\.)\b", re.IGNORECASE)
+_PERSON = re.compile(
+    r"\b(?:adults?|patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|men|women|males?|"
+    r"females?|children|child|infants?|adolescents?|mothers?|fathers?|parents?|boys?|girls?|youths?)\b",
+    re.IGNORECASE,
+)
+_AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
+_CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
+_SEX = re.compile(r"^(?:(?:only\s+)?(?P<sex>males?|females?|men|women|boys|girls)(?:\s+only)?(?:\s+(?:patients|subjects|participants|volunteers))?)$", re.IGNORECASE)
+_SEX_VALUE = {"male": "male", "males": "male", "men": "male", "boys": "male",
+              "female": "female", "females": "female", "women": "female", "girls": "female"}
+_SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
+_CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
+_LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
+_FINAL_CONNECTIVE = re.compile(r",\s*(and/or|or|and)\s*$", re.IGNORECASE)
+_LEAD = re.compile(
+    rf"\s*(?:{context.QUALIFIERS.pattern}(?!\s+to\b)|\b(?:any|an?|the|of|with|patients?|subjects?|participants?|who|has|have|had|is|are)\b|[\s,:;(\-])",
+    re.IGNORECASE,
+)
+_EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
+_NON_SPLIT_BEFORE_OR = frozenset(["acute", "chronic", "mild", "moderate", "severe", "active", "primary", "secondary", "partial", "complete", "left", "right", "upper", "lower", "type", "in", "at", "on", "to", "of", "with", "and", "the", "a", "an", "pre", "post", "before", "after", "during", "current", "past", "previous"])
+
+
+@dataclass
+class Extraction:
+    """One criterion's own rule and the entity spans found in its text."""
+
+    rule: Rule
+    entities: list[Entity] = field(default_factory=list)
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    rule: Rule
+
+
+def structure_text(text: str, section: str = "unknown") -> Extraction:
+    """The rule for one criterion's own text (children not included)."""
+    entities: list[Entity] = []
+    atoms = _limit_atoms(text, entities)
+    atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
+    atoms.sort(key=lambda a: a.start)
+    if not atoms:
+        return Extraction(Unstructured(text=text, reason="no computable content found", span=(0, len(text))), entities)
+    return Extraction(_combine(text, atoms), sorted(entities, key=lambda e: (e.start, e.end)))
+
+
+def structure_criteria(criteria: list[Criterion], own: dict[str, Extraction] | None = None) -> list[StructuredCriterion]:
+    """Rules for a trial's criteria; a parent's rule embeds its children's as its text says."""
+    own = own if own is not None else {c.id: structure_text(c.text, c.section) for c in criteria}
+    children: dict[str | None, list[Criterion]] = defaultdict(list)
+    for criterion in criteria:
+        children[criterion.parent].append(criterion)
+    rules: dict[str, Rule] = {}
+
+    def rule_of(criterion: Criterion) -> Rule:
+        kids = children.get(criterion.id)
+        if not kids:
+            return own[criterion.id].rule
+        group = _group(criterion, kids, [rule_of(k) for k in kids])
+        cue = context.group_cue(criterion.text)
+        head = criterion.text[: cue[2]] if cue else criterion.text
+        if cue or criterion.text.rstrip().endswith(":"):
+            kept = [leaf for leaf in leaves(structure_text(head, criterion.section).rule)
+                    if leaf.type in ("comparison", "demographic")]  # the rest is the label being defined
+        else:
+            kept = [own[criterion.id].rule]
+        return All(args=[*kept, group]) if kept else group
+
+    for criterion in criteria:
+        rules[criterion.id] = rule_of(criterion)
+    return [
+        StructuredCriterion(**c.model_dump(), rule=rules[c.id], status=status_of(rules[c.id])) for c in criteria
+    ]
+
+
+def _group(parent: Criterion, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
+    cue = context.group_cue(parent.text)
+    if cue and cue[0] == "at_least":
+        return AtLeast(n=cue[1], args=kid_rules)
+    op = cue[0] if cue and cue[0] in ("any", "all") else None
+    if op is None:
+        tails = " ".join(k.text[-12:] for k in kids[:-1]).lower()
+        if re.search(r"\b(?:and/or|or)\W*(?:\s|$)", tails):
+            op = "any"
+        elif re.search(r"\band\W*(?:\s|$)", tails):
+            op = "all"
+        elif cue and cue[0] == "definition":
+            op = "any"
+        else:
+            op = "any" if parent.section == "exclusion" else "all"
+    if len(kid_rules) == 1:
+        return kid_rules[0]
+    return Any(args=kid_rules) if op == "any" else All(args=kid_rules)
+
+
+# --- limits ---------------------------------------------------------------------------------
+
+
+def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    floor = 0
+    previous: tuple[tuple[int, int], bool] | None = None  # last variable span, and whether it was age
+    for limit in find_limits(text):
+        _add_limit_entities(text, limit, entities)
+        before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
+        var, inherited_age = _variable(text, limit, floor, previous)
+        var_text = text[var[0] : var[1]] if var else ""
+        op_text = text[limit.operator_span[0] : limit.operator_span[1]] if limit.operator_span else ""
+        if inherited_age or _is_age(limit, var_text, text) or (var is None and limit.unit == "a"):
+            atom = _age(limit, var, text, entities)
+            previous = (var or (limit.start, limit.end), True)
+        elif _is_temporal(limit, var_text, before, after, op_text):
+            temporal = _temporal(limit, text, before, after, entities)
+            if var is None and atoms and getattr(atoms[-1].rule, "temporal", True) is None:
+                atoms[-1] = _Atom(atoms[-1].start, limit.end, atoms[-1].rule.model_copy(update={"temporal": temporal}))
+                floor = limit.end
+                continue  # "mycophenolate 2-3 g/d for at least 3 months": the dose has lasted
+            atom, previous = _temporal_presence(limit, var, text, temporal, entities), None
+        elif var is not None:
+            atom = _comparisons(limit, var, text, floor, entities)
+            previous = (var, False)
+        else:
+            floor = limit.end
+            continue
+        atoms.append(atom)
+        floor = limit.end
+    return atoms
+
+
+def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int, int] | None, bool]:
+    """The span of the variable ``limit`` bounds, and whether it is an age inherited from before.
+
+    The phrase before the limit wins when it names a measurement; else a measurement named just
+    after it ("≥ 140 mmHg systolic"), or what is counted ("≥ 2 previous regimens").
+    """
+    var = variables.left(text, limit.start, floor)
+    if var and variables.is_generic(_text(text, var)):
+        var = variables.named_after(text, limit.end) or var  # "a score of 24 on the MMSE"
+    if var and variables.measurement_like(_text(text, var)):
+        return var, False
+    after = variables.right(text, limit.end)
+    if after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after)):
+        if variables.measurement_like(_text(text, after)) or (limit.unit is None and not limit.multiplier_of):
+            return after, False
+    if var is None:
+        paren = max(text.rfind("(", floor, limit.start), text.rfind("[", floor, limit.start))
+        if paren >= 0 and not text[paren + 1 : limit.start].strip():  # "stroke (within 30 days)"
+            var = variables.left(text, paren, floor)
+    if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
+        return previous  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
+    if var is None:
+        var = variables.right(text, limit.end)
+    return var, False
+
+
+def _add_limit_entities(text: str, limit: Limit, entities: list[Entity]) -> None:
+    spans = [("value", limit.value_span), ("unit", limit.unit_span), ("operator", limit.operator_span)]
+    entities.extend(_entity(t, s, text) for t, s in spans if s)
+
+
+def _is_age(limit: Limit, var_text: str, text: str) -> bool:
+    if limit.unit not in (None, "a", "mo", "wk", "d") or limit.multiplier_of:
+        return False
+    written = text[limit.start : limit.end]
+    if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
+        return True
+    if limit.operator_span and re.search(r"\bage", _text(text, limit.operator_span), re.I):
+        return True  # "under the age of 18", "minimum age 18"
+    if limit.unit == "a" and var_text and _PERSON.search(var_text):
+        return True  # "Adult patients (>= 18 years)", "mothers < 18 years"
+    return limit.unit == "a" and bool(_AGE_WORD.search(written + text[limit.end : limit.end + 12]))
+
+
+def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: str) -> bool:
+    """A time limit on when something happened, not a measured duration.
+
+    "Life expectancy < 3 months" and "NIKBUT < 10 sec" are measured; "chemotherapy within 3
+    months" and "recent (< 1 week) infection" bound an event in time.
+    """
+    if not limit.is_time or (var_text and variables.measurement_like(var_text)):
+        return False
+    return limit.unit in _CALENDAR_UNITS or context.is_temporal(before, after, op_text)
+
+
+def _age(limit: Limit, var: tuple[int, int] | None, text: str, entities: list[Entity]) -> _Atom:
+    span = var if var and _AGE_WORD.search(text[var[0] : var[1]]) else (limit.start, limit.end)
+    tail = _AGE_TAIL.match(text, limit.end)
+    if tail and span[1] == limit.end:  # "18 years of age", "45 years-old"
+        span = (span[0], tail.end())
+    entities.append(_entity("age", span, text))
+    start, end = min(span[0], limit.start), max(span[1], limit.end)
+    leaf = Demographic(attribute="age", operator=limit.operator, value=limit.value, value2=limit.value2,
+                       unit=limit.unit or "a", span=(start, end))
+    return _Atom(start, end, leaf)
+
+
+def _temporal(limit: Limit, text: str, before: str, after: str, entities: list[Entity]) -> Temporal:
+    measure, direction = context.temporal_direction(before, after)
+    entities.append(_entity("temporal", (limit.start, limit.end), text))
+    return Temporal(measure=measure, direction=direction, operator=limit.operator, value=limit.value,
+                    value2=limit.value2, unit=limit.unit, text=text[limit.start : limit.end],
+                    span=(limit.start, limit.end))
+
+
+def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entities: list[Entity]) -> _Atom:
+    if var is None:
+        var = (limit.start, limit.end)
+    presence = _presence(text, var, entities, temporal=temporal)
+    start = min(var[0], limit.start)
+    return _Atom(start, max(var[1], limit.end), presence)
+
+
+def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity]) -> _Atom:
+    spans = [(var, None), *variables.coordinated(text, var, floor)]
+    made: list[Comparison] = []
+    for span, _ in spans:
+        written = text[span[0] : span[1]]
+        kind = context.kind_of(written, "measurement", context.COMPARISON_KINDS)
+        kind = "measurement" if kind in ("condition", "demographic") else kind
+        entities.append(_entity(kind, span, text))
+        made.append(Comparison(variable=written, kind=kind, operator=limit.operator, value=limit.value,
+                               value2=limit.value2, unit=limit.unit, unit_text=limit.unit_text,
+                               multiplier_of=limit.multiplier_of, span=(min(span[0], limit.start), limit.end),
+                               variable_span=span))
+    made.reverse()
+    start = min(made[0].span[0], limit.start)
+    if len(made) == 1:
+        return _Atom(start, limit.end, made[0])
+    connective = spans[-1][1]
+    return _Atom(start, limit.end, All(args=made) if connective == "and" else Any(args=made))
+
+
+# --- phrases --------------------------------------------------------------------------------
+
+
+def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: list[Entity]) -> list[_Atom]:
+    """Presence and unstructured leaves for the text no limit accounts for."""
+    mask = list(covered)
+    for found in context.IGNORE.finditer(text):
+        stop = re.search(r"[,;()]|\b(?:and|or|plus|with)\b", text[found.end() :])
+        mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
+    clauses = [c for start, end in _uncovered(len(text), mask) for c in _clauses(text, start, end)]
+    atoms = []
+    for op, pieces in clauses:
+        made = [a for a in (_phrase_atom(text, s, e, covered, entities) for s, e in pieces) if a]
+        if len(made) > 1 and op == "any":
+            atoms.append(_Atom(made[0].start, made[-1].end, Any(args=[a.rule for a in made])))
+        else:
+            atoms.extend(made)
+    return atoms
+
+
+def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | None:
+    if _is_gloss(text[start:end].strip(" \t\r\n,;.")):
+        return None
+    start, end = _strip(text, start, end)
+    piece = text[start:end]
+    if not context.has_content(piece):
+        return None
+    reason = context.unstructured_reason(piece)
+    if reason:
+        return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
+    if context.MODIFIER.match(piece):
+        return None  # "by cardiac echocardiography": how its neighbour is measured
+    definition = context.DEFINITION.search(piece)
+    if definition:  # "Liver failure defined as ...": the label is not itself a criterion
+        if not context.has_content(piece[definition.end() :]):
+            return None if any(s >= end for s, _ in covered) else _presence_atom(text, start, end, entities)
+        start, end = _strip(text, start + definition.end(), end)
+    sex = _SEX.match(text[start:end])
+    if sex:
+        entities.append(_entity("sex", (start, end), text))
+        return _Atom(start, end, Demographic(attribute="sex", value_text=_SEX_VALUE[sex["sex"].lower()], span=(start, end)))
+    return _presence_atom(text, start, end, entities)
+
+
+def _presence_atom(text: str, start: int, end: int, entities: list[Entity]) -> _Atom:
+    return _Atom(start, end, _presence(text, (start, end), entities))
+
+
+def _is_gloss(piece: str) -> bool:
+    """A piece that is all one parenthesis, "(CD4 - cluster of differentiation 4)", explains; it asks nothing."""
+    return piece.startswith("(") and piece.endswith(")") and variables.matching_open(piece, len(piece) - 1, 0) == 0
+
+
+def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal: Temporal | None = None) -> Presence:
+    start, end = span
+    negated = False
+    negation = context.NEGATION.match(text, start, end)
+    if negation:
+        negated = True
+        entities.append(_entity("negation", (negation.end() - len(negation[0].lstrip(" \t-•*(")), negation.end()), text))
+        start = negation.end()
+    qualifiers = [context.qualifier(cue[0]) for cue in context.QUALIFIERS.finditer(text, start, end)]
+    while (m := _LEAD.match(text, start, end)) and m.end() > start:
+        start = m.end()
+    cut = min((m.start() for m in (context.MODIFIER.search(text, start + 1, end), context.EXAMPLES.search(text, start + 1, end)) if m and text[m.start() - 1] in " ("), default=end)
+    if context.has_content(text[start:cut]):
+        end = cut
+    start, end = _strip(text, start, end)
+    if start >= end:
+        start, end = span
+    concept = text[start:end]
+    kind = context.kind_of(concept, "condition")
+    kind = "condition" if kind in ("measurement", "demographic") else kind
+    entities.append(_entity(kind, (start, end), text))
+    return Presence(concept=Concept(text=concept, kind=kind), negated=negated, temporal=temporal,
+                    qualifiers=list(dict.fromkeys(qualifiers)), span=span)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Split at top-level ';' into clauses; each clause into its list items and how they join.
+
+    "A, B, and/or C" is a list (any); "A or B" two alternatives, but not "acute or chronic",
+    "in or around" or "stage 2 or 3", where "or" joins words inside one phrase.
+    """
+    result = []
+    for c_start, c_end in _top_level_cuts(text, start, end, _CLAUSE_END):
+        items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
+        final = _FINAL_CONNECTIVE.search(text, c_start, items[-1][0]) if len(items) > 1 else None
+        if final or len(items) > 2:
+            result.append(("all" if final and final[1].lower() == "and" else "any", items))
+            continue
+        result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
+    return result
+
+
+def _splittable_or(text: str, start: int, cut: int) -> bool:
+    before = text[start:cut].split()
+    if not before:
+        return False
+    word = before[-1].lower().strip(",")
+    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit()
+
+
+def _top_level_cuts(text: str, start: int, end: int, pattern: re.Pattern[str], keep=None) -> list[tuple[int, int]]:
+    """The pieces of ``text[start:end]`` between matches of ``pattern`` outside parentheses."""
+    pieces, pos, depth, i = [], start, 0, start
+    while i < end:
+        ch = text[i]
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        found = pattern.match(text, i, end) if depth <= 0 else None
+        if found and found.end() > i and (keep is None or keep(text, pos, i)):
+            pieces.append((pos, i))
+            pos = i = found.end()
+            continue
+        i += 1
+    pieces.append((pos, end))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+def _uncovered(length: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    gaps, pos = [], 0
+    for start, end in sorted(covered):
+        if start > pos:
+            gaps.append((pos, start))
+        pos = max(pos, end)
+    if pos < length:
+        gaps.append((pos, length))
+    return gaps
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_JUNK:
+        end -= 1
+    # keep balanced parentheses: "infection (HIV, HTLV-1/2)" loses neither bracket
+    while end < len(text) and text[start:end].count("(") > text[start:end].count(")") and text[end] == ")":
+        end += 1
+    if text[start:end].count(")") > text[start:end].count("(") and text[end - 1 : end] == ")":
+        end -= 1
+    for word in ("and/or", "and", "or", "with", "plus"):
+        if text[start:end].lower().endswith(" " + word):
+            end -= len(word) + 1
+        if text[start:end].lower().startswith(word + " "):
+            start += len(word) + 1
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_JUNK and text[end - 1] != ")":
+        end -= 1
+    return start, end
+
+
+# --- logic ----------------------------------------------------------------------------------
+
+
+def _combine(text: str, atoms: list[_Atom]) -> Rule:
+    """Join atoms left to right: parentheses group, 'or' binds looser than 'and'."""
+    definition = context.DEFINITION.search(text)
+    definition_end = definition.end() if definition else None
+    opens = [_open_parens(text, a.start) for a in atoms]
+
+    def build(indices: list[int], level: int) -> _Atom:
+        items: list[_Atom] = []
+        i = 0
+        while i < len(indices):
+            key = opens[indices[i]][level] if len(opens[indices[i]]) > level else None
+            j = i + 1
+            if key is not None:
+                while j < len(indices) and len(opens[indices[j]]) > level and opens[indices[j]][level] == key:
+                    j += 1
+                items.append(build(indices[i:j], level + 1))
+            else:
+                items.append(atoms[indices[i]])
+            i = j
+        groups: list[list[_Atom]] = [[items[0]]]
+        for prev, cur in zip(items, items[1:]):
+            gap = text[prev.end : cur.start]
+            in_definition = definition_end is not None and prev.start >= definition_end
+            if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
+                groups.append([cur])
+            else:
+                groups[-1].append(cur)
+        anded = [g[0] if len(g) == 1 else _Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
+        if len(anded) == 1:
+            return anded[0]
+        return _Atom(anded[0].start, anded[-1].end, Any(args=[a.rule for a in anded]))
+
+    return build(list(range(len(atoms))), 0).rule
+
+
+def _open_parens(text: str, pos: int) -> list[int]:
+    """Positions of the parentheses still open at ``pos``, outermost first."""
+    stack: list[int] = []
+    for i, ch in enumerate(text[:pos]):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack
+
+
+def _text(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]]
+
+
+def _entity(kind: str, span: tuple[int, int], text: str) -> Entity:
+    return Entity(type=kind, start=span[0], end=span[1], text=text[span[0] : span[1]])
+
+
+# --- flat view -------------------------------------------------------------------------------
+
+
+def constraints(rule: Rule) -> list[dict]:
+    """Every numeric bound in a rule, flat: comparisons, ages and temporal windows.
+
+    Each has ``variable``, ``operator``, ``value``, ``value2``, ``unit``, the variable's ``start``
+    and ``end`` in the criterion text, and ``kind`` (comparison, age, temporal).
+    """
+    flat = []
+    for leaf in leaves(rule):
+        if leaf.type == "comparison":
+            span = leaf.variable_span or leaf.span
+            flat.append(_bound("comparison", leaf.variable, span, leaf))
+        elif leaf.type == "demographic" and leaf.attribute == "age":
+            flat.append(_bound("age", "age", leaf.span, leaf))
+        temporal = getattr(leaf, "temporal", None)
+        if temporal is not None:
+            name = leaf.variable if leaf.type == "comparison" else leaf.concept.text
+            flat.append(_bound("temporal", name, leaf.variable_span or leaf.span if leaf.type == "comparison" else leaf.span, temporal))
+    return flat
+
+
+def _bound(kind: str, variable: str, span: tuple[int, int], limit) -> dict:
+    return {"kind": kind, "variable": variable, "operator": limit.operator, "value": limit.value,
+            "value2": limit.value2, "unit": limit.unit, "start": span[0], "end": span[1]}

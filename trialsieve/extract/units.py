@@ -1,0 +1,84 @@
+"""Units as written in criteria, mapped to UCUM codes from the ``units`` lexicon.
+
+A dictionary of spellings is faster and more predictable than a general unit parser on text
+like "mm/5 minutes" or "0.5 x 109 cell/L"; conversion between units is the matcher's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trialsieve.extract.lexicon import alternation, load
+
+_LEX = load("units")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+#: lower-case spelling -> UCUM code; time units first so "min" is minutes, not a typo.
+SPELLINGS: dict[str, str] = {}
+for _group in ("units", "time"):
+    for _code, _spellings in _LEX[_group].items():
+        for _s in _spellings:
+            SPELLINGS.setdefault(_s.lower(), _code)
+CASE_SENSITIVE = {s: code for code, spellings in _LEX["case_sensitive"].items() if code != "_doc" for s in spellings}
+TIME_UNITS = frozenset(_LEX["time"])
+RELATIVE = {s.lower(): ref for ref, spellings in _LEX["relative"].items() if ref != "_doc" for s in spellings}
+
+# A unit must not run on into a word ("5 mm" yes, "5 mmol" is mmol, "2 days" not "2 d").
+_UNIT = re.compile(
+    rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w/])|(?i:{alternation(list(SPELLINGS))})(?![\w])"
+)
+_EXPONENT = re.compile(
+    r"\s*(?:x|×|\*|X|∙|·)\s*10\s*(?:(?:\^|\*\*|e|E)\s*(?P<exp>[-−]?\d{1,2})|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|(?P<bare>\d{1,2})(?!\d))"
+)
+_BARE_EXPONENTS = frozenset(_LEX["exponent"]["bare_exponents"])
+_RELATIVE = re.compile(
+    rf"\s*(?:(?:x|×|X|\*|times|fold)\s*(?:the\s+)?(?:institutional\s+)?)?(?P<ref>(?i:{alternation(list(RELATIVE))}))(?![\w])"
+)
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    code: str | None
+    text: str
+    end: int
+    multiplier_of: str | None = None
+
+
+def match_unit(text: str, pos: int) -> UnitMatch | None:
+    """The unit written at ``text[pos:]`` (after optional spaces), with any power of ten before it."""
+    exponent = _EXPONENT.match(text, pos)
+    prefix = ""
+    start = pos
+    if exponent:
+        exp = exponent["exp"] or (exponent["sup"] or "").translate(_SUPERSCRIPTS) or exponent["bare"]
+        if exponent["bare"] and exp not in _BARE_EXPONENTS:
+            exponent = None
+        else:
+            prefix = "10*" + exp.replace("−", "-")
+            pos = exponent.end()
+    unit = _UNIT.match(text, _skip_space(text, pos))
+    if unit is None:
+        if prefix:
+            return UnitMatch(prefix, text[start:pos].strip(), pos)
+        relative = _RELATIVE.match(text, pos)
+        if relative:
+            return UnitMatch(None, relative[0].strip(), relative.end(), RELATIVE[relative["ref"].lower()])
+        return None
+    written = unit[0]
+    code = CASE_SENSITIVE.get(written) or SPELLINGS[re.sub(r"\s+", " ", written.lower())]
+    if prefix:
+        code = prefix + (code if code.startswith("/") else "/" + code.split("/", 1)[-1] if "/" in code else "")
+    return UnitMatch(code, text[_skip_space(text, start) : unit.end()], unit.end())
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def ucum(written: str) -> str | None:
+    """The UCUM code for a unit as written, or None if the lexicon does not know it."""
+    found = match_unit(written, 0)
+    return found.code if found and found.end == len(written.rstrip()) else None

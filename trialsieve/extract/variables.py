@@ -1,0 +1,157 @@
+"""Find the variable a limit constrains: the phrase just before it, or just after it.
+
+"with an mRss of > 20" -> "mRss"; "forced vital capacity (FVC) < 80%" keeps its abbreviation;
+"at least 5 attacks of migraine" reads rightwards because nothing precedes the limit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.context import COMPARISON_KINDS, kind_of
+from trialsieve.extract.lexicon import load
+
+_CUES = load("cues")
+_BOUNDARY_WORDS = frozenset(_CUES["boundaries"]["words"])
+_RIGHT_BOUNDARY = _BOUNDARY_WORDS | frozenset(_CUES["boundaries"]["right_only"])
+_GENERIC = frozenset(_CUES["generic_variables"]["words"])
+_NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+_BRIDGES = frozenset(_CUES["bridges"]["words"])
+_LEADING = frozenset(_CUES["stopwords"])
+_TRAILING = frozenset(_CUES["trailing_stopwords"])
+_WORD = re.compile(r"[\w'’+\-/.%^*&]+$")
+_WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
+_STOP_CHARS = ",;:[]•\n\r\t|\"“”="
+_COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
+_MAX_WORDS = 8
+
+Span = tuple[int, int]
+
+
+def left(text: str, pos: int, floor: int = 0) -> Span | None:
+    """The variable ending just before ``pos``, not reaching back past ``floor``."""
+    tokens: list[Span] = []
+    i = pos
+    while i > floor and len(tokens) < _MAX_WORDS:
+        while i > floor and text[i - 1] in " \t":
+            i -= 1
+        if i <= floor:
+            break
+        ch = text[i - 1]
+        if ch == ")":
+            opening = matching_open(text, i - 1, floor)
+            if opening is None:
+                break
+            if _abbreviation(text[opening + 1 : i - 1]):  # "(FVC)" names the variable; "(or as tolerated)" not
+                tokens.append((opening, i))
+            i = opening
+            continue
+        if ch in ":=" and not tokens:  # "Age: 19-45", "CRAFFT = 2"
+            i -= 1
+            continue
+        if ch in _STOP_CHARS or ch in "(<>≤≥":
+            break
+        word = _WORD.search(text, floor, i)
+        if not word or not any(c.isalnum() for c in word[0]):
+            break  # a list marker or stray punctuation
+        if not tokens and word[0].lower() in _BRIDGES:  # "PD was <= 3 mm", "a score of 5"
+            i = word.start()
+            continue
+        token = word[0]
+        if token.endswith(".") and len(token) > 1 and not re.fullmatch(r"(?:[a-z]\.)+", token.lower()):
+            break  # a sentence ends here
+        if token.lower() in _BOUNDARY_WORDS:
+            break
+        tokens.append((word.start(), i))
+        i = word.start()
+    return _trim(text, list(reversed(tokens)))
+
+
+def right(text: str, pos: int, ceiling: int | None = None) -> Span | None:
+    """The variable starting just after ``pos`` ("at least 5 attacks of migraine")."""
+    end = len(text) if ceiling is None else ceiling
+    tokens: list[Span] = []
+    i = pos
+    while i < end and len(tokens) < 5:
+        while i < end and text[i] in " \t":
+            i += 1
+        word = _WORD_RIGHT.match(text, i, end)
+        if not word or word[0].lower() in _RIGHT_BOUNDARY or word[0][0].isdigit():
+            break
+        tokens.append((word.start(), word.end()))
+        i = word.end()
+    return _trim(text, tokens)
+
+
+def named_after(text: str, pos: int) -> Span | None:
+    """The name after a generic variable: "a score of 24 or above on the MMSE" -> "MMSE"."""
+    found = _NAME_AFTER.match(text, pos)
+    return right(text, found.end()) if found else None
+
+
+def is_generic(phrase: str) -> bool:
+    return phrase.lower().strip() in _GENERIC
+
+
+def coordinated(text: str, span: Span, floor: int) -> list[tuple[Span, str]]:
+    """Variables that share one limit with ``span``: "DLCO and/or FVC < 80%", "ASAT, ALAT > 3 x ULN".
+
+    Returns (span, connective) pairs, nearest first; only measurement-like phrases qualify, so
+    "diabetes and HbA1c > 7%" does not make diabetes a number.
+    """
+    found: list[tuple[Span, str]] = []
+    start = span[0]
+    while len(found) < 6:
+        conj = _COORDINATOR.search(text, floor, start)
+        if not conj:
+            break
+        candidate = left(text, conj.start(), floor)
+        if candidate is None or not measurement_like(text[candidate[0] : candidate[1]], strict=True):
+            break
+        found.append((candidate, conj[0].strip().lower()))
+        start = candidate[0]
+    return found
+
+
+def _abbreviation(inner: str) -> bool:
+    words = inner.split()
+    return 0 < len(words) <= 2 and any(c.isupper() or c.isdigit() for c in words[0])
+
+
+def measurement_like(phrase: str, strict: bool = False) -> bool:
+    """A phrase that names something measured: a lab, a score, or an abbreviation such as "FEV1".
+
+    ``strict`` leaves out observations (scores, smoking, status) for coordination, where
+    "smoker or CO concentration >= 6 ppm" must not give the smoker a value.
+    """
+    if re.search(r"\d", phrase) and not re.search(r"[A-Za-z]\d", phrase):
+        return False
+    kinds = ("measurement",) if strict else ("measurement", "observation")
+    if kind_of(phrase, "", COMPARISON_KINDS) in kinds:
+        return True
+    return bool(re.fullmatch(r"[A-Z][A-Za-z0-9+\-]{1,9}", phrase.strip()) and sum(c.isupper() for c in phrase) >= 2)
+
+
+def matching_open(text: str, close: int, floor: int) -> int | None:
+    depth = 0
+    for i in range(close, floor - 1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _trim(text: str, tokens: list[Span]) -> Span | None:
+    def word(t: Span) -> str:
+        return text[t[0] : t[1]].lower().strip(".")
+
+    while tokens and word(tokens[0]) in _LEADING:
+        tokens.pop(0)
+    while tokens and word(tokens[-1]) in _TRAILING:
+        tokens.pop()
+    if not tokens:
+        return None
+    return tokens[0][0], tokens[-1][1]

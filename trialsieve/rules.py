@@ -1,0 +1,181 @@
+"""The rule model: the contract between structuring and everything that consumes it.
+
+A criterion's ``rule`` is a tree. Logic nodes (``all``, ``any``, ``not``, ``at_least``) combine
+leaves (``comparison``, ``presence``, ``demographic``, ``unstructured``). Every leaf keeps the
+character ``span`` of the criterion text it came from, so a verdict can always quote its source.
+``trialsieve schema`` prints this model as JSON Schema; docs/rules.md explains it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Operator = Literal["<", "<=", ">", ">=", "=", "between"]
+Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]
+Section = Literal["inclusion", "exclusion", "unknown"]
+Status = Literal["structured", "partial", "needs_review"]
+Source = Literal["grammar", "model", "llm"]
+Span = tuple[int, int]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Code(_Model):
+    """A coded concept, e.g. SNOMED CT or ICD-10; absent until a coder fills it."""
+
+    system: str
+    code: str
+    display: str | None = None
+
+
+class Temporal(_Model):
+    """When a concept must hold, relative to the evaluation date.
+
+    ``window``: the event happened (``past``) or will happen (``future``) within the bound,
+    e.g. "within the last 6 months" is ``past <= 6 mo``. ``duration``: it has lasted, e.g.
+    "for at least 3 months" is ``duration >= 3 mo``.
+    """
+
+    measure: Literal["window", "duration"]
+    direction: Literal["past", "future", "current"] = "past"
+    operator: Operator
+    value: float
+    value2: float | None = None
+    unit: str = Field(description="UCUM time unit: min, h, d, wk, mo, a")
+    text: str
+    span: Span
+
+
+class Comparison(_Model):
+    """A numeric limit on a variable: ``variable operator value [unit]``."""
+
+    type: Literal["comparison"] = "comparison"
+    variable: str = Field(description="the variable as written")
+    kind: Kind
+    operator: Operator
+    value: float
+    value2: float | None = Field(None, description="upper bound, for between")
+    unit: str | None = Field(None, description="UCUM code where one exists")
+    unit_text: str | None = Field(None, description="the unit as written")
+    multiplier_of: str | None = Field(None, description="relative limit: value x ULN, LLN...")
+    temporal: Temporal | None = None
+    span: Span
+    variable_span: Span | None = None
+    source: Source = "grammar"
+
+
+class Concept(_Model):
+    text: str
+    kind: Kind
+    code: Code | None = None
+
+
+class Presence(_Model):
+    """A concept asserted present, or absent when ``negated``."""
+
+    type: Literal["presence"] = "presence"
+    concept: Concept
+    negated: bool = False
+    temporal: Temporal | None = None
+    qualifiers: list[str] = Field(default_factory=list, description='e.g. "history of", "uncontrolled"')
+    span: Span
+    source: Source = "grammar"
+
+
+class Demographic(_Model):
+    """Age (``operator value [value2] unit``) or sex (``value_text``: female, male)."""
+
+    type: Literal["demographic"] = "demographic"
+    attribute: Literal["age", "sex"]
+    operator: Operator = "="
+    value: float | None = None
+    value2: float | None = None
+    unit: str | None = Field(None, description="UCUM: a, mo, wk, d")
+    value_text: str | None = None
+    span: Span
+    source: Source = "grammar"
+
+
+class Unstructured(_Model):
+    """Text that is not computable (judgment, consent, compliance): kept for review."""
+
+    type: Literal["unstructured"] = "unstructured"
+    text: str
+    reason: str
+    span: Span
+
+
+class All(_Model):
+    type: Literal["all"] = "all"
+    args: list[Rule]
+
+
+class Any(_Model):
+    type: Literal["any"] = "any"
+    args: list[Rule]
+
+
+class Not(_Model):
+    type: Literal["not"] = "not"
+    args: list[Rule] = Field(min_length=1, max_length=1)
+
+
+class AtLeast(_Model):
+    type: Literal["at_least"] = "at_least"
+    n: int = Field(ge=1)
+    args: list[Rule]
+
+
+Leaf = Union[Comparison, Presence, Demographic, Unstructured]
+Rule = Annotated[Union[All, Any, Not, AtLeast, Comparison, Presence, Demographic, Unstructured], Field(discriminator="type")]
+LOGIC_TYPES = ("all", "any", "not", "at_least")
+
+for _model in (All, Any, Not, AtLeast):
+    _model.model_rebuild()
+
+
+class Criterion(_Model):
+    """One criterion as segmentation finds it; offsets index the trial's criteria text."""
+
+    id: str
+    section: Section
+    parent: str | None = None
+    marker: str | None = None
+    text: str
+    start: int
+    end: int
+
+
+class StructuredCriterion(Criterion):
+    rule: Rule
+    status: Status
+
+
+def leaves(rule: Rule) -> list[Leaf]:
+    """All leaves of a rule tree, depth first."""
+    if rule.type in LOGIC_TYPES:
+        return [leaf for arg in rule.args for leaf in leaves(arg)]
+    return [rule]
+
+
+def status_of(rule: Rule) -> Status:
+    """structured: every leaf is computable; needs_review: none is; partial: some are."""
+    kinds = {leaf.type == "unstructured" for leaf in leaves(rule)}
+    if kinds == {False}:
+        return "structured"
+    return "needs_review" if kinds == {True} else "partial"
+
+
+class Entity(_Model):
+    """A typed character span in a criterion's text (condition, drug, value, unit, negation...)."""
+
+    type: str
+    start: int
+    end: int
+    text: str

@@ -1,0 +1,45 @@
+"""The typed trial record every reader produces and every later stage consumes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trialsieve.rules import SCHEMA_VERSION, StructuredCriterion
+
+
+class Age(BaseModel):
+    """An age limit as a number and a UCUM unit (a, mo, wk, d, h, min)."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: float
+    unit: str
+    text: str
+
+
+class Trial(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="NCT id where known, else another registry id or a file-derived id")
+    secondary_ids: list[str] = Field(default_factory=list)
+    title: str | None = None
+    acronym: str | None = None
+    summary: str | None = None
+    conditions: list[str] = Field(default_factory=list)
+    interventions: list[str] = Field(default_factory=list)
+    phases: list[str] = Field(default_factory=list)
+    status: str | None = None
+    sex: str | None = Field(None, description="all, female or male")
+    minimum_age: Age | None = None
+    maximum_age: Age | None = None
+    healthy_volunteers: bool | None = None
+    criteria_text: str = Field("", description="eligibility criteria as written, headers included")
+    source: str = Field(description="where the record was read from: path and format")
+
+
+class StructuredTrial(BaseModel):
+    """A trial with its criteria structured: one line of `trialsieve structure` output."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: str = SCHEMA_VERSION
+    trial: Trial
+    criteria: list[StructuredCriterion]
