@@ -1,6 +1,6 @@
 """Numeric constraints on the LCT dev set: precision, recall, F1 (target P >= 0.90, R >= 0.85).
 
-    python benchmarks/lct_constraints.py [data/lct/criteria_entities.dev.jsonl] [--errors N]
+python benchmarks/lct_constraints.py [data/lct/criteria_entities.dev.jsonl] [--errors N]
 """
 
 from __future__ import annotations
@@ -25,17 +25,20 @@ def main() -> None:
     print(f"{len(rows)} lines")
     for view, (kinds, relations) in VIEWS.items():
         result = score(rows, predictions, kinds, relations)
-        print(f"{view:<16} precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
-              f"  (gold {result.gold}, predicted {result.predicted}, matched {result.true_positives})")
+        print(
+            f"{view:<16} precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
+            f"  (gold {result.gold}, predicted {result.predicted}, matched {result.true_positives})"
+        )
         for relation, n in result.gold_by_relation.most_common():
-            print(f"    {relation:<15} recall {result.by_relation[relation] / n:.3f}  ({result.by_relation[relation]}/{n})")
+            found = result.by_relation[relation]
+            print(f"    {relation:<15} recall {found / n:.3f}  ({found}/{n})")
     if args.errors:
         _show_errors(rows, predictions, args.errors)
 
 
 def _show_errors(rows, predictions, limit: int) -> None:
     shown = 0
-    for row, predicted in zip(rows, predictions):
+    for row, predicted in zip(rows, predictions, strict=False):
         golds = gold_constraints(row)
         missed = [g for g in golds if not any(matches(g, p) for p in predicted)]
         extra = [p for p in predicted if not any(matches(g, p) for g in golds)]

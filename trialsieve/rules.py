@@ -8,7 +8,7 @@ character ``span`` of the criterion text it came from, so a verdict can always q
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -132,8 +132,10 @@ class AtLeast(_Model):
     args: list[Rule]
 
 
-Leaf = Union[Comparison, Presence, Demographic, Unstructured]
-Rule = Annotated[Union[All, Any, Not, AtLeast, Comparison, Presence, Demographic, Unstructured], Field(discriminator="type")]
+Leaf = Comparison | Presence | Demographic | Unstructured
+Rule = Annotated[
+    All | Any | Not | AtLeast | Comparison | Presence | Demographic | Unstructured, Field(discriminator="type")
+]
 LOGIC_TYPES = ("all", "any", "not", "at_least")
 
 for _model in (All, Any, Not, AtLeast):

@@ -7,6 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from trialsieve.rules import SCHEMA_VERSION, StructuredCriterion
 
 
+class RecordError(ValueError):
+    """An input record that cannot be read as a trial; the message says why."""
+
+
 class Age(BaseModel):
     """An age limit as a number and a UCUM unit (a, mo, wk, d, h, min)."""
 

@@ -76,7 +76,11 @@ def gold_constraints(row: dict) -> list[Gold]:
 
 def _variable_span(row: dict, c: dict) -> tuple[int, int] | None:
     by_id = {e["id"]: e for e in row.get("entities", [])}
-    comparisons = [e["id"] for e in row.get("entities", []) if e["type"] == "Eq-Comparison" and e["text"] == c.get("comparison_text")]
+    comparisons = [
+        e["id"]
+        for e in row.get("entities", [])
+        if e["type"] == "Eq-Comparison" and e["text"] == c.get("comparison_text")
+    ]
     for rel in row.get("relations", []):
         if rel["tail"] in comparisons and rel["type"] == c["relation"]:
             head = by_id.get(rel["head"])

@@ -22,8 +22,10 @@ DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 CONTENT_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
-_NOT_CONTENT = frozenset(_CUES["stopwords"]) | frozenset(_CUES["boundaries"]["words"]) | frozenset(
-    w for ws in _CUES["connectives"].values() for w in ws
+_NOT_CONTENT = (
+    frozenset(_CUES["stopwords"])
+    | frozenset(_CUES["boundaries"]["words"])
+    | frozenset(w for ws in _CUES["connectives"].values() for w in ws)
 )
 
 _TEMPORAL = {k: phrase_regex(v) for k, v in _CUES["temporal"].items() if not k.startswith("_")}
@@ -64,13 +66,18 @@ def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) ->
     return default
 
 
-def temporal_direction(before: str, after: str) -> tuple[str, str]:
+def temporal_direction(before: str, after: str, operator_text: str = "") -> tuple[str, str]:
     """(measure, direction) of a time limit from the words around it.
 
     "for at least 3 months" is a duration; "within the next 2 years" a future window; anything
     else with a time unit next to a temporal cue a past window.
     """
-    if _TEMPORAL["duration"].search(before[-24:]) and not re.search(r"\b(?:within|in|during|over)\b", before[-24:], re.I):
+    window_cue = r"\b(?:within|in|during|over|last|past|previous|next|prior)\b"
+    if re.search(r"\b(?:next|coming)\b", operator_text, re.I):
+        return "window", "future"
+    if re.search(window_cue, operator_text, re.I):
+        return "window", "past"
+    if _TEMPORAL["duration"].search(before[-24:]) and not re.search(window_cue, before[-24:], re.I):
         return "duration", "current"
     if _TEMPORAL["future"].search(before[-30:]) or re.match(r"\s*(?:after|following|from now)\b", after, re.I):
         return "window", "future"
@@ -79,12 +86,21 @@ def temporal_direction(before: str, after: str) -> tuple[str, str]:
 
 def is_temporal(before: str, after: str, operator_text: str) -> bool:
     """Whether a time limit bounds when something happened rather than a measured duration."""
-    cue = r"\b(?:within|in|during|over|for|since|lasting|persist\w*|history of)\s*(?:the\s+)?(?:last|past|next|previous|preceding|prior|first|coming)?\s*$"
+    cue = (
+        r"\b(?:within|in|during|over|for|since|lasting|persist\w*|history of)\s*(?:the\s+)?"
+        r"(?:last|past|next|previous|preceding|prior|first|coming)?\s*$"
+    )
     if re.search(r"\b(?:within|in the|during the|over the)\b", operator_text, re.I):
         return True
     if re.search(cue, before[-40:], re.I):
         return True
-    return bool(re.match(r"\s*(?:prior|before|ago|preceding|after|following|from|since|post|of\s+(?:the\s+)?(?:screening|enrol|random|baseline|start|study|first|registration|inclusion|signing|consent|day|visit|surgery|dosing|treatment))", after, re.I))
+    return bool(
+        re.match(
+            r"\s*(?:prior|before|ago|preceding|after|following|from|since|post|of\s+(?:the\s+)?(?:screening|enrol|random|baseline|start|study|first|registration|inclusion|signing|consent|day|visit|surgery|dosing|treatment))",
+            after,
+            re.I,
+        )
+    )
 
 
 def group_cue(own_text: str) -> tuple[str, int, int] | None:

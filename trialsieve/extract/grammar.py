@@ -21,15 +21,9 @@ _NUMBER = re.compile(
     r"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
 )
-_BEFORE = {
-    op: re.compile(rf"(?:{alternation(phrases)})\s*$", re.IGNORECASE) for op, phrases in _OPS["before"].items()
-}
-_BEFORE_ANY = re.compile(
-    rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE
-)
-_AFTER_ANY = re.compile(
-    rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE
-)
+_BEFORE = {op: re.compile(rf"(?:{alternation(phrases)})\s*$", re.IGNORECASE) for op, phrases in _OPS["before"].items()}
+_BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
+_AFTER_ANY = re.compile(rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE)
 _AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
 _BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _OPS["before"].items() for p in ps}
 _AGE_TAIL = re.compile(r"\s*(?:of\s+age|old|of\s+age\s+and|of\s+age\s+or)(?![\w])", re.IGNORECASE)
@@ -116,13 +110,13 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if joiner and not is_word:
         second = _NUMBER.match(text, joiner.end())
         joined_by_and = joiner[0].strip().lower() == "and"
-        if second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between")):
-            if not _ORDINAL_TAIL.match(text, second.end()) or match_unit(text, second.end()):
-                value2 = parse_number(second[0])
-                pos = second.end()
-                unit2 = match_unit(text, pos)
-                if unit2:
-                    unit, pos = unit2, unit2.end
+        allowed = second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between"))
+        if allowed and (not _ORDINAL_TAIL.match(text, second.end()) or match_unit(text, second.end())):
+            value2 = parse_number(second[0])
+            pos = second.end()
+            unit2 = match_unit(text, pos)
+            if unit2:
+                unit, pos = unit2, unit2.end
     if value2 is None and before and before[0] == "between":
         before = None  # "from 3 months" is not a range
     if not post:

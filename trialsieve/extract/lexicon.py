@@ -20,17 +20,19 @@ def load(name: str) -> dict:
 def alternation(phrases: list[str], *, escape: bool = True) -> str:
     """One regex alternative per phrase, longest first so the longest spelling wins.
 
-    Inner spaces match any run of whitespace; word characters at the edges get word boundaries.
+    Inner spaces match any run of whitespace; phrases that start or end with a word character
+    must start or end on a word boundary. The start check is written once, outside the group:
+    inside every alternative it would stop the regex engine from skipping ahead by first
+    character, which made matching ten times slower.
     """
-    parts = []
+    words, others = [], []
     for phrase in sorted(set(phrases), key=len, reverse=True):
         body = re.escape(phrase).replace(r"\ ", r"\s+") if escape else phrase
-        if re.match(r"\w", phrase):
-            body = r"(?<![^\W\d_])" + body
         if re.search(r"\w$", phrase):
             body += r"(?![\w])"
-        parts.append(body)
-    return "|".join(parts)
+        (words if re.match(r"\w", phrase) else others).append(body)
+    parts = [rf"(?<![^\W\d_])(?:{'|'.join(words)})"] if words else []
+    return "|".join(parts + others)
 
 
 def phrase_regex(phrases: list[str], *, escape: bool = True) -> re.Pattern[str]:

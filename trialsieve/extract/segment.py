@@ -7,6 +7,7 @@ are split too, nested by where they fall. Every criterion keeps exact offsets in
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -108,7 +109,7 @@ def _style(marker: re.Match[str], stack: list[_Node], indent: int) -> tuple[str,
     label = alpha.lower()
     sibling = next((n for n in reversed(stack) if n.indent == indent), None)
     if label in _ROMAN and not (sibling and sibling.style == "letter" and len(label) == 1):
-        if label in ("i", "v", "x") and sibling is None or sibling and sibling.style == "roman" or label == "i":
+        if (label in ("i", "v", "x") and sibling is None) or (sibling and sibling.style == "roman") or label == "i":
             return "roman", label
         return ("roman", label) if len(label) > 1 else ("letter", label)
     return "letter", label
@@ -123,7 +124,14 @@ def _attach(node: _Node, stack: list[_Node], roots: list[_Node], text: str) -> N
         if top.style != node.style and ends_with_colon and not top.children:
             pass  # a new list style under "defined as:" at the same indent: a child list
         else:
-            same = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].style == node.style and stack[i].indent == node.indent), None)
+            same = next(
+                (
+                    i
+                    for i in range(len(stack) - 1, -1, -1)
+                    if stack[i].style == node.style and stack[i].indent == node.indent
+                ),
+                None,
+            )
             del stack[same if same is not None else len(stack) - 1 :]
     (stack[-1].children if stack else roots).append(node)
     stack.append(node)
@@ -131,7 +139,7 @@ def _attach(node: _Node, stack: list[_Node], roots: list[_Node], text: str) -> N
 
 
 def _extend_ancestors(stack: list[_Node]) -> None:
-    for parent, child in zip(reversed(stack[:-1]), reversed(stack[1:])):
+    for parent, child in zip(reversed(stack[:-1]), reversed(stack[1:]), strict=False):
         parent.end = max(parent.end, child.end)
 
 
@@ -141,9 +149,7 @@ def _split_inline(text: str, node: _Node) -> None:
         _split_inline(text, child)
     own_end = node.children[0].marker_start if node.children else node.end
     scan_from = node.marker_start if node.style in ("roman", "letter", "number") else node.content_start
-    candidates = [
-        (m.start(), m.end(), m["label"]) for m in _INLINE.finditer(text, scan_from, own_end)
-    ]
+    candidates = [(m.start(), m.end(), m["label"]) for m in _INLINE.finditer(text, scan_from, own_end)]
     if node.label and node.style != "bullet" and all(c[0] != node.marker_start for c in candidates):
         candidates.insert(0, (node.marker_start, node.content_start, node.label))
     sequences = [seq for seq in (_sequence(candidates, kind) for kind in ("roman", "letter", "number")) if seq]
@@ -151,17 +157,21 @@ def _split_inline(text: str, node: _Node) -> None:
     if not sequences:
         return
     outer = sequences[0]
-    items = [_Node(node.section, _kind_of(outer[0][2], outer), label, s, _skip_space(text, e), own_end, node.indent)
-             for s, e, label in outer]
-    for item, nxt in zip(items, items[1:]):
+    items = [
+        _Node(node.section, _kind_of(outer[0][2], outer), label, s, _skip_space(text, e), own_end, node.indent)
+        for s, e, label in outer
+    ]
+    for item, nxt in itertools.pairwise(items):
         item.end = nxt.marker_start
     for seq in sequences[1:]:
         host = next((it for it in items if it.marker_start < seq[0][0] < it.end), None)
         if host is None or not all(host.marker_start < s < host.end for s, _, _ in seq):
             continue
-        subs = [_Node(node.section, _kind_of(seq[0][2], seq), label, s, _skip_space(text, e), host.end, node.indent)
-                for s, e, label in seq]
-        for sub, nxt in zip(subs, subs[1:]):
+        subs = [
+            _Node(node.section, _kind_of(seq[0][2], seq), label, s, _skip_space(text, e), host.end, node.indent)
+            for s, e, label in seq
+        ]
+        for sub, nxt in itertools.pairwise(subs):
             sub.end = nxt.marker_start
         host.children.extend(subs)
     node.inline = (outer[0][0] == node.marker_start, items, own_end)  # type: ignore[attr-defined]
@@ -176,7 +186,7 @@ def _expand_inline(text: str, nodes: list[_Node]) -> list[_Node]:
         if inline is None:
             result.append(node)
             continue
-        starts_run, items, own_end = inline
+        starts_run, items, _own_end = inline
         for item in items:
             item.children = _expand_inline(text, item.children)
         if starts_run:
@@ -190,8 +200,11 @@ def _expand_inline(text: str, nodes: list[_Node]) -> list[_Node]:
 
 
 def _sequence(candidates: list[tuple[int, int, str]], kind: str) -> list[tuple[int, int, str]]:
-    labels = {"roman": _ROMAN, "letter": [chr(c) for c in range(ord("a"), ord("i"))],
-              "number": [str(n) for n in range(1, 30)]}[kind]
+    labels = {
+        "roman": _ROMAN,
+        "letter": [chr(c) for c in range(ord("a"), ord("i"))],
+        "number": [str(n) for n in range(1, 30)],
+    }[kind]
     seq: list[tuple[int, int, str]] = []
     for cand in candidates:
         expected = labels[len(seq)] if len(seq) < len(labels) else None
@@ -218,8 +231,11 @@ def _emit(text: str, node: _Node, ident: str, parent: str | None, out: list[Crit
     while end > start and text[end - 1].isspace():
         end -= 1
     marker = text[node.marker_start : node.content_start].strip() or None
-    out.append(Criterion(id=ident, section=node.section, parent=parent, marker=marker,
-                         text=text[start:end], start=start, end=end))
+    out.append(
+        Criterion(
+            id=ident, section=node.section, parent=parent, marker=marker, text=text[start:end], start=start, end=end
+        )
+    )
     used: set[str] = set()
     for index, child in enumerate(node.children, 1):
         label = child.label if child.label and child.label not in used else str(index)

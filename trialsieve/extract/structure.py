@@ -7,13 +7,16 @@ of", a trailing "or"), so CARE-SSc inclusion 2 becomes any(i, all(mRss > 15, at_
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
+from trialsieve.extract.segment import segment
 from trialsieve.rules import (
+    LOGIC_TYPES,
     All,
     Any,
     AtLeast,
@@ -30,6 +33,7 @@ from trialsieve.rules import (
     leaves,
     status_of,
 )
+from trialsieve.trial import StructuredTrial, Trial
 
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|years?\s+old|old|older|younger|of\s+age|yo|y\.o\.)\b", re.IGNORECASE)
 _PERSON = re.compile(
@@ -38,20 +42,70 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
+_PERSON_ONLY = re.compile(
+    rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or)\b)[\s,/]*)+", re.IGNORECASE
+)
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
-_SEX = re.compile(r"^(?:(?:only\s+)?(?P<sex>males?|females?|men|women|boys|girls)(?:\s+only)?(?:\s+(?:patients|subjects|participants|volunteers))?)$", re.IGNORECASE)
-_SEX_VALUE = {"male": "male", "males": "male", "men": "male", "boys": "male",
-              "female": "female", "females": "female", "women": "female", "girls": "female"}
+_SEX = re.compile(
+    r"^(?:(?:only\s+)?(?P<sex>males?|females?|men|women|boys|girls)(?:\s+only)?(?:\s+(?:patients|subjects|participants|volunteers))?)$",
+    re.IGNORECASE,
+)
+_SEX_VALUE = {
+    "male": "male",
+    "males": "male",
+    "men": "male",
+    "boys": "male",
+    "female": "female",
+    "females": "female",
+    "women": "female",
+    "girls": "female",
+}
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
 _FINAL_CONNECTIVE = re.compile(r",\s*(and/or|or|and)\s*$", re.IGNORECASE)
 _LEAD = re.compile(
-    rf"\s*(?:{context.QUALIFIERS.pattern}(?!\s+to\b)|\b(?:any|an?|the|of|with|patients?|subjects?|participants?|who|has|have|had|is|are)\b|[\s,:;(\-])",
+    rf"\s*(?:{context.QUALIFIERS.pattern}(?!\s+to\b)|\b(?:any|an?|the|of|with|patients?|subjects?|participants?|individuals?|persons?|people|women|men|adults?|children|who|that|has|have|had|is|are|was|were|being)\b|[\s,:;(\-])",
     re.IGNORECASE,
 )
 _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
-_NON_SPLIT_BEFORE_OR = frozenset(["acute", "chronic", "mild", "moderate", "severe", "active", "primary", "secondary", "partial", "complete", "left", "right", "upper", "lower", "type", "in", "at", "on", "to", "of", "with", "and", "the", "a", "an", "pre", "post", "before", "after", "during", "current", "past", "previous"])
+_NON_SPLIT_BEFORE_OR = frozenset(
+    [
+        "acute",
+        "chronic",
+        "mild",
+        "moderate",
+        "severe",
+        "active",
+        "primary",
+        "secondary",
+        "partial",
+        "complete",
+        "left",
+        "right",
+        "upper",
+        "lower",
+        "type",
+        "in",
+        "at",
+        "on",
+        "to",
+        "of",
+        "with",
+        "and",
+        "the",
+        "a",
+        "an",
+        "pre",
+        "post",
+        "before",
+        "after",
+        "during",
+        "current",
+        "past",
+        "previous",
+    ]
+)
 
 
 @dataclass
@@ -80,7 +134,14 @@ def structure_text(text: str, section: str = "unknown") -> Extraction:
     return Extraction(_combine(text, atoms), sorted(entities, key=lambda e: (e.start, e.end)))
 
 
-def structure_criteria(criteria: list[Criterion], own: dict[str, Extraction] | None = None) -> list[StructuredCriterion]:
+def structure_trial(trial: Trial) -> StructuredTrial:
+    """Segment a trial's criteria text and structure every criterion."""
+    return StructuredTrial(trial=trial, criteria=structure_criteria(segment(trial.criteria_text)))
+
+
+def structure_criteria(
+    criteria: list[Criterion], own: dict[str, Extraction] | None = None
+) -> list[StructuredCriterion]:
     """Rules for a trial's criteria; a parent's rule embeds its children's as its text says."""
     own = own if own is not None else {c.id: structure_text(c.text, c.section) for c in criteria}
     children: dict[str | None, list[Criterion]] = defaultdict(list)
@@ -88,25 +149,43 @@ def structure_criteria(criteria: list[Criterion], own: dict[str, Extraction] | N
         children[criterion.parent].append(criterion)
     rules: dict[str, Rule] = {}
 
-    def rule_of(criterion: Criterion) -> Rule:
+    def rule_of(criterion: Criterion, inherited: Temporal | None) -> Rule:
+        """The criterion's rule; a window in a parent's text ("any of the following within 12 weeks")
+        reaches its children."""
         kids = children.get(criterion.id)
         if not kids:
-            return own[criterion.id].rule
-        group = _group(criterion, kids, [rule_of(k) for k in kids])
+            rule = _with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
+            rules[criterion.id] = rule
+            return rule
         cue = context.group_cue(criterion.text)
         head = criterion.text[: cue[2]] if cue else criterion.text
+        window = next(
+            (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
+        )
+        group = _group(criterion, kids, [rule_of(k, window or inherited) for k in kids])
         if cue or criterion.text.rstrip().endswith(":"):
-            kept = [leaf for leaf in leaves(structure_text(head, criterion.section).rule)
-                    if leaf.type in ("comparison", "demographic")]  # the rest is the label being defined
+            kept = [
+                leaf
+                for leaf in leaves(structure_text(head, criterion.section).rule)
+                if leaf.type in ("comparison", "demographic")
+            ]  # the rest is the label being defined
         else:
             kept = [own[criterion.id].rule]
-        return All(args=[*kept, group]) if kept else group
+        rules[criterion.id] = All(args=[*kept, group]) if kept else group
+        return rules[criterion.id]
 
-    for criterion in criteria:
-        rules[criterion.id] = rule_of(criterion)
-    return [
-        StructuredCriterion(**c.model_dump(), rule=rules[c.id], status=status_of(rules[c.id])) for c in criteria
-    ]
+    for root in children.get(None, []):
+        rule_of(root, None)
+    return [StructuredCriterion(**c.model_dump(), rule=rules[c.id], status=status_of(rules[c.id])) for c in criteria]
+
+
+def _with_temporal(rule: Rule, temporal: Temporal) -> Rule:
+    """``rule`` with ``temporal`` on each presence leaf that has no window of its own."""
+    if rule.type in LOGIC_TYPES:
+        return rule.model_copy(update={"args": [_with_temporal(a, temporal) for a in rule.args]})
+    if rule.type == "presence" and rule.temporal is None:
+        return rule.model_copy(update={"temporal": temporal})
+    return rule
 
 
 def _group(parent: Criterion, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
@@ -139,21 +218,31 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
     for limit in find_limits(text):
         _add_limit_entities(text, limit, entities)
         before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
-        var, inherited_age = _variable(text, limit, floor, previous)
-        var_text = text[var[0] : var[1]] if var else ""
-        op_text = text[limit.operator_span[0] : limit.operator_span[1]] if limit.operator_span else ""
-        if inherited_age or _is_age(limit, var_text, text) or (var is None and limit.unit == "a"):
-            atom = _age(limit, var, text, entities)
+        op_text = _text(text, limit.operator_span) if limit.operator_span else ""
+        var, inherited = _variable(text, limit, floor, previous)
+        cued_time = limit.is_time and context.is_temporal(before, after, op_text)
+        if cued_time and inherited and atoms and getattr(atoms[-1].rule, "temporal", True) is None:
+            temporal = _temporal(limit, text, before, after, op_text, entities)
+            atoms[-1] = _Atom(atoms[-1].start, limit.end, atoms[-1].rule.model_copy(update={"temporal": temporal}))
+            floor = limit.end
+            continue  # "LVEF <= 40% within the last 12 months": when the value was measured
+        var_text = _text(text, var) if var else ""
+        if (
+            (inherited and previous and previous[1])
+            or _is_age(limit, var_text, text)
+            or (var is None and limit.unit == "a")
+        ):
+            atom = _age(limit, None if inherited else var, text, entities)
             previous = (var or (limit.start, limit.end), True)
         elif _is_temporal(limit, var_text, before, after, op_text):
-            temporal = _temporal(limit, text, before, after, entities)
+            temporal = _temporal(limit, text, before, after, op_text, entities)
             if var is None and atoms and getattr(atoms[-1].rule, "temporal", True) is None:
                 atoms[-1] = _Atom(atoms[-1].start, limit.end, atoms[-1].rule.model_copy(update={"temporal": temporal}))
                 floor = limit.end
                 continue  # "mycophenolate 2-3 g/d for at least 3 months": the dose has lasted
             atom, previous = _temporal_presence(limit, var, text, temporal, entities), None
         elif var is not None:
-            atom = _comparisons(limit, var, text, floor, entities)
+            atom = _comparisons(limit, var, text, floor, entities, inherited)
             previous = (var, False)
         else:
             floor = limit.end
@@ -164,7 +253,7 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
 
 
 def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int, int] | None, bool]:
-    """The span of the variable ``limit`` bounds, and whether it is an age inherited from before.
+    """The span of the variable ``limit`` bounds, and whether it is the previous limit's.
 
     The phrase before the limit wins when it names a measurement; else a measurement named just
     after it ("≥ 140 mmHg systolic"), or what is counted ("≥ 2 previous regimens").
@@ -175,15 +264,17 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if var and variables.measurement_like(_text(text, var)):
         return var, False
     after = variables.right(text, limit.end)
-    if after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after)):
-        if variables.measurement_like(_text(text, after)) or (limit.unit is None and not limit.multiplier_of):
-            return after, False
+    adjacent = after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after))
+    if adjacent and (
+        variables.measurement_like(_text(text, after)) or (limit.unit is None and not limit.multiplier_of)
+    ):
+        return after, False
     if var is None:
         paren = max(text.rfind("(", floor, limit.start), text.rfind("[", floor, limit.start))
         if paren >= 0 and not text[paren + 1 : limit.start].strip():  # "stroke (within 30 days)"
             var = variables.left(text, paren, floor)
     if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
-        return previous  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
+        return previous[0], True  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
     if var is None:
         var = variables.right(text, limit.end)
     return var, False
@@ -225,41 +316,75 @@ def _age(limit: Limit, var: tuple[int, int] | None, text: str, entities: list[En
         span = (span[0], tail.end())
     entities.append(_entity("age", span, text))
     start, end = min(span[0], limit.start), max(span[1], limit.end)
-    leaf = Demographic(attribute="age", operator=limit.operator, value=limit.value, value2=limit.value2,
-                       unit=limit.unit or "a", span=(start, end))
+    leaf = Demographic(
+        attribute="age",
+        operator=limit.operator,
+        value=limit.value,
+        value2=limit.value2,
+        unit=limit.unit or "a",
+        span=(start, end),
+    )
     return _Atom(start, end, leaf)
 
 
-def _temporal(limit: Limit, text: str, before: str, after: str, entities: list[Entity]) -> Temporal:
-    measure, direction = context.temporal_direction(before, after)
+def _temporal(limit: Limit, text: str, before: str, after: str, op_text: str, entities: list[Entity]) -> Temporal:
+    measure, direction = context.temporal_direction(before, after, op_text)
     entities.append(_entity("temporal", (limit.start, limit.end), text))
-    return Temporal(measure=measure, direction=direction, operator=limit.operator, value=limit.value,
-                    value2=limit.value2, unit=limit.unit, text=text[limit.start : limit.end],
-                    span=(limit.start, limit.end))
+    return Temporal(
+        measure=measure,
+        direction=direction,
+        operator=limit.operator,
+        value=limit.value,
+        value2=limit.value2,
+        unit=limit.unit,
+        text=text[limit.start : limit.end],
+        span=(limit.start, limit.end),
+    )
 
 
 def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entities: list[Entity]) -> _Atom:
     if var is None:
         var = (limit.start, limit.end)
+    reason = context.unstructured_reason(_text(text, var))
+    if reason:  # "participation in another trial within 30 days"
+        return _Atom(
+            min(var[0], limit.start),
+            max(var[1], limit.end),
+            Unstructured(
+                text=_text(text, (min(var[0], limit.start), max(var[1], limit.end))),
+                reason=reason,
+                span=(min(var[0], limit.start), max(var[1], limit.end)),
+            ),
+        )
     presence = _presence(text, var, entities, temporal=temporal)
     start = min(var[0], limit.start)
     return _Atom(start, max(var[1], limit.end), presence)
 
 
-def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity]) -> _Atom:
-    spans = [(var, None), *variables.coordinated(text, var, floor)]
+def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity], inherited: bool) -> _Atom:
+    spans = [(var, None)] if inherited else [(var, None), *variables.coordinated(text, var, floor)]
     made: list[Comparison] = []
     for span, _ in spans:
         written = text[span[0] : span[1]]
         kind = context.kind_of(written, "measurement", context.COMPARISON_KINDS)
         kind = "measurement" if kind in ("condition", "demographic") else kind
         entities.append(_entity(kind, span, text))
-        made.append(Comparison(variable=written, kind=kind, operator=limit.operator, value=limit.value,
-                               value2=limit.value2, unit=limit.unit, unit_text=limit.unit_text,
-                               multiplier_of=limit.multiplier_of, span=(min(span[0], limit.start), limit.end),
-                               variable_span=span))
+        made.append(
+            Comparison(
+                variable=written,
+                kind=kind,
+                operator=limit.operator,
+                value=limit.value,
+                value2=limit.value2,
+                unit=limit.unit,
+                unit_text=limit.unit_text,
+                multiplier_of=limit.multiplier_of,
+                span=(limit.start if inherited else min(span[0], limit.start), limit.end),
+                variable_span=span,
+            )
+        )
     made.reverse()
-    start = min(made[0].span[0], limit.start)
+    start = limit.start if inherited else min(made[0].span[0], limit.start)
     if len(made) == 1:
         return _Atom(start, limit.end, made[0])
     connective = spans[-1][1]
@@ -293,11 +418,11 @@ def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | 
     piece = text[start:end]
     if not context.has_content(piece):
         return None
+    if context.MODIFIER.match(piece) or _PERSON_ONLY.fullmatch(piece):
+        return None  # "by cardiac echocardiography" says how its neighbour is measured; "Adults" asks nothing
     reason = context.unstructured_reason(piece)
     if reason:
         return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
-    if context.MODIFIER.match(piece):
-        return None  # "by cardiac echocardiography": how its neighbour is measured
     definition = context.DEFINITION.search(piece)
     if definition:  # "Liver failure defined as ...": the label is not itself a criterion
         if not context.has_content(piece[definition.end() :]):
@@ -306,7 +431,9 @@ def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | 
     sex = _SEX.match(text[start:end])
     if sex:
         entities.append(_entity("sex", (start, end), text))
-        return _Atom(start, end, Demographic(attribute="sex", value_text=_SEX_VALUE[sex["sex"].lower()], span=(start, end)))
+        return _Atom(
+            start, end, Demographic(attribute="sex", value_text=_SEX_VALUE[sex["sex"].lower()], span=(start, end))
+        )
     return _presence_atom(text, start, end, entities)
 
 
@@ -325,12 +452,21 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
     negation = context.NEGATION.match(text, start, end)
     if negation:
         negated = True
-        entities.append(_entity("negation", (negation.end() - len(negation[0].lstrip(" \t-•*(")), negation.end()), text))
+        entities.append(
+            _entity("negation", (negation.end() - len(negation[0].lstrip(" \t-•*(")), negation.end()), text)
+        )
         start = negation.end()
     qualifiers = [context.qualifier(cue[0]) for cue in context.QUALIFIERS.finditer(text, start, end)]
     while (m := _LEAD.match(text, start, end)) and m.end() > start:
         start = m.end()
-    cut = min((m.start() for m in (context.MODIFIER.search(text, start + 1, end), context.EXAMPLES.search(text, start + 1, end)) if m and text[m.start() - 1] in " ("), default=end)
+    cut = min(
+        (
+            m.start()
+            for m in (context.MODIFIER.search(text, start + 1, end), context.EXAMPLES.search(text, start + 1, end))
+            if m and text[m.start() - 1] in " ("
+        ),
+        default=end,
+    )
     if context.has_content(text[start:cut]):
         end = cut
     start, end = _strip(text, start, end)
@@ -340,8 +476,13 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
     kind = context.kind_of(concept, "condition")
     kind = "condition" if kind in ("measurement", "demographic") else kind
     entities.append(_entity(kind, (start, end), text))
-    return Presence(concept=Concept(text=concept, kind=kind), negated=negated, temporal=temporal,
-                    qualifiers=list(dict.fromkeys(qualifiers)), span=span)
+    return Presence(
+        concept=Concept(text=concept, kind=kind),
+        negated=negated,
+        temporal=temporal,
+        qualifiers=list(dict.fromkeys(qualifiers)),
+        span=span,
+    )
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -366,21 +507,20 @@ def _splittable_or(text: str, start: int, cut: int) -> bool:
     if not before:
         return False
     word = before[-1].lower().strip(",")
-    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit()
+    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit() and len(word) > 1  # "hepatitis B or C"
 
 
 def _top_level_cuts(text: str, start: int, end: int, pattern: re.Pattern[str], keep=None) -> list[tuple[int, int]]:
     """The pieces of ``text[start:end]`` between matches of ``pattern`` outside parentheses."""
-    pieces, pos, depth, i = [], start, 0, start
-    while i < end:
-        ch = text[i]
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        found = pattern.match(text, i, end) if depth <= 0 else None
-        if found and found.end() > i and (keep is None or keep(text, pos, i)):
-            pieces.append((pos, i))
-            pos = i = found.end()
+    pieces, pos = [], start
+    for found in pattern.finditer(text, start, end):
+        if found.start() < pos or found.end() == found.start():
             continue
-        i += 1
+        before = text[start : found.start()]
+        if before.count("(") > before.count(")") or (keep is not None and not keep(text, pos, found.start())):
+            continue
+        pieces.append((pos, found.start()))
+        pos = found.end()
     pieces.append((pos, end))
     return [p for p in pieces if p[1] > p[0]]
 
@@ -441,7 +581,7 @@ def _combine(text: str, atoms: list[_Atom]) -> Rule:
                 items.append(atoms[indices[i]])
             i = j
         groups: list[list[_Atom]] = [[items[0]]]
-        for prev, cur in zip(items, items[1:]):
+        for prev, cur in itertools.pairwise(items):
             gap = text[prev.end : cur.start]
             in_definition = definition_end is not None and prev.start >= definition_end
             if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
@@ -494,10 +634,25 @@ def constraints(rule: Rule) -> list[dict]:
         temporal = getattr(leaf, "temporal", None)
         if temporal is not None:
             name = leaf.variable if leaf.type == "comparison" else leaf.concept.text
-            flat.append(_bound("temporal", name, leaf.variable_span or leaf.span if leaf.type == "comparison" else leaf.span, temporal))
+            flat.append(
+                _bound(
+                    "temporal",
+                    name,
+                    leaf.variable_span or leaf.span if leaf.type == "comparison" else leaf.span,
+                    temporal,
+                )
+            )
     return flat
 
 
 def _bound(kind: str, variable: str, span: tuple[int, int], limit) -> dict:
-    return {"kind": kind, "variable": variable, "operator": limit.operator, "value": limit.value,
-            "value2": limit.value2, "unit": limit.unit, "start": span[0], "end": span[1]}
+    return {
+        "kind": kind,
+        "variable": variable,
+        "operator": limit.operator,
+        "value": limit.value,
+        "value2": limit.value2,
+        "unit": limit.unit,
+        "start": span[0],
+        "end": span[1],
+    }

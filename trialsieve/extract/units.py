@@ -25,9 +25,7 @@ TIME_UNITS = frozenset(_LEX["time"])
 RELATIVE = {s.lower(): ref for ref, spellings in _LEX["relative"].items() if ref != "_doc" for s in spellings}
 
 # A unit must not run on into a word ("5 mm" yes, "5 mmol" is mmol, "2 days" not "2 d").
-_UNIT = re.compile(
-    rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w/])|(?i:{alternation(list(SPELLINGS))})(?![\w])"
-)
+_UNIT = re.compile(rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w/])|(?i:{alternation(list(SPELLINGS))})(?![\w])")
 _EXPONENT = re.compile(
     r"\s*(?:x|×|\*|X|∙|·)\s*10\s*(?:(?:\^|\*\*|e|E)\s*(?P<exp>[-−]?\d{1,2})|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|(?P<bare>\d{1,2})(?!\d))"
 )

@@ -21,7 +21,7 @@ _LEADING = frozenset(_CUES["stopwords"])
 _TRAILING = frozenset(_CUES["trailing_stopwords"])
 _WORD = re.compile(r"[\w'’+\-/.%^*&]+$")
 _WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
-_STOP_CHARS = ",;:[]•\n\r\t|\"“”="
+_STOP_CHARS = ',;:[]•\n\r\t|"“”='
 _COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
 _MAX_WORDS = 8
 

@@ -1,0 +1,48 @@
+"""Criteria per second: the grammar path alone (one criterion's text -> rule) and whole trials.
+
+    python benchmarks/structure_speed.py [data/lct/criteria_entities.dev.jsonl] [--repeat 3]
+
+Runs on one core (one process). Target: the grammar path above 2,000 criteria/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from trialsieve.extract.ingest import read_file
+from trialsieve.extract.structure import structure_text, structure_trial
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("data", nargs="?", type=Path, default=ROOT / "data" / "lct" / "criteria_entities.dev.jsonl")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    lines = [json.loads(line)["text"] for line in args.data.read_text("utf-8").splitlines() if line.strip()]
+    structure_text(lines[0])  # load lexicons before timing
+    best = min(_time(lambda: [structure_text(t) for t in lines]) for _ in range(args.repeat))
+    print(f"grammar path: {len(lines)} criteria in {best:.2f} s = {len(lines) / best:,.0f} criteria/s (one core)")
+
+    trials = [t for p in sorted((ROOT / "data" / "trials").rglob("*.txt")) for t in read_file(p)]
+    n_criteria = sum(len(structure_trial(t).criteria) for t in trials)
+    reps = 50
+    seconds = _time(lambda: [structure_trial(t) for _ in range(reps) for t in trials])
+    print(
+        f"whole trials (segment + structure): {reps * len(trials) / seconds:,.0f} trials/s, "
+        f"{reps * n_criteria / seconds:,.0f} criteria/s (one core)"
+    )
+
+
+def _time(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+import pytest
+
+from trialsieve.extract.grammar import find_limits, parse_number
+
+
+def only(text):
+    (limit,) = find_limits(text)
+    return limit.operator, limit.value, limit.value2, limit.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OSDI ≥ 33", (">=", 33, None, None)),
+        ("OSDI => 33", (">=", 33, None, None)),
+        ("OSDI >= 33", (">=", 33, None, None)),
+        ("at least 18 years", (">=", 18, None, "a")),
+        ("18 years or more", (">=", 18, None, "a")),
+        ("18 years of age or older", (">=", 18, None, "a")),
+        ("greater than 5 mg/dL", (">", 5, None, "mg/dL")),
+        ("less than 3 months", ("<", 3, None, "mo")),
+        ("no more than 2 drinks per day", ("<=", 2, None, "{drinks}/d")),
+        ("up to 65 years", ("<=", 65, None, "a")),
+        ("not exceeding 1.5 mg/dL", ("<=", 1.5, None, "mg/dL")),
+        ("between 30 and 89 mL/min", ("between", 30, 89, "mL/min")),
+        ("18 to 75 years", ("between", 18, 75, "a")),
+        ("30-89 mL/min", ("between", 30, 89, "mL/min")),
+        ("1-5 mm/5 minutes", ("between", 1, 5, "mm/(5.min)")),
+        ("< 0,2 cm3", ("<", 0.2, None, "cm3")),
+        ("> 12,000/mm^3", (">", 12000, None, "/uL")),
+        ("< 80% predicted", ("<", 80, None, "%")),
+        ("> 50 mmHg", (">", 50, None, "mm[Hg]")),
+        ("< 18 kg/m2", ("<", 18, None, "kg/m2")),
+        ("< 0.5 x 109 cell/L", ("<", 0.5, None, "10*9/L")),
+        ("< 200 x 106 cell/L", ("<", 200, None, "10*6/L")),
+        ("≥ 1.5 × 10^9/L", (">=", 1.5, None, "10*9/L")),
+        ("< 8g/dL", ("<", 8, None, "g/dL")),
+        ("< 10 sec", ("<", 10, None, "s")),
+        ("at least one", (">=", 1, None, None)),
+        ("< -1", ("<", -1, None, None)),
+    ],
+)
+def test_comparators_ranges_units(text, expected):
+    assert only(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "reference"),
+    [
+        ("> 3 normal", 3, "ULN"),
+        ("≤ 2.5 x ULN", 2.5, "ULN"),
+        ("≤ 1.5 times the upper limit of normal", 1.5, "ULN"),
+        ("> 2 x LLN", 2, "LLN"),
+    ],
+)
+def test_relative_limits(text, value, reference):
+    limits = find_limits("ALT " + text)
+    assert limits and limits[0].value == value and limits[0].multiplier_of == reference and limits[0].unit is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stage 2 or 3 chronic kidney disease",
+        "2nd or 3rd degree atrioventricular block",
+        "HTLV-1/2",
+        "ACR/EULAR 2103",
+        "blood pressure 140/90",
+        "one of the following",
+        "between 2008 and 2017",
+        "a 0-10 scale",
+        "CD4+ T cells",
+    ],
+)
+def test_numbers_that_are_not_limits(text):
+    assert find_limits(text) == []
+
+
+def test_post_comparator_before_a_number_opens_the_next_limit():
+    limits = find_limits("below 18 and above 45 years")
+    assert [(x.operator, x.value) for x in limits] == [("<", 18), (">", 45)]
+
+
+def test_spans_cover_the_written_limit():
+    text = "Hemoglobin < 11 g/dL, not explained"
+    (limit,) = find_limits(text)
+    assert text[limit.start : limit.end] == "< 11 g/dL"
+    assert text[slice(*limit.value_span)] == "11" and text[slice(*limit.unit_span)] == "g/dL"
+
+
+@pytest.mark.parametrize(
+    ("written", "value"), [("0,2", 0.2), ("12,000", 12000), ("1.5", 1.5), ("five", 5), ("x", None)]
+)
+def test_parse_number(written, value):
+    assert parse_number(written) == value

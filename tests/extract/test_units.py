@@ -1,0 +1,45 @@
+import pytest
+
+from trialsieve.extract.units import match_unit, ucum
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("mL/min", "mL/min"),
+        ("ml/min", "mL/min"),
+        ("g/dL", "g/dL"),
+        ("mmHg", "mm[Hg]"),
+        ("mm Hg", "mm[Hg]"),
+        ("kg/m2", "kg/m2"),
+        ("kg/m²", "kg/m2"),
+        ("%", "%"),
+        ("cm3", "cm3"),
+        ("sec", "s"),
+        ("years", "a"),
+        ("months", "mo"),
+        ("G/L", "10*9/L"),
+        ("g/L", "g/L"),
+        ("mmol/l", "mmol/L"),
+        ("µmol/L", "umol/L"),
+        ("mL/min/1.73 m2", "mL/min/{1.73_m2}"),
+        ("mIU/mL", "m[iU]/mL"),
+        ("beats/minute", "/min"),
+    ],
+)
+def test_ucum_codes(written, code):
+    assert ucum(written) == code
+
+
+def test_unknown_unit_is_none():
+    assert ucum("furlongs") is None
+
+
+def test_power_of_ten_with_lost_superscript():
+    found = match_unit(" x 109 cell/L", 0)
+    assert (found.code, found.text) == ("10*9/L", "x 109 cell/L")
+
+
+def test_unit_must_end_on_a_word_boundary():
+    assert match_unit("mmol/L", 0).code == "mmol/L"
+    assert match_unit("md", 0) is None

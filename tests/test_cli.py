@@ -1,0 +1,106 @@
+"""The batch command end to end, through the installed entry point."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import FIXTURES, ROOT, SEEDS
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "trialsieve.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_structure_seeds_and_resume(tmp_path):
+    out = tmp_path / "trials.jsonl"
+    first = run("structure", str(SEEDS), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    lines = read_jsonl(out)
+    assert sorted(line["trial"]["id"] for line in lines) == ["NCT04356287", "NCT04615455"]
+    assert "trials 2, criteria" in first.stdout and "failures 0" in first.stdout
+    assert all({"id", "section", "text", "rule", "status"} <= set(c) for line in lines for c in line["criteria"])
+    again = run("structure", str(SEEDS), "-o", str(out))
+    assert "skipped 2" in again.stdout and len(read_jsonl(out)) == 2
+
+
+def test_resume_repairs_a_line_cut_short(tmp_path):
+    out = tmp_path / "trials.jsonl"
+    assert run("structure", str(next(SEEDS.glob("NCT04615455*"))), "-o", str(out)).returncode == 0
+    with out.open("a") as handle:
+        handle.write('{"schema_version": "1.0", "trial": {"id": "NCT0435')
+    assert run("structure", str(SEEDS), "-o", str(out)).returncode == 0
+    assert [line["trial"]["id"] for line in read_jsonl(out)] == ["NCT04615455", "NCT04356287"]
+
+
+def test_failures_are_reported_and_exit_non_zero(tmp_path):
+    out = tmp_path / "trials.jsonl"
+    result = run(
+        "structure",
+        str(FIXTURES / "ctgov_list_with_bad.json"),
+        str(FIXTURES / "broken.json"),
+        str(tmp_path / "missing.json"),
+        "-o",
+        str(out),
+        "--no-progress",
+    )
+    assert result.returncode == 1
+    assert "failures 4" in result.stdout
+    assert "FAILED" in result.stderr and "broken.json: invalid JSON" in result.stderr
+    assert "missing.json: no such file" in result.stderr
+    assert [line["trial"]["id"] for line in read_jsonl(out)] == ["NCT05000002"]
+
+
+def test_workers_give_the_same_output(tmp_path):
+    inputs = [str(SEEDS), str(FIXTURES / "ctgov_study.json"), str(FIXTURES / "ctgov_studies.jsonl")]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run("structure", *inputs, "-o", str(one)).returncode == 0
+    assert run("structure", *inputs, "-o", str(two), "--workers", "2").returncode == 0
+    assert one.read_text() == two.read_text()
+
+
+def test_criteria_jsonl_mode(tmp_path):
+    out = tmp_path / "criteria.jsonl"
+    result = run("structure", "--criteria-jsonl", str(FIXTURES / "criteria_lines.jsonl"), "-o", str(out))
+    assert result.returncode == 1 and "not a criterion line" in result.stderr  # the last line is not JSON
+    records = {r["id"]: r for r in read_jsonl(out)}
+    assert set(records) == {"c1", "c2", "c3"}
+    platelets = records["c1"]
+    assert set(platelets) == {"id", "text", "section", "rule", "status", "entities", "constraints"}
+    (constraint,) = platelets["constraints"]
+    assert (constraint["operator"], constraint["value"], constraint["unit"]) == (">=", 100, "10*9/L")
+    types = {e["type"] for e in platelets["entities"]}
+    assert {"value", "unit", "measurement"} <= types
+    for record in records.values():
+        for e in record["entities"]:
+            assert record["text"][e["start"] : e["end"]] == e["text"]
+    assert records["c2"]["section"] == "unknown" and records["c2"]["rule"]["negated"] is True
+    assert {c["variable"] for c in records["c3"]["constraints"]} == {"AST", "ALT"}
+
+
+def test_usage_errors(tmp_path):
+    assert run("structure", "-o", str(tmp_path / "x.jsonl")).returncode == 2
+    assert run("structure", "--criteria-jsonl", str(tmp_path / "none.jsonl")).returncode == 2
+
+
+def test_schema_matches_the_documented_one():
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert {"Comparison", "Presence", "Demographic", "Unstructured", "All", "Any", "Not", "AtLeast"} <= set(
+        schema["$defs"]
+    )
+    assert schema == json.loads((ROOT / "docs" / "rules.schema.json").read_text())
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys, trialsieve.cli as c; from typer.testing import CliRunner; "
+        "CliRunner().invoke(c.app, ['--help']); "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'gradio', 'transformers') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stderr
