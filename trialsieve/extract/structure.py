@@ -356,9 +356,9 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
                 span=(min(var[0], limit.start), max(var[1], limit.end)),
             ),
         )
-    presence = _presence(text, var, entities, temporal=temporal)
-    start = min(var[0], limit.start)
-    return _Atom(start, max(var[1], limit.end), presence)
+    start, end = min(var[0], limit.start), max(var[1], limit.end)
+    presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
+    return _Atom(start, end, presence)
 
 
 def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity], inherited: bool) -> _Atom:
