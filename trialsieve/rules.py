@@ -99,6 +99,7 @@ class Demographic(_Model):
     unit: str | None = Field(None, description="UCUM: a, mo, wk, d")
     value_text: str | None = None
     span: Span
+    variable_span: Span | None = Field(None, description='the words naming the attribute: "age", "aged"')
     source: Source = "grammar"
 
 

@@ -142,6 +142,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if is_word and unit is None and op_span is None:
         return None
     start = op_span[0] if op_span and op_span[0] < number.start() else number.start()
+    if before and before[1] < start:  # "≥ 5.7% or higher": the written comparator before counts too
+        start = before[1]
     unit_span = (pos - len(unit.text), pos) if unit else None
     if unit:
         unit_start = text.rfind(unit.text, number.end(), pos + 1)

@@ -232,7 +232,7 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
             or _is_age(limit, var_text, text)
             or (var is None and limit.unit == "a")
         ):
-            atom = _age(limit, None if inherited else var, text, entities)
+            atom = _age(limit, var, text, entities, inherited)
             previous = (var or (limit.start, limit.end), True)
         elif _is_temporal(limit, var_text, before, after, op_text):
             temporal = _temporal(limit, text, before, after, op_text, entities)
@@ -265,14 +265,11 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         return var, False
     after = variables.right(text, limit.end)
     adjacent = after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after))
-    if adjacent and (
-        variables.measurement_like(_text(text, after)) or (limit.unit is None and not limit.multiplier_of)
-    ):
+    counted = limit.unit is None and not limit.multiplier_of and (limit.value2 is None or var is None)
+    if adjacent and (variables.measurement_like(_text(text, after)) or counted):
         return after, False
-    if var is None:
-        paren = max(text.rfind("(", floor, limit.start), text.rfind("[", floor, limit.start))
-        if paren >= 0 and not text[paren + 1 : limit.start].strip():  # "stroke (within 30 days)"
-            var = variables.left(text, paren, floor)
+    if var is None and (opened := _open_parens(text, limit.start)):
+        var = variables.left(text, opened[-1], min(floor, opened[-1]))  # "weight loss (by report, > 5 lbs)"
     if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
         return previous[0], True  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
     if var is None:
@@ -286,13 +283,13 @@ def _add_limit_entities(text: str, limit: Limit, entities: list[Entity]) -> None
 
 
 def _is_age(limit: Limit, var_text: str, text: str) -> bool:
-    if limit.unit not in (None, "a", "mo", "wk", "d") or limit.multiplier_of:
+    if limit.unit not in (None, "a", "mo", "wk", "d", "h") or limit.multiplier_of:
         return False
     written = text[limit.start : limit.end]
     if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
         return True
-    if limit.operator_span and re.search(r"\bage", _text(text, limit.operator_span), re.I):
-        return True  # "under the age of 18", "minimum age 18"
+    if limit.operator_span and _AGE_WORD.search(_text(text, limit.operator_span)):
+        return True  # "under the age of 18", "older than 18", "12 or older"
     if limit.unit == "a" and var_text and _PERSON.search(var_text):
         return True  # "Adult patients (>= 18 years)", "mothers < 18 years"
     return limit.unit == "a" and bool(_AGE_WORD.search(written + text[limit.end : limit.end + 12]))
@@ -309,12 +306,14 @@ def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: 
     return limit.unit in _CALENDAR_UNITS or context.is_temporal(before, after, op_text)
 
 
-def _age(limit: Limit, var: tuple[int, int] | None, text: str, entities: list[Entity]) -> _Atom:
-    span = var if var and _AGE_WORD.search(text[var[0] : var[1]]) else (limit.start, limit.end)
+def _age(limit: Limit, var, text: str, entities: list[Entity], inherited: bool) -> _Atom:
+    named = var if var and _AGE_WORD.search(_text(text, var)) else None
+    span = (limit.start, limit.end) if inherited or not named else named
     tail = _AGE_TAIL.match(text, limit.end)
     if tail and span[1] == limit.end:  # "18 years of age", "45 years-old"
         span = (span[0], tail.end())
-    entities.append(_entity("age", span, text))
+    if not inherited:
+        entities.append(_entity("age", span, text))
     start, end = min(span[0], limit.start), max(span[1], limit.end)
     leaf = Demographic(
         attribute="age",
@@ -323,6 +322,7 @@ def _age(limit: Limit, var: tuple[int, int] | None, text: str, entities: list[En
         value2=limit.value2,
         unit=limit.unit or "a",
         span=(start, end),
+        variable_span=named or span,
     )
     return _Atom(start, end, leaf)
 
@@ -630,7 +630,7 @@ def constraints(rule: Rule) -> list[dict]:
             span = leaf.variable_span or leaf.span
             flat.append(_bound("comparison", leaf.variable, span, leaf))
         elif leaf.type == "demographic" and leaf.attribute == "age":
-            flat.append(_bound("age", "age", leaf.span, leaf))
+            flat.append(_bound("age", "age", leaf.variable_span or leaf.span, leaf))
         temporal = getattr(leaf, "temporal", None)
         if temporal is not None:
             name = leaf.variable if leaf.type == "comparison" else leaf.concept.text
