@@ -29,6 +29,10 @@ def main() -> None:
             f"{view:<16} precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}"
             f"  (gold {result.gold}, predicted {result.predicted}, matched {result.true_positives})"
         )
+        print(
+            f"{'':<16} precision {result.precision_scorable:.3f} leaving out {result.unscorable} predictions"
+            " on comparisons LCT annotated but linked to no variable"
+        )
         for relation, n in result.gold_by_relation.most_common():
             found = result.by_relation[relation]
             print(f"    {relation:<15} recall {found / n:.3f}  ({found}/{n})")

@@ -35,12 +35,19 @@ class Score:
     true_positives: int = 0
     predicted: int = 0
     gold: int = 0
+    unscorable: int = 0
     by_relation: Counter = field(default_factory=Counter)
     gold_by_relation: Counter = field(default_factory=Counter)
 
     @property
     def precision(self) -> float:
         return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def precision_scorable(self) -> float:
+        """Precision leaving out predictions on comparisons the corpus never linked to a variable."""
+        scorable = self.predicted - self.unscorable
+        return self.true_positives / scorable if scorable else 0.0
 
     @property
     def recall(self) -> float:
@@ -111,10 +118,25 @@ VIEWS = {
 }
 
 
+def unlinked_comparisons(row: dict) -> list[tuple[int, int]]:
+    """Spans of comparisons annotated in the line (``Eq-Comparison``) but linked to no variable.
+
+    The corpus derives no gold constraint from them ("INR >1.5" with its Numeric-Filter relation
+    missing), so a prediction there can be neither confirmed nor refuted.
+    """
+    linked = {c.get("comparison_text") for c in row.get("numeric_constraints", [])}
+    return [
+        (e["start"], e["end"])
+        for e in row.get("entities", [])
+        if e["type"] == "Eq-Comparison" and e["text"] not in linked
+    ]
+
+
 def score(rows: list[dict], predictions: list[list[dict]], kinds=None, relations=None) -> Score:
     """Greedy one-to-one matching per line of predicted constraints to gold ones.
 
     ``kinds`` keeps only predictions of those kinds, ``relations`` only gold of those relations.
+    Unmatched predictions whose limit lies on an unlinked comparison are counted as ``unscorable``.
     """
     result = Score()
     for row, predicted in zip(rows, predictions, strict=True):
@@ -130,4 +152,8 @@ def score(rows: list[dict], predictions: list[list[dict]], kinds=None, relations
                 unused.remove(hit)
                 result.true_positives += 1
                 result.by_relation[g.relation] += 1
+        unlinked = unlinked_comparisons(row)
+        result.unscorable += sum(
+            any(p["limit_start"] < end and start < p["limit_end"] for start, end in unlinked) for p in unused
+        )
     return result

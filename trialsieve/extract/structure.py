@@ -260,7 +260,8 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     """
     var = variables.left(text, limit.start, floor)
     if var and variables.is_generic(_text(text, var)):
-        var = variables.named_after(text, limit.end) or var  # "a score of 24 on the MMSE"
+        # "a score of 24 on the MMSE", "MMSE with a score of 24"
+        var = variables.named_after(text, limit.end) or variables.named_before(text, var, floor) or var
     if var and variables.measurement_like(_text(text, var)):
         return var, False
     after = variables.right(text, limit.end)
@@ -301,7 +302,7 @@ def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: 
     "Life expectancy < 3 months" and "NIKBUT < 10 sec" are measured; "chemotherapy within 3
     months" and "recent (< 1 week) infection" bound an event in time.
     """
-    if not limit.is_time or (var_text and variables.measurement_like(var_text)):
+    if not limit.is_time or (var_text and variables.measurement_like(var_text, abbreviations=False)):
         return False
     return limit.unit in _CALENDAR_UNITS or context.is_temporal(before, after, op_text)
 
@@ -621,31 +622,29 @@ def _entity(kind: str, span: tuple[int, int], text: str) -> Entity:
 def constraints(rule: Rule) -> list[dict]:
     """Every numeric bound in a rule, flat: comparisons, ages and temporal windows.
 
-    Each has ``variable``, ``operator``, ``value``, ``value2``, ``unit``, the variable's ``start``
-    and ``end`` in the criterion text, and ``kind`` (comparison, age, temporal).
+    Each has ``kind`` (comparison, age, temporal), ``variable``, ``operator``, ``value``,
+    ``value2``, ``unit``, the variable's ``start`` and ``end`` in the criterion text, and
+    ``limit_start``/``limit_end``, where the limit itself is written.
     """
     flat = []
     for leaf in leaves(rule):
         if leaf.type == "comparison":
-            span = leaf.variable_span or leaf.span
-            flat.append(_bound("comparison", leaf.variable, span, leaf))
+            flat.append(_bound("comparison", leaf.variable, leaf.variable_span or leaf.span, leaf.span, leaf))
         elif leaf.type == "demographic" and leaf.attribute == "age":
-            flat.append(_bound("age", "age", leaf.variable_span or leaf.span, leaf))
+            flat.append(_bound("age", "age", leaf.variable_span or leaf.span, leaf.span, leaf))
         temporal = getattr(leaf, "temporal", None)
         if temporal is not None:
-            name = leaf.variable if leaf.type == "comparison" else leaf.concept.text
-            flat.append(
-                _bound(
-                    "temporal",
-                    name,
-                    leaf.variable_span or leaf.span if leaf.type == "comparison" else leaf.span,
-                    temporal,
-                )
-            )
+            if leaf.type == "comparison":
+                name, span = leaf.variable, leaf.variable_span or leaf.span
+            else:
+                name, span = leaf.concept.text, leaf.span
+            flat.append(_bound("temporal", name, span, temporal.span, temporal))
     return flat
 
 
-def _bound(kind: str, variable: str, span: tuple[int, int], limit) -> dict:
+def _bound(kind: str, variable: str, span: tuple[int, int], written: tuple[int, int], limit) -> dict:
+    """One flat bound; the limit is where ``written`` is not the variable."""
+    limit_start = span[1] if span[0] <= written[0] < span[1] <= written[1] else written[0]
     return {
         "kind": kind,
         "variable": variable,
@@ -655,4 +654,6 @@ def _bound(kind: str, variable: str, span: tuple[int, int], limit) -> dict:
         "unit": limit.unit,
         "start": span[0],
         "end": span[1],
+        "limit_start": limit_start,
+        "limit_end": written[1],
     }

@@ -71,7 +71,10 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
 
 
 def _skip_space(text: str, pos: int) -> int:
+    """Past spaces, and past a hyphen before a word: "12-month", "6-week"."""
     while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    if text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
         pos += 1
     return pos
 

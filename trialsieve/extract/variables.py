@@ -16,6 +16,7 @@ _BOUNDARY_WORDS = frozenset(_CUES["boundaries"]["words"])
 _RIGHT_BOUNDARY = _BOUNDARY_WORDS | frozenset(_CUES["boundaries"]["right_only"])
 _GENERIC = frozenset(_CUES["generic_variables"]["words"])
 _NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"\s*(?:with|having|has|on|in|:)\s*(?:a|an|the)?\s*$", re.IGNORECASE)
 _BRIDGES = frozenset(_CUES["bridges"]["words"])
 _LEADING = frozenset(_CUES["stopwords"])
 _TRAILING = frozenset(_CUES["trailing_stopwords"])
@@ -89,6 +90,13 @@ def named_after(text: str, pos: int) -> Span | None:
     return right(text, found.end()) if found else None
 
 
+def named_before(text: str, generic: Span, floor: int) -> Span | None:
+    """The name before a generic variable: "Short Blessed screening with a score of 13" -> from "Short"."""
+    found = _NAME_BEFORE.search(text, floor, generic[0])
+    name = left(text, found.start(), floor) if found else None
+    return (name[0], generic[1]) if name else None
+
+
 def is_generic(phrase: str) -> bool:
     return phrase.lower().strip() in _GENERIC
 
@@ -118,17 +126,20 @@ def _abbreviation(inner: str) -> bool:
     return 0 < len(words) <= 2 and any(c.isupper() or c.isdigit() for c in words[0])
 
 
-def measurement_like(phrase: str, strict: bool = False) -> bool:
+def measurement_like(phrase: str, strict: bool = False, abbreviations: bool = True) -> bool:
     """A phrase that names something measured: a lab, a score, or an abbreviation such as "FEV1".
 
     ``strict`` leaves out observations (scores, smoking, status) for coordination, where
-    "smoker or CO concentration >= 6 ppm" must not give the smoker a value.
+    "smoker or CO concentration >= 6 ppm" must not give the smoker a value. Without
+    ``abbreviations``, "TIA" or "T1D" alone do not count: they name events as often as labs.
     """
     if re.search(r"\d", phrase) and not re.search(r"[A-Za-z]\d", phrase):
         return False
     kinds = ("measurement",) if strict else ("measurement", "observation")
     if kind_of(phrase, "", COMPARISON_KINDS) in kinds:
         return True
+    if not abbreviations:
+        return False
     return bool(re.fullmatch(r"[A-Z][A-Za-z0-9+\-]{1,9}", phrase.strip()) and sum(c.isupper() for c in phrase) >= 2)
 
 
