@@ -33,6 +33,7 @@ _NOT_A_QUANTITY = re.compile(
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)\b", re.IGNORECASE)
+_SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b|[A-Za-z]")
@@ -83,6 +84,9 @@ def find_limits(text: str) -> list[Limit]:
         if limit:
             limits.append(limit)
             consumed = limit.end
+    for first, second in zip(limits, limits[1:]):
+        if first.unit is None and second.unit and not first.multiplier_of and _SHARED.fullmatch(text, first.end, second.start):
+            first.unit, first.unit_text = second.unit, second.unit_text  # "under 40 or over 60 years": both in years
     return limits
 
 
@@ -125,8 +129,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         if post:
             pos = post[1]
 
-    if before and post and post[0] != before[0] and text[post[2] : post[1]].lower().startswith("and"):
-        post = None  # "older than 18 and younger": the comparator before the value rules
+    if before and post and post[0] != before[0]:
+        post = None  # "older than 18 and younger", "less than 18 or under guardianship": the one before rules
     if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
         return None  # "between 2008 and 2017": calendar dates, not a quantity
     if value2 is not None:

@@ -38,9 +38,11 @@ from trialsieve.trial import StructuredTrial, Trial
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|years?\s+old|old|older|younger|of\s+age|yo|y\.o\.)\b", re.IGNORECASE)
 _PERSON = re.compile(
     r"\b(?:adults?|patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|men|women|males?|"
-    r"females?|children|child|infants?|adolescents?|mothers?|fathers?|parents?|boys?|girls?|youths?)\b",
+    r"females?|children|child|infants?|adolescents?|mothers?|fathers?|parents?|boys?|girls?|youths?|anyone|"
+    r"someone|those|who)\b",
     re.IGNORECASE,
 )
+_OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _PERSON_ONLY = re.compile(
     rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or)\b)[\s,/]*)+", re.IGNORECASE
@@ -230,7 +232,7 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
         if (
             (inherited and previous and previous[1])
             or _is_age(limit, var_text, text)
-            or (var is None and limit.unit == "a")
+            or (var is None and limit.unit == "a" and not cued_time)
         ):
             atom = _age(limit, var, text, entities, inherited)
             previous = (var or (limit.start, limit.end), True)
@@ -284,16 +286,22 @@ def _add_limit_entities(text: str, limit: Limit, entities: list[Entity]) -> None
 
 
 def _is_age(limit: Limit, var_text: str, text: str) -> bool:
+    """An age limit: named by its variable ("aged", "adults"), or by its words ("18 years old",
+    "older than 18") when no other variable ("transplants less than one year old") claims it."""
     if limit.unit not in (None, "a", "mo", "wk", "d", "h") or limit.multiplier_of:
         return False
-    written = text[limit.start : limit.end]
     if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
         return True
-    if limit.operator_span and _AGE_WORD.search(_text(text, limit.operator_span)):
-        return True  # "under the age of 18", "older than 18", "12 or older"
     if limit.unit == "a" and var_text and _PERSON.search(var_text):
         return True  # "Adult patients (>= 18 years)", "mothers < 18 years"
-    return limit.unit == "a" and bool(_AGE_WORD.search(written + text[limit.end : limit.end + 12]))
+    if limit.unit == "a" and _OF_AGE.match(text, limit.end):
+        return True  # "onset of deafness (< 3 years of age)"
+    if var_text and not _PERSON.search(var_text):
+        return False
+    op_text = _text(text, limit.operator_span) if limit.operator_span else ""
+    if _AGE_WORD.search(op_text):
+        return True  # "under the age of 18", "older than 18", "12 or older"
+    return limit.unit == "a" and bool(_AGE_WORD.search(text[limit.start : limit.end + 12]))
 
 
 def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: str) -> bool:
@@ -598,12 +606,12 @@ def _combine(text: str, atoms: list[_Atom]) -> Rule:
 
 
 def _open_parens(text: str, pos: int) -> list[int]:
-    """Positions of the parentheses still open at ``pos``, outermost first."""
+    """Positions of the brackets still open at ``pos``, outermost first."""
     stack: list[int] = []
     for i, ch in enumerate(text[:pos]):
-        if ch == "(":
+        if ch in "([":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif ch in ")]" and stack:
             stack.pop()
     return stack
 

@@ -39,7 +39,7 @@ def left(text: str, pos: int, floor: int = 0) -> Span | None:
         if i <= floor:
             break
         ch = text[i - 1]
-        if ch == ")":
+        if ch in ")]":
             opening = matching_open(text, i - 1, floor)
             if opening is None:
                 break
@@ -50,7 +50,7 @@ def left(text: str, pos: int, floor: int = 0) -> Span | None:
         if ch in ":=" and not tokens:  # "Age: 19-45", "CRAFFT = 2"
             i -= 1
             continue
-        if ch in _STOP_CHARS or ch in "(<>≤≥":
+        if ch in _STOP_CHARS or ch in "([<>≤≥":
             break
         word = _WORD.search(text, floor, i)
         if not word or not any(c.isalnum() for c in word[0]):
@@ -144,11 +144,13 @@ def measurement_like(phrase: str, strict: bool = False, abbreviations: bool = Tr
 
 
 def matching_open(text: str, close: int, floor: int) -> int | None:
+    """Where the bracket closed at ``close`` opens, or None."""
+    opening = {")": "(", "]": "["}[text[close]]
     depth = 0
     for i in range(close, floor - 1, -1):
-        if text[i] == ")":
+        if text[i] == text[close]:
             depth += 1
-        elif text[i] == "(":
+        elif text[i] == opening:
             depth -= 1
             if depth == 0:
                 return i
