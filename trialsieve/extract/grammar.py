@@ -36,7 +36,7 @@ _SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
-_ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b|[A-Za-z]")
+_ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b(?!\s*(?:percentile|centile))|[A-Za-z](?!t?h?\s*(?:percentile|centile))")
 
 
 @dataclass

@@ -275,7 +275,7 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         var = variables.left(text, opened[-1], min(floor, opened[-1]))  # "weight loss (by report, > 5 lbs)"
     if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
         return previous[0], True  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
-    if var is None:
+    if var is None and not _is_age(limit, "", text):  # an age names itself: "older than 18 years"
         var = variables.right(text, limit.end)
     return var, False
 
@@ -292,10 +292,10 @@ def _is_age(limit: Limit, var_text: str, text: str) -> bool:
         return False
     if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
         return True
-    if limit.unit == "a" and var_text and _PERSON.search(var_text):
+    if limit.unit in ("a", "mo", "wk") and var_text and _PERSON.search(var_text):
         return True  # "Adult patients (>= 18 years)", "mothers < 18 years"
-    if limit.unit == "a" and _OF_AGE.match(text, limit.end):
-        return True  # "onset of deafness (< 3 years of age)"
+    if limit.unit and _OF_AGE.match(text, limit.end):
+        return True  # "onset of deafness (< 3 years of age)", "infants > 1 month of age"
     if var_text and not _PERSON.search(var_text):
         return False
     op_text = _text(text, limit.operator_span) if limit.operator_span else ""
