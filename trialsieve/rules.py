@@ -74,6 +74,7 @@ class Concept(_Model):
     text: str
     kind: Kind
     code: Code | None = None
+    span: Span | None = Field(None, description="where the concept is written in the criterion text")
 
 
 class Presence(_Model):

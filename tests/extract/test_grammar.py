@@ -93,3 +93,29 @@ def test_spans_cover_the_written_limit():
 )
 def test_parse_number(written, value):
     assert parse_number(written) == value
+
+
+def test_a_unitless_limit_shares_the_unit_of_the_next():
+    assert [(x.operator, x.value, x.unit) for x in find_limits("under 40 or over 60 years of age")] == [
+        ("<", 40, "a"),
+        (">", 60, "a"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CRAFFT = 2 or higher", (">=", 2, None, None)),  # the written "or higher" qualifies "="
+        ("age less than 18 years old or under guardianship", ("<", 18, None, "a")),
+        ("EFW < 10th percentile", ("<", 10, None, "{percentile}")),
+        ("anisometropia > 1.5 D", (">", 1.5, None, "[diop]")),
+        ("within the past 12-month period", ("<=", 12, None, "mo")),
+        ("Age＜18 years", ("<", 18, None, "a")),
+    ],
+)
+def test_more_spellings(text, expected):
+    assert only(text) == expected
+
+
+def test_sample_sizes_are_not_limits():
+    assert find_limits("scoliosis (n=20) with pain") == []

@@ -12,8 +12,9 @@ _KINDS = load("kinds")
 NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])})", re.IGNORECASE)
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
 QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
-_UNSTRUCTURED_OF = inverse(_CUES["unstructured"])
-UNSTRUCTURED = phrase_regex(list(_UNSTRUCTURED_OF))
+_UNSTRUCTURED = [
+    (reason, phrase_regex(phrases)) for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_")
+]
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 STOPWORDS = frozenset(_CUES["stopwords"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
@@ -21,6 +22,7 @@ CONNECTIVE = phrase_regex([p for ps in _CUES["connectives"].values() for p in ps
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
+ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)
 CONTENT_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
 _NOT_CONTENT = (
     frozenset(_CUES["stopwords"])
@@ -53,9 +55,9 @@ def qualifier(phrase: str) -> str:
 
 
 def unstructured_reason(text: str) -> str | None:
-    """Why ``text`` needs a person (investigator judgment, consent...), or None."""
-    found = UNSTRUCTURED.search(text)
-    return _UNSTRUCTURED_OF[re.sub(r"\s+", " ", found[0].lower())] if found else None
+    """Why ``text`` needs a person, or None; reasons are tried in the lexicon's order, so
+    "inability to provide informed consent" is about consent before willingness."""
+    return next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
 
 
 def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) -> str:

@@ -9,6 +9,7 @@ comparator and no range is not a limit ("stage 2", "ACR 2016") and is left alone
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 
 from trialsieve.extract.lexicon import alternation, load
@@ -33,6 +34,7 @@ _NOT_A_QUANTITY = re.compile(
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)\b", re.IGNORECASE)
+_SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -84,8 +86,13 @@ def find_limits(text: str) -> list[Limit]:
         if limit:
             limits.append(limit)
             consumed = limit.end
-    for first, second in zip(limits, limits[1:]):
-        if first.unit is None and second.unit and not first.multiplier_of and _SHARED.fullmatch(text, first.end, second.start):
+    for first, second in pairwise(limits):
+        if (
+            first.unit is None
+            and second.unit
+            and not first.multiplier_of
+            and _SHARED.fullmatch(text, first.end, second.start)
+        ):
             first.unit, first.unit_text = second.unit, second.unit_text  # "under 40 or over 60 years": both in years
     return limits
 
@@ -96,8 +103,12 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         return None
     is_word = number[0][0].isalpha()
     pos = number.end()
-    if _NOT_A_QUANTITY.match(text, pos) or (is_word and _OF_THE.match(text, pos)):
-        return None  # "140/90", "22:00", "one of the following": a ratio, a time, a count of criteria
+    if (
+        _NOT_A_QUANTITY.match(text, pos)
+        or (is_word and _OF_THE.match(text, pos))
+        or _SAMPLE_SIZE.search(text, max(0, number.start() - 6), number.start())
+    ):
+        return None  # "140/90", "22:00", "one of the following", "n = 20": not a limit on the patient
     unit = match_unit(text, pos)
     if unit is None and not is_word and _ORDINAL_TAIL.match(text, pos):
         return None  # "2nd", "5-FU", "3rd degree": not a quantity
@@ -129,7 +140,7 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         if post:
             pos = post[1]
 
-    if before and post and post[0] != before[0]:
+    if before and post and post[0] != before[0] and before[0] != "=":
         post = None  # "older than 18 and younger", "less than 18 or under guardianship": the one before rules
     if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
         return None  # "between 2008 and 2017": calendar dates, not a quantity

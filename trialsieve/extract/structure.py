@@ -229,11 +229,7 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
             floor = limit.end
             continue  # "LVEF <= 40% within the last 12 months": when the value was measured
         var_text = _text(text, var) if var else ""
-        if (
-            (inherited and previous and previous[1])
-            or _is_age(limit, var_text, text)
-            or (var is None and limit.unit == "a" and not cued_time)
-        ):
+        if (inherited and previous and previous[1]) or _is_age(limit, var_text, text, cued_time):
             atom = _age(limit, var, text, entities, inherited)
             previous = (var or (limit.start, limit.end), True)
         elif _is_temporal(limit, var_text, before, after, op_text):
@@ -285,23 +281,24 @@ def _add_limit_entities(text: str, limit: Limit, entities: list[Entity]) -> None
     entities.extend(_entity(t, s, text) for t, s in spans if s)
 
 
-def _is_age(limit: Limit, var_text: str, text: str) -> bool:
-    """An age limit: named by its variable ("aged", "adults"), or by its words ("18 years old",
-    "older than 18") when no other variable ("transplants less than one year old") claims it."""
+def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> bool:
+    """An age limit, said by the words ("aged", "18 years old", "older than 18", "of age"), or, when
+    no temporal cue says otherwise, by who it bounds ("adults >= 18 years") or by a bare number of
+    years. "Transplants less than one year old" and "sexually active with males in the past 3
+    months" are not ages."""
     if limit.unit not in (None, "a", "mo", "wk", "d", "h") or limit.multiplier_of:
         return False
     if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
         return True
-    if limit.unit in ("a", "mo", "wk") and var_text and _PERSON.search(var_text):
-        return True  # "Adult patients (>= 18 years)", "mothers < 18 years"
     if limit.unit and _OF_AGE.match(text, limit.end):
         return True  # "onset of deafness (< 3 years of age)", "infants > 1 month of age"
-    if var_text and not _PERSON.search(var_text):
+    person = bool(var_text) and bool(_PERSON.search(var_text))
+    if var_text and not person:
         return False
     op_text = _text(text, limit.operator_span) if limit.operator_span else ""
-    if _AGE_WORD.search(op_text):
-        return True  # "under the age of 18", "older than 18", "12 or older"
-    return limit.unit == "a" and bool(_AGE_WORD.search(text[limit.start : limit.end + 12]))
+    if _AGE_WORD.search(op_text) or (limit.unit == "a" and _AGE_WORD.search(text[limit.start : limit.end + 12])):
+        return True  # "under the age of 18", "older than 18", "12 or older", "18 years old"
+    return not cued_time and limit.unit == "a"  # "adults (>= 18 years)", "over 18 years"
 
 
 def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: str) -> bool:
@@ -421,28 +418,31 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: list[Enti
 
 
 def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | None:
+    """The leaf for one piece of text no limit accounts for, or None when it asks nothing."""
     if _is_gloss(text[start:end].strip(" \t\r\n,;.")):
         return None
     start, end = _strip(text, start, end)
     piece = text[start:end]
     if not context.has_content(piece):
         return None
-    if context.MODIFIER.match(piece) or _PERSON_ONLY.fullmatch(piece):
-        return None  # "by cardiac echocardiography" says how its neighbour is measured; "Adults" asks nothing
-    reason = context.unstructured_reason(piece)
-    if reason:
-        return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
-    definition = context.DEFINITION.search(piece)
-    if definition:  # "Liver failure defined as ...": the label is not itself a criterion
-        if not context.has_content(piece[definition.end() :]):
-            return None if any(s >= end for s, _ in covered) else _presence_atom(text, start, end, entities)
-        start, end = _strip(text, start + definition.end(), end)
-    sex = _SEX.match(text[start:end])
+    sex = _SEX.match(piece)
     if sex:
         entities.append(_entity("sex", (start, end), text))
         return _Atom(
             start, end, Demographic(attribute="sex", value_text=_SEX_VALUE[sex["sex"].lower()], span=(start, end))
         )
+    if context.ANCHOR.match(piece) or _PERSON_ONLY.fullmatch(piece):
+        return None  # "at the time of consent" says when; "Adults" asks nothing
+    reason = context.unstructured_reason(piece)
+    if reason:
+        return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
+    if context.MODIFIER.match(piece):
+        return None  # "by cardiac echocardiography" says how its neighbour is measured
+    definition = context.DEFINITION.search(piece)
+    if definition:  # "Liver failure defined as ...": the label is not itself a criterion
+        if not context.has_content(piece[definition.end() :]):
+            return None if any(s >= end for s, _ in covered) else _presence_atom(text, start, end, entities)
+        start, end = _strip(text, start + definition.end(), end)
     return _presence_atom(text, start, end, entities)
 
 
@@ -465,7 +465,7 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
             _entity("negation", (negation.end() - len(negation[0].lstrip(" \t-•*(")), negation.end()), text)
         )
         start = negation.end()
-    qualifiers = [context.qualifier(cue[0]) for cue in context.QUALIFIERS.finditer(text, start, end)]
+    qualifiers = [context.qualifier(cue[0]) for cue in context.QUALIFIERS.finditer(text, span[0], end)]
     while (m := _LEAD.match(text, start, end)) and m.end() > start:
         start = m.end()
     cut = min(
@@ -486,7 +486,7 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
     kind = "condition" if kind in ("measurement", "demographic") else kind
     entities.append(_entity(kind, (start, end), text))
     return Presence(
-        concept=Concept(text=concept, kind=kind),
+        concept=Concept(text=concept, kind=kind, span=(start, end)),
         negated=negated,
         temporal=temporal,
         qualifiers=list(dict.fromkeys(qualifiers)),
@@ -497,15 +497,24 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
 def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int, int]]]]:
     """Split at top-level ';' into clauses; each clause into its list items and how they join.
 
-    "A, B, and/or C" is a list (any); "A or B" two alternatives, but not "acute or chronic",
-    "in or around" or "stage 2 or 3", where "or" joins words inside one phrase.
+    "A, B, and/or C" and "A, B or C" are lists (any); "A or B" two alternatives, but not "acute or
+    chronic", "in or around" or "stage 2 or 3", where "or" joins words inside one phrase. A clause
+    that needs a person ("any condition that, in the opinion of the investigator, ...") stays whole.
     """
     result = []
     for c_start, c_end in _top_level_cuts(text, start, end, _CLAUSE_END):
+        if context.unstructured_reason(text[c_start:c_end]):  # no comma lists in a sentence for a person
+            result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
+            continue
         items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
         final = _FINAL_CONNECTIVE.search(text, c_start, items[-1][0]) if len(items) > 1 else None
-        if final or len(items) > 2:
-            result.append(("all" if final and final[1].lower() == "and" else "any", items))
+        if len(items) > 1 and not final:
+            last = _top_level_cuts(text, *items[-1], _SPLIT_OR, _splittable_or)
+            items = items[:-1] + last  # "HIV, hepatitis B or hepatitis C"
+            final = len(last) > 1
+        if final or (len(items) > 2 and all(len(text[s:e].split()) <= 5 for s, e in items)):
+            op = "all" if final and not isinstance(final, bool) and final[1].lower() == "and" else "any"
+            result.append((op, items))
             continue
         result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
     return result
@@ -516,7 +525,9 @@ def _splittable_or(text: str, start: int, cut: int) -> bool:
     if not before:
         return False
     word = before[-1].lower().strip(",")
-    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit() and len(word) > 1  # "hepatitis B or C"
+    after = text[cut:].split(maxsplit=2)
+    single_letters = len(word) == 1 and len(after) > 1 and len(after[1].strip(",;")) == 1  # "hepatitis B or C"
+    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit() and not single_letters
 
 
 def _top_level_cuts(text: str, start: int, end: int, pattern: re.Pattern[str], keep=None) -> list[tuple[int, int]]:
@@ -644,10 +655,16 @@ def constraints(rule: Rule) -> list[dict]:
         if temporal is not None:
             if leaf.type == "comparison":
                 name, span = leaf.variable, leaf.variable_span or leaf.span
-            else:
-                name, span = leaf.concept.text, leaf.span
+            else:  # the presence's words beside the window: "Prior chemotherapy" in "... within 6 months"
+                name, span = leaf.concept.text, _beside(leaf, temporal.span)
             flat.append(_bound("temporal", name, span, temporal.span, temporal))
     return flat
+
+
+def _beside(leaf: Presence, window: tuple[int, int]) -> tuple[int, int]:
+    """From the leaf's start to its concept's end when the window follows, else the reverse."""
+    concept = leaf.concept.span or leaf.span
+    return (leaf.span[0], concept[1]) if concept[1] <= window[0] else (concept[0], leaf.span[1])
 
 
 def _bound(kind: str, variable: str, span: tuple[int, int], written: tuple[int, int], limit) -> dict:

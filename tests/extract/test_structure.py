@@ -1,0 +1,107 @@
+"""One criterion's text to its rule: variables, ages, windows, logic, and what stays for review."""
+
+import pytest
+
+from trialsieve.extract.structure import constraints, structure_text
+from trialsieve.rules import leaves
+
+
+def bounds(text):
+    return [
+        (b["kind"], text[b["start"] : b["end"]], b["operator"], b["value"], b["value2"])
+        for b in constraints(structure_text(text).rule)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Age ≥ 21 and ≤ 60 years", [("age", "Age", ">=", 21, None), ("age", "Age", "<=", 60, None)]),
+        ("Patients ≥18 years old requiring PCI", [("age", "≥18 years old", ">=", 18, None)]),
+        ("Infants > 1 month of age", [("age", "> 1 month of age", ">", 1, None)]),
+        (
+            "Patients under 40 or over 60 years of age",
+            [("age", "under 40", "<", 40, None), ("age", "over 60 years of age", ">", 60, None)],
+        ),
+        (
+            "BMI of ≥ 18.5 and ≤ 27.0 kg/m2",
+            [("comparison", "BMI", ">=", 18.5, None), ("comparison", "BMI", "<=", 27, None)],
+        ),
+        ("History of at least 5 attacks of migraine", [("comparison", "attacks of migraine", ">=", 5, None)]),
+        (
+            "a score of 24 or above on the Folstein Mini-Mental State Exam",
+            [("comparison", "Folstein Mini-Mental State Exam", ">=", 24, None)],
+        ),
+        ("Hypertension (≥140 mmHg systolic)", [("comparison", "systolic", ">=", 140, None)]),
+        ("gestational age < 36 weeks", [("comparison", "gestational age", "<", 36, None)]),
+        ("Prior chemotherapy within 6 months", [("temporal", "Prior chemotherapy", "<=", 6, None)]),
+        ("Life expectancy < 3 months", [("comparison", "Life expectancy", "<", 3, None)]),
+    ],
+)
+def test_variables_and_bounds(text, expected):
+    assert bounds(text) == expected
+
+
+def test_coordinated_variables_share_a_limit():
+    rule = structure_text("DLCO and/or FVC < 80% predicted").rule
+    assert rule.type == "any" and [leaf.variable for leaf in rule.args] == ["DLCO", "FVC"]
+    # a condition does not take a measurement's value
+    rule = structure_text("diabetes and HbA1c > 7%").rule
+    assert [leaf.type for leaf in leaves(rule)] == ["presence", "comparison"]
+
+
+def test_parentheses_group_and_or_binds_looser():
+    rule = structure_text("mRss > 20 and (ESR > 25 mm and/or hemoglobin < 11 g/dL)").rule
+    assert rule.type == "all"
+    assert rule.args[0].variable == "mRss" and rule.args[1].type == "any"
+
+
+def test_negation_qualifiers_and_windows():
+    (leaf,) = leaves(structure_text("No history of myocardial infarction within the last 6 months").rule)
+    assert leaf.negated and "history of" in leaf.qualifiers and leaf.concept.text == "myocardial infarction"
+    assert (leaf.temporal.measure, leaf.temporal.direction, leaf.temporal.value, leaf.temporal.unit) == (
+        "window",
+        "past",
+        6,
+        "mo",
+    )
+    (leaf,) = leaves(structure_text("Symptomatic heart failure for at least 3 months").rule)
+    assert (leaf.temporal.measure, leaf.temporal.operator, leaf.temporal.value) == ("duration", ">=", 3)
+
+
+def test_a_window_after_a_measurement_says_when_it_was_measured():
+    (leaf,) = leaves(structure_text("LVEF ≤ 40% within the last 12 months").rule)
+    assert (leaf.variable, leaf.value, leaf.unit, leaf.temporal.value, leaf.temporal.unit) == (
+        "LVEF",
+        40,
+        "%",
+        12,
+        "mo",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Inability to provide informed consent", "consent"),
+        ("Any condition that, in the opinion of the investigator, would interfere", "investigator judgment"),
+        ("Participation in another interventional trial within 30 days", "study participation"),
+    ],
+)
+def test_what_needs_a_person_is_kept(text, reason):
+    (leaf,) = leaves(structure_text(text).rule)
+    assert leaf.type == "unstructured" and leaf.reason == reason
+
+
+def test_lists_and_sex():
+    rule = structure_text("HIV, hepatitis B or hepatitis C infection").rule
+    assert rule.type == "any" and len(rule.args) == 3
+    (leaf,) = leaves(structure_text("Women only").rule)
+    assert (leaf.type, leaf.attribute, leaf.value_text) == ("demographic", "sex", "female")
+
+
+def test_entities_are_typed_spans():
+    text = "Hemoglobin < 11 g/dL"
+    extraction = structure_text(text)
+    found = {(e.type, e.text) for e in extraction.entities}
+    assert {("measurement", "Hemoglobin"), ("value", "11"), ("unit", "g/dL"), ("operator", "<")} <= found
