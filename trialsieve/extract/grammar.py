@@ -9,8 +9,8 @@ comparator and no range is not a limit ("stage 2", "ACR 2016") and is left alone
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.units import TIME_UNITS, match_unit
