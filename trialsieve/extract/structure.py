@@ -333,36 +333,24 @@ def _age(limit: Limit, var, text: str, entities: list[Entity], inherited: bool) 
     return _Atom(start, end, leaf)
 
 
+def _bound_of(limit: Limit) -> dict:
+    return {"operator": limit.operator, "value": limit.value, "value2": limit.value2, "unit": limit.unit}
+
+
 def _temporal(limit: Limit, text: str, before: str, after: str, op_text: str, entities: list[Entity]) -> Temporal:
     measure, direction = context.temporal_direction(before, after, op_text)
     entities.append(_entity("temporal", (limit.start, limit.end), text))
-    return Temporal(
-        measure=measure,
-        direction=direction,
-        operator=limit.operator,
-        value=limit.value,
-        value2=limit.value2,
-        unit=limit.unit,
-        text=text[limit.start : limit.end],
-        span=(limit.start, limit.end),
-    )
+    span = (limit.start, limit.end)
+    return Temporal(measure=measure, direction=direction, **_bound_of(limit), text=_text(text, span), span=span)
 
 
 def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entities: list[Entity]) -> _Atom:
     if var is None:
         var = (limit.start, limit.end)
+    start, end = min(var[0], limit.start), max(var[1], limit.end)
     reason = context.unstructured_reason(_text(text, var))
     if reason:  # "participation in another trial within 30 days"
-        return _Atom(
-            min(var[0], limit.start),
-            max(var[1], limit.end),
-            Unstructured(
-                text=_text(text, (min(var[0], limit.start), max(var[1], limit.end))),
-                reason=reason,
-                span=(min(var[0], limit.start), max(var[1], limit.end)),
-            ),
-        )
-    start, end = min(var[0], limit.start), max(var[1], limit.end)
+        return _Atom(start, end, Unstructured(text=_text(text, (start, end)), reason=reason, span=(start, end)))
     presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
     return _Atom(start, end, presence)
 
@@ -379,10 +367,7 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity
             Comparison(
                 variable=written,
                 kind=kind,
-                operator=limit.operator,
-                value=limit.value,
-                value2=limit.value2,
-                unit=limit.unit,
+                **_bound_of(limit),
                 unit_text=limit.unit_text,
                 multiplier_of=limit.multiplier_of,
                 span=(limit.start if inherited else min(span[0], limit.start), limit.end),
