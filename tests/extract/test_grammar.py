@@ -119,3 +119,10 @@ def test_more_spellings(text, expected):
 
 def test_sample_sizes_are_not_limits():
     assert find_limits("scoliosis (n=20) with pain") == []
+
+
+def test_counts_per_volume_and_temperatures_in_two_units():
+    assert only("parasitemia between 1000 -100,000 parasites/mL") == ("between", 1000, 100000, "{parasites}/mL")
+    limit = find_limits("fever (>= 38.5 C/101.2 F rectal)")
+    assert [(x.operator, x.value, x.unit) for x in limit] == [(">=", 38.5, "Cel")]
+    assert find_limits("hepatitis C") == []

@@ -64,3 +64,17 @@ def test_offsets_index_the_text():
 
 def test_empty_text():
     assert segment("") == []
+
+
+def test_registry_text_with_dotted_inline_markers_and_stray_lines():
+    text = (
+        "Inclusion criteria:\n\n Adults with malaria as shown by both of the following: a.) smear positive "
+        "b.) fever\n\nExclusion criteria:\n: \n\n Severe malaria\n"
+    )
+    assert ids(text) == [
+        ("I1", None, "inclusion"),
+        ("I1.a", "I1", "inclusion"),
+        ("I1.b", "I1", "inclusion"),
+        ("E1", None, "exclusion"),
+    ]
+    assert segment(text)[-1].text == "Severe malaria"

@@ -34,6 +34,7 @@ _NOT_A_QUANTITY = re.compile(
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
 _SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)\b", re.IGNORECASE)
+_ALTERNATE = re.compile(r"\s*/\s*\d+(?:[.,]\d+)?")
 _SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
@@ -118,6 +119,9 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         unit = match_unit(text, pos)
     if unit:
         pos = unit.end
+        alternate = _ALTERNATE.match(text, pos)
+        if alternate and match_unit(text, alternate.end()):  # "38.5 C/101.2 F": the same value in other units
+            pos = match_unit(text, alternate.end()).end
 
     value2 = None
     joiner = _JOINER.match(text, pos)

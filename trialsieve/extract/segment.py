@@ -21,10 +21,10 @@ _HEADER = re.compile(
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 _MARKER = re.compile(
     r"(?P<marker>[•\-*·▪●○◦‣⁃–—]"
-    r"|\(?(?P<num>\d{1,2})[.)](?!\d)|\((?P<pnum>\d{1,2})\)"
-    r"|\(?(?P<alpha>[ivxIVX]{1,4}|[a-zA-Z])[.)]|\((?P<palpha>[ivxIVX]{1,4}|[a-zA-Z])\))(?=\s)"
+    r"|\(?(?P<num>\d{1,2})(?:\.\)|[.)])(?!\d)|\((?P<pnum>\d{1,2})\)"
+    r"|\(?(?P<alpha>[ivxIVX]{1,4}|[a-zA-Z])(?:\.\)|[.)])|\((?P<palpha>[ivxIVX]{1,4}|[a-zA-Z])\))(?=\s)"
 )
-_INLINE = re.compile(r"(?:^|(?<=[\s;:,(]))\(?(?P<label>[ivx]{1,4}|[a-h]|\d{1,2})\)(?=\s)")
+_INLINE = re.compile(r"(?:^|(?<=[\s;:,(]))\(?(?P<label>[ivx]{1,4}|[a-h]|\d{1,2})\.?\)(?=\s)")
 _PREFIX = {"inclusion": "I", "exclusion": "E", "unknown": "U"}
 
 
@@ -62,7 +62,7 @@ def _line_tree(text: str) -> list[_Node]:
     for line in text.splitlines(keepends=True):
         start, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
-        if not body.strip():
+        if not any(ch.isalnum() for ch in body):  # blank, or a stray ":" or "--" line
             previous_blank = True
             continue
         indent = len(body) - len(body.lstrip())

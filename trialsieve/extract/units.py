@@ -25,7 +25,13 @@ TIME_UNITS = frozenset(_LEX["time"])
 RELATIVE = {s.lower(): ref for ref, spellings in _LEX["relative"].items() if ref != "_doc" for s in spellings}
 
 # A unit must not run on into a word ("5 mm" yes, "5 mmol" is mmol, "2 days" not "2 d").
-_UNIT = re.compile(rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w/])|(?i:{alternation(list(SPELLINGS))})(?![\w])")
+_UNIT = re.compile(
+    rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w]|/[^\W\d_])|(?i:{alternation(list(SPELLINGS))})(?![\w])"
+)
+_PER = {s: code for code, spellings in _LEX["per_volume"]["denominators"].items() for s in spellings}
+_PER_VOLUME = re.compile(
+    rf"(?P<thing>[A-Za-z]{{3,}})\s*/\s*(?P<per>{'|'.join(map(re.escape, sorted(_PER, key=len, reverse=True)))})(?![\w])"
+)
 _EXPONENT = re.compile(
     r"\s*(?:x|×|\*|X|∙|·)\s*10\s*(?:(?:\^|\*\*|e|E)\s*(?P<exp>[-−]?\d{1,2})|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|(?P<bare>\d{1,2})(?!\d))"
 )
@@ -56,6 +62,10 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
             prefix = "10*" + exp.replace("−", "-")
             pos = exponent.end()
     unit = _UNIT.match(text, _skip_space(text, pos))
+    per_volume = _PER_VOLUME.match(text, _skip_space(text, pos)) if unit is None and not prefix else None
+    if per_volume:  # "parasites/mL", "copies/mL"
+        code = f"{{{per_volume['thing'].lower()}}}/{_PER[per_volume['per']]}"
+        return UnitMatch(code, per_volume[0], per_volume.end())
     if unit is None:
         if prefix:
             return UnitMatch(prefix, text[start:pos].strip(), pos)
