@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 
 from trialsieve.eval.constraints import VIEWS, gold_constraints, matches, score
-from trialsieve.extract.structure import constraints, structure_text
+from trialsieve.extract.flat import constraints
+from trialsieve.extract.structure import structure_text
 
 DEFAULT = Path(__file__).resolve().parent.parent / "data" / "lct" / "criteria_entities.dev.jsonl"
 

@@ -122,7 +122,8 @@ def _ends_with_newline(path: Path) -> bool:
 
 def structure_criteria_lines(source: Path, out: Path, progress: bool = True) -> Summary:
     """One criterion per input line (``{"id", "text", "section"?}``) to one result line each."""
-    from trialsieve.extract.structure import constraints, structure_text
+    from trialsieve.extract.flat import constraints
+    from trialsieve.extract.structure import structure_text
     from trialsieve.rules import status_of
 
     summary = Summary()

@@ -3,8 +3,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trialsieve.extract.flat import constraints
 from trialsieve.extract.segment import segment
-from trialsieve.extract.structure import constraints, structure_criteria, structure_text
+from trialsieve.extract.structure import structure_criteria, structure_text
 from trialsieve.rules import leaves
 
 PIECES = [

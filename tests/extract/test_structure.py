@@ -2,7 +2,8 @@
 
 import pytest
 
-from trialsieve.extract.structure import constraints, structure_text
+from trialsieve.extract.flat import constraints
+from trialsieve.extract.structure import structure_text
 from trialsieve.rules import leaves
 
 

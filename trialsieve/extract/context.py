@@ -16,9 +16,7 @@ _UNSTRUCTURED = [
     (reason, phrase_regex(phrases)) for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_")
 ]
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
-STOPWORDS = frozenset(_CUES["stopwords"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
-CONNECTIVE = phrase_regex([p for ps in _CUES["connectives"].values() for p in ps])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)

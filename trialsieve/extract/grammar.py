@@ -22,7 +22,6 @@ _NUMBER = re.compile(
     r"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
 )
-_BEFORE = {op: re.compile(rf"(?:{alternation(phrases)})\s*$", re.IGNORECASE) for op, phrases in _OPS["before"].items()}
 _BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
 _AFTER_ANY = re.compile(rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE)
 _AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
