@@ -38,6 +38,8 @@ class _Node:
     end: int
     indent: int = 0
     children: list[_Node] = field(default_factory=list)
+    inline: list[_Node] = field(default_factory=list)  # an enumeration written inside this node's text
+    starts_run: bool = False  # the node's own marker is the first of that enumeration
 
 
 def segment(text: str) -> list[Criterion]:
@@ -47,7 +49,7 @@ def segment(text: str) -> list[Criterion]:
         _split_inline(text, root)
     criteria: list[Criterion] = []
     counters: dict[str, int] = {}
-    for root in _expand_inline(text, roots):
+    for root in _expand_inline(roots):
         counters[root.section] = counters.get(root.section, 0) + 1
         _emit(text, root, f"{_PREFIX[root.section]}{counters[root.section]}", None, criteria)
     return criteria
@@ -108,10 +110,10 @@ def _style(marker: re.Match[str], stack: list[_Node], indent: int) -> tuple[str,
         return "bullet", None
     label = alpha.lower()
     sibling = next((n for n in reversed(stack) if n.indent == indent), None)
-    if label in _ROMAN and not (sibling and sibling.style == "letter" and len(label) == 1):
-        if (label in ("i", "v", "x") and sibling is None) or (sibling and sibling.style == "roman") or label == "i":
-            return "roman", label
-        return ("roman", label) if len(label) > 1 else ("letter", label)
+    single_after_letter = len(label) == 1 and sibling is not None and sibling.style == "letter"
+    roman_here = len(label) > 1 or label == "i" or sibling is None or sibling.style == "roman"
+    if label in _ROMAN and not single_after_letter and roman_here:
+        return "roman", label  # a lone "v" or "x" after a bullet or number stays a letter
     return "letter", label
 
 
@@ -157,39 +159,35 @@ def _split_inline(text: str, node: _Node) -> None:
     if not sequences:
         return
     outer = sequences[0]
-    items = [
-        _Node(node.section, _kind_of(outer[0][2], outer), label, s, _skip_space(text, e), own_end, node.indent)
-        for s, e, label in outer
-    ]
-    for item, nxt in itertools.pairwise(items):
-        item.end = nxt.marker_start
+    items = _run(text, node, outer, own_end)
     for seq in sequences[1:]:
         host = next((it for it in items if it.marker_start < seq[0][0] < it.end), None)
-        if host is None or not all(host.marker_start < s < host.end for s, _, _ in seq):
-            continue
-        subs = [
-            _Node(node.section, _kind_of(seq[0][2], seq), label, s, _skip_space(text, e), host.end, node.indent)
-            for s, e, label in seq
-        ]
-        for sub, nxt in itertools.pairwise(subs):
-            sub.end = nxt.marker_start
-        host.children.extend(subs)
-    node.inline = (outer[0][0] == node.marker_start, items, own_end)  # type: ignore[attr-defined]
+        if host is not None and all(host.marker_start < s < host.end for s, _, _ in seq):
+            host.children.extend(_run(text, node, seq, host.end))
+    node.inline, node.starts_run = items, outer[0][0] == node.marker_start
 
 
-def _expand_inline(text: str, nodes: list[_Node]) -> list[_Node]:
+def _run(text: str, node: _Node, seq: list[tuple[int, int, str]], end: int) -> list[_Node]:
+    """Nodes for one inline enumeration; each item ends where the next begins, the last at ``end``."""
+    kind = _kind_of(seq[0][2], seq)
+    items = [_Node(node.section, kind, label, s, _skip_space(text, e), end, node.indent) for s, e, label in seq]
+    for item, nxt in itertools.pairwise(items):
+        item.end = nxt.marker_start
+    return items
+
+
+def _expand_inline(nodes: list[_Node]) -> list[_Node]:
     """Replace each node whose own marker starts an inline run by the run; nest the rest."""
     result: list[_Node] = []
     for node in nodes:
-        node.children = _expand_inline(text, node.children)
-        inline = getattr(node, "inline", None)
-        if inline is None:
+        node.children = _expand_inline(node.children)
+        if not node.inline:
             result.append(node)
             continue
-        starts_run, items, _own_end = inline
+        items = node.inline
         for item in items:
-            item.children = _expand_inline(text, item.children)
-        if starts_run:
+            item.children = _expand_inline(item.children)
+        if node.starts_run:
             items[-1].children.extend(node.children)
             items[-1].end = node.end
             result.extend(items)
