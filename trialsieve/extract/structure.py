@@ -141,11 +141,9 @@ def structure_trial(trial: Trial) -> StructuredTrial:
     return StructuredTrial(trial=trial, criteria=structure_criteria(segment(trial.criteria_text)))
 
 
-def structure_criteria(
-    criteria: list[Criterion], own: dict[str, Extraction] | None = None
-) -> list[StructuredCriterion]:
+def structure_criteria(criteria: list[Criterion]) -> list[StructuredCriterion]:
     """Rules for a trial's criteria; a parent's rule embeds its children's as its text says."""
-    own = own if own is not None else {c.id: structure_text(c.text, c.section) for c in criteria}
+    own = {c.id: structure_text(c.text, c.section) for c in criteria}
     children: dict[str | None, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
         children[criterion.parent].append(criterion)
@@ -164,7 +162,7 @@ def structure_criteria(
         window = next(
             (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
         )
-        group = _group(criterion, kids, [rule_of(k, window or inherited) for k in kids])
+        group = _group(criterion, cue, kids, [rule_of(k, window or inherited) for k in kids])
         if cue or criterion.text.rstrip().endswith(":"):
             kept = [
                 leaf
@@ -190,8 +188,8 @@ def _with_temporal(rule: Rule, temporal: Temporal) -> Rule:
     return rule
 
 
-def _group(parent: Criterion, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
-    cue = context.group_cue(parent.text)
+def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
+    """How the children combine: the parent's cue, else the connective between them, else the section's default."""
     if cue and cue[0] == "at_least":
         return AtLeast(n=cue[1], args=kid_rules)
     op = cue[0] if cue and cue[0] in ("any", "all") else None
@@ -223,19 +221,18 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
         op_text = _text(text, limit.operator_span) if limit.operator_span else ""
         var, inherited = _variable(text, limit, floor, previous)
         cued_time = limit.is_time and context.is_temporal(before, after, op_text)
-        if cued_time and inherited and atoms and getattr(atoms[-1].rule, "temporal", True) is None:
-            temporal = _temporal(limit, text, before, after, op_text, entities)
-            atoms[-1] = _Atom(atoms[-1].start, limit.end, atoms[-1].rule.model_copy(update={"temporal": temporal}))
+        if cued_time and inherited and _windowless(atoms):
+            _attach_window(atoms, limit, _temporal(limit, text, before, after, op_text, entities))
             floor = limit.end
             continue  # "LVEF <= 40% within the last 12 months": when the value was measured
         var_text = _text(text, var) if var else ""
         if (inherited and previous and previous[1]) or _is_age(limit, var_text, text, cued_time):
             atom = _age(limit, var, text, entities, inherited)
             previous = (var or (limit.start, limit.end), True)
-        elif _is_temporal(limit, var_text, before, after, op_text):
+        elif _is_temporal(limit, var_text, cued_time):
             temporal = _temporal(limit, text, before, after, op_text, entities)
-            if var is None and atoms and getattr(atoms[-1].rule, "temporal", True) is None:
-                atoms[-1] = _Atom(atoms[-1].start, limit.end, atoms[-1].rule.model_copy(update={"temporal": temporal}))
+            if var is None and _windowless(atoms):
+                _attach_window(atoms, limit, temporal)
                 floor = limit.end
                 continue  # "mycophenolate 2-3 g/d for at least 3 months": the dose has lasted
             atom, previous = _temporal_presence(limit, var, text, temporal, entities), None
@@ -248,6 +245,16 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
         atoms.append(atom)
         floor = limit.end
     return atoms
+
+
+def _windowless(atoms: list[_Atom]) -> bool:
+    """Whether the last atom is a comparison or presence with no window yet."""
+    return bool(atoms) and getattr(atoms[-1].rule, "temporal", True) is None
+
+
+def _attach_window(atoms: list[_Atom], limit: Limit, temporal: Temporal) -> None:
+    last = atoms[-1]
+    atoms[-1] = _Atom(last.start, limit.end, last.rule.model_copy(update={"temporal": temporal}))
 
 
 def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int, int] | None, bool]:
@@ -301,7 +308,7 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
     return not cued_time and limit.unit == "a"  # "adults (>= 18 years)", "over 18 years"
 
 
-def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: str) -> bool:
+def _is_temporal(limit: Limit, var_text: str, cued_time: bool) -> bool:
     """A time limit on when something happened, not a measured duration.
 
     "Life expectancy < 3 months" and "NIKBUT < 10 sec" are measured; "chemotherapy within 3
@@ -309,7 +316,7 @@ def _is_temporal(limit: Limit, var_text: str, before: str, after: str, op_text: 
     """
     if not limit.is_time or (var_text and variables.measurement_like(var_text, abbreviations=False)):
         return False
-    return limit.unit in _CALENDAR_UNITS or context.is_temporal(before, after, op_text)
+    return limit.unit in _CALENDAR_UNITS or cued_time
 
 
 def _age(limit: Limit, var, text: str, entities: list[Entity], inherited: bool) -> _Atom:
