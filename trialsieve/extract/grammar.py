@@ -26,7 +26,7 @@ _BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values()
 _AFTER_ANY = re.compile(rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE)
 _AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
 _BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _OPS["before"].items() for p in ps}
-_AGE_TAIL = re.compile(r"\s*(?:of\s+age|old|of\s+age\s+and|of\s+age\s+or)(?![\w])", re.IGNORECASE)
+_AGE_TAIL = re.compile(r"\s*(?:of\s+age|old)(?![\w])", re.IGNORECASE)
 _JOINER = re.compile(rf"\s*(?:{alternation(_OPS['range_joiners'])})\s*", re.IGNORECASE)
 _NOT_A_QUANTITY = re.compile(
     r"(?:/\d|:\d|\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:)", re.IGNORECASE
@@ -119,8 +119,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if unit:
         pos = unit.end
         alternate = _ALTERNATE.match(text, pos)
-        if alternate and match_unit(text, alternate.end()):  # "38.5 C/101.2 F": the same value in other units
-            pos = match_unit(text, alternate.end()).end
+        if alternate and (other := match_unit(text, alternate.end())):  # "38.5 C/101.2 F": the same value twice
+            pos = other.end
 
     value2 = None
     joiner = _JOINER.match(text, pos)
@@ -162,10 +162,6 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     start = op_span[0] if op_span and op_span[0] < number.start() else number.start()
     if before and before[1] < start:  # "≥ 5.7% or higher": the written comparator before counts too
         start = before[1]
-    unit_span = (pos - len(unit.text), pos) if unit else None
-    if unit:
-        unit_start = text.rfind(unit.text, number.end(), pos + 1)
-        unit_span = (unit_start, unit_start + len(unit.text)) if unit_start >= 0 else unit_span
     return Limit(
         start=start,
         end=pos if not post else max(pos, post[1]),
@@ -176,7 +172,7 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         unit_text=unit.text if unit else None,
         multiplier_of=unit.multiplier_of if unit else None,
         value_span=(number.start(), number.end()),
-        unit_span=unit_span,
+        unit_span=unit.span if unit else None,
         operator_span=op_span,
     )
 

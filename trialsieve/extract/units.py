@@ -48,6 +48,11 @@ class UnitMatch:
     end: int
     multiplier_of: str | None = None
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """Where the unit is written: ``text`` ends at ``end``."""
+        return self.end - len(self.text), self.end
+
 
 def match_unit(text: str, pos: int) -> UnitMatch | None:
     """The unit written at ``text[pos:]`` (after optional spaces), with any power of ten before it."""
