@@ -1,8 +1,10 @@
-"""Criteria per second: the grammar path alone (one criterion's text -> rule) and whole trials.
+"""Criteria per second: the grammar path alone (one criterion's text -> rule), whole trials, and
+the full pipeline with the entity model on.
 
-    python benchmarks/structure_speed.py [data/lct/criteria_entities.dev.jsonl] [--repeat 3]
+    python benchmarks/structure_speed.py [data/lct/criteria_entities.dev.jsonl] [--repeat 3] [--model-lines 2000]
 
-Runs on one core (one process). Target: the grammar path above 2,000 criteria/s.
+The grammar runs on one core (one process); torch uses the machine's cores for the model.
+Targets: the grammar path above 2,000 criteria/s; with the model above 150 criteria/s on 2 cores.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("data", nargs="?", type=Path, default=ROOT / "data" / "lct" / "criteria_entities.dev.jsonl")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--model-lines", type=int, default=2000, help="lines to time with the model (0: skip)")
     args = parser.parse_args()
     lines = [json.loads(line)["text"] for line in args.data.read_text("utf-8").splitlines() if line.strip()]
     structure_text(lines[0])  # load lexicons before timing
@@ -36,6 +39,26 @@ def main() -> None:
         f"whole trials (segment + structure): {reps * len(trials) / seconds:,.0f} trials/s, "
         f"{reps * n_criteria / seconds:,.0f} criteria/s (one core)"
     )
+    if args.model_lines:
+        _with_model(lines[: args.model_lines])
+
+
+def _with_model(lines: list[str]) -> None:
+    import torch
+
+    from trialsieve.extract.tagger import EntityTagger
+
+    started = time.perf_counter()
+    tagger = EntityTagger.load()
+    print(f"model load: {time.perf_counter() - started:.1f} s ({torch.get_num_threads()} torch threads)")
+    for batch_size in (1, 32):
+        tagger.tag(lines[:64], batch_size)  # warm up
+        seconds = _time(
+            lambda b=batch_size: [
+                structure_text(t, "unknown", tagged) for t, tagged in zip(lines, tagger.tag(lines, b), strict=True)
+            ]
+        )
+        print(f"with the model, batch {batch_size}: {len(lines) / seconds:,.0f} criteria/s (tag + structure)")
 
 
 def _time(work) -> float:

@@ -4,6 +4,7 @@ import pytest
 
 from trialsieve.extract.ingest import read_file
 from trialsieve.extract.structure import structure_trial
+from trialsieve.extract.tagger import EntityTagger
 from trialsieve.trial import StructuredTrial
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,16 +12,22 @@ SEEDS = ROOT / "data" / "trials" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def _structured(name: str) -> StructuredTrial:
+@pytest.fixture(scope="session")
+def tagger() -> EntityTagger:
+    """The shipped entity model, as a fresh install has it."""
+    return EntityTagger.load()
+
+
+def _structured(name: str, tagger: EntityTagger) -> StructuredTrial:
     (trial,) = list(read_file(next(SEEDS.glob(f"{name}*.txt"))))
-    return structure_trial(trial)
+    return structure_trial(trial, tagger)
 
 
 @pytest.fixture(scope="session")
-def amass() -> StructuredTrial:
-    return _structured("NCT04615455")
+def amass(tagger) -> StructuredTrial:
+    return _structured("NCT04615455", tagger)
 
 
 @pytest.fixture(scope="session")
-def care_ssc() -> StructuredTrial:
-    return _structured("NCT04356287")
+def care_ssc(tagger) -> StructuredTrial:
+    return _structured("NCT04356287", tagger)

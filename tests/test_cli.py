@@ -73,7 +73,10 @@ def test_criteria_jsonl_mode(tmp_path):
     (constraint,) = platelets["constraints"]
     assert (constraint["operator"], constraint["value"], constraint["unit"]) == (">=", 100, "10*9/L")
     types = {e["type"] for e in platelets["entities"]}
-    assert {"value", "unit", "measurement"} <= types
+    assert {"value", "unit", "observation"} <= types  # the entity model's types
+    grammar = run("structure", "--criteria-jsonl", str(FIXTURES / "criteria_lines.jsonl"), "-o", str(out), "--no-model")
+    assert "measurement" in {e["type"] for e in next(iter(read_jsonl(out)))["entities"]}  # the grammar's kinds
+    assert grammar.returncode == 1
     for record in records.values():
         for e in record["entities"]:
             assert record["text"][e["start"] : e["end"]] == e["text"]

@@ -12,13 +12,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from multiprocessing import Pool
+from functools import cache, partial
+from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from trialsieve.extract.ingest import Failure, expand, read_file
 from trialsieve.trial import Trial
+
+if TYPE_CHECKING:
+    from trialsieve.extract.structure import Extraction
+    from trialsieve.extract.tagger import EntityTagger
 
 
 @dataclass
@@ -41,10 +47,19 @@ class Summary:
 
 
 def structure_files(
-    inputs: Iterable[str], out: Path, workers: int = 1, resume: bool = True, progress: bool = True
+    inputs: Iterable[str],
+    out: Path,
+    workers: int = 1,
+    resume: bool = True,
+    progress: bool = True,
+    model: Path | None = None,
 ) -> Summary:
-    """Structure every trial in ``inputs`` into ``out`` (JSONL, one trial a line)."""
-    from trialsieve.extract.structure import structure_trial  # noqa: F401  (fail early if broken)
+    """Structure every trial in ``inputs`` into ``out`` (JSONL, one trial a line).
+
+    ``model`` is an entity-model directory; None structures with the grammar alone.
+    """
+    if model is not None and workers == 1:
+        tagger(model)  # fail early on a bad model directory, before any output
 
     summary = Summary()
     files, missing = expand(inputs)
@@ -64,9 +79,11 @@ def structure_files(
                 yield item
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    pool = Pool(workers) if workers > 1 else nullcontext()
+    # spawned, not forked: a forked child inherits torch's thread pool mid-state and can hang
+    pool = get_context("spawn").Pool(workers) if workers > 1 else nullcontext()
     with pool, out.open("a", encoding="utf-8") as sink:
-        results = pool.imap(_structure_one, work(), chunksize=4) if workers > 1 else map(_structure_one, work())
+        one = partial(_structure_one, model=model)
+        results = pool.imap(one, work(), chunksize=4) if workers > 1 else map(one, work())
         bar = tqdm(results, unit=" trials", file=sys.stderr, disable=not progress, desc="structuring")
         for result in bar:
             if isinstance(result, Failure):
@@ -80,13 +97,21 @@ def structure_files(
     return summary
 
 
-def _structure_one(item: Trial | Failure) -> tuple[str, Counter] | Failure:
+@cache
+def tagger(model: Path) -> EntityTagger:
+    """The entity tagger in ``model``, loaded once a process."""
+    from trialsieve.extract.tagger import EntityTagger
+
+    return EntityTagger.load(model)
+
+
+def _structure_one(item: Trial | Failure, model: Path | None = None) -> tuple[str, Counter] | Failure:
     if isinstance(item, Failure):
         return item
     from trialsieve.extract.structure import structure_trial
 
     try:
-        structured = structure_trial(item)
+        structured = structure_trial(item, tagger(model) if model else None)
     except Exception as error:  # a bug must not stop the batch; it is reported with its trial
         return Failure(item.source, f"structuring failed: {type(error).__name__}: {error}")
     return structured.model_dump_json(exclude_none=True), Counter(c.status for c in structured.criteria)
@@ -120,44 +145,60 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def structure_criteria_lines(source: Path, out: Path, progress: bool = True) -> Summary:
+def structure_criteria_lines(
+    source: Path, out: Path, progress: bool = True, model: Path | None = None, batch_size: int = 256
+) -> Summary:
     """One criterion per input line (``{"id", "text", "section"?}``) to one result line each."""
-    from trialsieve.extract.flat import constraints
+    summary = Summary()
+    items: list[tuple[str, str, str]] = []  # id, text, section
+    for number, line in enumerate(source.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            if not isinstance(text, str):
+                raise TypeError("'text' must be a string")
+        except (ValueError, KeyError, TypeError) as error:
+            summary.failures.append(Failure(f"{source}:{number}", f"not a criterion line: {error}"))
+            continue
+        section = item.get("section") if item.get("section") in ("inclusion", "exclusion") else "unknown"
+        ident = item.get("id") or (
+            f"{item['trial_id']}:{item.get('line_index', number)}" if "trial_id" in item else str(number)
+        )
+        items.append((str(ident), text, section))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress)
+    with out.open("w", encoding="utf-8") as sink, bar:
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
+                record = criterion_record(ident, text, section, extraction)
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                summary.criteria += 1
+                summary.statuses[record["status"]] += 1
+            bar.update(len(chunk))
+    return summary
+
+
+def _extract(items: list[tuple[str, str, str]], model: Path | None) -> list[Extraction]:
     from trialsieve.extract.structure import structure_text
+
+    tagged = tagger(model).tag([text for _, text, _ in items]) if model else [None] * len(items)
+    return [structure_text(text, section, t) for (_, text, section), t in zip(items, tagged, strict=True)]
+
+
+def criterion_record(ident: str, text: str, section: str, extraction: Extraction) -> dict:
+    """One ``--criteria-jsonl`` output line: the rule, its status, entities and flat constraints."""
+    from trialsieve.extract.flat import constraints
     from trialsieve.rules import status_of
 
-    summary = Summary()
-    lines = source.read_text("utf-8").splitlines()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as sink:
-        for number, line in enumerate(tqdm(lines, unit=" criteria", file=sys.stderr, disable=not progress), 1):
-            if not line.strip():
-                continue
-            where = f"{source}:{number}"
-            try:
-                item = json.loads(line)
-                text = item["text"]
-                if not isinstance(text, str):
-                    raise TypeError("'text' must be a string")
-            except (ValueError, KeyError, TypeError) as error:
-                summary.failures.append(Failure(where, f"not a criterion line: {error}"))
-                continue
-            section = item.get("section") if item.get("section") in ("inclusion", "exclusion") else "unknown"
-            ident = item.get("id") or (
-                f"{item['trial_id']}:{item.get('line_index', number)}" if "trial_id" in item else str(number)
-            )
-            extraction = structure_text(text, section)
-            status = status_of(extraction.rule)
-            record = {
-                "id": ident,
-                "text": text,
-                "section": section,
-                "rule": extraction.rule.model_dump(exclude_none=True),
-                "status": status,
-                "entities": [e.model_dump() for e in extraction.entities],
-                "constraints": constraints(extraction.rule),
-            }
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            summary.criteria += 1
-            summary.statuses[status] += 1
-    return summary
+    return {
+        "id": ident,
+        "text": text,
+        "section": section,
+        "rule": extraction.rule.model_dump(exclude_none=True),
+        "status": status_of(extraction.rule),
+        "entities": [e.model_dump() for e in extraction.entities],
+        "constraints": constraints(extraction.rule),
+    }

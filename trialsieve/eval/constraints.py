@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from trialsieve.extract.grammar import parse_number
+from trialsieve.extract.units import ucum
 
 _OPERATORS = {">=", ">", "<=", "<", "=", "between"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -26,6 +27,7 @@ class Gold:
     operator: str
     value: float
     value2: float | None
+    unit: str | None = None  # UCUM, when the gold unit is one the units lexicon knows
 
 
 @dataclass
@@ -36,6 +38,8 @@ class Score:
     predicted: int = 0
     gold: int = 0
     unscorable: int = 0
+    units_checked: int = 0  # matched pairs whose gold unit has a UCUM code
+    units_agreed: int = 0
     by_relation: Counter = field(default_factory=Counter)
     gold_by_relation: Counter = field(default_factory=Counter)
 
@@ -52,6 +56,11 @@ class Score:
     @property
     def recall(self) -> float:
         return self.true_positives / self.gold if self.gold else 0.0
+
+    @property
+    def unit_agreement(self) -> float:
+        """Share of matched constraints, among those with a known gold unit, whose unit is the same."""
+        return self.units_agreed / self.units_checked if self.units_checked else 0.0
 
     @property
     def f1(self) -> float:
@@ -77,8 +86,14 @@ def gold_constraints(row: dict) -> list[Gold]:
             value, value2 = value2, value
         span = _variable_span(row, c)
         if span:
-            found.append(Gold(c["relation"], c["variable"], span[0], span[1], operator, value, value2))
+            found.append(Gold(c["relation"], c["variable"], span[0], span[1], operator, value, value2, _unit(c)))
     return found
+
+
+def _unit(c: dict) -> str | None:
+    """The gold unit as a UCUM code: "μmol" per "L" is umol/L; a time unit when there is no other."""
+    parts = [c[k] for k in ("unit", "per", "per2") if c.get(k)] or [c[k] for k in ("temporal_unit",) if c.get(k)]
+    return ucum("/".join(parts)) if parts else None
 
 
 def _variable_span(row: dict, c: dict) -> tuple[int, int] | None:
@@ -152,6 +167,9 @@ def score(rows: list[dict], predictions: list[list[dict]], kinds=None, relations
                 unused.remove(hit)
                 result.true_positives += 1
                 result.by_relation[g.relation] += 1
+                if g.unit is not None:
+                    result.units_checked += 1
+                    result.units_agreed += hit["unit"] == g.unit
         unlinked = unlinked_comparisons(row)
         result.unscorable += sum(
             any(p["limit_start"] < end and start < p["limit_end"] for start, end in unlinked) for p in unused

@@ -11,9 +11,11 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
+from trialsieve.extract.lexicon import load
 from trialsieve.extract.segment import segment
 from trialsieve.rules import (
     LOGIC_TYPES,
@@ -35,6 +37,9 @@ from trialsieve.rules import (
 )
 from trialsieve.trial import StructuredTrial, Trial
 
+if TYPE_CHECKING:
+    from trialsieve.extract.tagger import EntityTagger
+
 _AGE_WORD = re.compile(r"\b(?:age[ds]?|years?\s+old|old|older|younger|of\s+age|yo|y\.o\.)\b", re.IGNORECASE)
 _PERSON = re.compile(
     r"\b(?:adults?|patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|men|women|males?|"
@@ -42,6 +47,7 @@ _PERSON = re.compile(
     r"someone|those|who)\b",
     re.IGNORECASE,
 )
+_DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _PERSON_ONLY = re.compile(
@@ -110,6 +116,10 @@ _NON_SPLIT_BEFORE_OR = frozenset(
 )
 
 
+#: Entity types that name a clinical concept: what a presence leaf asks about.
+_CONCEPT_TYPES = ("condition", "drug", "procedure", "observation")
+
+
 @dataclass
 class Extraction:
     """One criterion's own rule and the entity spans found in its text."""
@@ -119,31 +129,100 @@ class Extraction:
 
 
 @dataclass
+class _Spans:
+    """The entity spans the grammar finds, beside the tagger's (``tagged``, None without a model).
+
+    The grammar stays authoritative for numbers, operators and units; tagged spans give
+    variables their kind, presence leaves their concept, and negation cues the grammar missed.
+    """
+
+    tagged: list[Entity] | None
+    found: list[Entity] = field(default_factory=list)
+
+    def append(self, entity: Entity) -> None:
+        self.found.append(entity)
+
+    def extend(self, entities) -> None:
+        self.found.extend(entities)
+
+    def inside(self, start: int, end: int, types=_CONCEPT_TYPES) -> list[Entity]:
+        """Tagged entities of ``types`` that lie within ``start:end``."""
+        return [e for e in self.tagged or () if e.type in types and start <= e.start and e.end <= end]
+
+    def kind_at(self, span: tuple[int, int]) -> str | None:
+        """The type of the first tagged concept overlapping ``span``."""
+        hits = (e for e in self.tagged or () if e.type in _CONCEPT_TYPES and e.start < span[1] and span[0] < e.end)
+        return next((e.type for e in hits), None)
+
+    def variable(self, text: str, var: tuple[int, int] | None, limit: Limit, floor: int) -> tuple[int, int] | None:
+        """The grammar's variable, unless it names no tagged concept and one sits just before the
+        limit (same clause) or right after it: "Smokers (> 20 cigarettes per week)" bounds smokers."""
+        if self.tagged is None:
+            return var
+        names = [e for e in self.tagged if e.type in _CONCEPT_TYPES]
+        if var is not None and any(e.start < var[1] and var[0] < e.end for e in names):
+            return var
+        clause = [e for e in names if floor <= e.start and e.end <= limit.start]
+        before = [e for e in clause if ";" not in text[e.end : limit.start]]
+        after = [e for e in names if limit.end <= e.start and not text[limit.end : e.start].strip(" ,:-")]
+        chosen = before[-1] if before else after[0] if after else None
+        return (chosen.start, chosen.end) if chosen else var
+
+    def output(self) -> list[Entity]:
+        """The tagger's entities when there is a model, else the grammar's."""
+        chosen = self.found if self.tagged is None else self.tagged
+        return sorted(chosen, key=lambda e: (e.start, e.end))
+
+
+@dataclass
 class _Atom:
     start: int
     end: int
     rule: Rule
 
 
-def structure_text(text: str, section: str = "unknown") -> Extraction:
-    """The rule for one criterion's own text (children not included)."""
-    entities: list[Entity] = []
+def structure_text(text: str, section: str = "unknown", tagged: list[Entity] | None = None) -> Extraction:
+    """The rule for one criterion's own text (children not included).
+
+    ``tagged`` are the entity tagger's spans in ``text`` (``EntityTagger.tag``); without them the
+    grammar and the kind lexicon work alone.
+    """
+    entities = _Spans(tagged)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms.sort(key=lambda a: a.start)
     if not atoms:
-        return Extraction(Unstructured(text=text, reason="no computable content found", span=(0, len(text))), entities)
-    return Extraction(_combine(text, atoms), sorted(entities, key=lambda e: (e.start, e.end)))
+        rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
+        return Extraction(rule, entities.output())
+    return Extraction(_combine(text, atoms), entities.output())
 
 
-def structure_trial(trial: Trial) -> StructuredTrial:
+def structure_trial(trial: Trial, tagger: EntityTagger | None = None) -> StructuredTrial:
     """Segment a trial's criteria text and structure every criterion."""
-    return StructuredTrial(trial=trial, criteria=structure_criteria(segment(trial.criteria_text)))
+    criteria = structure_criteria(segment(trial.criteria_text), tagger, intervention_types(trial))
+    return StructuredTrial(trial=trial, criteria=criteria)
 
 
-def structure_criteria(criteria: list[Criterion]) -> list[StructuredCriterion]:
-    """Rules for a trial's criteria; a parent's rule embeds its children's as its text says."""
-    own = {c.id: structure_text(c.text, c.section) for c in criteria}
+def intervention_types(trial: Trial) -> dict[str, str]:
+    """The trial's intervention names (lower case) and the entity type the registry gives them."""
+    types = load("interventions")["types"]
+    named = (i.partition(": ") for i in trial.interventions)
+    return {name.lower(): types[kind] for kind, _, name in named if kind in types and name}
+
+
+def structure_criteria(
+    criteria: list[Criterion], tagger: EntityTagger | None = None, known: dict[str, str] | None = None
+) -> list[StructuredCriterion]:
+    """Rules for a trial's criteria; a parent's rule embeds its children's as its text says.
+
+    ``known`` maps names to entity types the trial's registry record vouches for; they override
+    the tagger's type for a tagged concept of that exact name.
+    """
+    tagged = tagger.tag([c.text for c in criteria]) if tagger else [None] * len(criteria)
+    if known:
+        tagged = [t and [_retyped(e, known) for e in t] for t in tagged]
+    own = {c.id: structure_text(c.text, c.section, t) for c, t in zip(criteria, tagged, strict=True)}
+    tagged_of = {c.id: t for c, t in zip(criteria, tagged, strict=True)}
     children: dict[str | None, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
         children[criterion.parent].append(criterion)
@@ -166,7 +245,7 @@ def structure_criteria(criteria: list[Criterion]) -> list[StructuredCriterion]:
         if cue or criterion.text.rstrip().endswith(":"):
             kept = [
                 leaf
-                for leaf in leaves(structure_text(head, criterion.section).rule)
+                for leaf in leaves(structure_text(head, criterion.section, _within(tagged_of[criterion.id], head)).rule)
                 if leaf.type in ("comparison", "demographic")
             ]  # the rest is the label being defined
         else:
@@ -177,6 +256,15 @@ def structure_criteria(criteria: list[Criterion]) -> list[StructuredCriterion]:
     for root in children.get(None, []):
         rule_of(root, None)
     return [StructuredCriterion(**c.model_dump(), rule=rules[c.id], status=status_of(rules[c.id])) for c in criteria]
+
+
+def _retyped(entity: Entity, known: dict[str, str]) -> Entity:
+    kind = known.get(entity.text.lower()) if entity.type in _CONCEPT_TYPES else None
+    return entity.model_copy(update={"type": kind}) if kind else entity
+
+
+def _within(tagged: list[Entity] | None, head: str) -> list[Entity] | None:
+    return None if tagged is None else [e for e in tagged if e.end <= len(head)]
 
 
 def _with_temporal(rule: Rule, temporal: Temporal) -> Rule:
@@ -211,7 +299,7 @@ def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Crite
 # --- limits ---------------------------------------------------------------------------------
 
 
-def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
+def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
     atoms: list[_Atom] = []
     floor = 0
     previous: tuple[tuple[int, int], bool] | None = None  # last variable span, and whether it was age
@@ -220,6 +308,8 @@ def _limit_atoms(text: str, entities: list[Entity]) -> list[_Atom]:
         before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
         op_text = _text(text, limit.operator_span) if limit.operator_span else ""
         var, inherited = _variable(text, limit, floor, previous)
+        if not inherited:
+            var = entities.variable(text, var, limit, floor)
         cued_time = limit.is_time and context.is_temporal(before, after, op_text)
         if cued_time and inherited and _windowless(atoms):
             _attach_window(atoms, limit, _temporal(limit, text, before, after, op_text, entities))
@@ -263,6 +353,10 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     The phrase before the limit wins when it names a measurement; else a measurement named just
     after it ("≥ 140 mmHg systolic"), or what is counted ("≥ 2 previous regimens").
     """
+    if limit.unit is None and not limit.multiplier_of and limit.value2 is None and limit.operator in (">=", ">"):
+        thing = variables.counted_after(text, limit.end)  # "use of one or more of the listed medications"
+        if thing and context.has_content(_text(text, thing)):
+            return thing, False
     var = variables.left(text, limit.start, floor)
     if var and variables.is_generic(_text(text, var)):
         # "a score of 24 on the MMSE", "MMSE with a score of 24"
@@ -283,7 +377,7 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     return var, False
 
 
-def _add_limit_entities(text: str, limit: Limit, entities: list[Entity]) -> None:
+def _add_limit_entities(text: str, limit: Limit, entities: _Spans) -> None:
     spans = [("value", limit.value_span), ("unit", limit.unit_span), ("operator", limit.operator_span)]
     entities.extend(_entity(t, s, text) for t, s in spans if s)
 
@@ -295,6 +389,8 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
     months" are not ages."""
     if limit.unit not in (None, "a", "mo", "wk", "d", "h") or limit.multiplier_of:
         return False
+    if limit.unit and _DURATION_OF.match(text, limit.end):
+        return False  # "less than 5 years of music training" is how long, not how old
     if var_text and _AGE_WORD.search(var_text) and not re.search(r"gestation|bone|menarche", var_text, re.I):
         return True
     if limit.unit and _OF_AGE.match(text, limit.end):
@@ -319,7 +415,7 @@ def _is_temporal(limit: Limit, var_text: str, cued_time: bool) -> bool:
     return limit.unit in _CALENDAR_UNITS or cued_time
 
 
-def _age(limit: Limit, var, text: str, entities: list[Entity], inherited: bool) -> _Atom:
+def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _Atom:
     named = var if var and _AGE_WORD.search(_text(text, var)) else None
     span = (limit.start, limit.end) if inherited or not named else named
     tail = _AGE_TAIL.match(text, limit.end)
@@ -344,14 +440,14 @@ def _bound_of(limit: Limit) -> dict:
     return {"operator": limit.operator, "value": limit.value, "value2": limit.value2, "unit": limit.unit}
 
 
-def _temporal(limit: Limit, text: str, before: str, after: str, op_text: str, entities: list[Entity]) -> Temporal:
+def _temporal(limit: Limit, text: str, before: str, after: str, op_text: str, entities: _Spans) -> Temporal:
     measure, direction = context.temporal_direction(before, after, op_text)
     entities.append(_entity("temporal", (limit.start, limit.end), text))
     span = (limit.start, limit.end)
     return Temporal(measure=measure, direction=direction, **_bound_of(limit), text=_text(text, span), span=span)
 
 
-def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entities: list[Entity]) -> _Atom:
+def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entities: _Spans) -> _Atom:
     if var is None:
         var = (limit.start, limit.end)
     start, end = min(var[0], limit.start), max(var[1], limit.end)
@@ -362,13 +458,13 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     return _Atom(start, end, presence)
 
 
-def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity], inherited: bool) -> _Atom:
+def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inherited: bool) -> _Atom:
     spans = [(var, None)] if inherited else [(var, None), *variables.coordinated(text, var, floor)]
     made: list[Comparison] = []
     for span, _ in spans:
         written = text[span[0] : span[1]]
-        kind = context.kind_of(written, "measurement", context.COMPARISON_KINDS)
-        kind = "measurement" if kind in ("condition", "demographic") else kind
+        kind = entities.kind_at(span) or context.kind_of(written, "measurement", context.COMPARISON_KINDS)
+        kind = "measurement" if kind == "demographic" else kind
         entities.append(_entity(kind, span, text))
         made.append(
             Comparison(
@@ -392,7 +488,7 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: list[Entity
 # --- phrases --------------------------------------------------------------------------------
 
 
-def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: list[Entity]) -> list[_Atom]:
+def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -> list[_Atom]:
     """Presence and unstructured leaves for the text no limit accounts for."""
     mask = list(covered)
     for found in context.IGNORE.finditer(text):
@@ -438,7 +534,7 @@ def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | 
     return _presence_atom(text, start, end, entities)
 
 
-def _presence_atom(text: str, start: int, end: int, entities: list[Entity]) -> _Atom:
+def _presence_atom(text: str, start: int, end: int, entities: _Spans) -> _Atom:
     return _Atom(start, end, _presence(text, (start, end), entities))
 
 
@@ -447,7 +543,7 @@ def _is_gloss(piece: str) -> bool:
     return piece.startswith("(") and piece.endswith(")") and variables.matching_open(piece, len(piece) - 1, 0) == 0
 
 
-def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal: Temporal | None = None) -> Presence:
+def _presence(text: str, span: tuple[int, int], entities: _Spans, temporal: Temporal | None = None) -> Presence:
     start, end = span
     negated = False
     negation = context.NEGATION.match(text, start, end)
@@ -473,8 +569,13 @@ def _presence(text: str, span: tuple[int, int], entities: list[Entity], temporal
     start, end = _strip(text, start, end)
     if start >= end:
         start, end = span
+    named = entities.inside(*span)
+    if not negated and entities.inside(span[0], named[0].start if named else start, ("negation",)):
+        negated = True  # a cue the grammar's list lacks: "free of", "negative for"
+    if len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
+        start, end = named[0].start, named[0].end
     concept = text[start:end]
-    kind = context.kind_of(concept, "condition")
+    kind = named[0].type if named else context.kind_of(concept, "condition")
     kind = "condition" if kind in ("measurement", "demographic") else kind
     entities.append(_entity(kind, (start, end), text))
     return Presence(

@@ -17,6 +17,7 @@ _RIGHT_BOUNDARY = _BOUNDARY_WORDS | frozenset(_CUES["boundaries"]["right_only"])
 _GENERIC = frozenset(_CUES["generic_variables"]["words"])
 _NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"\s*(?:with|having|has|on|in|:|,)\s*(?:a|an|the)?\s*$", re.IGNORECASE)
+_COUNT_OF = re.compile(r"\s+of\s+(?:the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _BRIDGES = frozenset(_CUES["bridges"]["words"])
 _LEADING = frozenset(_CUES["stopwords"])
 _TRAILING = frozenset(_CUES["trailing_stopwords"])
@@ -87,6 +88,12 @@ def right(text: str, pos: int, ceiling: int | None = None) -> Span | None:
 def named_after(text: str, pos: int) -> Span | None:
     """The name after a generic variable: "a score of 24 or above on the MMSE" -> "MMSE"."""
     found = _NAME_AFTER.match(text, pos)
+    return right(text, found.end()) if found else None
+
+
+def counted_after(text: str, pos: int) -> Span | None:
+    """What a bare count counts: "one or more of the prohibited medications" -> "prohibited medications"."""
+    found = _COUNT_OF.match(text, pos)
     return right(text, found.end()) if found else None
 
 

@@ -1,0 +1,169 @@
+"""The entity tagger: a token-classification encoder that tags criteria words with entity types.
+
+The shipped model lives in ``trialsieve/extract/model/`` (``trialsieve train-entities`` makes it).
+Its weights are stored as int8 with one scale a row (a quarter of fp32, well inside the 50 MB a
+wheel should carry) and widened to fp32 on load, because fp32 matmuls are what this CPU runs
+fastest. Loading reads local files only: no model hub is ever asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trialsieve.extract import bio
+from trialsieve.rules import Entity
+
+if TYPE_CHECKING:
+    import torch
+    from tokenizers import Encoding, Tokenizer
+
+MAX_TOKENS = 256
+WEIGHTS = "weights.safetensors"
+
+
+def shipped() -> Path:
+    """Where the package keeps its trained model."""
+    return Path(str(resources.files("trialsieve.extract").joinpath("model")))
+
+
+def encode(tokenizer: Tokenizer, texts: list[str]) -> list[tuple[list[tuple[int, int]], Encoding]]:
+    """Each text's words and their encoding (word ids index the words)."""
+    spans = [bio.words(t) for t in texts]
+    pieces = [[t[s:e] for s, e in w] or [""] for t, w in zip(texts, spans, strict=True)]
+    return list(zip(spans, tokenizer.encode_batch(pieces, is_pretokenized=True), strict=True))
+
+
+def first_pieces(encoding: Encoding) -> list[int]:
+    """Token positions of each word's first piece: where a word's tag is read."""
+    seen: set[int] = set()
+    positions = []
+    for position, word in enumerate(encoding.word_ids):
+        if word is not None and word not in seen:
+            seen.add(word)
+            positions.append(position)
+    return positions
+
+
+def load_tokenizer(directory: Path) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_require(directory / "tokenizer.json")))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@dataclass
+class EntityTagger:
+    """Tags batches of criterion texts with entity spans (types from the model's label list)."""
+
+    model: torch.nn.Module
+    tokenizer: Tokenizer
+    tags: list[str]
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> EntityTagger:
+        """The model in ``directory`` (default: the shipped one), from local files only."""
+        from transformers import AutoConfig, AutoModelForTokenClassification
+
+        directory = Path(directory) if directory else shipped()
+        config = AutoConfig.from_pretrained(str(_require(directory / "config.json")), local_files_only=True)
+        model = AutoModelForTokenClassification.from_config(config)
+        model.load_state_dict(read_weights(directory / WEIGHTS))
+        model.eval()
+        tags = [config.id2label[i] for i in range(config.num_labels)]
+        return cls(model, load_tokenizer(directory), tags)
+
+    @property
+    def types(self) -> list[str]:
+        return list(dict.fromkeys(t[2:] for t in self.tags if t != bio.OUTSIDE))
+
+    def tag(self, texts: list[str], batch_size: int = 32) -> list[list[Entity]]:
+        """Entities for each text. Texts are batched by length so little time goes to padding."""
+        encoded = encode(self.tokenizer, texts)
+        encodings = [e for _, e in encoded]
+        result: list[list[Entity]] = [[] for _ in texts]
+        for batch in _batches(encodings, batch_size):
+            for i, tags in zip(batch, self._predict([encodings[i] for i in batch]), strict=True):
+                words = encoded[i][0]
+                tags = tags + [bio.OUTSIDE] * (len(words) - len(tags))  # words cut off by truncation
+                result[i] = bio.decode(words, tags, texts[i])
+        return result
+
+    def _predict(self, encodings: list[Encoding]) -> list[list[str]]:
+        import torch
+
+        ids, mask = pad(encodings)
+        with torch.inference_mode():
+            best = self.model(input_ids=ids, attention_mask=mask).logits.argmax(-1)
+        return [[self.tags[int(best[row, p])] for p in first_pieces(e)] for row, e in enumerate(encodings)]
+
+
+def pad(encodings: list[Encoding]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids and attention mask, padded to the longest encoding."""
+    import torch
+
+    width = max(len(e.ids) for e in encodings)
+    ids = torch.zeros((len(encodings), width), dtype=torch.long)
+    mask = torch.zeros((len(encodings), width), dtype=torch.long)
+    for row, e in enumerate(encodings):
+        ids[row, : len(e.ids)] = torch.tensor(e.ids)
+        mask[row, : len(e.ids)] = 1
+    return ids, mask
+
+
+def _batches(encodings: list[Encoding], size: int) -> Iterator[list[int]]:
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
+def write_weights(state: dict[str, torch.Tensor], path: Path) -> None:
+    """Save a state dict with every matrix as int8 rows plus one fp32 scale a row."""
+    import torch
+    from safetensors.torch import save_file
+
+    stored: dict[str, torch.Tensor] = {}
+    for name, tensor in state.items():
+        tensor = tensor.detach().contiguous()
+        if tensor.is_floating_point() and tensor.dim() == 2 and min(tensor.shape) >= 16:
+            tensor = tensor.float()
+            scale = tensor.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127
+            stored[name] = torch.round(tensor / scale).to(torch.int8).contiguous()
+            stored[name + ".__scale__"] = scale.contiguous()
+        else:
+            stored[name] = tensor
+    save_file(stored, str(path), metadata={"format": "trialsieve-int8-rows"})
+
+
+def read_weights(path: Path) -> dict[str, torch.Tensor]:
+    """The fp32 state dict that :func:`write_weights` stored."""
+    from safetensors.torch import load_file
+
+    stored = load_file(str(_require(path)))
+    return {
+        name: tensor.float() * stored[name + ".__scale__"] if name + ".__scale__" in stored else tensor
+        for name, tensor in stored.items()
+        if not name.endswith(".__scale__")
+    }
+
+
+def write_model(model: torch.nn.Module, tokenizer_dir: Path, out: Path) -> None:
+    """The model in the shipped layout: config, tokenizer and int8 weights."""
+    out.mkdir(parents=True, exist_ok=True)
+    model.config.to_json_file(str(out / "config.json"))
+    tokenizer = json.loads((tokenizer_dir / "tokenizer.json").read_text("utf-8"))
+    tokenizer["truncation"] = tokenizer["padding"] = None  # the tagger sets its own
+    (out / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), "utf-8")
+    write_weights(model.state_dict(), out / WEIGHTS)
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"no {path.name} in {path.parent}: not a trialsieve entity model directory")
+    return path
