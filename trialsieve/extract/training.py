@@ -25,7 +25,7 @@ IGNORE = -100  # the loss skips a word's later pieces, padding and special token
 
 @dataclass
 class Settings:
-    epochs: int = 6
+    epochs: int = 8
     learning_rate: float = 1e-4
     batch_size: int = 32
     warmup: float = 0.1
