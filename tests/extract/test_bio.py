@@ -42,3 +42,15 @@ def test_spans_of_one_type_with_only_a_space_between_are_one():
     words = bio.words(text)
     tags = ["B-condition", "B-condition", "I-condition", "O", "B-condition", "B-drug"]
     assert [e.text for e in bio.decode(words, tags, text)] == ["Central Positional Vertigo", "HIV", "HCV"]
+
+
+def test_best_tags_never_opens_with_an_inside_tag():
+    import numpy as np
+
+    names = bio.tag_names(["condition"])  # O, B-condition, I-condition
+    # word by word: O, then I-condition, so argmax would lose "Central"; the best valid sequence
+    # is B, I (0.44 x 0.6) rather than O, O (0.46 x 0.3)
+    log_probs = np.log(np.array([[0.46, 0.44, 0.1], [0.3, 0.1, 0.6]]))
+    assert bio.best_tags(log_probs, names) == ["B-condition", "I-condition"]
+    assert bio.best_tags(np.log(np.array([[0.2, 0.1, 0.7]])), names) == ["O"]
+    assert bio.best_tags(np.zeros((0, 3)), names) == []

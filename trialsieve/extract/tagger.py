@@ -100,8 +100,8 @@ class EntityTagger:
 
         ids, mask = pad(encodings)
         with torch.inference_mode():
-            best = self.model(input_ids=ids, attention_mask=mask).logits.argmax(-1)
-        return [[self.tags[int(best[row, p])] for p in first_pieces(e)] for row, e in enumerate(encodings)]
+            log_probs = self.model(input_ids=ids, attention_mask=mask).logits.log_softmax(-1).numpy()
+        return [bio.best_tags(log_probs[row, first_pieces(e)], self.tags) for row, e in enumerate(encodings)]
 
 
 def pad(encodings: list[Encoding]) -> tuple[torch.Tensor, torch.Tensor]:
