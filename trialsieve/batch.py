@@ -182,10 +182,10 @@ def structure_criteria_lines(
 
 
 def _extract(items: list[tuple[str, str, str]], model: Path | None) -> list[Extraction]:
-    from trialsieve.extract.structure import structure_text
+    from trialsieve.extract.structure import structure_texts
 
-    tagged = tagger(model).tag([text for _, text, _ in items]) if model else [None] * len(items)
-    return [structure_text(text, section, t) for (_, text, section), t in zip(items, tagged, strict=True)]
+    texts, sections = [text for _, text, _ in items], [section for _, _, section in items]
+    return structure_texts(texts, sections, tagger(model) if model else None)
 
 
 def criterion_record(ident: str, text: str, section: str, extraction: Extraction) -> dict:

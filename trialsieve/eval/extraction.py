@@ -16,7 +16,7 @@ from trialsieve.eval.constraints import VIEWS, Score, score
 from trialsieve.eval.entities import EntityScore, entity_table, score_entities
 from trialsieve.extract import lct
 from trialsieve.extract.flat import constraints
-from trialsieve.extract.structure import Extraction, structure_text
+from trialsieve.extract.structure import Extraction, structure_texts
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -56,16 +56,11 @@ class ExtractionResult:
 
 def evaluate(rows: list[dict], tagger: EntityTagger | None, progress: bool = True) -> ExtractionResult:
     """Structure every row's text (tagging in batches when there is a model) and score it."""
-    texts = [r["text"] for r in rows]
-    tagged: list = [None] * len(rows)
-    if tagger is not None:
-        tagged = []
-        for start in tqdm(range(0, len(texts), 256), file=sys.stderr, disable=not progress, desc="tagging"):
-            tagged += tagger.tag(texts[start : start + 256])
-    extractions = [
-        structure_text(r["text"], r.get("section", "unknown"), t)
-        for r, t in zip(tqdm(rows, file=sys.stderr, disable=not progress, desc="structuring"), tagged, strict=True)
-    ]
+    extractions: list[Extraction] = []
+    chunk = 256  # lines tagged per batched call: a bar that moves, little memory
+    for start in tqdm(range(0, len(rows), chunk), file=sys.stderr, disable=not progress, desc="structuring"):
+        part = rows[start : start + chunk]
+        extractions += structure_texts([r["text"] for r in part], [r.get("section", "unknown") for r in part], tagger)
     kinds, relations = VIEWS["numeric limits"]
     return ExtractionResult(
         rows,

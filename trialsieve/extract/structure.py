@@ -197,6 +197,12 @@ def structure_text(text: str, section: str = "unknown", tagged: list[Entity] | N
     return Extraction(_combine(text, atoms), entities.output())
 
 
+def structure_texts(texts: list[str], sections: list[str], tagger: EntityTagger | None = None) -> list[Extraction]:
+    """``structure_text`` for many criterion texts, tagged in one batched call."""
+    tagged = tagger.tag(texts) if tagger else [None] * len(texts)
+    return [structure_text(t, s, e) for t, s, e in zip(texts, sections, tagged, strict=True)]
+
+
 def structure_trial(trial: Trial, tagger: EntityTagger | None = None) -> StructuredTrial:
     """Segment a trial's criteria text and structure every criterion."""
     criteria = structure_criteria(segment(trial.criteria_text), tagger, intervention_types(trial))

@@ -65,6 +65,7 @@ class EntityTagger:
     model: torch.nn.Module
     tokenizer: Tokenizer
     tags: list[str]
+    batch_size: int = 32  # 32 tags about 3x faster than one text at a time on 2 cores
 
     @classmethod
     def load(cls, directory: Path | None = None) -> EntityTagger:
@@ -79,16 +80,12 @@ class EntityTagger:
         tags = [config.id2label[i] for i in range(config.num_labels)]
         return cls(model, load_tokenizer(directory), tags)
 
-    @property
-    def types(self) -> list[str]:
-        return list(dict.fromkeys(t[2:] for t in self.tags if t != bio.OUTSIDE))
-
-    def tag(self, texts: list[str], batch_size: int = 32) -> list[list[Entity]]:
+    def tag(self, texts: list[str], batch_size: int | None = None) -> list[list[Entity]]:
         """Entities for each text. Texts are batched by length so little time goes to padding."""
         encoded = encode(self.tokenizer, texts)
         encodings = [e for _, e in encoded]
         result: list[list[Entity]] = [[] for _ in texts]
-        for batch in _batches(encodings, batch_size):
+        for batch in _batches(encodings, batch_size or self.batch_size):
             for i, tags in zip(batch, self._predict([encodings[i] for i in batch]), strict=True):
                 words = encoded[i][0]
                 tags = tags + [bio.OUTSIDE] * (len(words) - len(tags))  # words cut off by truncation
