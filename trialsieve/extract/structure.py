@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import inverse, load
 from trialsieve.extract.segment import segment
 from trialsieve.rules import (
     LOGIC_TYPES,
@@ -54,20 +54,12 @@ _PERSON_ONLY = re.compile(
     rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or)\b)[\s,/]*)+", re.IGNORECASE
 )
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
+_SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
 _SEX = re.compile(
-    r"^(?:(?:only\s+)?(?P<sex>males?|females?|men|women|boys|girls)(?:\s+only)?(?:\s+(?:patients|subjects|participants|volunteers))?)$",
+    rf"^(?:(?:only\s+)?(?P<sex>{'|'.join(sorted(_SEX_VALUE, key=len, reverse=True))})(?:\s+only)?"
+    r"(?:\s+(?:patients|subjects|participants|volunteers))?)$",
     re.IGNORECASE,
 )
-_SEX_VALUE = {
-    "male": "male",
-    "males": "male",
-    "men": "male",
-    "boys": "male",
-    "female": "female",
-    "females": "female",
-    "women": "female",
-    "girls": "female",
-}
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
@@ -77,43 +69,7 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
-_NON_SPLIT_BEFORE_OR = frozenset(
-    [
-        "acute",
-        "chronic",
-        "mild",
-        "moderate",
-        "severe",
-        "active",
-        "primary",
-        "secondary",
-        "partial",
-        "complete",
-        "left",
-        "right",
-        "upper",
-        "lower",
-        "type",
-        "in",
-        "at",
-        "on",
-        "to",
-        "of",
-        "with",
-        "and",
-        "the",
-        "a",
-        "an",
-        "pre",
-        "post",
-        "before",
-        "after",
-        "during",
-        "current",
-        "past",
-        "previous",
-    ]
-)
+_NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
 
 
 #: Entity types that name a clinical concept: what a presence leaf asks about.
