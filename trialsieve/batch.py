@@ -162,11 +162,7 @@ def structure_criteria_lines(
         except (ValueError, KeyError, TypeError) as error:
             summary.failures.append(Failure(f"{source}:{number}", f"not a criterion line: {error}"))
             continue
-        section = item.get("section") if item.get("section") in ("inclusion", "exclusion") else "unknown"
-        ident = item.get("id") or (
-            f"{item['trial_id']}:{item.get('line_index', number)}" if "trial_id" in item else str(number)
-        )
-        items.append((str(ident), text, section))
+        items.append((line_id(item, number), text, section_of(item)))
     out.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress)
     with out.open("w", encoding="utf-8") as sink, bar:
@@ -179,6 +175,17 @@ def structure_criteria_lines(
                 summary.statuses[record["status"]] += 1
             bar.update(len(chunk))
     return summary
+
+
+def line_id(item: dict, number: int) -> str:
+    """A criterion line's id: its own, else trial id and line index, else its line number."""
+    if item.get("id"):
+        return str(item["id"])
+    return f"{item['trial_id']}:{item.get('line_index', number)}" if "trial_id" in item else str(number)
+
+
+def section_of(item: dict) -> str:
+    return item["section"] if item.get("section") in ("inclusion", "exclusion") else "unknown"
 
 
 def _extract(items: list[tuple[str, str, str]], model: Path | None) -> list[Extraction]:

@@ -111,7 +111,12 @@ def train_entities(
     if not data.is_file():
         raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
     output = output or shipped()
-    scores = train(data, output, base, Settings(epochs=epochs, seed=seed), progress)
+    try:
+        scores = train(data, output, base, Settings(epochs=epochs, seed=seed), progress)
+    except FileNotFoundError as error:
+        raise typer.BadParameter(str(error), param_hint="--base") from error
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
     for part, result in scores.items():
         typer.echo(f"\n{part} (trials never trained on)\n{entity_table(result)}")
     typer.echo(f"\nwrote {output}")
@@ -131,7 +136,7 @@ def eval_extraction(
     progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
 ) -> None:
     """Score entities (strict and relaxed) and numeric constraints against annotated criteria."""
-    from trialsieve.batch import criterion_record, tagger
+    from trialsieve.batch import criterion_record, line_id, section_of, tagger
     from trialsieve.eval.extraction import evaluate, table
     from trialsieve.extract import lct
 
@@ -152,8 +157,7 @@ def eval_extraction(
         predictions_out.parent.mkdir(parents=True, exist_ok=True)
         with predictions_out.open("w", encoding="utf-8") as sink:
             for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1):
-                ident = row.get("id") or f"{row.get('trial_id', '')}:{row.get('line_index', number)}"
-                record = criterion_record(ident, row["text"], row.get("section", "unknown"), extraction)
+                record = criterion_record(line_id(row, number), row["text"], section_of(row), extraction)
                 sink.write(json.dumps(record, ensure_ascii=False) + "\n")
     if json_out:
         json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", "utf-8")

@@ -47,7 +47,29 @@ def test_training_is_deterministic_and_writes_a_loadable_model(tmp_path):
     assert len(tagger.tag(["Age ≥ 18 years", "No prior chemotherapy"])) == 2
 
 
+def _said(result) -> str:
+    """The CLI's output with its error box and line wrapping taken out."""
+    return " ".join(result.output.replace("│", " ").split())
+
+
 def test_a_base_that_is_not_a_local_encoder_is_refused(tmp_path):
     args = ["train-entities", "--data", str(TINY), "-o", str(tmp_path / "m"), "--base", str(tmp_path), "--epochs", "1"]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code != 0 and "nothing is downloaded" in str(result.exception)
+    assert result.exit_code != 0 and "nothing is downloaded" in _said(result)
+
+
+def test_a_corpus_with_no_training_trials_is_refused(tmp_path):
+    """NCT00000004 falls in the test part: there is nothing to learn from, and the error says so."""
+    row = json.loads(TINY.read_text().splitlines()[0]) | {"trial_id": "NCT00000004"}
+    data = tmp_path / "test_only.jsonl"
+    data.write_text(json.dumps(row) + "\n")
+    result = CliRunner().invoke(app, ["train-entities", "--data", str(data), "-o", str(tmp_path / "m")])
+    assert result.exit_code != 0 and "nothing to learn from" in _said(result)
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_malformed_corpus_line_is_named(tmp_path):
+    data = tmp_path / "bad.jsonl"
+    data.write_text("{oops\n")
+    result = CliRunner().invoke(app, ["train-entities", "--data", str(data), "-o", str(tmp_path / "m")])
+    assert result.exit_code != 0 and "bad.jsonl:1" in _said(result)

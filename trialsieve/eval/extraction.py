@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from trialsieve.batch import section_of
 from trialsieve.eval.constraints import VIEWS, Score, score
 from trialsieve.eval.entities import EntityScore, entity_table, score_entities
 from trialsieve.extract import lct
@@ -60,7 +61,7 @@ def evaluate(rows: list[dict], tagger: EntityTagger | None, progress: bool = Tru
     chunk = 256  # lines tagged per batched call: a bar that moves, little memory
     for start in tqdm(range(0, len(rows), chunk), file=sys.stderr, disable=not progress, desc="structuring"):
         part = rows[start : start + chunk]
-        extractions += structure_texts([r["text"] for r in part], [r.get("section", "unknown") for r in part], tagger)
+        extractions += structure_texts([r["text"] for r in part], [section_of(r) for r in part], tagger)
     kinds, relations = VIEWS["numeric limits"]
     return ExtractionResult(
         rows,

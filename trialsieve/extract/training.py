@@ -54,6 +54,8 @@ def train(
         raise FileNotFoundError(f"{base} is not a local encoder directory (no config.json); nothing is downloaded")
     _seed(settings.seed)
     parts = lct.split(lct.read(data))
+    if not parts["train"]:
+        raise ValueError(f"{data}: no rows fall in the training part of the split by trial; nothing to learn from")
     names = bio.tag_names(lct.labels())
     tokenizer = load_tokenizer(base)
     examples = _examples(parts["train"], tokenizer, {n: i for i, n in enumerate(names)})
