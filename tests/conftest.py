@@ -31,3 +31,11 @@ def amass(tagger) -> StructuredTrial:
 @pytest.fixture(scope="session")
 def care_ssc(tagger) -> StructuredTrial:
     return _structured("NCT04356287", tagger)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled all-MiniLM-L6-v2, loaded offline."""
+    from trialsieve.index.embeddings import Embedder
+
+    return Embedder()

@@ -107,3 +107,48 @@ def test_help_does_not_import_heavy_libraries():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_check_prints_a_table_and_json():
+    patient = ROOT / "data" / "patients" / "care-ssc-ruled-out-neutrophils.json"
+    trial = SEEDS / "NCT04356287-CARE-SSc.txt"
+    args = ("check", "--patient", str(patient), "--trial", str(trial), "--as-of", "2026-11-22", "--no-embeddings")
+    human = run(*args)
+    assert human.returncode == 0, human.stderr
+    assert human.stdout.startswith("NCT04356287 / care-ssc-ruled-out-neutrophils (as of 2026-11-22): INELIGIBLE")
+    assert "ruled out by: E10" in human.stdout
+    report = json.loads(run(*args, "--json").stdout)
+    assert (report["overall"], report["ruled_out_by"]) == ("ineligible", ["E10"])
+    assert {"id", "section", "text", "verdict", "evidence"} <= set(report["criteria"][0])
+    assert "missing_data" in report
+
+
+def test_check_names_a_bad_patient_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient", "gender": 7}}]}')
+    result = run("check", "--patient", str(bad), "--trial", str(SEEDS / "NCT04615455-AMASS.txt"), "--no-embeddings")
+    assert result.returncode == 2
+    assert "entry 0 (Patient/?): invalid" in result.stderr
+
+
+def test_eval_eligibility_writes_predictions(tmp_path):
+    out, scores = tmp_path / "p.jsonl", tmp_path / "s.json"
+    data = FIXTURES / "trialgpt_tiny.jsonl"
+    result = run(
+        "eval",
+        "eligibility",
+        "--data",
+        str(data),
+        "--predictions-out",
+        str(out),
+        "--json",
+        str(scores),
+        "--no-embeddings",
+        "--no-progress",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "accuracy 87.5%" in result.stdout
+    lines = read_jsonl(out)
+    assert [line["annotation_id"] for line in lines] == list(range(1, 9))
+    assert lines[0]["predicted_label"] == "included" and lines[0]["evidence"]
+    assert json.loads(scores.read_text())["accuracy"] == 0.875

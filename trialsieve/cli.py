@@ -122,6 +122,117 @@ def train_entities(
     typer.echo(f"\nwrote {output}")
 
 
+@app.command()
+def check(
+    patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
+    trial: Annotated[Path, typer.Option(help="A trial file in any format `structure` reads (the first trial in it).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    presume: Annotated[
+        bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the machine-readable report.")] = False,
+    embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+) -> None:
+    """Check one patient against one trial, criterion by criterion: eligible, ineligible or needs review."""
+    import datetime as dt
+
+    from trialsieve.batch import tagger
+    from trialsieve.extract.ingest import read_file
+    from trialsieve.extract.structure import structure_trial
+    from trialsieve.match.check import check as run_check
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.patient import PatientError
+    from trialsieve.match.records import read_patient
+    from trialsieve.trial import Trial
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as error:
+        raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
+    for path, hint in ((patient, "--patient"), (trial, "--trial")):
+        if not path.is_file():
+            raise typer.BadParameter(f"no such file: {path}", param_hint=hint)
+    directory = _model_dir(model, no_model)
+    entity_tagger = tagger(directory) if directory else None
+    try:
+        person = read_patient(patient, entity_tagger)
+    except PatientError as error:
+        raise typer.BadParameter(str(error), param_hint="--patient") from error
+    record = next(iter(read_file(trial)), None)
+    if not isinstance(record, Trial):
+        raise typer.BadParameter(f"{trial}: {getattr(record, 'reason', 'no trial in the file')}", param_hint="--trial")
+    matcher = ConceptMatcher(_embedder() if embeddings else None)
+    report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume)
+    if json_out:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        from trialsieve.match.show import render
+
+        typer.echo(render(report))
+
+
+def _embedder():
+    from trialsieve.index.embeddings import Embedder
+
+    return Embedder()
+
+
+@eval_app.command("eligibility")
+def eval_eligibility(
+    data: Annotated[Path, typer.Option(help="TrialGPT criterion-level JSONL: patient_text, criterion_text, label.")],
+    predictions_out: Annotated[
+        Path | None, typer.Option(help="Write one line per row: annotation_id, predicted_label, evidence.")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
+    presume: Annotated[bool, typer.Option(help="Read notes as screeners do (see docs/eligibility.md).")] = True,
+    embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+) -> None:
+    """Score criterion-level eligibility verdicts on patient notes against TrialGPT's labels."""
+    import datetime as dt
+
+    from trialsieve.batch import tagger
+    from trialsieve.eval.eligibility import evaluate, table
+    from trialsieve.match.concepts import ConceptMatcher
+
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    try:
+        rows = [json.loads(line) for line in data.read_text("utf-8").splitlines() if line.strip()]
+        missing = [
+            i for i, r in enumerate(rows, 1) if not {"patient_text", "criterion_text", "section", "label"} <= set(r)
+        ]
+    except (json.JSONDecodeError, TypeError) as error:
+        raise typer.BadParameter(f"{data}: not JSON lines: {error}", param_hint="--data") from error
+    if missing:
+        raise typer.BadParameter(
+            f"{data}: line {missing[0]} lacks patient_text, criterion_text, section or label", param_hint="--data"
+        )
+    directory = _model_dir(model, no_model)
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    matcher = ConceptMatcher(_embedder() if embeddings else None)
+    result = evaluate(rows, tagger(directory) if directory else None, matcher, day, presume, progress)
+    typer.echo(table(result))
+    if predictions_out:
+        predictions_out.parent.mkdir(parents=True, exist_ok=True)
+        with predictions_out.open("w", encoding="utf-8") as sink:
+            for row, prediction in zip(rows, result.predictions, strict=True):
+                line = {
+                    "annotation_id": row.get("annotation_id"),
+                    "predicted_label": prediction.label,
+                    "verdict": prediction.verdict,
+                    "evidence": [e.model_dump(mode="json", exclude_none=True) for e in prediction.evidence],
+                }
+                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if json_out:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", "utf-8")
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     data: Annotated[Path, typer.Option(help="LCT-format JSONL: text, entities, numeric_constraints.")],

@@ -12,9 +12,9 @@ from importlib import resources
 
 
 @cache
-def load(name: str) -> dict:
-    """The lexicon ``lexicons/<name>.json``."""
-    return json.loads(resources.files("trialsieve.extract").joinpath("lexicons", f"{name}.json").read_text("utf-8"))
+def load(name: str, package: str = "trialsieve.extract") -> dict:
+    """The lexicon ``lexicons/<name>.json`` of ``package``."""
+    return json.loads(resources.files(package).joinpath("lexicons", f"{name}.json").read_text("utf-8"))
 
 
 def alternation(phrases: list[str], *, escape: bool = True) -> str:

@@ -1,0 +1,26 @@
+import datetime as dt
+import json
+
+from tests.conftest import FIXTURES
+from trialsieve.eval.eligibility import evaluate, table
+from trialsieve.match.concepts import ConceptMatcher
+
+ROWS = [json.loads(line) for line in (FIXTURES / "trialgpt_tiny.jsonl").read_text().splitlines()]
+
+
+def test_labels_accuracy_and_confusion(tagger):
+    result = evaluate(ROWS, tagger, ConceptMatcher(), dt.date(2026, 11, 22), progress=False)
+    predicted = [p.label for p in result.predictions]
+    # the last row is wrong on purpose: the note does not mention a stroke, so it is presumed absent
+    assert predicted == [r["label"] for r in ROWS[:-1]] + ["not excluded"]
+    assert result.accuracy() == 7 / 8
+    assert (result.accuracy("inclusion"), result.accuracy("exclusion")) == (1.0, 3 / 4)
+    assert result.confusion["excluded", "not excluded"] == 1
+    assert result.majority() == 4 / 8  # "included" is 2 of 4 inclusions, "excluded" 2 of 4 exclusions
+    assert "accuracy 87.5%" in table(result)
+
+
+def test_without_presumptions_silence_is_not_enough_information(tagger):
+    result = evaluate(ROWS, tagger, ConceptMatcher(), dt.date(2026, 11, 22), presume=False, progress=False)
+    labels = {r["criterion_text"]: p.label for r, p in zip(ROWS, result.predictions, strict=True)}
+    assert labels["History of stroke"] == labels["Signed informed consent"] == "not enough information"

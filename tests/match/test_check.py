@@ -1,0 +1,105 @@
+import datetime as dt
+
+import pytest
+
+from tests.conftest import ROOT
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Fact, Patient
+from trialsieve.match.records import read_patient
+
+PATIENTS = ROOT / "data" / "patients"
+AS_OF = dt.date(2026, 11, 22)
+
+
+def _check(trial, name: str, presume: bool = True):
+    return check(trial, read_patient(PATIENTS / f"{name}.json"), AS_OF, ConceptMatcher(), presume)
+
+
+def _verdicts(report) -> dict[str, str]:
+    return {c.id: c.verdict for c in report.criteria}
+
+
+def test_amass_eligible_patient_leaves_only_what_no_record_can_say(amass):
+    report = _check(amass, "amass-eligible")
+    assert (report.overall, report.ruled_out_by, report.missing_data, report.review) == (
+        "needs_review",
+        [],
+        ["plans for pregnancy"],
+        ["E7"],
+    )
+    verdicts = _verdicts(report)
+    assert [verdicts[i] for i in ("I1", "I2", "I3", "I4", "E1", "E4", "E5")] == ["met"] * 4 + [
+        "not_met",
+        "unknown",
+        "not_met",
+    ]
+    schirmer = next(c for c in report.criteria if c.id == "I3").evidence[0]
+    assert (schirmer.fact, schirmer.value, str(schirmer.date)) == ("Schirmer's test", 3, "2026-10-15")
+
+
+def test_amass_one_lab_value_rules_out(amass):
+    report = _check(amass, "amass-ruled-out-schirmer")
+    assert (report.overall, report.ruled_out_by) == ("ineligible", ["I3"])
+
+
+def test_amass_missing_data_is_listed_not_guessed(amass):
+    report = _check(amass, "amass-missing-data")
+    assert report.overall == "needs_review"
+    assert report.missing_data == ["Schirmer's test", "NIKBUT", "LG volume on MRI"]
+
+
+@pytest.mark.parametrize(
+    ("name", "branches"),
+    [
+        ("care-ssc-branch-i", {"I2.i": "met"}),
+        ("care-ssc-branch-ii-a", {"I2.i": "not_met", "I2.ii.a": "met"}),
+        ("care-ssc-branch-ii-b", {"I2.i": "not_met", "I2.ii.b": "met"}),
+        ("care-ssc-branch-ii-c", {"I2.i": "not_met", "I2.ii.c": "met"}),
+    ],
+)
+def test_care_ssc_inclusion_2_through_each_branch(care_ssc, name, branches):
+    report = _check(care_ssc, name)
+    verdicts = _verdicts(report)
+    assert verdicts["I2"] == "met"
+    assert {k: verdicts[k] for k in branches} == branches
+    assert report.ruled_out_by == []
+
+
+def test_care_ssc_one_lab_value_rules_out(care_ssc):
+    report = _check(care_ssc, "care-ssc-ruled-out-neutrophils")
+    assert (report.overall, report.ruled_out_by) == ("ineligible", ["E10"])
+    evidence = next(c for c in report.criteria if c.id == "E10").evidence
+    assert any(e.verdict == "met" and e.fact == "Absolute neutrophil count" for e in evidence)
+
+
+def test_care_ssc_missing_data(care_ssc):
+    report = _check(care_ssc, "care-ssc-missing-data")
+    assert report.overall == "needs_review" and report.ruled_out_by == []
+    assert {"mRss", "hemoglobin", "disease duration"} <= set(report.missing_data)
+
+
+def test_without_presumptions_silence_stays_unknown(amass):
+    report = _check(amass, "amass-eligible", presume=False)
+    verdicts = _verdicts(report)
+    assert verdicts["E5"] == "unknown" and "Breastfeeding" in report.missing_data
+    assert verdicts["E1"] == "not_met"  # the lacrimal gland volume is recorded: no presumption needed
+
+
+def test_registry_limits_and_relative_limits(care_ssc):
+    young = Patient(id="p", age=16, sex="female")
+    report = check(care_ssc, young, AS_OF, ConceptMatcher())
+    assert _verdicts(report)["registry.minimum_age"] == "not_met" and "registry.minimum_age" in report.ruled_out_by
+    high_alt = young.model_copy(
+        update={"age": 40, "facts": [Fact(kind="measurement", text="ALAT", value=150, unit="U/L", date=AS_OF)]}
+    )
+    e4 = next(c for c in check(care_ssc, high_alt, AS_OF, ConceptMatcher()).criteria if c.id == "E4")
+    assert e4.verdict == "met"  # 150 U/L is 3.75 x the 40 U/L reference limit
+    assert any("3.75 x ULN" in e.reason for e in e4.evidence)
+
+
+def test_incompatible_units_give_unknown_with_a_reason(care_ssc):
+    patient = Patient(age=40, facts=[Fact(kind="measurement", text="hemoglobin", value=6.2, unit="mmol/L")])
+    e10 = next(c for c in check(care_ssc, patient, AS_OF, ConceptMatcher()).criteria if c.id == "E10")
+    reasons = [e.reason for e in e10.evidence if e.fact == "hemoglobin"]
+    assert reasons == ["cannot convert mmol/L to g/dL"]

@@ -1,0 +1,68 @@
+import copy
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+from trialsieve.match.fhir import read_fhir
+from trialsieve.match.patient import PatientError
+from trialsieve.match.records import read_patient
+
+PATIENTS = ROOT / "data" / "patients"
+
+
+def _bundle(name: str) -> dict:
+    return json.loads((PATIENTS / f"{name}.json").read_text())
+
+
+def test_reads_demographics_conditions_and_values():
+    patient = read_patient(PATIENTS / "care-ssc-branch-i.json")
+    assert (patient.sex, str(patient.birth_date), patient.pregnant) == ("female", "1975-01-20", False)
+    ssc = next(f for f in patient.facts if f.text == "Systemic sclerosis")
+    assert ssc.codes[0].code == "89155008" and str(ssc.date) == "2025-06-01"
+    alt = next(f for f in patient.facts if f.text == "ALT")
+    assert (alt.value, alt.unit, alt.reference_high) == (35, "U/L", 40)
+
+
+def test_a_refuted_condition_is_a_fact_of_absence():
+    bundle = _bundle("care-ssc-missing-data")
+    condition = copy.deepcopy(bundle["entry"][1])
+    condition["resource"]["id"] = "refuted"
+    condition["resource"]["code"] = {"text": "Pulmonary hypertension"}
+    condition["resource"]["verificationStatus"]["coding"][0]["code"] = "refuted"
+    bundle["entry"].append(condition)
+    facts = {f.text: f.present for f in read_fhir(bundle).facts}
+    assert facts == {"Systemic sclerosis": True, "Pulmonary hypertension": False}
+
+
+def test_a_malformed_entry_is_named():
+    bundle = _bundle("amass-eligible")
+    bundle["entry"][3]["resource"]["valueQuantity"]["value"] = "three"
+    with pytest.raises(PatientError, match=r"entry 3 \(Observation/amass-eligible-3\): invalid"):
+        read_fhir(bundle, "x.json")
+
+
+def test_a_bundle_without_a_patient_and_a_non_fhir_object_are_refused(tmp_path):
+    bundle = _bundle("amass-eligible")
+    bundle["entry"] = bundle["entry"][1:]
+    with pytest.raises(PatientError, match="no Patient resource"):
+        read_fhir(bundle)
+    with pytest.raises(PatientError, match="not a FHIR Bundle"):
+        read_fhir({"resourceType": "Observation"})
+    broken = tmp_path / "p.json"
+    broken.write_text("{not json")
+    with pytest.raises(PatientError, match="not valid JSON"):
+        read_patient(broken)
+
+
+def test_the_simple_patient_file(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "id: p1\nage: 54\nsex: female\nfacts:\n"
+        "  - {kind: measurement, text: hemoglobin, value: 10.5, unit: g/dL, date: 2026-10-01}\n"
+    )
+    patient = read_patient(path)
+    assert (patient.id, patient.age, patient.facts[0].value) == ("p1", 54, 10.5)
+    path.write_text("id: p1\nsex: maybe\n")
+    with pytest.raises(PatientError, match="not a valid patient file"):
+        read_patient(path)

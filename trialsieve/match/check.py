@@ -1,0 +1,116 @@
+"""Check one patient against one structured trial: a verdict per criterion and overall.
+
+The patient must meet every inclusion criterion and none of the exclusion criteria. The trial's
+registry limits (minimum and maximum age, sex) are checked as inclusion criteria of their own.
+Overall: ``ineligible`` names the criteria that rule the patient out; ``needs_review`` lists the
+data to collect and the items a person must judge; ``eligible`` only when every criterion is
+settled in the patient's favour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel
+
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.logic import Verdict
+from trialsieve.match.patient import Patient
+from trialsieve.match.verdicts import Evidence, Judge
+from trialsieve.rules import Demographic, Rule, Section
+from trialsieve.trial import StructuredTrial, Trial
+
+Overall = Literal["eligible", "ineligible", "needs_review"]
+
+
+class CriterionVerdict(BaseModel):
+    id: str
+    section: Section
+    text: str
+    parent: str | None = None
+    verdict: Verdict
+    evidence: list[Evidence]
+
+    @property
+    def against(self) -> bool:
+        """Does this verdict rule the patient out?"""
+        return self.verdict == ("met" if self.section == "exclusion" else "not_met")
+
+    @property
+    def settled(self) -> bool:
+        return self.verdict in ("met", "not_met")
+
+
+class Report(BaseModel):
+    """The machine form of ``trialsieve check --json``."""
+
+    trial_id: str
+    patient_id: str
+    as_of: dt.date
+    overall: Overall
+    ruled_out_by: list[str]
+    missing_data: list[str]
+    review: list[str]
+    criteria: list[CriterionVerdict]
+
+
+def check(
+    structured: StructuredTrial,
+    patient: Patient,
+    as_of: dt.date | None = None,
+    matcher: ConceptMatcher | None = None,
+    presume: bool = False,
+) -> Report:
+    """Every criterion's verdict for ``patient``, and the overall verdict."""
+    as_of = as_of or dt.date.today()
+    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume)
+    results = []
+    for cid, text, rule in _registry_criteria(structured.trial):
+        verdict, evidence = judge.rule(rule, text)
+        results.append(CriterionVerdict(id=cid, section="inclusion", text=text, verdict=verdict, evidence=evidence))
+    for criterion in structured.criteria:
+        section = "exclusion" if criterion.section == "exclusion" else "inclusion"
+        verdict, evidence = judge.rule(criterion.rule, criterion.text, section)
+        results.append(
+            CriterionVerdict(
+                id=criterion.id,
+                section=section,
+                text=criterion.text,
+                parent=criterion.parent,
+                verdict=verdict,
+                evidence=evidence,
+            )
+        )
+    roots = [r for r in results if r.parent is None]
+    ruled_out = [r.id for r in roots if r.against]
+    unsettled = [r for r in roots if not r.settled]
+    missing = [e.missing for r in unsettled for e in r.evidence if e.verdict == "unknown" and e.missing]
+    review = [r.id for r in unsettled if any(e.verdict == "needs_review" for e in r.evidence)]
+    overall: Overall = "ineligible" if ruled_out else "needs_review" if unsettled else "eligible"
+    return Report(
+        trial_id=structured.trial.id,
+        patient_id=patient.id,
+        as_of=as_of,
+        overall=overall,
+        ruled_out_by=ruled_out,
+        missing_data=list(dict.fromkeys(missing)),
+        review=review,
+        criteria=results,
+    )
+
+
+def _registry_criteria(trial: Trial) -> list[tuple[str, str, Rule]]:
+    """The registry's age and sex limits as criteria: ``registry.minimum_age``, ... ."""
+    found = []
+    for name, limit, operator in (("minimum_age", trial.minimum_age, ">="), ("maximum_age", trial.maximum_age, "<=")):
+        if limit is not None:
+            text = f"{name.replace('_', ' ')}: {limit.text}"
+            rule = Demographic(
+                attribute="age", operator=operator, value=limit.value, unit=limit.unit, span=(0, len(text))
+            )
+            found.append((f"registry.{name}", text, rule))
+    if trial.sex in ("female", "male"):
+        text = f"sex: {trial.sex}"
+        found.append(("registry.sex", text, Demographic(attribute="sex", value_text=trial.sex, span=(0, len(text)))))
+    return found

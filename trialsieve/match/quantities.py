@@ -1,0 +1,63 @@
+"""Convert values between UCUM units with pint, or say why they cannot be compared.
+
+Rules and records carry UCUM codes (``g/dL``, ``10*9/L``, ``mm[Hg]``); pint knows the physics.
+``lexicons/ucum.json`` bridges the two spellings, so g/dL meets g/L, 10*9/L meets /mm3 and years
+meet months, while mmol/L never silently meets mg/dL.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pint
+
+from trialsieve.extract.lexicon import load
+
+_LEX = load("ucum", "trialsieve.match")
+_ATOM = re.compile(r"[a-zA-Z]*\[[^\]]*\]|[a-zA-Z]+|%")
+_FACTOR = re.compile(r"10\*(-?\d+)|10\^(-?\d+)")
+
+
+class UnitMismatch(ValueError):
+    """Two units that measure different things, or a unit pint cannot read."""
+
+
+@cache
+def _registry() -> pint.UnitRegistry:
+    registry = pint.UnitRegistry()
+    for definition in _LEX["definitions"]:
+        registry.define(definition)
+    return registry
+
+
+@cache
+def _pint(code: str) -> tuple[float, str]:
+    """A UCUM code as (factor, pint unit expression): ``10*9/L`` is (1e9, ``1/liter``)."""
+    factor = 1.0
+    text = re.sub(r"\{[^}]*\}", "", code)
+    for match in _FACTOR.finditer(text):
+        factor *= 10.0 ** int(match[1] or match[2])
+    text = _FACTOR.sub("", text)
+
+    def atom(match: re.Match[str]) -> str:
+        written = match[0]
+        return _LEX["atoms"].get(written, written)
+
+    text = _ATOM.sub(atom, text)
+    text = re.sub(r"(?<=[A-Za-z_])(\d+)", r"**\1", text).replace(".", "*")
+    text = re.sub(r"^\s*/", "1/", text.strip().rstrip("/*")) or "dimensionless"
+    return factor, text
+
+
+def convert(value: float, unit: str | None, to: str | None) -> float:
+    """``value`` in ``unit`` expressed in ``to``; no unit on either side means a plain number."""
+    if (unit or None) == (to or None) or not unit or not to:
+        return value
+    registry = _registry()
+    (f_from, u_from), (f_to, u_to) = _pint(unit), _pint(to)
+    try:
+        quantity = registry.Quantity(value * f_from, u_from).to(u_to)
+    except Exception as error:  # pint raises several types, even AssertionError, on what it cannot parse
+        raise UnitMismatch(f"cannot convert {unit} to {to}") from error
+    return float(quantity.magnitude) / f_to

@@ -1,0 +1,51 @@
+"""Read a patient file, whatever its form: FHIR R4 JSON, the simple patient file, or a note.
+
+- ``.json`` with a ``resourceType``: FHIR (``fhir.py``);
+- ``.json``, ``.yaml``, ``.yml`` otherwise: the simple patient file, the ``Patient`` model itself
+  (``trialsieve patient-schema`` prints it; docs/eligibility.md shows an example);
+- anything else: a free-text clinical note (``note.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from trialsieve.match.fhir import read_fhir
+from trialsieve.match.note import read_note
+from trialsieve.match.patient import Patient, PatientError
+
+if TYPE_CHECKING:
+    from trialsieve.extract.tagger import EntityTagger
+
+
+def read_patient(path: Path, tagger: EntityTagger | None = None) -> Patient:
+    """The patient in ``path``; a file that cannot be read raises ``PatientError`` saying why."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PatientError(f"{path}: cannot read: {error}") from error
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".yaml", ".yml"):
+        data = _parse(path, text, suffix)
+        if isinstance(data, dict) and "resourceType" in data:
+            return read_fhir(data, str(path))
+        try:
+            return Patient.model_validate({"source": str(path), **data} if isinstance(data, dict) else data)
+        except ValidationError as error:
+            raise PatientError(f"{path}: not a valid patient file: {error}") from error
+    return read_note(text, tagger, path.stem, str(path))
+
+
+def _parse(path: Path, text: str, suffix: str):
+    try:
+        if suffix == ".json":
+            return json.loads(text)
+        import yaml
+
+        return yaml.safe_load(text)
+    except Exception as error:  # json.JSONDecodeError or yaml.YAMLError
+        raise PatientError(f"{path}: not valid {suffix[1:].upper()}: {error}") from error

@@ -1,0 +1,244 @@
+"""Judge one rule tree against one patient: a verdict per leaf, with the evidence it rests on.
+
+Leaves compare what the record says with what the criterion asks; logic nodes combine leaf
+verdicts with Kleene logic (``logic.py``). A leaf the record cannot settle is ``unknown`` and
+names the data to collect. ``presume`` reads a silent record in the patient's favour, as a
+screener reading a clinical note does: an exclusion concept it does not mention is absent, and
+consent, willingness and compliance are assumed; every verdict reached so says so.
+A presence leaf whose words name no concept ("patients of both", "of age") is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from trialsieve.extract.lexicon import load
+from trialsieve.match import logic
+from trialsieve.match.concepts import ConceptMatcher, Match, normalise, words
+from trialsieve.match.logic import Verdict
+from trialsieve.match.patient import Fact, Patient
+from trialsieve.match.quantities import UnitMismatch, convert
+from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal
+
+_REFERENCE = load("reference_ranges", "trialsieve.match")
+_SYNONYMS = load("synonyms", "trialsieve.match")
+_NO_CONCEPT = frozenset(_SYNONYMS["no_concept_words"])
+_MEASURED_BY = _SYNONYMS["measured_by"]
+#: Unstructured reasons a screener presumes in the patient's favour.
+_COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
+_SEX = {"female": "female", "male": "male", "women": "female", "men": "male", "woman": "female", "man": "male"}
+
+
+class Evidence(BaseModel):
+    """Why a leaf got its verdict: the fact, value and date it used, or the data it lacked."""
+
+    text: str
+    verdict: Verdict
+    reason: str
+    fact: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    match: str | None = None
+    missing: str | None = None
+
+
+@dataclass
+class Judge:
+    """Everything a verdict depends on besides the rule: the patient, the date, the matcher, the policy."""
+
+    patient: Patient
+    as_of: dt.date
+    matcher: ConceptMatcher
+    presume: bool = False
+
+    def __post_init__(self) -> None:
+        self.facts = self.patient.all_facts()
+
+    def rule(self, rule: Rule, text: str, section: str = "inclusion") -> tuple[Verdict, list[Evidence]]:
+        """The verdict of ``rule`` (whose spans index ``text``) and the evidence of each leaf."""
+        if rule.type in ("all", "any", "not", "at_least"):
+            args = [a for a in rule.args if not _vacuous(a)] or rule.args
+            results = [self.rule(arg, text, section) for arg in args]
+            verdicts = [v for v, _ in results]
+            evidence = [e for _, es in results for e in es]
+            if rule.type == "all":
+                return logic.all_of(verdicts), evidence
+            if rule.type == "any":
+                return logic.any_of(verdicts), evidence
+            if rule.type == "not":
+                return logic.negate(verdicts[0]), evidence
+            return logic.at_least(rule.n, verdicts), evidence
+        written = text[rule.span[0] : rule.span[1]] or text
+        if rule.type == "unstructured" and self.presume and rule.reason in _COOPERATION:
+            verdict = "met" if section == "inclusion" else "not_met"
+            evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")
+        elif rule.type == "unstructured":
+            evidence = Evidence(text=written, verdict="needs_review", reason=f"not computable: {rule.reason}")
+        elif rule.type == "demographic":
+            evidence = self.demographic(rule, written)
+        elif rule.type == "comparison":
+            evidence = self.comparison(rule, written)
+        else:
+            evidence = self.presence(rule, written, section)
+        return evidence.verdict, [evidence]
+
+    # --- leaves ---------------------------------------------------------------------------
+
+    def demographic(self, leaf: Demographic, written: str) -> Evidence:
+        if leaf.attribute == "sex":
+            wanted = _SEX.get((leaf.value_text or "").lower())
+            if self.patient.sex is None or wanted is None:
+                return Evidence(text=written, verdict="unknown", reason="sex not recorded", missing="sex")
+            verdict = "met" if self.patient.sex == wanted else "not_met"
+            return Evidence(text=written, verdict=verdict, reason=f"sex is {self.patient.sex}", source="patient.sex")
+        age = self.patient.age_on(self.as_of)
+        if age is None or leaf.value is None:
+            return Evidence(text=written, verdict="unknown", reason="age not recorded", missing="age or birth date")
+        value = convert(age, "a", leaf.unit or "a")
+        verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
+        return Evidence(
+            text=written,
+            verdict=verdict,
+            reason=f"age {age:.1f} years on {self.as_of}",
+            value=round(age, 2),
+            unit="a",
+            source="patient.birth_date" if self.patient.birth_date else "patient.age",
+        )
+
+    def comparison(self, leaf: Comparison, written: str) -> Evidence:
+        matches = [m for m in self._values(leaf.variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+        if not matches:
+            return Evidence(
+                text=written,
+                verdict="unknown",
+                reason=f"no value of {leaf.variable} in the record",
+                missing=leaf.variable,
+            )
+        match = max(matches, key=lambda m: (m.fact.date or dt.date.min, m.score))
+        fact = match.fact
+        cited = {"fact": fact.text, "value": fact.value, "unit": fact.unit, "date": fact.date, "source": fact.source}
+        cited["match"] = match.describe()
+        try:
+            value, shown = self._value_in_rule_terms(leaf, fact)
+        except UnitMismatch as error:
+            return Evidence(text=written, verdict="unknown", reason=str(error), missing=leaf.variable, **cited)
+        if value is None:
+            return Evidence(
+                text=written,
+                verdict="unknown",
+                reason=f"no reference limit for {fact.text}",
+                missing=leaf.variable,
+                **cited,
+            )
+        verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
+        return Evidence(text=written, verdict=verdict, reason=f"{fact.text} {shown}", **cited)
+
+    def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
+        concept = leaf.concept
+        named = [f for f in self.facts if f.value is None]  # a measured value is not a finding
+        matches = self.matcher.find(concept.text, named, concept.code)
+        verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
+        if used is None:
+            reason = f"{concept.text}: {reason}"
+        missing = None
+        if verdict == "unknown" and not matches and self.presume and section == "exclusion":
+            verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
+        elif verdict == "unknown":
+            future = leaf.temporal is not None and leaf.temporal.direction == "future"
+            missing = concept.text if not matches else f"{'plans for' if future else 'date of'} {concept.text}"
+        if leaf.negated:
+            verdict = logic.negate(verdict)
+        cited = {}
+        if used is not None:
+            fact = used.fact
+            cited = {
+                "fact": fact.text,
+                "value": fact.value,
+                "unit": fact.unit,
+                "date": fact.date,
+                "source": fact.source,
+                "match": used.describe(),
+            }
+        return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _presence_verdict(self, matches: list[Match], temporal: Temporal | None) -> tuple[Verdict, str, Match | None]:
+        """Is the concept present (in its window)? The first fact that settles it is the evidence."""
+        present = [m for m in matches if m.fact.present]
+        windows = [(m, self._in_window(m.fact, temporal)) for m in present]
+        for m, inside in windows:
+            if inside == "met":
+                return "met", f"recorded: {m.fact.text}", m
+        for m, inside in windows:
+            if inside == "unknown":
+                return "unknown", f"recorded without a date: {m.fact.text}", m
+        if present:
+            return "not_met", f"recorded outside the window: {present[0].fact.text}", present[0]
+        if matches and temporal is not None and temporal.direction == "future":
+            return "unknown", f"absent now, but the criterion asks about the future: {matches[0].fact.text}", matches[0]
+        if matches:
+            return "not_met", f"recorded absent: {matches[0].fact.text}", matches[0]
+        return "unknown", "not in the record", None  # the caller names the concept
+
+    def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
+        """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say."""
+        if temporal is None:
+            return "met"
+        if fact.date is None or temporal.direction == "future":
+            return "unknown"
+        elapsed = convert((self.as_of - fact.date).days, "d", temporal.unit)
+        return _compare(elapsed, temporal.operator, temporal.value, temporal.value2)
+
+    def _values(self, variable: str) -> list[Match]:
+        """Facts with a value for the variable; "ASAT/ALAT" looks for either when none names both."""
+        valued = [f for f in self.facts if f.value is not None and f.present]
+        found = self.matcher.find(variable, valued)
+        if not found and (measure := _measured_by(variable)):  # "neutropenia < 0.5" limits the neutrophil count
+            found = self.matcher.find(measure, valued)
+        if not found and "/" in variable:
+            found = [m for part in variable.split("/") if part.strip() for m in self.matcher.find(part, valued)]
+        return found
+
+    def _value_in_rule_terms(self, leaf: Comparison, fact: Fact) -> tuple[float | None, str]:
+        """The fact's value in the rule's unit, or as a multiple of its reference limit."""
+        if leaf.multiplier_of:
+            limit = fact.reference_high if leaf.multiplier_of == "ULN" else None
+            unit = fact.unit
+            if limit is None:
+                limit, unit = _REFERENCE.get(leaf.multiplier_of, {}).get(normalise(fact.text), (None, None))
+            if limit is None:
+                return None, ""
+            ratio = convert(fact.value, fact.unit, unit) / limit
+            return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
+        value = convert(fact.value, fact.unit, leaf.unit)
+        return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+
+
+def _measured_by(variable: str) -> str | None:
+    """The value a finding named in ``variable`` is defined by; the longest finding named wins."""
+    have = words(normalise(variable))
+    named = [k for k in _MEASURED_BY if words(normalise(k)) <= have]
+    return _MEASURED_BY[max(named, key=len)] if named else None
+
+
+def _vacuous(rule: Rule) -> bool:
+    """A presence leaf whose concept is only words that name nothing."""
+    return rule.type == "presence" and not (words(normalise(rule.concept.text)) - _NO_CONCEPT)
+
+
+def _compare(value: float, operator: str, bound: float, bound2: float | None = None) -> Verdict:
+    ok = {
+        "<": value < bound,
+        "<=": value <= bound,
+        ">": value > bound,
+        ">=": value >= bound,
+        "=": abs(value - bound) < 1e-9,
+        "between": bound <= value <= (bound2 if bound2 is not None else bound),
+    }[operator]
+    return "met" if ok else "not_met"
