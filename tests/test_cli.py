@@ -152,3 +152,9 @@ def test_eval_eligibility_writes_predictions(tmp_path):
     assert [line["annotation_id"] for line in lines] == list(range(1, 9))
     assert lines[0]["predicted_label"] == "included" and lines[0]["evidence"]
     assert json.loads(scores.read_text())["accuracy"] == 0.875
+
+
+def test_check_refuses_a_bad_date():
+    patient = ROOT / "data" / "patients" / "amass-eligible.json"
+    result = run("check", "--patient", str(patient), "--trial", str(SEEDS / "NCT04615455-AMASS.txt"), "--as-of", "May")
+    assert result.returncode == 2 and "not a date: May" in result.stderr

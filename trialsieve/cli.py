@@ -136,7 +136,6 @@ def check(
     no_model: NoModelOption = False,
 ) -> None:
     """Check one patient against one trial, criterion by criterion: eligible, ineligible or needs review."""
-    import datetime as dt
 
     from trialsieve.batch import tagger
     from trialsieve.extract.ingest import read_file
@@ -147,10 +146,7 @@ def check(
     from trialsieve.match.records import read_patient
     from trialsieve.trial import Trial
 
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError as error:
-        raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
+    day = _day(as_of)
     for path, hint in ((patient, "--patient"), (trial, "--trial")):
         if not path.is_file():
             raise typer.BadParameter(f"no such file: {path}", param_hint=hint)
@@ -171,6 +167,16 @@ def check(
         from trialsieve.match.show import render
 
         typer.echo(render(report))
+
+
+def _day(as_of: str | None):
+    """The evaluation date: ``--as-of`` (YYYY-MM-DD) or today."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as error:
+        raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
 
 
 def _embedder():
@@ -194,7 +200,6 @@ def eval_eligibility(
     progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
 ) -> None:
     """Score criterion-level eligibility verdicts on patient notes against TrialGPT's labels."""
-    import datetime as dt
 
     from trialsieve.batch import tagger
     from trialsieve.eval.eligibility import evaluate, table
@@ -214,7 +219,7 @@ def eval_eligibility(
             f"{data}: line {missing[0]} lacks patient_text, criterion_text, section or label", param_hint="--data"
         )
     directory = _model_dir(model, no_model)
-    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    day = _day(as_of)
     matcher = ConceptMatcher(_embedder() if embeddings else None)
     result = evaluate(rows, tagger(directory) if directory else None, matcher, day, presume, progress)
     typer.echo(table(result))
