@@ -29,7 +29,6 @@ _NO_CONCEPT = frozenset(_SYNONYMS["no_concept_words"])
 _MEASURED_BY = _SYNONYMS["measured_by"]
 #: Unstructured reasons a screener presumes in the patient's favour.
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
-_SEX = {"female": "female", "male": "male", "women": "female", "men": "male", "woman": "female", "man": "male"}
 
 
 class Evidence(BaseModel):
@@ -57,7 +56,9 @@ class Judge:
     presume: bool = False
 
     def __post_init__(self) -> None:
-        self.facts = self.patient.all_facts()
+        facts = self.patient.all_facts()
+        self.findings = [f for f in facts if f.value is None]  # a measured value is not a finding
+        self.values = [f for f in facts if f.value is not None and f.present]
 
     def rule(self, rule: Rule, text: str, section: str = "inclusion") -> tuple[Verdict, list[Evidence]]:
         """The verdict of ``rule`` (whose spans index ``text``) and the evidence of each leaf."""
@@ -91,7 +92,7 @@ class Judge:
 
     def demographic(self, leaf: Demographic, written: str) -> Evidence:
         if leaf.attribute == "sex":
-            wanted = _SEX.get((leaf.value_text or "").lower())
+            wanted = leaf.value_text if leaf.value_text in ("female", "male") else None  # structure normalises it
             if self.patient.sex is None or wanted is None:
                 return Evidence(text=written, verdict="unknown", reason="sex not recorded", missing="sex")
             verdict = "met" if self.patient.sex == wanted else "not_met"
@@ -140,8 +141,7 @@ class Judge:
 
     def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
         concept = leaf.concept
-        named = [f for f in self.facts if f.value is None]  # a measured value is not a finding
-        matches = self.matcher.find(concept.text, named, concept.code)
+        matches = self.matcher.find(concept.text, self.findings, concept.code)
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
         if used is None:
             reason = f"{concept.text}: {reason}"
@@ -197,12 +197,11 @@ class Judge:
 
     def _values(self, variable: str) -> list[Match]:
         """Facts with a value for the variable; "ASAT/ALAT" looks for either when none names both."""
-        valued = [f for f in self.facts if f.value is not None and f.present]
-        found = self.matcher.find(variable, valued)
+        found = self.matcher.find(variable, self.values)
         if not found and (measure := _measured_by(variable)):  # "neutropenia < 0.5" limits the neutrophil count
-            found = self.matcher.find(measure, valued)
+            found = self.matcher.find(measure, self.values)
         if not found and "/" in variable:
-            found = [m for part in variable.split("/") if part.strip() for m in self.matcher.find(part, valued)]
+            found = [m for part in variable.split("/") if part.strip() for m in self.matcher.find(part, self.values)]
         return found
 
     def _value_in_rule_terms(self, leaf: Comparison, fact: Fact) -> tuple[float | None, str]:
