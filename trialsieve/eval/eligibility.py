@@ -45,7 +45,6 @@ PUBLISHED = [
     ("TrialGPT with GPT-4 (Jin et al., Nat. Commun. 2024), 1,015 criteria", "87.3%"),
     ("Majority label per section, on the TrialGPT dev file", "62.7%"),
 ]
-_FEMALE_ONLY = {"pregnancy", "breastfeeding"}
 
 
 @dataclass

@@ -10,12 +10,12 @@ woman". Notes carry no dates, so their facts are undated.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from trialsieve.extract.grammar import parse_number
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.units import TIME_UNITS, match_unit
-from trialsieve.match.patient import Fact, Patient
+from trialsieve.match.patient import Fact, FactKind, Patient
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -27,8 +27,8 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _AGE_UNIT = {"year": 1.0, "yr": 1.0, "month": 1 / 12, "mo": 1 / 12, "week": 7 / 365.25, "wk": 7 / 365.25}
-_FEMALE = re.compile(r"\b(?:woman|female|lady|girl|she|her|mother|wife|pregnant)\b", re.IGNORECASE)
-_MALE = re.compile(r"\b(?:man|male|gentleman|boy|he|his|him|father|husband)\b", re.IGNORECASE)
+_FEMALE = re.compile(rf"(?:{alternation(_CUES['sex_in_notes']['female'])})", re.IGNORECASE)
+_MALE = re.compile(rf"(?:{alternation(_CUES['sex_in_notes']['male'])})", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(rf"(?:{alternation(_CUES['negation'])})", re.IGNORECASE)
 _PSEUDO = re.compile(rf"(?:{alternation(_CUES['pseudo_negation'])})", re.IGNORECASE)
 # NegEx's terminations: a negation does not reach past these.
@@ -42,7 +42,7 @@ _VALUE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*/\s*(\d+(?:\.\d+)?))?")
 _NAME = re.compile(r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count)?\s*$")
 _NAME_STOP = frozenset(_CUES["stopwords"])
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
-_FACT_KINDS = {"condition", "drug", "procedure", "observation", "measurement", "device"}
+_FACT_KINDS = frozenset(get_args(FactKind))
 
 
 def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "patient", source: str = "") -> Patient:
