@@ -158,3 +158,12 @@ def test_check_refuses_a_bad_date():
     patient = ROOT / "data" / "patients" / "amass-eligible.json"
     result = run("check", "--patient", str(patient), "--trial", str(SEEDS / "NCT04615455-AMASS.txt"), "--as-of", "May")
     assert result.returncode == 2 and "not a date: May" in result.stderr
+
+
+def test_eval_eligibility_names_a_bad_line(tmp_path):
+    data = tmp_path / "rows.jsonl"
+    data.write_text('{"patient_text": "x"}\n')
+    result = run("eval", "eligibility", "--data", str(data), "--no-embeddings", "--no-progress")
+    assert result.returncode == 2
+    message = " ".join(result.stderr.replace("│", " ").split())  # the error box wraps lines
+    assert "rows.jsonl:1: not a TrialGPT criterion row: lacks criterion_text, label, section" in message

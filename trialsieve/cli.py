@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -169,6 +170,16 @@ def check(
         typer.echo(render(report))
 
 
+def _write_outputs(predictions_out: Path | None, lines: Iterable[dict], json_out: Path | None, scores: dict) -> None:
+    """An eval command's optional files: one JSON line per scored row, and the scores as JSON."""
+    if predictions_out:
+        predictions_out.parent.mkdir(parents=True, exist_ok=True)
+        with predictions_out.open("w", encoding="utf-8") as sink:
+            sink.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if json_out:
+        json_out.write_text(json.dumps(scores, indent=2) + "\n", "utf-8")
+
+
 def _day(as_of: str | None):
     """The evaluation date: ``--as-of`` (YYYY-MM-DD) or today."""
     import datetime as dt
@@ -202,40 +213,30 @@ def eval_eligibility(
     """Score criterion-level eligibility verdicts on patient notes against TrialGPT's labels."""
 
     from trialsieve.batch import tagger
-    from trialsieve.eval.eligibility import evaluate, table
+    from trialsieve.eval.eligibility import evaluate, read, table
     from trialsieve.match.concepts import ConceptMatcher
 
     if not data.is_file():
         raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
     try:
-        rows = [json.loads(line) for line in data.read_text("utf-8").splitlines() if line.strip()]
-        missing = [
-            i for i, r in enumerate(rows, 1) if not {"patient_text", "criterion_text", "section", "label"} <= set(r)
-        ]
-    except (json.JSONDecodeError, TypeError) as error:
-        raise typer.BadParameter(f"{data}: not JSON lines: {error}", param_hint="--data") from error
-    if missing:
-        raise typer.BadParameter(
-            f"{data}: line {missing[0]} lacks patient_text, criterion_text, section or label", param_hint="--data"
-        )
+        rows = read(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
     directory = _model_dir(model, no_model)
     day = _day(as_of)
     matcher = ConceptMatcher(_embedder() if embeddings else None)
     result = evaluate(rows, tagger(directory) if directory else None, matcher, day, presume, progress)
     typer.echo(table(result))
-    if predictions_out:
-        predictions_out.parent.mkdir(parents=True, exist_ok=True)
-        with predictions_out.open("w", encoding="utf-8") as sink:
-            for row, prediction in zip(rows, result.predictions, strict=True):
-                line = {
-                    "annotation_id": row.get("annotation_id"),
-                    "predicted_label": prediction.label,
-                    "verdict": prediction.verdict,
-                    "evidence": [e.model_dump(mode="json", exclude_none=True) for e in prediction.evidence],
-                }
-                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-    if json_out:
-        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", "utf-8")
+    lines = (
+        {
+            "annotation_id": row.get("annotation_id"),
+            "predicted_label": prediction.label,
+            "verdict": prediction.verdict,
+            "evidence": [e.model_dump(mode="json", exclude_none=True) for e in prediction.evidence],
+        }
+        for row, prediction in zip(rows, result.predictions, strict=True)
+    )
+    _write_outputs(predictions_out, lines, json_out, result.as_dict())
 
 
 @eval_app.command("extraction")
@@ -269,14 +270,11 @@ def eval_extraction(
     directory = _model_dir(model, no_model)
     result = evaluate(rows, tagger(directory) if directory else None, progress)
     typer.echo(table(result))
-    if predictions_out:
-        predictions_out.parent.mkdir(parents=True, exist_ok=True)
-        with predictions_out.open("w", encoding="utf-8") as sink:
-            for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1):
-                record = criterion_record(line_id(row, number), row["text"], section_of(row), extraction)
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if json_out:
-        json_out.write_text(json.dumps(result.as_dict(), indent=2) + "\n", "utf-8")
+    lines = (
+        criterion_record(line_id(row, number), row["text"], section_of(row), extraction)
+        for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1)
+    )
+    _write_outputs(predictions_out, lines, json_out, result.as_dict())
     if report:
         from trialsieve.eval.report import extraction_report
 

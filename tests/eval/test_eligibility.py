@@ -1,8 +1,10 @@
 import datetime as dt
 import json
 
+import pytest
+
 from tests.conftest import FIXTURES
-from trialsieve.eval.eligibility import evaluate, table
+from trialsieve.eval.eligibility import evaluate, read, table
 from trialsieve.match.concepts import ConceptMatcher
 
 ROWS = [json.loads(line) for line in (FIXTURES / "trialgpt_tiny.jsonl").read_text().splitlines()]
@@ -24,3 +26,18 @@ def test_without_presumptions_silence_is_not_enough_information(tagger):
     result = evaluate(ROWS, tagger, ConceptMatcher(), dt.date(2026, 11, 22), presume=False, progress=False)
     labels = {r["criterion_text"]: p.label for r, p in zip(ROWS, result.predictions, strict=True)}
     assert labels["History of stroke"] == labels["Signed informed consent"] == "not enough information"
+
+
+def test_read_names_a_bad_line(tmp_path):
+    assert read(FIXTURES / "trialgpt_tiny.jsonl") == ROWS
+    good = json.dumps(ROWS[0])
+    for bad, reason in [
+        ("{not json", "not a TrialGPT criterion row"),
+        ("[1, 2]", "lacks criterion_text, label, patient_text, section"),
+        (json.dumps({**ROWS[0], "label": "eligible"}), "label 'eligible' is not one of TrialGPT's"),
+        (json.dumps({**ROWS[0], "section": "other"}), "section 'other'"),
+    ]:
+        path = tmp_path / "rows.jsonl"
+        path.write_text(f"{good}\n\n{bad}\n")
+        with pytest.raises(ValueError, match=rf"rows.jsonl:3: .*{reason}"):
+            read(path)

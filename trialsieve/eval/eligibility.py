@@ -15,9 +15,11 @@ evidence. ``presume`` (on by default here) applies that reading; every verdict r
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -40,6 +42,7 @@ _LABEL = {
     ("exclusion", "met"): "excluded",
     ("exclusion", "not_met"): "not excluded",
 }
+_FIELDS = frozenset({"patient_text", "criterion_text", "section", "label"})
 #: Anchors printed beside our figures.
 PUBLISHED = [
     ("TrialGPT with GPT-4 (Jin et al., Nat. Commun. 2024), 1,015 criteria", "87.3%"),
@@ -84,6 +87,25 @@ class EligibilityResult:
             "majority_baseline": self.majority(),
             "confusion": [{"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(self.confusion.items())],
         }
+
+
+def read(path: Path) -> list[dict]:
+    """The rows of a TrialGPT criterion-level JSONL file; a bad line is an error naming its line number."""
+    rows = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            missing = _FIELDS - set(row) if isinstance(row, dict) else _FIELDS
+            if missing:
+                raise ValueError(f"lacks {', '.join(sorted(missing))}")
+            if row["section"] not in ("inclusion", "exclusion") or row["label"] not in LABELS:
+                raise ValueError(f"section {row['section']!r} or label {row['label']!r} is not one of TrialGPT's")
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            raise ValueError(f"{path}:{number}: not a TrialGPT criterion row: {error}") from error
+        rows.append(row)
+    return rows
 
 
 def evaluate(
