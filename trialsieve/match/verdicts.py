@@ -121,9 +121,7 @@ class Judge:
                 missing=leaf.variable,
             )
         match = max(matches, key=lambda m: (m.fact.date or dt.date.min, m.score))
-        fact = match.fact
-        cited = {"fact": fact.text, "value": fact.value, "unit": fact.unit, "date": fact.date, "source": fact.source}
-        cited["match"] = match.describe()
+        fact, cited = match.fact, _cited(match)
         try:
             value, shown = self._value_in_rule_terms(leaf, fact)
         except UnitMismatch as error:
@@ -153,17 +151,7 @@ class Judge:
             missing = concept.text if not matches else f"{'plans for' if future else 'date of'} {concept.text}"
         if leaf.negated:
             verdict = logic.negate(verdict)
-        cited = {}
-        if used is not None:
-            fact = used.fact
-            cited = {
-                "fact": fact.text,
-                "value": fact.value,
-                "unit": fact.unit,
-                "date": fact.date,
-                "source": fact.source,
-                "match": used.describe(),
-            }
+        cited = _cited(used) if used is not None else {}
         return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
 
     # --- helpers --------------------------------------------------------------------------
@@ -217,6 +205,19 @@ class Judge:
             return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
         value = convert(fact.value, fact.unit, leaf.unit)
         return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+
+
+def _cited(match: Match) -> dict:
+    """The evidence fields that cite the fact a verdict used."""
+    fact = match.fact
+    return {
+        "fact": fact.text,
+        "value": fact.value,
+        "unit": fact.unit,
+        "date": fact.date,
+        "source": fact.source,
+        "match": match.describe(),
+    }
 
 
 def _measured_by(variable: str) -> str | None:
