@@ -1,8 +1,9 @@
+import shutil
 from pathlib import Path
 
 import pytest
 
-from trialsieve.extract.ingest import read_file
+from trialsieve.extract.ingest import read_file, read_inputs
 from trialsieve.extract.structure import structure_trial
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.trial import StructuredTrial
@@ -39,3 +40,30 @@ def embedder():
     from trialsieve.index.embeddings import Embedder
 
     return Embedder()
+
+
+#: Two seed trial pages and three ClinicalTrials.gov records with status, phase, sex, ages, conditions.
+INDEXED = [str(SEEDS), str(FIXTURES / "ctgov_study.json"), str(FIXTURES / "ctgov_studies.jsonl")]
+
+
+@pytest.fixture(scope="session")
+def trials():
+    found, failures = read_inputs(INDEXED)
+    assert not failures
+    return found
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, trials, embedder) -> Path:
+    """A real index (all-MiniLM-L6-v2, FAISS, BM25, SQLite) of the five trials; do not modify it."""
+    from trialsieve.index.build import build
+
+    directory = tmp_path_factory.mktemp("index") / "trials"
+    build(directory, trials, embedder, progress=False)
+    return directory
+
+
+@pytest.fixture
+def index_copy(built, tmp_path) -> Path:
+    """A private copy of ``built`` for tests that change or break it."""
+    return Path(shutil.copytree(built, tmp_path / "copy"))

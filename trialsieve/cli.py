@@ -10,6 +10,9 @@ from typing import Annotated
 
 import typer
 
+from trialsieve.index.cli import BatchOption, EmbeddingModelOption, MethodOption, embedder, method_of, open_index
+from trialsieve.index.cli import app as index_app
+
 app = typer.Typer(
     help="Turn clinical-trial eligibility criteria into computable rules, locally.",
     no_args_is_help=True,
@@ -18,6 +21,7 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score trialsieve against annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(index_app, name="index")
 
 ModelOption = Annotated[
     Path | None,
@@ -160,7 +164,7 @@ def check(
     record = next(iter(read_file(trial)), None)
     if not isinstance(record, Trial):
         raise typer.BadParameter(f"{trial}: {getattr(record, 'reason', 'no trial in the file')}", param_hint="--trial")
-    matcher = ConceptMatcher(_embedder() if embeddings else None)
+    matcher = ConceptMatcher(embedder() if embeddings else None)
     report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume)
     if json_out:
         typer.echo(report.model_dump_json(indent=2))
@@ -168,6 +172,53 @@ def check(
         from trialsieve.match.show import render
 
         typer.echo(render(report))
+
+
+@app.command("match")
+def match_patient(
+    patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
+    index: Annotated[Path, typer.Option("--index", help="Index directory (`trialsieve index build`).")],
+    k: Annotated[int, typer.Option("-k", min=1, help="How many trials.")] = 20,
+    method: MethodOption = "hybrid",
+    rerank: Annotated[
+        bool, typer.Option(help="Re-rank by the eligibility check (eligible, review, ineligible).")
+    ] = True,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    presume: Annotated[
+        bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
+    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+) -> None:
+    """Find trials for a patient: retrieve from the index, then order by the eligibility check."""
+    from trialsieve.batch import tagger
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.patient import PatientError
+    from trialsieve.match.records import read_patient
+    from trialsieve.match.screen import screen
+
+    day = _day(as_of)
+    if not patient.is_file():
+        raise typer.BadParameter(f"no such file: {patient}", param_hint="--patient")
+    opened = open_index(index)
+    directory = _model_dir(model, no_model)
+    entity_tagger = tagger(directory) if directory else None
+    try:
+        person = read_patient(patient, entity_tagger)
+        matcher = ConceptMatcher(opened.embedder)
+        found = screen(opened, person, k, method_of(method), None, rerank, entity_tagger, matcher, day, presume)
+    except PatientError as error:
+        raise typer.BadParameter(str(error), param_hint="--patient") from error
+    if json_out:
+        for candidate in found:
+            typer.echo(candidate.model_dump_json())
+        return
+    for c in found:
+        verdict = (c.overall or "").upper().replace("_", " ")
+        typer.echo(f"{c.rank:>3}  {c.trial_id:12} {verdict:13} (retrieved #{c.retrieval_rank})  {c.title or ''}")
+        if c.ruled_out_by:
+            typer.echo(f"{'':5}ruled out by: {', '.join(c.ruled_out_by)}")
 
 
 def _write_outputs(predictions_out: Path | None, lines: Iterable[dict], json_out: Path | None, scores: dict) -> None:
@@ -188,12 +239,6 @@ def _day(as_of: str | None):
         return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError as error:
         raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
-
-
-def _embedder():
-    from trialsieve.index.embeddings import Embedder
-
-    return Embedder()
 
 
 @eval_app.command("eligibility")
@@ -224,7 +269,7 @@ def eval_eligibility(
         raise typer.BadParameter(str(error), param_hint="--data") from error
     directory = _model_dir(model, no_model)
     day = _day(as_of)
-    matcher = ConceptMatcher(_embedder() if embeddings else None)
+    matcher = ConceptMatcher(embedder() if embeddings else None)
     result = evaluate(rows, tagger(directory) if directory else None, matcher, day, presume, progress)
     typer.echo(table(result))
     lines = (
@@ -235,6 +280,53 @@ def eval_eligibility(
             "evidence": [e.model_dump(mode="json", exclude_none=True) for e in prediction.evidence],
         }
         for row, prediction in zip(rows, result.predictions, strict=True)
+    )
+    _write_outputs(predictions_out, lines, json_out, result.as_dict())
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    data: Annotated[
+        Path, typer.Option(help="TrialGPT patient/trial JSONL: patient_text, trial_id, trial text, label 0-2.")
+    ],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the scores as JSON (an object per method).")
+    ] = None,
+    predictions_out: Annotated[
+        Path | None, typer.Option(help="Write one line per patient and method: the top 50 trials.")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Keep the index built from the file here (default: a temp dir).")
+    ] = None,
+    model: EmbeddingModelOption = None,
+    batch_size: BatchOption = 64,
+    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+) -> None:
+    """Rank the file's trials for each patient by BM25, dense and hybrid; print NDCG@10, P@10, MRR, recall."""
+    import tempfile
+
+    from trialsieve.eval.retrieval import evaluate, read, table
+    from trialsieve.index.build import build
+    from trialsieve.index.search import TrialIndex
+
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    try:
+        judgements = read(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
+    encoder = embedder(model, batch_size)
+    with tempfile.TemporaryDirectory(prefix="trialsieve-eval-") as scratch:
+        directory = index or Path(scratch)
+        build(directory, judgements.trials, encoder, progress=progress)
+        opened = TrialIndex(directory, encoder)
+        result = evaluate(opened, judgements, progress)
+        opened.close()
+    typer.echo(table(result))
+    lines = (
+        {"patient_id": patient, "method": method, "ranking": ranking[:50]}
+        for method, per_patient in result.rankings.items()
+        for patient, ranking in per_patient.items()
     )
     _write_outputs(predictions_out, lines, json_out, result.as_dict())
 

@@ -33,7 +33,8 @@ def test_read_names_a_bad_line(tmp_path):
     good = json.dumps(ROWS[0])
     for bad, reason in [
         ("{not json", "not a TrialGPT criterion row"),
-        ("[1, 2]", "lacks criterion_text, label, patient_text, section"),
+        ("[1, 2]", "not a JSON object"),
+        (json.dumps({"label": "included"}), "lacks criterion_text, patient_text, section"),
         (json.dumps({**ROWS[0], "label": "eligible"}), "label 'eligible' is not one of TrialGPT's"),
         (json.dumps({**ROWS[0], "section": "other"}), "section 'other'"),
     ]:

@@ -15,7 +15,6 @@ evidence. ``presume`` (on by default here) applies that reading; every verdict r
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from trialsieve.extract.structure import structure_texts
+from trialsieve.jsonl import read_rows, require
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.note import read_note
 from trialsieve.match.verdicts import Evidence, Judge
@@ -91,21 +91,13 @@ class EligibilityResult:
 
 def read(path: Path) -> list[dict]:
     """The rows of a TrialGPT criterion-level JSONL file; a bad line is an error naming its line number."""
-    rows = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            missing = _FIELDS - set(row) if isinstance(row, dict) else _FIELDS
-            if missing:
-                raise ValueError(f"lacks {', '.join(sorted(missing))}")
-            if row["section"] not in ("inclusion", "exclusion") or row["label"] not in LABELS:
-                raise ValueError(f"section {row['section']!r} or label {row['label']!r} is not one of TrialGPT's")
-        except ValueError as error:  # json.JSONDecodeError is a ValueError
-            raise ValueError(f"{path}:{number}: not a TrialGPT criterion row: {error}") from error
-        rows.append(row)
-    return rows
+    return read_rows(path, "a TrialGPT criterion row", _check)
+
+
+def _check(row: dict) -> None:
+    require(row, _FIELDS)
+    if row["section"] not in ("inclusion", "exclusion") or row["label"] not in LABELS:
+        raise ValueError(f"section {row['section']!r} or label {row['label']!r} is not one of TrialGPT's")
 
 
 def evaluate(

@@ -99,3 +99,13 @@ def _guard(source: str, read) -> Trial | Failure:
         return read()
     except (RecordError, ValueError) as error:
         return Failure(source, str(error))
+
+
+def read_inputs(inputs: Iterable[str]) -> tuple[list[Trial], list[Failure]]:
+    """Every trial in ``inputs`` (paths, folders, patterns), and every input that could not be read."""
+    files, failures = expand(inputs)
+    trials: list[Trial] = []
+    for path in files:
+        for item in read_file(path):
+            (trials if isinstance(item, Trial) else failures).append(item)
+    return trials, failures

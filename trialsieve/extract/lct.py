@@ -9,11 +9,11 @@ that it is the same on every machine and for every subset of the file.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Literal
 
 from trialsieve.extract.lexicon import load
+from trialsieve.jsonl import read_rows
 from trialsieve.rules import Entity
 
 Part = Literal["train", "valid", "test"]
@@ -45,18 +45,12 @@ def scored(entities: list[Entity]) -> list[Entity]:
 
 def read(path: Path) -> list[dict]:
     """The rows of an LCT-format JSONL file; a bad line is an error naming its line number."""
-    rows = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row.get("text"), str):
-                raise ValueError("no 'text' string")
-        except (ValueError, AttributeError) as error:
-            raise ValueError(f"{path}:{number}: not an LCT row: {error}") from error
-        rows.append(row)
-    return rows
+    return read_rows(path, "an LCT row", _check)
+
+
+def _check(row: dict) -> None:
+    if not isinstance(row.get("text"), str):
+        raise ValueError("no 'text' string")
 
 
 def gold_entities(row: dict) -> list[Entity]:

@@ -31,6 +31,7 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
+        self.path = model
         self.name = model.name if model != default_model() else "all-MiniLM-L6-v2"
         self.model = SentenceTransformer(str(model), device="cpu", local_files_only=True)
         self.batch_size = batch_size
@@ -40,16 +41,21 @@ class Embedder:
     def dimension(self) -> int:
         return self.model.get_embedding_dimension()
 
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One normalised float32 row per text, in order, remembering nothing (for bulk indexing)."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        return vectors.astype(np.float32, copy=False)
+
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One normalised row per text, in order."""
+        """Like ``encode``, but each distinct text is embedded once per embedder."""
         import numpy as np
 
         new = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if new:
-            vectors = self.model.encode(
-                new, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-            )
-            self._cache.update(zip(new, vectors, strict=True))
+        self._cache.update(zip(new, self.encode(new), strict=True))
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])

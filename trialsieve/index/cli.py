@@ -1,0 +1,175 @@
+"""``trialsieve index ...``: build, grow, describe and search a trial index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True)
+
+IndexOption = Annotated[Path, typer.Option("--index", help="Index directory.")]
+EmbeddingModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Local sentence-transformers model directory (default: the bundled all-MiniLM-L6-v2).",
+        show_default=False,
+    ),
+]
+BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Texts embedded per forward pass.")]
+MethodOption = Annotated[str, typer.Option("--method", help="hybrid (BM25 + dense by RRF), dense or bm25.")]
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders or glob patterns of trial records.")]
+
+
+def embedder(model: Path | None = None, batch_size: int = 64):
+    """The embedding model, or a usage error naming what is wrong with ``--model``."""
+    from trialsieve.index.embeddings import Embedder
+
+    try:
+        return Embedder(model, batch_size=batch_size)
+    except FileNotFoundError as error:
+        raise typer.BadParameter(str(error), param_hint="--model") from error
+
+
+def method_of(method: str) -> str:
+    from trialsieve.index.search import METHODS
+
+    if method not in METHODS:
+        raise typer.BadParameter(f"{method!r} is not one of {', '.join(METHODS)}", param_hint="--method")
+    return method
+
+
+def open_index(index: Path, model: Path | None = None):
+    """An opened index, or a clean error naming what is wrong with it."""
+    from trialsieve.index.search import TrialIndex
+    from trialsieve.index.store import StoreError
+
+    try:
+        return TrialIndex(index, embedder(model) if model else None)
+    except StoreError as error:
+        raise typer.BadParameter(str(error), param_hint="--index") from error
+
+
+@app.command()
+def build(
+    inputs: Inputs,
+    index: IndexOption,
+    model: EmbeddingModelOption = None,
+    batch_size: BatchOption = 64,
+    index_type: Annotated[
+        str | None,
+        typer.Option("--index-type", help="flat (exact) or hnsw (approximate); default by size.", show_default=False),
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Index trial records, replacing any index in the directory (atomically)."""
+    from trialsieve.index import build as builder
+
+    if index_type not in (None, "flat", "hnsw"):
+        raise typer.BadParameter(f"{index_type!r} is not flat or hnsw", param_hint="--index-type")
+    _write(lambda trials, e: builder.build(index, trials, e, index_type, progress), inputs, model, batch_size)
+
+
+@app.command()
+def add(
+    inputs: Inputs,
+    index: IndexOption,
+    model: EmbeddingModelOption = None,
+    batch_size: BatchOption = 64,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Add trial records to an index; trials already in it are not embedded again."""
+    from trialsieve.index import build as builder
+
+    _write(lambda trials, e: builder.add(index, trials, e, progress), inputs, model, batch_size)
+
+
+def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> None:
+    from trialsieve.extract.ingest import read_inputs
+    from trialsieve.index.store import StoreError
+
+    trials, failures = read_inputs(inputs)
+    for failure in failures:
+        typer.echo(f"FAILED {failure.source}: {failure.reason}", err=True)
+    if not trials:
+        typer.echo("no trials read from the inputs; the index is unchanged", err=True)
+        raise typer.Exit(1)
+    try:
+        outcome = action(trials, embedder(model, batch_size))
+    except StoreError as error:
+        raise typer.BadParameter(str(error), param_hint="--index") from error
+    manifest = outcome.manifest
+    typer.echo(f"added {len(outcome.added)} trials ({outcome.chunks} chunks)")
+    if outcome.unchanged:
+        typer.echo(f"already indexed, unchanged: {len(outcome.unchanged)}")
+    for trial_id in outcome.changed:
+        typer.echo(f"NOT UPDATED {trial_id}: already indexed with other content; rebuild to update it", err=True)
+    typer.echo(f"index: {manifest.trials} trials, {manifest.chunks} chunks, {manifest.index_type}, {manifest.model}")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def info(index: IndexOption, json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts, model, dimensions, index type and size on disk."""
+    from trialsieve.index.store import StoreError, generation_dir, read_manifest, verify
+
+    try:
+        manifest = read_manifest(index)
+        verify(index, manifest)
+    except StoreError as error:
+        raise typer.BadParameter(str(error), param_hint="--index") from error
+    size = sum(p.stat().st_size for p in generation_dir(index, manifest).rglob("*") if p.is_file())
+    facts = manifest.model_dump(mode="json", exclude={"files"}) | {"bytes": size, "path": str(index)}
+    if json_out:
+        typer.echo(json.dumps(facts, indent=2))
+        return
+    for key, value in facts.items():
+        typer.echo(f"{key:15} {value}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in words.")],
+    index: IndexOption,
+    k: Annotated[int, typer.Option("-k", min=1, help="How many results.")] = 10,
+    method: MethodOption = "hybrid",
+    trials: Annotated[bool, typer.Option("--trials", help="Rank trials (by best passage), not passages.")] = False,
+    status: Annotated[list[str] | None, typer.Option(help="Overall status, e.g. recruiting; repeatable.")] = None,
+    phase: Annotated[list[str] | None, typer.Option(help="Phase, e.g. 2; repeatable.")] = None,
+    sex: Annotated[str | None, typer.Option(help="Trials open to female or male patients.")] = None,
+    age: Annotated[float | None, typer.Option(help="Trials whose age limits admit this age (years).")] = None,
+    condition: Annotated[str | None, typer.Option(help="Text in one of the trial's conditions.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    model: EmbeddingModelOption = None,
+) -> None:
+    """Search passages (or trials) by BM25, dense similarity, or both."""
+    from pydantic import ValidationError
+
+    from trialsieve.index.metadata import Filters
+
+    try:
+        filters = Filters(status=status or [], phase=phase or [], sex=sex, age=age, condition=condition)
+    except ValidationError as error:
+        raise typer.BadParameter(error.errors()[0]["msg"], param_hint="--sex") from error
+    opened = open_index(index, model)
+    ranked = opened.rank_trials if trials else opened.search
+    hits = ranked(query, k, filters or None, method_of(method))
+    if json_out:
+        for hit in hits:
+            typer.echo(hit.model_dump_json())
+        return
+    if not hits:
+        typer.echo("no results")
+    for hit in hits:
+        chunk = hit.best if trials else hit.chunk
+        where = chunk.criterion_id or chunk.kind
+        typer.echo(f"{hit.rank:>3}  {hit.score:8.4f}  {chunk.trial_id:12} {where:9} {_clip(chunk.text, 80)}")
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
