@@ -221,6 +221,40 @@ def match_patient(
             typer.echo(f"{'':5}ruled out by: {', '.join(c.ruled_out_by)}")
 
 
+@app.command("app")
+def serve_app(
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Index directory (default: the demo index of the bundled trials).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless you mean to share.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 7860,
+    share: Annotated[bool, typer.Option(help="Ask Gradio for a public share link (needs the internet).")] = False,
+) -> None:
+    """Serve the Gradio app: ask about trials, check a patient, explore trials, match a patient."""
+    from trialsieve.app.server import launch, services
+
+    if index is not None:
+        open_index(index)  # a clear error before the models load
+    launch(services(index), host, port, share)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 7860,
+) -> None:
+    """Structure the bundled trials into out/trials.jsonl, then serve the app on the demo index."""
+    from trialsieve.app.server import BUNDLED_TRIALS, launch, services
+    from trialsieve.batch import structure_files
+
+    output = Path("out/trials.jsonl")
+    summary = structure_files([str(BUNDLED_TRIALS)], output, model=_model_dir(None, False))
+    for line in summary.lines():
+        typer.echo(line, err=line.startswith("FAILED"))
+    typer.echo(f"wrote {output}")
+    launch(services(None), host, port)
+
+
 def _write_outputs(predictions_out: Path | None, lines: Iterable[dict], json_out: Path | None, scores: dict) -> None:
     """An eval command's optional files: one JSON line per scored row, and the scores as JSON."""
     if predictions_out:

@@ -29,7 +29,9 @@ class Chunk(BaseModel):
 def chunk_trial(trial: Trial) -> list[Chunk]:
     """The trial's retrievable passages in reading order."""
     chunks: list[Chunk] = []
-    title = " ".join(filter(None, [trial.title, f"({trial.acronym})" if trial.acronym else None]))
+    title = trial.title or ""
+    if trial.acronym and trial.acronym.lower() not in title.lower():
+        title = f"{title} ({trial.acronym})".strip()
     for kind, text in (("title", title), ("summary", trial.summary), ("conditions", "; ".join(trial.conditions))):
         if text and text.strip():
             chunks.append(Chunk(trial_id=trial.id, kind=kind, text=text.strip()))

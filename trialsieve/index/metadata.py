@@ -46,9 +46,10 @@ class Filters(BaseModel):
     condition: str | None = Field(
         None, description="text in one of the trial's conditions (its title when it lists none)"
     )
+    trial_ids: list[str] = Field(default_factory=list, description="only these trials")
 
     def __bool__(self) -> bool:
-        return bool(self.status or self.phase or self.sex or self.age is not None or self.condition)
+        return bool(self.status or self.phase or self.sex or self.age is not None or self.condition or self.trial_ids)
 
 
 def status_key(status: str) -> str:
@@ -72,7 +73,8 @@ class Metadata:
     """One SQLite file; ``create`` makes the tables in a new file."""
 
     def __init__(self, path: Path, create: bool = False) -> None:
-        self.db = sqlite3.connect(path)
+        # serialized SQLite (sqlite3.threadsafety == 3): one connection may serve the app's worker threads
+        self.db = sqlite3.connect(path, check_same_thread=False)
         if create:
             self.db.executescript(_SCHEMA)
 
@@ -135,6 +137,11 @@ class Metadata:
         found = self.db.execute("SELECT record FROM trials WHERE id = ?", (trial_id,)).fetchone()
         return Trial.model_validate_json(found[0]) if found else None
 
+    def trials(self) -> Iterator[Trial]:
+        """Every trial record, by id."""
+        for (record,) in self.db.execute("SELECT record FROM trials ORDER BY id"):
+            yield Trial.model_validate_json(record)
+
     def titles(self, trial_ids: Iterable[str]) -> dict[str, str | None]:
         ids = list(trial_ids)
         marks = ",".join("?" * len(ids))
@@ -169,6 +176,9 @@ def _where(filters: Filters) -> tuple[str, list]:
             " OR (t.conditions = '[]' AND lower(t.title) LIKE ?))"
         )
         params += [pattern, pattern]
+    if filters.trial_ids:
+        clauses.append(f"t.id IN ({','.join('?' * len(filters.trial_ids))})")
+        params += filters.trial_ids
     return " AND ".join(clauses), params
 
 

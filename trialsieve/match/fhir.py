@@ -36,7 +36,10 @@ def read_fhir(data: dict, source: str = "") -> Patient:
     if kind == "Patient":
         entries = [data]
     elif kind == "Bundle":
-        entries = [e.get("resource") if isinstance(e, dict) else None for e in data.get("entry") or []]
+        listed = data.get("entry") or []
+        if not isinstance(listed, list):
+            raise PatientError(f"{source}: the bundle's entry is not a list")
+        entries = [e.get("resource") if isinstance(e, dict) else None for e in listed]
     else:
         raise PatientError(f"{source}: not a FHIR Bundle or Patient (resourceType {kind!r})")
     resources = []

@@ -28,19 +28,25 @@ def read_patient(path: Path, tagger: EntityTagger | None = None) -> Patient:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PatientError(f"{path}: cannot read: {error}") from error
-    suffix = path.suffix.lower()
+    return parse_patient(text, path.suffix.lower(), str(path), tagger, path.stem)
+
+
+def parse_patient(
+    text: str, suffix: str, source: str, tagger: EntityTagger | None = None, name: str = "patient"
+) -> Patient:
+    """A patient from text in the format ``suffix`` names (.json, .yaml, .yml; anything else is a note)."""
     if suffix in (".json", ".yaml", ".yml"):
-        data = _parse(path, text, suffix)
+        data = _parse(source, text, suffix)
         if isinstance(data, dict) and "resourceType" in data:
-            return read_fhir(data, str(path))
+            return read_fhir(data, source)
         try:
-            return Patient.model_validate({"source": str(path), **data} if isinstance(data, dict) else data)
+            return Patient.model_validate({"source": source, **data} if isinstance(data, dict) else data)
         except ValidationError as error:
-            raise PatientError(f"{path}: not a valid patient file: {error}") from error
-    return read_note(text, tagger, path.stem, str(path))
+            raise PatientError(f"{source}: not a valid patient file: {error}") from error
+    return read_note(text, tagger, name, source)
 
 
-def _parse(path: Path, text: str, suffix: str):
+def _parse(source: str, text: str, suffix: str):
     try:
         if suffix == ".json":
             return json.loads(text)
@@ -48,4 +54,4 @@ def _parse(path: Path, text: str, suffix: str):
 
         return yaml.safe_load(text)
     except Exception as error:  # json.JSONDecodeError or yaml.YAMLError
-        raise PatientError(f"{path}: not valid {suffix[1:].upper()}: {error}") from error
+        raise PatientError(f"{source}: not valid {suffix[1:].upper()}: {error}") from error

@@ -1,0 +1,99 @@
+"""Every endpoint of the running app through gradio_client, bad input included, and 8 users at once."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+
+from tests.conftest import ROOT
+
+AMASS = "NCT04615455"
+PATIENTS = ROOT / "data" / "patients"
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def test_every_handler_is_an_endpoint(client):
+    endpoints = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    expected = {"/ask", "/check_form", "/check_json", "/check_upload", "/check_note", "/search", "/explore", "/match"}
+    assert endpoints == expected
+
+
+def test_ask_answers_with_a_citation(client):
+    answer = client.predict("What is the minimum age for the AMASS trial?", api_name="/ask")
+    assert "**18 years**" in answer and f"[{AMASS} · Registry: minimum age]" in answer
+
+
+def test_eight_concurrent_questions_are_all_answered(client, app_url):
+    questions = [
+        "What is the minimum age for the AMASS trial?",
+        "What are the exclusion criteria of NCT04356287?",
+        "Which trials exclude pregnant women?",
+        "Schirmer test results needed",
+    ] * 2
+
+    def ask(question):
+        return Client(app_url, verbose=False).predict(question, api_name="/ask")
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, questions))
+    assert all(answers) and all("NCT" in a for a in answers)
+
+
+def test_checks_from_a_record_an_upload_a_form_and_a_note(client):
+    record = (PATIENTS / "amass-ruled-out-schirmer.json").read_text()
+    verdict, table, notes = client.predict(AMASS, "2026-01-01", False, record, api_name="/check_json")
+    assert "INELIGIBLE" in verdict and "Inclusion 3" in verdict
+    assert table["headers"][:3] == ["criterion", "section", "verdict"] and len(table["data"]) > 5
+    assert "Data to collect" in notes
+    uploaded = client.predict(
+        AMASS, "2026-01-01", False, handle_file(PATIENTS / "amass-eligible.json"), api_name="/check_upload"
+    )
+    assert "INELIGIBLE" not in uploaded[0]
+    form = {"headers": ["name", "value", "unit"], "data": [["hemoglobin", 12, "g/dL"]]}
+    by_form = client.predict(AMASS, "2026-01-01", False, 15, "female", "dry eye", "", form, api_name="/check_form")
+    assert "INELIGIBLE" in by_form[0]  # 15 years old; the trial starts at 18
+    note = "17-year-old girl with Sjogren's syndrome and dry eyes."
+    assert "INELIGIBLE" in client.predict(AMASS, "", False, note, api_name="/check_note")[0]
+
+
+@pytest.mark.parametrize(
+    ("record", "says"),
+    [
+        ("{not json", "not valid JSON"),
+        ("x" * 3_000_000, "over 2 MB"),
+        ('{"resourceType": "Bundle", "entry": 5}', "entry is not a list"),
+    ],
+)
+def test_bad_records_give_a_message_and_the_app_keeps_serving(client, record, says):
+    with pytest.raises(AppError, match=says):
+        client.predict(AMASS, "", False, record, api_name="/check_json")
+    assert "18 years" in client.predict("minimum age of AMASS", api_name="/ask")
+
+
+def test_bad_trial_date_and_upload_are_refused(client, tmp_path):
+    record = (PATIENTS / "amass-eligible.json").read_text()
+    with pytest.raises(AppError, match="NCT00000000"):
+        client.predict("NCT00000000", "", False, record, api_name="/check_json")
+    with pytest.raises(AppError, match="not a date"):
+        client.predict(AMASS, "next week", False, record, api_name="/check_json")
+    image = tmp_path / "scan.txt"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff")
+    with pytest.raises(AppError, match="not UTF-8"):
+        client.predict(AMASS, "", False, handle_file(image), api_name="/check_upload")
+
+
+def test_search_explore_and_match(client):
+    found = client.predict("Schirmer test dry eye Sjogren", api_name="/search")
+    assert found["data"][0][1] == AMASS
+    rules, source, download = client.predict("NCT04356287", api_name="/explore")
+    assert "Inclusion 2" in rules and "at least 1 of" in rules and "Severe disease defined as" in source
+    assert download["value"].endswith("NCT04356287.json")
+    ranked = client.predict("54-year-old woman with Sjogren's syndrome and dry eye disease", None, 3, api_name="/match")
+    assert ranked["headers"][:3] == ["rank", "trial", "verdict"] and ranked["data"][0][1] == AMASS
+    with pytest.raises(AppError, match="nothing was pasted"):
+        client.predict("", None, 3, api_name="/match")

@@ -1,0 +1,67 @@
+import pytest
+
+from trialsieve.app import patients
+from trialsieve.match.patient import PatientError
+
+
+def test_the_form_makes_a_patient_with_ucum_units():
+    patient = patients.from_form(
+        54,
+        "Female",
+        "Sjogren syndrome\n- dry eye\n",
+        "hydroxychloroquine",
+        [
+            ["hemoglobin", 10.5, "g/dl"],
+            ["neutrophils", "1.2", "x10^9/L"],
+            ["", None, ""],
+        ],
+    )
+    assert (patient.age, patient.sex) == (54, "female")
+    assert [(f.kind, f.text) for f in patient.facts[:3]] == [
+        ("condition", "Sjogren syndrome"),
+        ("condition", "dry eye"),
+        ("drug", "hydroxychloroquine"),
+    ]
+    assert [(f.text, f.value, f.unit) for f in patient.facts[3:]] == [
+        ("hemoglobin", 10.5, "g/dL"),
+        ("neutrophils", 1.2, "10*9/L"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (["hemoglobin", "high", "g/dL"], "is not a number"),
+        (["hemoglobin", 10, "furlongs"], "unknown unit"),
+        (["", 10, "g/dL"], "no name"),
+    ],
+)
+def test_bad_measurements_are_named(row, says):
+    with pytest.raises(PatientError, match=says):
+        patients.from_form(None, None, "", "", [row])
+
+
+def test_pasted_text_is_checked_and_capped(tagger):
+    with pytest.raises(PatientError, match="not valid JSON"):
+        patients.from_text("{not json", "json", tagger)
+    with pytest.raises(PatientError, match="over 2 MB"):
+        patients.from_text("x" * 5_000_000, "json", tagger)
+    with pytest.raises(PatientError, match="over 50,000 characters"):
+        patients.from_text("x" * 60_000, "note", tagger)
+    with pytest.raises(PatientError, match="nothing was pasted"):
+        patients.from_text("  ", "note", tagger)
+    note = patients.from_text("58-year-old woman with Sjogren's syndrome.", "note", tagger)
+    assert note.age == 58 and note.sex == "female"
+
+
+def test_uploads_and_examples(tmp_path, tagger):
+    examples = patients.examples()
+    assert "amass-eligible" in examples and len(examples) >= 9
+    patient = patients.from_upload(str(examples["amass-eligible"]), tagger)
+    assert patient.facts
+    binary = tmp_path / "scan.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(PatientError, match="not UTF-8"):
+        patients.from_upload(str(binary), tagger)
+    with pytest.raises(PatientError, match="no file"):
+        patients.from_upload(None, tagger)

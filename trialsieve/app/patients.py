@@ -1,0 +1,93 @@
+"""Patients as the app receives them: a form, FHIR JSON (pasted or uploaded), or a note.
+
+Every way in ends in the same ``Patient`` the command line reads, and every bad input raises
+``PatientError`` with a message fit to show the user. Sizes are capped so that one paste cannot
+tie up the server.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from trialsieve.extract.tagger import EntityTagger
+from trialsieve.extract.units import ucum
+from trialsieve.match.patient import Fact, Patient, PatientError
+from trialsieve.match.records import parse_patient
+
+MAX_NOTE = 50_000  # characters: a long discharge summary is about 20,000
+MAX_JSON = 2_000_000  # bytes of FHIR or patient JSON
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "patients"
+
+
+def from_form(
+    age: float | None,
+    sex: str | None,
+    conditions: str,
+    medications: str,
+    measurements: list[list] | None,
+) -> Patient:
+    """A patient from the form: conditions and medications one per line, measurements as rows."""
+    if age is not None and not 0 <= age <= 130:
+        raise PatientError(f"age {age:g} is not between 0 and 130 years")
+    facts = [Fact(kind="condition", text=line, source="form") for line in _lines(conditions)]
+    facts += [Fact(kind="drug", text=line, source="form") for line in _lines(medications)]
+    for number, row in enumerate(measurements or [], 1):
+        name, value, unit = ([*row, "", "", ""])[:3]
+        if not str(name or "").strip() and str(value or "").strip() in ("", "nan"):
+            continue
+        facts.append(_measurement(number, str(name or "").strip(), value, str(unit or "").strip()))
+    sex = (sex or "").lower() or None
+    return Patient(id="form", age=age, sex=sex, facts=facts, source="form")
+
+
+def from_text(text: str, kind: str, tagger: EntityTagger | None) -> Patient:
+    """A patient from pasted text: ``kind`` "json" (FHIR or a patient file) or "note"."""
+    if not text or not text.strip():
+        raise PatientError("nothing was pasted")
+    if kind == "json":
+        if len(text.encode()) > MAX_JSON:
+            raise PatientError(f"the JSON is over {MAX_JSON // 1_000_000} MB; trim it or upload a smaller bundle")
+        return parse_patient(text, ".json", "pasted JSON")
+    if len(text) > MAX_NOTE:
+        raise PatientError(f"the note is over {MAX_NOTE:,} characters; paste the relevant part")
+    return parse_patient(text, ".txt", "pasted note", tagger, "note")
+
+
+def from_upload(path: str | None, tagger: EntityTagger | None) -> Patient:
+    """A patient from a file Gradio saved in its upload folder (JSON, YAML or a text note)."""
+    if not path:
+        raise PatientError("no file was uploaded")
+    upload = Path(path)
+    if upload.stat().st_size > MAX_JSON:
+        raise PatientError(f"the file is over {MAX_JSON // 1_000_000} MB")
+    try:
+        text = upload.read_text("utf-8")
+    except UnicodeDecodeError as error:
+        raise PatientError("the file is not UTF-8 text (a FHIR JSON bundle, a patient YAML or a note)") from error
+    suffix = upload.suffix.lower()
+    return parse_patient(text, suffix if suffix in (".json", ".yaml", ".yml") else ".txt", upload.name, tagger)
+
+
+def examples() -> dict[str, Path]:
+    """The bundled example patients by name (``data/patients``)."""
+    return {p.stem: p for p in sorted(EXAMPLES.glob("*.json"))} if EXAMPLES.is_dir() else {}
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def _measurement(number: int, name: str, value, unit: str) -> Fact:
+    if not name:
+        raise PatientError(f"measurement row {number} has a value but no name")
+    try:
+        number_value = float(value)
+    except (TypeError, ValueError):
+        raise PatientError(f"measurement row {number} ({name}): {value!r} is not a number") from None
+    if math.isnan(number_value):
+        raise PatientError(f"measurement row {number} ({name}) has no value")
+    code = ucum(unit) if unit else None
+    if unit and code is None:
+        raise PatientError(f"measurement row {number} ({name}): unknown unit {unit!r}; try e.g. g/dL, 10^9/L, %")
+    return Fact(kind="measurement", text=name, value=number_value, unit=code, source="form")

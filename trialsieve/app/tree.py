@@ -1,0 +1,51 @@
+"""A rule tree as indented text a coordinator can read next to the criterion it came from.
+
+any
+├─ all
+│  ├─ disease duration <= 2 a
+│  └─ mRss > 20
+└─ NOT: pregnancy
+"""
+
+from __future__ import annotations
+
+from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal, Unstructured
+
+
+def tree(rule: Rule) -> str:
+    return "\n".join(_lines(rule, "", ""))
+
+
+def _lines(rule: Rule, lead: str, indent: str) -> list[str]:
+    args = getattr(rule, "args", None)
+    if args is None:
+        return [lead + leaf_text(rule)]
+    head = {"all": "all of", "any": "any of", "not": "not", "at_least": f"at least {getattr(rule, 'n', 1)} of"}
+    lines = [lead + head[rule.type]]
+    for number, arg in enumerate(args):
+        last = number == len(args) - 1
+        lines += _lines(arg, indent + ("└─ " if last else "├─ "), indent + ("   " if last else "│  "))
+    return lines
+
+
+def leaf_text(leaf: Rule) -> str:
+    """One leaf in words: "hemoglobin < 11 g/dL", "NOT: pregnancy", "age >= 18 a"."""
+    if isinstance(leaf, Comparison):
+        value = f"{leaf.value:g}" + (f"-{leaf.value2:g}" if leaf.value2 is not None else "")
+        unit = f" x {leaf.multiplier_of}" if leaf.multiplier_of else f" {leaf.unit or leaf.unit_text or ''}"
+        return f"{leaf.variable} {leaf.operator} {value}{unit.rstrip()}{_when(leaf.temporal)}"
+    if isinstance(leaf, Presence):
+        words = " ".join([*leaf.qualifiers, leaf.concept.text])
+        return f"{'NOT: ' if leaf.negated else ''}{words} [{leaf.concept.kind}]{_when(leaf.temporal)}"
+    if isinstance(leaf, Demographic):
+        if leaf.attribute == "sex":
+            return f"sex = {leaf.value_text}"
+        value = f"{leaf.value:g}" + (f"-{leaf.value2:g}" if leaf.value2 is not None else "")
+        return f"age {leaf.operator} {value} {leaf.unit or 'a'}"
+    if isinstance(leaf, Unstructured):
+        return f"needs review: {leaf.text} ({leaf.reason})"
+    return str(leaf)
+
+
+def _when(temporal: Temporal | None) -> str:
+    return f" ({temporal.text})" if temporal else ""

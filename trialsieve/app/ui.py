@@ -1,0 +1,321 @@
+"""The Gradio app: Ask, Check eligibility, Explore trials, Match.
+
+Each handler turns widget values into a call on the services (``Services``) and their result
+into widget values. Bad input raises ``gr.Error`` with a plain message: the user sees it, the
+server keeps serving, and no stack trace reaches the page. Every handler is also an API
+endpoint (``api_name``), which is how the tests drive it with ``gradio_client``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import gradio as gr
+
+from trialsieve.app import patients
+from trialsieve.app.answer import MAX_QUESTION, Answerer
+from trialsieve.app.catalog import Catalog
+from trialsieve.app.citations import criterion_label
+from trialsieve.app.tree import tree
+from trialsieve.extract.tagger import EntityTagger
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Patient, PatientError
+from trialsieve.match.screen import screen
+
+_BADGE = {"met": "✓ met", "not_met": "✗ not met", "unknown": "? unknown", "needs_review": "⚑ needs review"}
+_OVERALL = {"eligible": "✓ ELIGIBLE", "ineligible": "✗ INELIGIBLE", "needs_review": "⚑ NEEDS REVIEW"}
+CHECK_HEADERS = ["criterion", "section", "verdict", "criterion text", "evidence"]
+MATCH_HEADERS = ["rank", "trial", "verdict", "retrieved", "title", "ruled out by"]
+SEARCH_HEADERS = ["rank", "trial", "title", "best passage"]
+EXAMPLE_QUESTIONS = [
+    "What is the minimum age for the AMASS trial?",
+    "and the maximum age?",
+    "What are the exclusion criteria of NCT04356287?",
+    "Which trials exclude pregnant women?",
+]
+CSS = """
+.gradio-container { max-width: 1200px !important; }
+.rule-tree pre { white-space: pre; overflow-x: auto; font-size: 0.85em; }
+"""
+
+
+@dataclass
+class Services:
+    """What the handlers work with; built once when the app starts."""
+
+    catalog: Catalog
+    tagger: EntityTagger | None
+    matcher: ConceptMatcher
+    answerer: Answerer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answerer = Answerer(self.catalog)
+
+
+def build(services: Services) -> gr.Blocks:
+    catalog = services.catalog
+    choices = catalog.choices()
+    with gr.Blocks(title="trialsieve") as demo:
+        gr.Markdown(
+            f"# trialsieve\nClinical-trial eligibility, locally: {len(catalog.trials)} trials indexed. "
+            "Nothing leaves this machine."
+        )
+        with gr.Tabs() as tabs:
+            with gr.Tab("Ask", id="ask"):
+                focus = gr.State(None)
+                gr.ChatInterface(
+                    fn=lambda message, history, current: _ask(services, message, current),
+                    additional_inputs=[focus],
+                    additional_outputs=[focus],
+                    chatbot=gr.Chatbot(
+                        label="Answers cite the trial, section and criterion they come from", height=460
+                    ),
+                    textbox=gr.Textbox(
+                        placeholder="Ask about the indexed trials, e.g. " + EXAMPLE_QUESTIONS[0],
+                        label="Question",
+                        max_length=MAX_QUESTION,
+                    ),
+                    api_name="ask",
+                )
+                gr.Markdown("Try: " + " · ".join(f"*{q}*" for q in EXAMPLE_QUESTIONS))
+
+            with gr.Tab("Check eligibility", id="check"):
+                trial = gr.Dropdown(
+                    choices=choices, label="Trial", filterable=True, value=choices[0][1] if choices else None
+                )
+                with gr.Row():
+                    as_of = gr.Textbox(label="Evaluate as of (YYYY-MM-DD)", value=dt.date.today().isoformat(), scale=1)
+                    presume = gr.Checkbox(
+                        label="Read silence in the patient's favour (unmentioned exclusions absent)",
+                        value=False,
+                        scale=2,
+                    )
+                with gr.Tabs():
+                    with gr.Tab("Form"):
+                        with gr.Row():
+                            age = gr.Number(label="Age (years)", minimum=0, maximum=130)
+                            sex = gr.Radio(["female", "male"], label="Sex")
+                        conditions = gr.Textbox(label="Conditions, one per line", lines=3)
+                        medications = gr.Textbox(label="Medications, one per line", lines=2)
+                        measurements = gr.Dataframe(
+                            headers=["name", "value", "unit"],
+                            datatype=["str", "number", "str"],
+                            row_count=3,
+                            type="array",
+                            label="Measurements (name, value, unit such as g/dL or 10^9/L)",
+                            interactive=True,
+                        )
+                        check_form = gr.Button("Check the form's patient", variant="primary")
+                    with gr.Tab("FHIR or patient JSON"):
+                        gr.Markdown("Example patients (one click loads the record):")
+                        with gr.Row():
+                            example_buttons = {name: gr.Button(name, size="sm") for name in patients.examples()}
+                        record = gr.Code(
+                            language="json", label="FHIR R4 bundle or trialsieve patient JSON", lines=10, max_lines=18
+                        )
+                        check_json = gr.Button("Check this record", variant="primary")
+                        upload = gr.File(
+                            label="…or upload a file (JSON, YAML or a text note)",
+                            file_types=[".json", ".yaml", ".yml", ".txt"],
+                        )
+                        check_upload = gr.Button("Check the uploaded file")
+                    with gr.Tab("Note"):
+                        note = gr.Textbox(label="Clinical note", lines=8, max_length=patients.MAX_NOTE)
+                        check_note = gr.Button("Check the note's patient", variant="primary")
+                verdict = gr.Markdown(label="Overall verdict")
+                table = gr.Dataframe(
+                    headers=CHECK_HEADERS,
+                    label="Criteria",
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["12%", "9%", "12%", "37%", "30%"],
+                )
+                missing = gr.Markdown()
+
+            with gr.Tab("Explore trials", id="explore"):
+                with gr.Row():
+                    query = gr.Textbox(label="Search the trials", placeholder="e.g. dry eye Sjogren", scale=4)
+                    search_button = gr.Button("Search", scale=1)
+                results = gr.Dataframe(
+                    headers=SEARCH_HEADERS,
+                    label="Trials (select a row to open it)",
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["7%", "15%", "38%", "40%"],
+                )
+                opened = gr.Dropdown(choices=choices, label="Open a trial", filterable=True)
+                with gr.Row():
+                    rules = gr.Markdown(label="Criteria as rules", elem_classes="rule-tree")
+                    source = gr.Textbox(label="Source text", lines=28, interactive=False)
+                download = gr.DownloadButton("Download structured JSON", visible=False)
+
+            with gr.Tab("Match", id="match"):
+                match_note = gr.Textbox(label="Patient note", lines=6, max_length=patients.MAX_NOTE)
+                match_upload = gr.File(
+                    label="…or a patient file (FHIR JSON, patient JSON/YAML, text note)",
+                    file_types=[".json", ".yaml", ".yml", ".txt"],
+                )
+                with gr.Row():
+                    how_many = gr.Slider(1, 50, value=10, step=1, label="How many trials")
+                    match_button = gr.Button("Find trials", variant="primary")
+                ranked = gr.Dataframe(
+                    headers=MATCH_HEADERS,
+                    label="Trials, eligible first",
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["7%", "14%", "16%", "10%", "38%", "15%"],
+                )
+
+        readers = {
+            "check_form": (check_form, [age, sex, conditions, medications, measurements], patients.from_form),
+            "check_json": (check_json, [record], lambda text: patients.from_text(text, "json", services.tagger)),
+            "check_upload": (check_upload, [upload], lambda path: patients.from_upload(path, services.tagger)),
+            "check_note": (check_note, [note], lambda text: patients.from_text(text, "note", services.tagger)),
+        }
+        for api_name, (button, inputs, reader) in readers.items():
+            button.click(
+                partial(_check, services, reader),
+                [trial, as_of, presume, *inputs],
+                [verdict, table, missing],
+                api_name=api_name,
+            )
+        for name, button in example_buttons.items():
+            button.click(lambda n=name: patients.examples()[n].read_text("utf-8"), None, record, api_name=False)
+        search_button.click(lambda q: _search(services, q), query, results, api_name="search")
+        query.submit(lambda q: _search(services, q), query, results, api_name=False)
+        results.select(_picked, None, opened, api_name=False)
+        opened.change(lambda t: _explore(services, t), opened, [rules, source, download], api_name="explore")
+        match_button.click(
+            lambda text, path, k: _match(services, text, path, k),
+            [match_note, match_upload, how_many],
+            ranked,
+            api_name="match",
+        )
+
+        def deep_link(request: gr.Request):
+            return _deep_link(catalog, request)
+
+        demo.load(deep_link, None, [tabs, opened], api_name=False).then(
+            lambda t: _explore(services, t), opened, [rules, source, download], api_name=False
+        )
+    return demo
+
+
+def _ask(services: Services, message: str, focus: str | None) -> tuple[str, str | None]:
+    answer = services.answerer.answer(message or "", focus)
+    return answer.text, answer.focus
+
+
+def _check(services: Services, read, trial_id: str | None, as_of: str, presume: bool, *given) -> tuple:
+    """The report for the patient ``read(*given)`` makes, as the verdict, the table and the notes."""
+    if not trial_id or trial_id not in services.catalog.trials:
+        raise gr.Error(f"Unknown trial {trial_id!r}: choose one from the list.")
+    try:
+        day = dt.date.fromisoformat((as_of or "").strip()) if (as_of or "").strip() else dt.date.today()
+    except ValueError:
+        raise gr.Error(f"{as_of!r} is not a date; use YYYY-MM-DD.") from None
+    patient: Patient = _patient(lambda: read(*given))
+    report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume)
+    head = f"### {_OVERALL[report.overall]}\n{services.catalog.name(trial_id)}, as of {report.as_of}"
+    if report.ruled_out_by:
+        head += "\n\nRuled out by: " + ", ".join(criterion_label(c) for c in report.ruled_out_by)
+    rows = [
+        [
+            criterion_label(c.id),
+            c.section,
+            _BADGE[c.verdict],
+            c.text,
+            "; ".join(f"{e.reason}" + (f" [{e.fact}]" if e.fact else "") for e in c.evidence),
+        ]
+        for c in report.criteria
+    ]
+    to_collect = "\n".join(f"- {item}" for item in report.missing_data)
+    review = ", ".join(criterion_label(c) for c in report.review)
+    notes = (f"**Data to collect**\n{to_collect}\n\n" if to_collect else "") + (
+        f"**For a person to review:** {review}" if review else ""
+    )
+    return head, rows, notes
+
+
+def _patient(read) -> Patient:
+    try:
+        return read()
+    except PatientError as error:
+        raise gr.Error(str(error)) from None
+    except (ValueError, TypeError) as error:  # a record shaped in a way no reader foresaw
+        raise gr.Error(f"could not read the patient record: {error}") from None
+
+
+def _search(services: Services, query: str) -> list[list]:
+    if not query or not query.strip():
+        raise gr.Error("Type something to search for.")
+    if len(query) > MAX_QUESTION:
+        raise gr.Error(f"Searches are limited to {MAX_QUESTION:,} characters.")
+    hits = services.catalog.index.rank_trials(query, k=20)
+    return [[h.rank, h.trial_id, h.title or "", " ".join(h.best.text.split())[:200]] for h in hits]
+
+
+def _picked(event: gr.SelectData) -> str | None:
+    row = event.row_value if hasattr(event, "row_value") else None
+    return row[1] if row else None
+
+
+def _explore(services: Services, trial_id: str | None) -> tuple:
+    if not trial_id:
+        return "", "", gr.DownloadButton(visible=False)
+    if trial_id not in services.catalog.trials:
+        raise gr.Error(f"Unknown trial {trial_id!r}.")
+    structured = services.catalog.structured(trial_id)
+    trial = structured.trial
+    parts = [f"### {trial.id}: {trial.title or ''}"]
+    for criterion in structured.criteria:
+        depth = criterion.id.count(".")
+        quote = " ".join(criterion.text.split())
+        parts.append(f"{'> ' * depth}**{criterion_label(criterion.id)}** ({criterion.status}): {quote}")
+        if criterion.parent is None:
+            parts.append(f"```\n{tree(criterion.rule)}\n```")
+    path = Path(tempfile.gettempdir()) / "trialsieve" / f"{trial.id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(structured.model_dump_json(indent=2), "utf-8")
+    summary = json.dumps(
+        {k: v for k, v in trial.model_dump(mode="json", exclude={"criteria_text", "source"}).items() if v},
+        ensure_ascii=False,
+        indent=1,
+    )
+    return "\n\n".join(parts), f"{summary}\n\n{trial.criteria_text}", gr.DownloadButton(value=str(path), visible=True)
+
+
+def _match(services: Services, text: str, path: str | None, k: float) -> list[list]:
+    if path:
+        patient = _patient(lambda: patients.from_upload(path, services.tagger))
+    else:
+        patient = _patient(lambda: patients.from_text(text, "note", services.tagger))
+    try:
+        found = screen(services.catalog.index, patient, int(k), tagger=services.tagger, matcher=services.matcher)
+    except PatientError as error:  # a record with nothing to search by
+        raise gr.Error(str(error)) from None
+    return [
+        [
+            c.rank,
+            c.trial_id,
+            _OVERALL.get(c.overall or "", ""),
+            c.retrieval_rank,
+            c.title or "",
+            ", ".join(criterion_label(r) for r in c.ruled_out_by),
+        ]
+        for c in found
+    ]
+
+
+def _deep_link(catalog: Catalog, request: gr.Request):
+    """``?trial=NCT...`` (the links in answers) opens that trial in the explorer."""
+    trial_id = (request.query_params.get("trial") or "").upper() if request else ""
+    if trial_id in catalog.trials:
+        return gr.Tabs(selected="explore"), trial_id
+    return gr.Tabs(), gr.Dropdown(value=next(iter(sorted(catalog.trials)), None))
