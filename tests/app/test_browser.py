@@ -107,5 +107,15 @@ def test_explore_and_match(page, shots):
     page.screenshot(path=shots / "match.png", full_page=True)
 
 
+def test_a_narrow_window_does_not_scroll_sideways(page, shots):
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.get_by_role("tab", name="Ask").click()
+    page.wait_for_timeout(500)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=shots / "narrow.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert overflow <= 0
+
+
 def test_the_page_asked_nothing_of_the_internet(page):
     assert page.outside == []
