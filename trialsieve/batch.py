@@ -25,6 +25,7 @@ from trialsieve.trial import Trial
 if TYPE_CHECKING:
     from trialsieve.extract.structure import Extraction
     from trialsieve.extract.tagger import EntityTagger
+    from trialsieve.llm.backends import LLM
 
 
 @dataclass
@@ -53,10 +54,12 @@ def structure_files(
     resume: bool = True,
     progress: bool = True,
     model: Path | None = None,
+    llm: LLM | None = None,
 ) -> Summary:
     """Structure every trial in ``inputs`` into ``out`` (JSONL, one trial a line).
 
-    ``model`` is an entity-model directory; None structures with the grammar alone.
+    ``model`` is an entity-model directory; None structures with the grammar alone. ``llm`` reads
+    what stays unstructured (one process); what it did goes to ``OUT.llm.jsonl``.
     """
     if model is not None and workers == 1:
         tagger(model)  # fail early on a bad model directory, before any output
@@ -80,17 +83,21 @@ def structure_files(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # spawned, not forked: a forked child inherits torch's thread pool mid-state and can hang
+    workers = 1 if llm is not None else workers  # one model in memory, not one per process
     pool = get_context("spawn").Pool(workers) if workers > 1 else nullcontext()
-    with pool, out.open("a", encoding="utf-8") as sink:
-        one = partial(_structure_one, model=model)
+    log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
+    with pool, out.open("a", encoding="utf-8") as sink, log as llm_log:
+        one = partial(_structure_one, model=model, llm=llm)
         results = pool.imap(one, work(), chunksize=4) if workers > 1 else map(one, work())
         bar = tqdm(results, unit=" trials", file=sys.stderr, disable=not progress, desc="structuring")
         for result in bar:
             if isinstance(result, Failure):
                 summary.failures.append(result)
                 continue
-            line, statuses = result
+            line, statuses, notes = result
             sink.write(line + "\n")
+            if llm_log is not None:
+                llm_log.writelines(json.dumps(note, ensure_ascii=False) + "\n" for note in notes)
             summary.trials += 1
             summary.criteria += sum(statuses.values())
             summary.statuses.update(statuses)
@@ -105,16 +112,26 @@ def tagger(model: Path) -> EntityTagger:
     return EntityTagger.load(model)
 
 
-def _structure_one(item: Trial | Failure, model: Path | None = None) -> tuple[str, Counter] | Failure:
+def _structure_one(
+    item: Trial | Failure, model: Path | None = None, llm: LLM | None = None
+) -> tuple[str, Counter, list[dict]] | Failure:
+    """One trial's output line, its criteria's statuses, and what the LLM did (if one is given)."""
     if isinstance(item, Failure):
         return item
     from trialsieve.extract.structure import structure_trial
 
+    notes: list[dict] = []
     try:
         structured = structure_trial(item, tagger(model) if model else None)
+        if llm is not None:
+            from trialsieve.llm.leftovers import refine
+
+            structured, refinements = refine(structured, llm)
+            notes = [{"trial_id": item.id, **vars(r)} for r in refinements]
     except Exception as error:  # a bug must not stop the batch; it is reported with its trial
         return Failure(item.source, f"structuring failed: {type(error).__name__}: {error}")
-    return structured.model_dump_json(exclude_none=True), Counter(c.status for c in structured.criteria)
+    statuses = Counter(c.status for c in structured.criteria)
+    return structured.model_dump_json(exclude_none=True), statuses, notes
 
 
 def _done_ids(out: Path) -> set[str]:

@@ -28,6 +28,27 @@ ModelOption = Annotated[
     typer.Option("--model", help="Entity-model directory (default: the shipped model).", show_default=False),
 ]
 NoModelOption = Annotated[bool, typer.Option("--no-model", help="Structure with the grammar alone (faster).")]
+LLMOption = Annotated[
+    str | None,
+    typer.Option(
+        "--llm",
+        help="A local LLM: transformers:PATH or openai:BASE_URL (default: $TRIALSIEVE_LLM, else none).",
+        show_default=False,
+    ),
+]
+LLMModelOption = Annotated[
+    str | None, typer.Option("--llm-model", help="Model name for an openai: server.", show_default=False)
+]
+
+
+def _llm(spec: str | None, model: str | None):
+    """The LLM backend asked for, or None; a usage error if it cannot be set up."""
+    from trialsieve.llm.backends import LLMError, from_spec
+
+    try:
+        return from_spec(spec, model)
+    except LLMError as error:
+        raise typer.BadParameter(str(error), param_hint="--llm") from error
 
 
 def _model_dir(model: Path | None, no_model: bool) -> Path | None:
@@ -58,8 +79,14 @@ def structure(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     model: ModelOption = None,
     no_model: NoModelOption = False,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
-    """Structure trial records (ClinicalTrials.gov API v2 JSON/JSONL, trial pages, criteria text) into rule trees."""
+    """Structure trial records (ClinicalTrials.gov API v2 JSON/JSONL, trial pages, criteria text) into rule trees.
+
+    With --llm, criteria left partial or needs_review are also read by the LLM; each reading is
+    checked against the criterion's text, and what it did is logged to OUTPUT with .llm.jsonl.
+    """
     from trialsieve.batch import structure_criteria_lines, structure_files
 
     if criteria_jsonl is not None:
@@ -71,7 +98,8 @@ def structure(
     else:
         if not inputs:
             raise typer.BadParameter("give at least one input file, folder or pattern")
-        summary = structure_files(inputs, output, workers, resume, progress, _model_dir(model, no_model))
+        backend = _llm(llm, llm_model)
+        summary = structure_files(inputs, output, workers, resume, progress, _model_dir(model, no_model), backend)
     for line in summary.lines():
         typer.echo(line, err=line.startswith("FAILED"))
     typer.echo(f"wrote {output}")
@@ -229,13 +257,15 @@ def serve_app(
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless you mean to share.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 7860,
     share: Annotated[bool, typer.Option(help="Ask Gradio for a public share link (needs the internet).")] = False,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
     """Serve the Gradio app: ask about trials, check a patient, explore trials, match a patient."""
     from trialsieve.app.server import launch, services
 
     if index is not None:
         open_index(index)  # a clear error before the models load
-    launch(services(index), host, port, share)
+    launch(services(index, llm=_llm(llm, llm_model)), host, port, share)
 
 
 @app.command()

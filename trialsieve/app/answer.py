@@ -21,6 +21,7 @@ from trialsieve.app.citations import Citation
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
+from trialsieve.llm.backends import LLM
 from trialsieve.match.concepts import normalise, words
 from trialsieve.rules import Demographic, leaves
 from trialsieve.trial import Age
@@ -67,8 +68,11 @@ def intent_of(question: str) -> tuple[str | None, re.Match[str] | None]:
 
 
 class Answerer:
-    def __init__(self, catalog: Catalog) -> None:
+    """``llm``, when given, phrases open answers from the passages found (``llm/answers.py``)."""
+
+    def __init__(self, catalog: Catalog, llm: LLM | None = None) -> None:
         self.catalog = catalog
+        self.llm = llm
 
     def answer(self, question: str, focus: str | None = None) -> Answer:
         question = question.strip()
@@ -203,8 +207,15 @@ class Answerer:
             if dense and dense[0].score >= lexicon["relevance_threshold"]:
                 hits = self.catalog.index.search(question, k=lexicon["passages"], filters=scope, method="hybrid")
                 citations = [Citation.of_chunk(h.chunk) for h in hits]
+                focus = named or hits[0].chunk.trial_id
+                if self.llm is not None:
+                    from trialsieve.llm.answers import phrase
+
+                    phrased, _ = phrase(self.llm, question, citations)  # refused: the extractive answer stands
+                    if phrased:
+                        return Answer(phrased, citations, focus)
                 lines = ["The passages that best match your question:"] + [f"- {c.markdown()}" for c in citations]
-                return Answer("\n".join(lines), citations, named or hits[0].chunk.trial_id)
+                return Answer("\n".join(lines), citations, focus)
             if named:
                 break  # a question about a named trial is not answered from other trials
         where = f"in {self.catalog.name(named)}" if named else "in the indexed trials"

@@ -37,7 +37,7 @@ def demo_index(embedder, progress: bool = True) -> Path:
     return directory
 
 
-def services(index: Path | None, progress: bool = True):
+def services(index: Path | None, progress: bool = True, llm=None):
     """Everything the handlers need, loaded once."""
     from trialsieve.app.catalog import Catalog
     from trialsieve.app.ui import Services
@@ -52,7 +52,7 @@ def services(index: Path | None, progress: bool = True):
     else:
         opened = TrialIndex(index)
     tagger = EntityTagger.load()
-    return Services(Catalog(opened, tagger), tagger, ConceptMatcher(opened.embedder))
+    return Services(Catalog(opened, tagger), tagger, ConceptMatcher(opened.embedder), llm)
 
 
 def launch(app_services, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True):

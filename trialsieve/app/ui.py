@@ -23,6 +23,7 @@ from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import criterion_label
 from trialsieve.app.tree import tree
 from trialsieve.extract.tagger import EntityTagger
+from trialsieve.llm.backends import LLM
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient, PatientError
@@ -52,10 +53,11 @@ class Services:
     catalog: Catalog
     tagger: EntityTagger | None
     matcher: ConceptMatcher
+    llm: LLM | None = None
     answerer: Answerer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.answerer = Answerer(self.catalog)
+        self.answerer = Answerer(self.catalog, self.llm)
 
 
 def build(services: Services) -> gr.Blocks:
