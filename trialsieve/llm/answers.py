@@ -12,7 +12,7 @@ import re
 from pydantic import BaseModel, Field
 
 from trialsieve.app.citations import Citation
-from trialsieve.llm.backends import LLM, LLMError
+from trialsieve.llm.backends import LLM, LLMError, instructed
 
 PROMPT = (
     "Answer the question about clinical trials using only the numbered passages. Cite every "
@@ -30,12 +30,8 @@ class Phrased(BaseModel):
 def phrase(llm: LLM, question: str, citations: list[Citation]) -> tuple[str | None, str | None]:
     """(the answer with citation links, None) or (None, why it was refused)."""
     numbered = "\n".join(f"[{n}] ({c.trial_id} · {c.label}) {c.quote}" for n, c in enumerate(citations, start=1))
-    messages = [
-        {"role": "system", "content": PROMPT},
-        {"role": "user", "content": f"Passages:\n{numbered}\n\nQuestion: {question}"},
-    ]
     try:
-        reply = llm.reply(messages, Phrased)
+        reply = llm.reply(instructed(PROMPT, f"Passages:\n{numbered}\n\nQuestion: {question}"), Phrased)
     except LLMError as error:
         return None, str(error)
     given = set(range(1, len(citations) + 1))

@@ -36,6 +36,11 @@ class LLM(Protocol):
     def reply(self, messages: Messages, schema: type[T]) -> T: ...
 
 
+def instructed(system: str, user: str) -> Messages:
+    """The two-message chat every use sends: what to do, then the material."""
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
 def from_spec(spec: str | None = None, model: str | None = None) -> LLM | None:
     """The backend a spec names (default: ``TRIALSIEVE_LLM``), or None for no LLM."""
     spec = spec or os.environ.get("TRIALSIEVE_LLM")

@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from trialsieve.extract.units import ucum
-from trialsieve.llm.backends import LLM, LLMError
+from trialsieve.llm.backends import LLM, LLMError, instructed
 from trialsieve.rules import (
     All,
     Comparison,
@@ -91,12 +91,8 @@ def refine(structured: StructuredTrial, llm: LLM) -> tuple[StructuredTrial, list
 
 def refine_criterion(criterion: StructuredCriterion, llm: LLM) -> tuple[StructuredCriterion, Refinement]:
     note = Refinement(criterion.id)
-    messages = [
-        {"role": "system", "content": PROMPT},
-        {"role": "user", "content": f"{criterion.section} criterion: {criterion.text}"},
-    ]
     try:
-        reading = llm.reply(messages, Reading)
+        reading = llm.reply(instructed(PROMPT, f"{criterion.section} criterion: {criterion.text}"), Reading)
     except LLMError as error:
         note.error = str(error)
         return criterion, note
