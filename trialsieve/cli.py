@@ -167,6 +167,8 @@ def check(
     embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
     model: ModelOption = None,
     no_model: NoModelOption = False,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
     """Check one patient against one trial, criterion by criterion: eligible, ineligible or needs review."""
 
@@ -185,15 +187,20 @@ def check(
             raise typer.BadParameter(f"no such file: {path}", param_hint=hint)
     directory = _model_dir(model, no_model)
     entity_tagger = tagger(directory) if directory else None
+    backend = _llm(llm, llm_model)
     try:
         person = read_patient(patient, entity_tagger)
     except PatientError as error:
         raise typer.BadParameter(str(error), param_hint="--patient") from error
+    if backend is not None:
+        from trialsieve.llm.notes import with_note_facts
+
+        person = with_note_facts(person, backend)
     record = next(iter(read_file(trial)), None)
     if not isinstance(record, Trial):
         raise typer.BadParameter(f"{trial}: {getattr(record, 'reason', 'no trial in the file')}", param_hint="--trial")
     matcher = ConceptMatcher(embedder() if embeddings else None)
-    report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume)
+    report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume, backend)
     if json_out:
         typer.echo(report.model_dump_json(indent=2))
     else:
@@ -318,8 +325,15 @@ def eval_eligibility(
     model: ModelOption = None,
     no_model: NoModelOption = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
-    """Score criterion-level eligibility verdicts on patient notes against TrialGPT's labels."""
+    """Score criterion-level eligibility verdicts on patient notes against TrialGPT's labels.
+
+    With --llm, the rows are scored twice, without and with the LLM settling unknown verdicts
+    from the note, and both are reported side by side with the time per criterion.
+    """
+    import time
 
     from trialsieve.batch import tagger
     from trialsieve.eval.eligibility import evaluate, read, table
@@ -334,8 +348,21 @@ def eval_eligibility(
     directory = _model_dir(model, no_model)
     day = _day(as_of)
     matcher = ConceptMatcher(embedder() if embeddings else None)
-    result = evaluate(rows, tagger(directory) if directory else None, matcher, day, presume, progress)
+    backend = _llm(llm, llm_model)
+    entity_tagger = tagger(directory) if directory else None
+    start = time.perf_counter()
+    result = evaluate(rows, entity_tagger, matcher, day, presume, progress)
+    scores = result.as_dict() | {"seconds_per_criterion": (time.perf_counter() - start) / max(len(rows), 1)}
     typer.echo(table(result))
+    if backend is not None:
+        start = time.perf_counter()
+        result = evaluate(rows, entity_tagger, matcher, day, presume, progress, backend)
+        per = (time.perf_counter() - start) / max(len(rows), 1)
+        scores["llm"] = result.as_dict() | {"backend": backend.name, "seconds_per_criterion": per}
+        typer.echo(
+            f"\nwithout LLM: accuracy {scores['accuracy']:.1%}, {scores['seconds_per_criterion'] * 1000:.0f} ms per "
+            f"criterion\nwith {backend.name}: accuracy {result.accuracy():.1%}, {per * 1000:.0f} ms per criterion"
+        )
     lines = (
         {
             "annotation_id": row.get("annotation_id"),
@@ -345,7 +372,7 @@ def eval_eligibility(
         }
         for row, prediction in zip(rows, result.predictions, strict=True)
     )
-    _write_outputs(predictions_out, lines, json_out, result.as_dict())
+    _write_outputs(predictions_out, lines, json_out, scores)
 
 
 @eval_app.command("retrieval")
@@ -407,8 +434,16 @@ def eval_extraction(
     model: ModelOption = None,
     no_model: NoModelOption = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
 ) -> None:
-    """Score entities (strict and relaxed) and numeric constraints against annotated criteria."""
+    """Score entities (strict and relaxed) and numeric constraints against annotated criteria.
+
+    With --llm, the lines are scored twice, without and with the LLM reading what the pipeline
+    leaves unstructured, side by side with the time per criterion.
+    """
+    import time
+
     from trialsieve.batch import criterion_record, line_id, section_of, tagger
     from trialsieve.eval.extraction import evaluate, table
     from trialsieve.extract import lct
@@ -424,13 +459,29 @@ def eval_extraction(
     if part:
         rows = lct.split(rows)[part]
     directory = _model_dir(model, no_model)
-    result = evaluate(rows, tagger(directory) if directory else None, progress)
+    backend = _llm(llm, llm_model)
+    entity_tagger = tagger(directory) if directory else None
+    start = time.perf_counter()
+    result = evaluate(rows, entity_tagger, progress)
+    scores = result.as_dict() | {"seconds_per_criterion": (time.perf_counter() - start) / max(len(rows), 1)}
     typer.echo(table(result))
+    if backend is not None:
+        start = time.perf_counter()
+        result = evaluate(rows, entity_tagger, progress, backend)
+        per = (time.perf_counter() - start) / max(len(rows), 1)
+        scores["llm"] = result.as_dict() | {"backend": backend.name, "seconds_per_criterion": per}
+        before, after = scores["numeric_constraints"], scores["llm"]["numeric_constraints"]
+        typer.echo(
+            f"\nnumeric constraints without LLM: P {before['precision']:.3f} R {before['recall']:.3f} "
+            f"F1 {before['f1']:.3f}, {scores['seconds_per_criterion'] * 1000:.0f} ms per criterion"
+            f"\nwith {backend.name}: P {after['precision']:.3f} R {after['recall']:.3f} F1 {after['f1']:.3f}, "
+            f"{per * 1000:.0f} ms per criterion"
+        )
     lines = (
         criterion_record(line_id(row, number), row["text"], section_of(row), extraction)
         for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1)
     )
-    _write_outputs(predictions_out, lines, json_out, result.as_dict())
+    _write_outputs(predictions_out, lines, json_out, scores)
     if report:
         from trialsieve.eval.report import extraction_report
 

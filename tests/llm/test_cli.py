@@ -40,3 +40,17 @@ def test_a_bad_llm_spec_is_a_usage_error(tmp_path):
 
 def _leaves(rule: dict) -> list[dict]:
     return [leaf for arg in rule["args"] for leaf in _leaves(arg)] if "args" in rule else [rule]
+
+
+def test_eval_extraction_reports_with_and_without_the_llm(server, tmp_path):
+    from tests.conftest import FIXTURES
+
+    for _ in range(100):
+        server.content(json.dumps({"limits": [], "concepts": []}))
+    report = tmp_path / "scores.json"
+    args = ["eval", "extraction", "--data", str(FIXTURES / "lct_tiny.jsonl"), "--json", str(report), "--no-progress"]
+    result = CliRunner().invoke(app, [*args, "--no-model", "--llm", f"openai:{server.url}"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(report.read_text())
+    assert scores["llm"]["numeric_constraints"] == scores["numeric_constraints"]  # empty readings change nothing
+    assert scores["llm"]["seconds_per_criterion"] > 0 and "with openai:" in result.output

@@ -24,6 +24,7 @@ from trialsieve.app.citations import criterion_label
 from trialsieve.app.tree import tree
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.llm.backends import LLM
+from trialsieve.llm.notes import with_note_facts
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient, PatientError
@@ -222,7 +223,7 @@ def _check(services: Services, read, trial_id: str | None, as_of: str, presume: 
         day = dt.date.fromisoformat((as_of or "").strip()) if (as_of or "").strip() else dt.date.today()
     except ValueError:
         raise gr.Error(f"{as_of!r} is not a date; use YYYY-MM-DD.") from None
-    patient: Patient = _patient(lambda: read(*given))
+    patient: Patient = with_note_facts(_patient(lambda: read(*given)), services.llm)
     report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume)
     head = f"### {_OVERALL[report.overall]}\n{services.catalog.name(trial_id)}, as of {report.as_of}"
     if report.ruled_out_by:
@@ -298,6 +299,7 @@ def _match(services: Services, text: str, path: str | None, k: float) -> list[li
         patient = _patient(lambda: patients.from_upload(path, services.tagger))
     else:
         patient = _patient(lambda: patients.from_text(text, "note", services.tagger))
+    patient = with_note_facts(patient, services.llm)
     try:
         found = screen(services.catalog.index, patient, int(k), tagger=services.tagger, matcher=services.matcher)
     except PatientError as error:  # a record with nothing to search by

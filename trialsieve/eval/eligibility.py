@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from trialsieve.extract.tagger import EntityTagger
+    from trialsieve.llm.backends import LLM
 
 LABELS = ("included", "not included", "excluded", "not excluded", "not enough information", "not applicable")
 _LABEL = {
@@ -107,19 +108,27 @@ def evaluate(
     as_of: dt.date,
     presume: bool = True,
     progress: bool = True,
+    llm: LLM | None = None,
 ) -> EligibilityResult:
-    """Read each distinct note once, structure every criterion, judge and label each row."""
+    """Read each distinct note once, structure every criterion, judge and label each row.
+
+    ``llm`` settles verdicts the rules leave unknown from the note (``llm/verdicts.py``).
+    """
+    from trialsieve.llm.notes import with_note_facts
+    from trialsieve.llm.verdicts import settle
+
     notes = {}
     for row in tqdm(rows, desc="notes", unit="row", disable=not progress, file=sys.stderr):
         key = row.get("patient_id") or row["patient_text"]
         if key not in notes:
-            notes[key] = read_note(row["patient_text"], tagger, str(key), "note")
+            notes[key] = with_note_facts(read_note(row["patient_text"], tagger, str(key), "note"), llm)
     extractions = structure_texts([r["criterion_text"] for r in rows], [r["section"] for r in rows], tagger)
     result = EligibilityResult(rows, [])
     for row, extraction in zip(rows, extractions, strict=True):
         patient = notes[row.get("patient_id") or row["patient_text"]]
         judge = Judge(patient, as_of, matcher, presume)
         verdict, evidence = judge.rule(extraction.rule, row["criterion_text"], row["section"])
+        verdict, evidence = settle(llm, verdict, evidence, row["criterion_text"], row["section"], row["patient_text"])
         label = _label(row["section"], verdict, extraction.rule, patient.sex)
         result.predictions.append(Prediction(label, verdict, evidence))
         result.confusion[row["label"], label] += 1

@@ -18,9 +18,11 @@ from trialsieve.eval.entities import EntityScore, entity_table, score_entities
 from trialsieve.extract import lct
 from trialsieve.extract.flat import constraints
 from trialsieve.extract.structure import Extraction, structure_texts
+from trialsieve.rules import status_of
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
+    from trialsieve.llm.backends import LLM
 
 #: Published entity F1 on criteria, for context (different corpora and type sets).
 PUBLISHED = [
@@ -55,13 +57,24 @@ class ExtractionResult:
         }
 
 
-def evaluate(rows: list[dict], tagger: EntityTagger | None, progress: bool = True) -> ExtractionResult:
-    """Structure every row's text (tagging in batches when there is a model) and score it."""
+def evaluate(
+    rows: list[dict], tagger: EntityTagger | None, progress: bool = True, llm: LLM | None = None
+) -> ExtractionResult:
+    """Structure every row's text (tagging in batches when there is a model) and score it.
+
+    ``llm`` also reads each line the pipeline leaves partly unstructured (``llm/leftovers.py``).
+    """
     extractions: list[Extraction] = []
     chunk = 256  # lines tagged per batched call: a bar that moves, little memory
     for start in tqdm(range(0, len(rows), chunk), file=sys.stderr, disable=not progress, desc="structuring"):
         part = rows[start : start + chunk]
         extractions += structure_texts([r["text"] for r in part], [section_of(r) for r in part], tagger)
+    if llm is not None:
+        from trialsieve.llm.leftovers import refine_rule
+
+        for row, extraction in zip(rows, extractions, strict=True):
+            if status_of(extraction.rule) != "structured":
+                extraction.rule, _ = refine_rule(extraction.rule, row["text"], section_of(row), llm)
     kinds, relations = VIEWS["numeric limits"]
     return ExtractionResult(
         rows,

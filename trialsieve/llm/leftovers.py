@@ -13,14 +13,13 @@ items and failed replies are recorded in ``Refinement``, and the criterion keeps
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from trialsieve.extract.units import ucum
 from trialsieve.llm.backends import LLM, LLMError, instructed
+from trialsieve.llm.grounding import find, numbers_in, unit_code
 from trialsieve.rules import (
     All,
     Comparison,
@@ -35,7 +34,6 @@ from trialsieve.rules import (
 )
 from trialsieve.trial import StructuredTrial
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 PROMPT = (
     "You read one clinical-trial eligibility criterion and return its computable parts as JSON: "
     "numeric limits (the variable, operator, value and unit exactly as written) and concepts "
@@ -90,38 +88,42 @@ def refine(structured: StructuredTrial, llm: LLM) -> tuple[StructuredTrial, list
 
 
 def refine_criterion(criterion: StructuredCriterion, llm: LLM) -> tuple[StructuredCriterion, Refinement]:
-    note = Refinement(criterion.id)
-    try:
-        reading = llm.reply(instructed(PROMPT, f"{criterion.section} criterion: {criterion.text}"), Reading)
-    except LLMError as error:
-        note.error = str(error)
-        return criterion, note
-    leaves = []
-    for leaf in _checked(reading, criterion.text, note):
-        if _inside_any_unstructured(leaf, criterion.rule):
-            leaves.append(leaf)
-        else:
-            note.rejected.append(f"{_words(criterion.text, leaf)!r} lies in text the grammar already parsed")
-    note.accepted = len(leaves)
-    rule = _replace_unstructured(criterion.rule, leaves)
+    rule, note = refine_rule(criterion.rule, criterion.text, criterion.section, llm, criterion.id)
     if rule == criterion.rule:
         return criterion, note
     return criterion.model_copy(update={"rule": rule, "status": status_of(rule)}), note
 
 
+def refine_rule(rule: Rule, text: str, section: str, llm: LLM, ident: str = "") -> tuple[Rule, Refinement]:
+    """``rule`` with its unstructured leaves replaced by the checked parts of the model's reading."""
+    note = Refinement(ident)
+    try:
+        reading = llm.reply(instructed(PROMPT, f"{section} criterion: {text}"), Reading)
+    except LLMError as error:
+        note.error = str(error)
+        return rule, note
+    found = []
+    for leaf in _checked(reading, text, note):
+        if _inside_any_unstructured(leaf, rule):
+            found.append(leaf)
+        else:
+            note.rejected.append(f"{_words(text, leaf)!r} lies in text the grammar already parsed")
+    note.accepted = len(found)
+    return _replace_unstructured(rule, found), note
+
+
 def _checked(reading: Reading, text: str, note: Refinement) -> list[Leaf]:
-    numbers = {float(n.replace(",", ".")) for n in _NUMBER.findall(text)}
-    lower = text.lower()
+    numbers = numbers_in(text)
     leaves: list[Leaf] = []
     for limit in reading.limits:
-        start = lower.find(limit.variable.lower().strip())
+        start = find(text, limit.variable)
         values = [v for v in (limit.value, limit.value2) if v is not None]
-        code = ucum(limit.unit) if limit.unit else None
-        if not limit.variable.strip() or start < 0:
+        code = unit_code(text, limit.unit) if limit.unit else None
+        if start < 0:
             note.rejected.append(f"limit variable {limit.variable!r} is not in the criterion")
         elif any(v not in numbers for v in values):
             note.rejected.append(f"limit value {values} is not a number in the criterion")
-        elif limit.unit and (code is None or limit.unit.lower().replace(" ", "") not in lower.replace(" ", "")):
+        elif limit.unit and code is None:
             note.rejected.append(f"unit {limit.unit!r} is not in the criterion or not a known unit")
         else:
             span = (start, start + len(limit.variable.strip()))
@@ -140,8 +142,8 @@ def _checked(reading: Reading, text: str, note: Refinement) -> list[Leaf]:
                 )
             )
     for concept in reading.concepts:
-        start = lower.find(concept.text.lower().strip())
-        if not concept.text.strip() or start < 0:
+        start = find(text, concept.text)
+        if start < 0:
             note.rejected.append(f"concept {concept.text!r} is not in the criterion")
             continue
         span = (start, start + len(concept.text.strip()))

@@ -10,7 +10,7 @@ settled in the patient's favour.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -20,6 +20,9 @@ from trialsieve.match.patient import Patient
 from trialsieve.match.verdicts import Evidence, Judge
 from trialsieve.rules import Demographic, Rule, Section
 from trialsieve.trial import StructuredTrial, Trial
+
+if TYPE_CHECKING:
+    from trialsieve.llm.backends import LLM
 
 Overall = Literal["eligible", "ineligible", "needs_review"]
 
@@ -61,8 +64,14 @@ def check(
     as_of: dt.date | None = None,
     matcher: ConceptMatcher | None = None,
     presume: bool = False,
+    llm: LLM | None = None,
 ) -> Report:
-    """Every criterion's verdict for ``patient``, and the overall verdict."""
+    """Every criterion's verdict for ``patient``, and the overall verdict.
+
+    ``llm``, when given, reads the patient's note for top-level criteria the rules leave unknown.
+    """
+    from trialsieve.llm.verdicts import settle
+
     as_of = as_of or dt.date.today()
     judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume)
     results = []
@@ -72,6 +81,8 @@ def check(
     for criterion in structured.criteria:
         section = "exclusion" if criterion.section == "exclusion" else "inclusion"
         verdict, evidence = judge.rule(criterion.rule, criterion.text, section)
+        if criterion.parent is None:
+            verdict, evidence = settle(llm, verdict, evidence, criterion.text, section, patient.note)
         results.append(
             CriterionVerdict(
                 id=criterion.id,

@@ -63,6 +63,11 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
     return patient
 
 
+def sentences(text: str) -> list[str]:
+    """The note's sentences, in order: what "note sentence N" in evidence counts."""
+    return [m[0].strip() for m in _SENTENCE.finditer(text) if m[0].strip()]
+
+
 def _age(text: str) -> float | None:
     match = _AGE.search(text)
     if not match:
