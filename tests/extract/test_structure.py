@@ -99,6 +99,16 @@ def test_lists_and_sex():
     assert rule.type == "any" and len(rule.args) == 3
     (leaf,) = leaves(structure_text("Women only").rule)
     assert (leaf.type, leaf.attribute, leaf.value_text) == ("demographic", "sex", "female")
+    for anyone in ("Patients of both sexes.", "male and female", "either sex"):
+        (leaf,) = leaves(structure_text(anyone).rule)
+        assert (leaf.type, leaf.attribute, leaf.value_text) == ("demographic", "sex", "all")
+    (leaf,) = leaves(structure_text("Female sex").rule)
+    assert leaf.value_text == "female"
+
+
+def test_inclusive_qualifies_a_range_and_asks_nothing():
+    (leaf,) = leaves(structure_text("Children 0-15 years inclusive").rule)
+    assert (leaf.type, leaf.operator, leaf.value, leaf.value2) == ("demographic", "between", 0, 15)
 
 
 def test_entities_are_typed_spans():

@@ -103,3 +103,19 @@ def test_incompatible_units_give_unknown_with_a_reason(care_ssc):
     e10 = next(c for c in check(care_ssc, patient, AS_OF, ConceptMatcher()).criteria if c.id == "E10")
     reasons = [e.reason for e in e10.evidence if e.fact == "hemoglobin"]
     assert reasons == ["cannot convert mmol/L to g/dL"]
+
+
+def test_presumption_covers_what_an_inclusion_asks_the_patient_not_to_have():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    patient = Patient(id="p", age=40, sex="female", facts=[Fact(kind="condition", text="asthma")])
+    judge = Judge(patient, AS_OF, ConceptMatcher(), presume=True)
+    never = structure_text("No history of central venous catheterization", "inclusion").rule
+    assert judge.rule(never, "No history of central venous catheterization", "inclusion")[0] == "met"
+    has = structure_text("Diagnosis of lupus", "inclusion").rule
+    assert judge.rule(has, "Diagnosis of lupus", "inclusion")[0] == "unknown"  # a requirement still needs evidence
+    careful = Judge(patient, AS_OF, ConceptMatcher(), presume=False)
+    assert careful.rule(never, "No history of central venous catheterization", "inclusion")[0] == "unknown"
+    anyone = structure_text("Patients of both sexes", "inclusion").rule
+    assert careful.rule(anyone, "Patients of both sexes", "inclusion")[0] == "met"

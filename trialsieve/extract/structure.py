@@ -51,12 +51,15 @@ _DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _PERSON_ONLY = re.compile(
-    rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or)\b)[\s,/]*)+", re.IGNORECASE
+    rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or|of|both|either|any|"
+    r"sex|sexes|gender|genders)\b)[\s,/]*)+",
+    re.IGNORECASE,
 )
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
 _SEX = re.compile(
-    rf"^(?:(?:only\s+)?(?P<sex>{'|'.join(sorted(_SEX_VALUE, key=len, reverse=True))})(?:\s+only)?"
+    r"^(?:(?:patients|subjects|participants|volunteers)\s+(?:of\s+)?)?"
+    rf"(?:(?:only\s+)?(?P<sex>{'|'.join(sorted(_SEX_VALUE, key=len, reverse=True))})(?:\s+only)?"
     r"(?:\s+(?:patients|subjects|participants|volunteers))?)$",
     re.IGNORECASE,
 )

@@ -92,6 +92,8 @@ class Judge:
 
     def demographic(self, leaf: Demographic, written: str) -> Evidence:
         if leaf.attribute == "sex":
+            if leaf.value_text == "all":  # "patients of both sexes" admits everyone
+                return Evidence(text=written, verdict="met", reason="open to any sex")
             wanted = leaf.value_text if leaf.value_text in ("female", "male") else None  # structure normalises it
             if self.patient.sex is None or wanted is None:
                 return Evidence(text=written, verdict="unknown", reason="sex not recorded", missing="sex")
@@ -144,7 +146,9 @@ class Judge:
         if used is None:
             reason = f"{concept.text}: {reason}"
         missing = None
-        if verdict == "unknown" and not matches and self.presume and section == "exclusion":
+        # silence reads as absence where absence keeps the patient in: an exclusion's concept, or
+        # the concept an inclusion asks the patient not to have ("no history of X")
+        if verdict == "unknown" and not matches and self.presume and (section == "exclusion" or leaf.negated):
             verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
         elif verdict == "unknown":
             future = leaf.temporal is not None and leaf.temporal.direction == "future"
