@@ -42,3 +42,13 @@ def test_read_names_a_bad_line(tmp_path):
         path.write_text(f"{good}\n\n{bad}\n")
         with pytest.raises(ValueError, match=rf"rows.jsonl:3: .*{reason}"):
             read(path)
+
+
+def test_criteria_only_about_women_do_not_apply_to_a_man():
+    from trialsieve.eval.eligibility import _label
+
+    for text in ("Pregnant or lactating women", "Women of childbearing potential not using contraception"):
+        assert _label("exclusion", "not_met", text, "male") == "not applicable"
+        assert _label("exclusion", "not_met", text, "female") == "not excluded"
+    assert _label("inclusion", "met", "Men and women aged 18 to 65", "male") == "included"
+    assert _label("inclusion", "met", "Female or male patients", "male") == "included"

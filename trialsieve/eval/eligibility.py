@@ -6,7 +6,8 @@ the criterion a rule (the structuring pipeline), and the rule's verdict one of T
 - inclusion: met -> included, not_met -> not included;
 - exclusion: met -> excluded, not_met -> not excluded;
 - unknown or needs_review -> not enough information;
-- not applicable: a criterion about pregnancy or breastfeeding alone, for a male patient.
+- not applicable: a criterion only about women (pregnancy, breastfeeding, childbearing potential,
+  contraception, "female subjects"), for a male patient.
 
 TrialGPT's annotators read a note as the whole story for exclusions: a condition it does not
 mention is "not excluded", consent is taken as given, while an inclusion needs positive
@@ -15,6 +16,7 @@ evidence. ``presume`` (on by default here) applies that reading; every verdict r
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +30,6 @@ from trialsieve.jsonl import read_rows, require
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.note import read_note
 from trialsieve.match.verdicts import Evidence, Judge
-from trialsieve.rules import leaves
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -43,6 +44,13 @@ _LABEL = {
     ("exclusion", "met"): "excluded",
     ("exclusion", "not_met"): "not excluded",
 }
+#: A criterion whose subject is women only, and words that let men in too ("men and women").
+_FOR_WOMEN = re.compile(
+    r"\b(?:wom[ae]n|females?|girls?|child-?bearing|pregnan\w*|lactat\w*|breast-?\s?feeding|nursing mothers?|"
+    r"contracept\w*|birth control|menopaus\w*)\b",
+    re.IGNORECASE,
+)
+_FOR_MEN = re.compile(r"\b(?:m[ae]n|males?|boys?|both sexes|either sex|any sex)\b", re.IGNORECASE)
 _FIELDS = frozenset({"patient_text", "criterion_text", "section", "label"})
 #: Anchors printed beside our figures.
 PUBLISHED = [
@@ -129,15 +137,14 @@ def evaluate(
         judge = Judge(patient, as_of, matcher, presume)
         verdict, evidence = judge.rule(extraction.rule, row["criterion_text"], row["section"])
         verdict, evidence = settle(llm, verdict, evidence, row["criterion_text"], row["section"], row["patient_text"])
-        label = _label(row["section"], verdict, extraction.rule, patient.sex)
+        label = _label(row["section"], verdict, row["criterion_text"], patient.sex)
         result.predictions.append(Prediction(label, verdict, evidence))
         result.confusion[row["label"], label] += 1
     return result
 
 
-def _label(section: str, verdict: str, rule, sex: str | None) -> str:
-    concepts = {getattr(leaf, "concept", None) and leaf.concept.text.lower() for leaf in leaves(rule)}
-    if sex == "male" and concepts and all(c and any(w in c for w in ("pregnan", "breast", "lactat")) for c in concepts):
+def _label(section: str, verdict: str, text: str, sex: str | None) -> str:
+    if sex == "male" and _FOR_WOMEN.search(text) and not _FOR_MEN.search(text):
         return "not applicable"
     return _LABEL.get((section, verdict), "not enough information")
 
