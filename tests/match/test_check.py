@@ -119,3 +119,13 @@ def test_presumption_covers_what_an_inclusion_asks_the_patient_not_to_have():
     assert careful.rule(never, "No history of central venous catheterization", "inclusion")[0] == "unknown"
     anyone = structure_text("Patients of both sexes", "inclusion").rule
     assert careful.rule(anyone, "Patients of both sexes", "inclusion")[0] == "met"
+
+
+def test_presumption_never_excludes_a_patient_for_what_the_record_does_not_say():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    judge = Judge(Patient(id="p", age=40, sex="male"), AS_OF, ConceptMatcher(), presume=True)
+    for text in ("Can not use heparin.", "Patients without systemic lupus erythematosus", "Active hepatitis B"):
+        rule = structure_text(text, "exclusion").rule
+        assert judge.rule(rule, text, "exclusion")[0] == "not_met", text

@@ -146,10 +146,14 @@ class Judge:
         if used is None:
             reason = f"{concept.text}: {reason}"
         missing = None
-        # silence reads as absence where absence keeps the patient in: an exclusion's concept, or
-        # the concept an inclusion asks the patient not to have ("no history of X")
+        # silence is read in the patient's favour: an exclusion's concept is presumed absent, and so is
+        # one an inclusion asks the patient not to have ("no history of X"); an exclusion that names
+        # something the patient lacks ("cannot use heparin") is presumed not to hold
         if verdict == "unknown" and not matches and self.presume and (section == "exclusion" or leaf.negated):
-            verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
+            if section == "exclusion" and leaf.negated:
+                verdict, reason = "met", f"{concept.text} not in the record: presumed in the patient's favour"
+            else:
+                verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
         elif verdict == "unknown":
             future = leaf.temporal is not None and leaf.temporal.direction == "future"
             missing = concept.text if not matches else f"{'plans for' if future else 'date of'} {concept.text}"
