@@ -10,8 +10,20 @@ from typing import Annotated
 
 import typer
 
-from trialsieve.index.cli import BatchOption, EmbeddingModelOption, MethodOption, embedder, method_of, open_index
 from trialsieve.index.cli import app as index_app
+from trialsieve.index.cli import embedder, method_of, open_index
+from trialsieve.options import (
+    AsOfOption,
+    BatchOption,
+    EmbeddingModelOption,
+    IndexOption,
+    LLMModelOption,
+    LLMOption,
+    MethodOption,
+    ModelOption,
+    NoModelOption,
+    ProgressOption,
+)
 
 app = typer.Typer(
     help="Turn clinical-trial eligibility criteria into computable rules, locally.",
@@ -22,23 +34,6 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score trialsieve against annotated data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(index_app, name="index")
-
-ModelOption = Annotated[
-    Path | None,
-    typer.Option("--model", help="Entity-model directory (default: the shipped model).", show_default=False),
-]
-NoModelOption = Annotated[bool, typer.Option("--no-model", help="Structure with the grammar alone (faster).")]
-LLMOption = Annotated[
-    str | None,
-    typer.Option(
-        "--llm",
-        help="A local LLM: transformers:PATH or openai:BASE_URL (default: $TRIALSIEVE_LLM, else none).",
-        show_default=False,
-    ),
-]
-LLMModelOption = Annotated[
-    str | None, typer.Option("--llm-model", help="Model name for an openai: server.", show_default=False)
-]
 
 
 def _llm(spec: str | None, model: str | None):
@@ -76,7 +71,7 @@ def structure(
     criteria_jsonl: Annotated[
         Path | None, typer.Option("--criteria-jsonl", help='One criterion a line: {"id", "text", "section"?}.')
     ] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    progress: ProgressOption = True,
     model: ModelOption = None,
     no_model: NoModelOption = False,
     llm: LLMOption = None,
@@ -134,7 +129,7 @@ def train_entities(
     ] = None,
     epochs: Annotated[int, typer.Option(min=1)] = 8,
     seed: Annotated[int, typer.Option()] = 13,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Train the entity tagger (deterministic; splits the data by trial; prints valid and test scores)."""
     from trialsieve.eval.entities import entity_table
@@ -159,7 +154,7 @@ def train_entities(
 def check(
     patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
     trial: Annotated[Path, typer.Option(help="A trial file in any format `structure` reads (the first trial in it).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    as_of: AsOfOption = None,
     presume: Annotated[
         bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
     ] = False,
@@ -172,7 +167,6 @@ def check(
 ) -> None:
     """Check one patient against one trial, criterion by criterion: eligible, ineligible or needs review."""
 
-    from trialsieve.batch import tagger
     from trialsieve.extract.ingest import read_file
     from trialsieve.extract.structure import structure_trial
     from trialsieve.match.check import check as run_check
@@ -185,8 +179,7 @@ def check(
     for path, hint in ((patient, "--patient"), (trial, "--trial")):
         if not path.is_file():
             raise typer.BadParameter(f"no such file: {path}", param_hint=hint)
-    directory = _model_dir(model, no_model)
-    entity_tagger = tagger(directory) if directory else None
+    entity_tagger = _tagger(model, no_model)
     backend = _llm(llm, llm_model)
     try:
         person = read_patient(patient, entity_tagger)
@@ -212,13 +205,13 @@ def check(
 @app.command("match")
 def match_patient(
     patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
-    index: Annotated[Path, typer.Option("--index", help="Index directory (`trialsieve index build`).")],
+    index: IndexOption,
     k: Annotated[int, typer.Option("-k", min=1, help="How many trials.")] = 20,
     method: MethodOption = "hybrid",
     rerank: Annotated[
         bool, typer.Option(help="Re-rank by the eligibility check (eligible, review, ineligible).")
     ] = True,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    as_of: AsOfOption = None,
     presume: Annotated[
         bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
     ] = False,
@@ -227,7 +220,6 @@ def match_patient(
     no_model: NoModelOption = False,
 ) -> None:
     """Find trials for a patient: retrieve from the index, then order by the eligibility check."""
-    from trialsieve.batch import tagger
     from trialsieve.match.concepts import ConceptMatcher
     from trialsieve.match.patient import PatientError
     from trialsieve.match.records import read_patient
@@ -237,8 +229,7 @@ def match_patient(
     if not patient.is_file():
         raise typer.BadParameter(f"no such file: {patient}", param_hint="--patient")
     opened = open_index(index)
-    directory = _model_dir(model, no_model)
-    entity_tagger = tagger(directory) if directory else None
+    entity_tagger = _tagger(model, no_model)
     try:
         person = read_patient(patient, entity_tagger)
         matcher = ConceptMatcher(opened.embedder)
@@ -302,12 +293,54 @@ def _write_outputs(predictions_out: Path | None, lines: Iterable[dict], json_out
         json_out.write_text(json.dumps(scores, indent=2) + "\n", "utf-8")
 
 
+def _tagger(model: Path | None, no_model: bool):
+    """The entity tagger ``--model``/``--no-model`` ask for (loaded once a process), or None."""
+    from trialsieve.batch import tagger
+
+    directory = _model_dir(model, no_model)
+    return tagger(directory) if directory else None
+
+
+def _data(data: Path, read):
+    """The rows ``read`` finds in ``--data``, or a usage error naming the file or its bad line."""
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    try:
+        return read(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
+
+
+def _with_and_without_llm(run, count: int, backend, table, headline) -> tuple:
+    """Score once without the LLM (printing ``table``) and, with a backend, once more with it.
+
+    Returns the last result and the scores: the plain ones with ``seconds_per_criterion``, plus an
+    ``llm`` object with the same keys and the backend's name. ``headline`` words the comparison.
+    """
+    import time
+
+    def timed(llm):
+        start = time.perf_counter()
+        result = run(llm)
+        return result, result.as_dict() | {"seconds_per_criterion": (time.perf_counter() - start) / max(count, 1)}
+
+    result, scores = timed(None)
+    typer.echo(table(result))
+    if backend is not None:
+        result, with_llm = timed(backend)
+        scores["llm"] = with_llm | {"backend": backend.name}
+        typer.echo("")
+        for name, scored in (("without LLM", scores), (f"with {backend.name}", scores["llm"])):
+            typer.echo(f"{name}: {headline(scored)}, {scored['seconds_per_criterion'] * 1000:.0f} ms per criterion")
+    return result, scores
+
+
 def _day(as_of: str | None):
     """The evaluation date: ``--as-of`` (YYYY-MM-DD) or today."""
-    import datetime as dt
+    from trialsieve.match.check import evaluation_day
 
     try:
-        return dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        return evaluation_day(as_of)
     except ValueError as error:
         raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
 
@@ -321,10 +354,10 @@ def eval_eligibility(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
     presume: Annotated[bool, typer.Option(help="Read notes as screeners do (see docs/eligibility.md).")] = True,
     embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")] = None,
+    as_of: AsOfOption = None,
     model: ModelOption = None,
     no_model: NoModelOption = False,
-    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+    progress: ProgressOption = True,
     llm: LLMOption = None,
     llm_model: LLMModelOption = None,
 ) -> None:
@@ -333,36 +366,21 @@ def eval_eligibility(
     With --llm, the rows are scored twice, without and with the LLM settling unknown verdicts
     from the note, and both are reported side by side with the time per criterion.
     """
-    import time
-
-    from trialsieve.batch import tagger
     from trialsieve.eval.eligibility import evaluate, read, table
     from trialsieve.match.concepts import ConceptMatcher
 
-    if not data.is_file():
-        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
-    try:
-        rows = read(data)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--data") from error
-    directory = _model_dir(model, no_model)
+    rows = _data(data, read)
+    entity_tagger = _tagger(model, no_model)
     day = _day(as_of)
     matcher = ConceptMatcher(embedder() if embeddings else None)
     backend = _llm(llm, llm_model)
-    entity_tagger = tagger(directory) if directory else None
-    start = time.perf_counter()
-    result = evaluate(rows, entity_tagger, matcher, day, presume, progress)
-    scores = result.as_dict() | {"seconds_per_criterion": (time.perf_counter() - start) / max(len(rows), 1)}
-    typer.echo(table(result))
-    if backend is not None:
-        start = time.perf_counter()
-        result = evaluate(rows, entity_tagger, matcher, day, presume, progress, backend)
-        per = (time.perf_counter() - start) / max(len(rows), 1)
-        scores["llm"] = result.as_dict() | {"backend": backend.name, "seconds_per_criterion": per}
-        typer.echo(
-            f"\nwithout LLM: accuracy {scores['accuracy']:.1%}, {scores['seconds_per_criterion'] * 1000:.0f} ms per "
-            f"criterion\nwith {backend.name}: accuracy {result.accuracy():.1%}, {per * 1000:.0f} ms per criterion"
-        )
+    result, scores = _with_and_without_llm(
+        lambda llm: evaluate(rows, entity_tagger, matcher, day, presume, progress, llm),
+        len(rows),
+        backend,
+        table,
+        lambda scored: f"accuracy {scored['accuracy']:.1%}",
+    )
     lines = (
         {
             "annotation_id": row.get("annotation_id"),
@@ -391,7 +409,7 @@ def eval_retrieval(
     ] = None,
     model: EmbeddingModelOption = None,
     batch_size: BatchOption = 64,
-    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Rank the file's trials for each patient by BM25, dense and hybrid; print NDCG@10, P@10, MRR, recall."""
     import tempfile
@@ -400,12 +418,7 @@ def eval_retrieval(
     from trialsieve.index.build import build
     from trialsieve.index.search import TrialIndex
 
-    if not data.is_file():
-        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
-    try:
-        judgements = read(data)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--data") from error
+    judgements = _data(data, read)
     encoder = embedder(model, batch_size)
     with tempfile.TemporaryDirectory(prefix="trialsieve-eval-") as scratch:
         directory = index or Path(scratch)
@@ -433,7 +446,7 @@ def eval_extraction(
     report: Annotated[Path | None, typer.Option(help="Write a Markdown report with charts to this folder.")] = None,
     model: ModelOption = None,
     no_model: NoModelOption = False,
-    progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+    progress: ProgressOption = True,
     llm: LLMOption = None,
     llm_model: LLMModelOption = None,
 ) -> None:
@@ -442,41 +455,26 @@ def eval_extraction(
     With --llm, the lines are scored twice, without and with the LLM reading what the pipeline
     leaves unstructured, side by side with the time per criterion.
     """
-    import time
-
-    from trialsieve.batch import criterion_record, line_id, section_of, tagger
+    from trialsieve.batch import criterion_record, line_id, section_of
     from trialsieve.eval.extraction import evaluate, table
     from trialsieve.extract import lct
 
-    if not data.is_file():
-        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
     if part not in (None, "train", "valid", "test"):
         raise typer.BadParameter("choose train, valid or test", param_hint="--part")
-    try:
-        rows = lct.read(data)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--data") from error
+    rows = _data(data, lct.read)
     if part:
         rows = lct.split(rows)[part]
-    directory = _model_dir(model, no_model)
+    entity_tagger = _tagger(model, no_model)
     backend = _llm(llm, llm_model)
-    entity_tagger = tagger(directory) if directory else None
-    start = time.perf_counter()
-    result = evaluate(rows, entity_tagger, progress)
-    scores = result.as_dict() | {"seconds_per_criterion": (time.perf_counter() - start) / max(len(rows), 1)}
-    typer.echo(table(result))
-    if backend is not None:
-        start = time.perf_counter()
-        result = evaluate(rows, entity_tagger, progress, backend)
-        per = (time.perf_counter() - start) / max(len(rows), 1)
-        scores["llm"] = result.as_dict() | {"backend": backend.name, "seconds_per_criterion": per}
-        before, after = scores["numeric_constraints"], scores["llm"]["numeric_constraints"]
-        typer.echo(
-            f"\nnumeric constraints without LLM: P {before['precision']:.3f} R {before['recall']:.3f} "
-            f"F1 {before['f1']:.3f}, {scores['seconds_per_criterion'] * 1000:.0f} ms per criterion"
-            f"\nwith {backend.name}: P {after['precision']:.3f} R {after['recall']:.3f} F1 {after['f1']:.3f}, "
-            f"{per * 1000:.0f} ms per criterion"
-        )
+    result, scores = _with_and_without_llm(
+        lambda llm: evaluate(rows, entity_tagger, progress, llm),
+        len(rows),
+        backend,
+        table,
+        lambda scored: "numeric constraints P {precision:.3f} R {recall:.3f} F1 {f1:.3f}".format(
+            **scored["numeric_constraints"]
+        ),
+    )
     lines = (
         criterion_record(line_id(row, number), row["text"], section_of(row), extraction)
         for number, (row, extraction) in enumerate(zip(rows, result.extractions, strict=True), 1)

@@ -8,20 +8,16 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True)
+from trialsieve.options import (
+    BatchOption,
+    EmbeddingModelOption,
+    IndexOption,
+    InputsArgument,
+    MethodOption,
+    ProgressOption,
+)
 
-IndexOption = Annotated[Path, typer.Option("--index", help="Index directory.")]
-EmbeddingModelOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--model",
-        help="Local sentence-transformers model directory (default: the bundled all-MiniLM-L6-v2).",
-        show_default=False,
-    ),
-]
-BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Texts embedded per forward pass.")]
-MethodOption = Annotated[str, typer.Option("--method", help="hybrid (BM25 + dense by RRF), dense or bm25.")]
-Inputs = Annotated[list[str], typer.Argument(help="Files, folders or glob patterns of trial records.")]
+app = typer.Typer(help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True)
 
 
 def embedder(model: Path | None = None, batch_size: int = 64):
@@ -55,7 +51,7 @@ def open_index(index: Path, model: Path | None = None):
 
 @app.command()
 def build(
-    inputs: Inputs,
+    inputs: InputsArgument,
     index: IndexOption,
     model: EmbeddingModelOption = None,
     batch_size: BatchOption = 64,
@@ -63,7 +59,7 @@ def build(
         str | None,
         typer.Option("--index-type", help="flat (exact) or hnsw (approximate); default by size.", show_default=False),
     ] = None,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Index trial records, replacing any index in the directory (atomically)."""
     from trialsieve.index import build as builder
@@ -75,11 +71,11 @@ def build(
 
 @app.command()
 def add(
-    inputs: Inputs,
+    inputs: InputsArgument,
     index: IndexOption,
     model: EmbeddingModelOption = None,
     batch_size: BatchOption = 64,
-    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Add trial records to an index; trials already in it are not embedded again."""
     from trialsieve.index import build as builder

@@ -58,6 +58,11 @@ class Report(BaseModel):
     criteria: list[CriterionVerdict]
 
 
+def evaluation_day(text: str | None) -> dt.date:
+    """The date a check is made as of: ``text`` (YYYY-MM-DD; ValueError otherwise) or today."""
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
 def check(
     structured: StructuredTrial,
     patient: Patient,
