@@ -13,7 +13,7 @@ from pathlib import Path
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.extract.units import ucum
 from trialsieve.match.patient import Fact, Patient, PatientError
-from trialsieve.match.records import parse_patient
+from trialsieve.match.records import parse_patient, read_patient
 
 MAX_NOTE = 50_000  # characters: a long discharge summary is about 20,000
 MAX_JSON = 2_000_000  # bytes of FHIR or patient JSON
@@ -61,12 +61,7 @@ def from_upload(path: str | None, tagger: EntityTagger | None) -> Patient:
     upload = Path(path)
     if upload.stat().st_size > MAX_JSON:
         raise PatientError(f"the file is over {MAX_JSON // 1_000_000} MB")
-    try:
-        text = upload.read_text("utf-8")
-    except UnicodeDecodeError as error:
-        raise PatientError("the file is not UTF-8 text (a FHIR JSON bundle, a patient YAML or a note)") from error
-    suffix = upload.suffix.lower()
-    return parse_patient(text, suffix if suffix in (".json", ".yaml", ".yml") else ".txt", upload.name, tagger)
+    return read_patient(upload, tagger, source=upload.name)
 
 
 def examples() -> dict[str, Path]:

@@ -25,7 +25,7 @@ from trialsieve.app.tree import tree
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.llm.backends import LLM
 from trialsieve.llm.notes import with_note_facts
-from trialsieve.match.check import check
+from trialsieve.match.check import check, evaluation_day
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient, PatientError
 from trialsieve.match.screen import screen
@@ -220,7 +220,7 @@ def _check(services: Services, read, trial_id: str | None, as_of: str, presume: 
     if not trial_id or trial_id not in services.catalog.trials:
         raise gr.Error(f"Unknown trial {trial_id!r}: choose one from the list.")
     try:
-        day = dt.date.fromisoformat((as_of or "").strip()) if (as_of or "").strip() else dt.date.today()
+        day = evaluation_day((as_of or "").strip())
     except ValueError:
         raise gr.Error(f"{as_of!r} is not a date; use YYYY-MM-DD.") from None
     patient: Patient = with_note_facts(_patient(lambda: read(*given)), services.llm)
@@ -265,8 +265,8 @@ def _search(services: Services, query: str) -> list[list]:
 
 
 def _picked(event: gr.SelectData) -> str | None:
-    row = event.row_value if hasattr(event, "row_value") else None
-    return row[1] if row else None
+    """The trial id of the search result row the user selected."""
+    return event.row_value[1] if event.row_value else None
 
 
 def _explore(services: Services, trial_id: str | None) -> tuple:

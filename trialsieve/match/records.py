@@ -22,13 +22,19 @@ if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
 
 
-def read_patient(path: Path, tagger: EntityTagger | None = None) -> Patient:
-    """The patient in ``path``; a file that cannot be read raises ``PatientError`` saying why."""
+def read_patient(path: Path, tagger: EntityTagger | None = None, source: str | None = None) -> Patient:
+    """The patient in ``path`` (named ``source`` in messages, default the path); a file that cannot be
+    read raises ``PatientError`` saying why."""
+    source = source or str(path)
     try:
         text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PatientError(f"{path}: cannot read: {error}") from error
-    return parse_patient(text, path.suffix.lower(), str(path), tagger, path.stem)
+    except UnicodeDecodeError as error:
+        raise PatientError(
+            f"{source}: not UTF-8 text (a FHIR JSON bundle, a patient JSON/YAML file or a note)"
+        ) from error
+    except OSError as error:
+        raise PatientError(f"{source}: cannot read: {error}") from error
+    return parse_patient(text, path.suffix.lower(), source, tagger, path.stem)
 
 
 def parse_patient(
