@@ -69,11 +69,19 @@ def test_relative_limits(text, value, reference):
         "one of the following",
         "between 2008 and 2017",
         "a 0-10 scale",
+        "on a 0-10 pain intensity numeric scale",
+        "on a scale of 0 to 10",
+        "NRS (0-10)",
         "CD4+ T cells",
     ],
 )
 def test_numbers_that_are_not_limits(text):
     assert find_limits(text) == []
+
+
+def test_a_comparator_before_the_number_outranks_one_after_it():
+    limits = find_limits("Minimum Age: 18 Years Maximum Age: 99 Years")
+    assert [(x.operator, x.value, x.unit) for x in limits] == [(">=", 18, "a"), ("<=", 99, "a")]
 
 
 def test_post_comparator_before_a_number_opens_the_next_limit():

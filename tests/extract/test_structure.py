@@ -22,8 +22,18 @@ def bounds(text):
         ("Infants > 1 month of age", [("age", "> 1 month of age", ">", 1, None)]),
         (
             "Patients under 40 or over 60 years of age",
-            [("age", "under 40", "<", 40, None), ("age", "over 60 years of age", ">", 60, None)],
+            [("age", "age", "<", 40, None), ("age", "age", ">", 60, None)],  # both bound the age
         ),
+        ("≥ 3 and ≤ 18 years of age", [("age", "age", ">=", 3, None), ("age", "age", "<=", 18, None)]),
+        (
+            "Pain (> 3 on a 0-10 pain intensity numeric scale)",
+            [("comparison", "pain intensity numeric scale", ">", 3, None)],
+        ),
+        ("Pain > 4 on a visual analogue scale", [("comparison", "Pain", ">", 4, None)]),
+        ("resistance training more than 2 times weekly", [("comparison", "resistance training", ">", 2, None)]),
+        ("Smoking within 60 days prior to dosing", [("temporal", "Smoking", "<=", 60, None)]),
+        ("life expectancy within 12 months", [("comparison", "life expectancy", "<=", 12, None)]),
+        ("Pain intensity of at least 4 on a scale of 0 to 10", [("comparison", "Pain intensity", ">=", 4, None)]),
         (
             "BMI of ≥ 18.5 and ≤ 27.0 kg/m2",
             [("comparison", "BMI", ">=", 18.5, None), ("comparison", "BMI", "<=", 27, None)],

@@ -41,7 +41,7 @@ def _beside(leaf: Presence, window: tuple[int, int]) -> tuple[int, int]:
 
 def _bound(kind: str, variable: str, span: tuple[int, int], written: tuple[int, int], limit) -> dict:
     """One flat bound; the limit is where ``written`` is not the variable."""
-    limit_start = span[1] if span[0] <= written[0] < span[1] <= written[1] else written[0]
+    limit_start = span[1] if span[0] <= written[0] < span[1] < written[1] else written[0]
     return {
         "kind": kind,
         "variable": variable,

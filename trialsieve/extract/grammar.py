@@ -32,7 +32,10 @@ _NOT_A_QUANTITY = re.compile(
     r"(?:/\d|:\d|\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:)", re.IGNORECASE
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
-_SCALE = re.compile(r"\s*(?:-?\s*points?\s+)?(?:\w+\s+)?(?:scale|VAS|NRS|likert)\b", re.IGNORECASE)
+_SCALE = re.compile(
+    r"\s*(?:-?\s*points?\s+)?(?:(?!(?:on|in|of|at|the)\b)[\w-]+\s+){0,3}(?:scale|VAS|NRS|likert)\b", re.IGNORECASE
+)
+_SCALE_BEFORE = re.compile(r"(?:\bscale\s+(?:of|from|ranging\s+from)|\b(?:scale|VAS|NRS)\s*\()\s*$", re.IGNORECASE)
 _ALTERNATE = re.compile(r"\s*/\s*\d+(?:[.,]\d+)?")
 _SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
@@ -140,15 +143,17 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if not post:
         age_tail = _AGE_TAIL.match(text, pos)
         post = _after(text, age_tail.end() if age_tail else pos)
+        if before and post and post[0] != before[0] and before[0] != "=":
+            post = None  # "older than 18 and younger", "Minimum Age: 18 Years Maximum Age": the one before rules
         if post:
             pos = post[1]
-
     if before and post and post[0] != before[0] and before[0] != "=":
-        post = None  # "older than 18 and younger", "less than 18 or under guardianship": the one before rules
+        post = None
     if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
         return None  # "between 2008 and 2017": calendar dates, not a quantity
     if value2 is not None:
-        if value2 < value or _SCALE.match(text, pos):
+        describes_scale = _SCALE.match(text, pos) or (value in (0, 1) and _SCALE_BEFORE.search(text, 0, number.start()))
+        if value2 < value or describes_scale:
             return None  # "2020-2019" is no range; "a 0-10 scale" describes the scale, it sets no limit
         operator, op_span = "between", (before[1], before[2]) if before else None
     elif post:

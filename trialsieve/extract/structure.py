@@ -50,11 +50,13 @@ _PERSON = re.compile(
 _DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
+_AGE_NOUN = re.compile(r"\b(?:age[ds]?|old|yo|y\.o\.)\b", re.IGNORECASE)  # what names an age, not a bound
 _PERSON_ONLY = re.compile(
     rf"(?:(?:{_PERSON.pattern}|\b(?:all|the|only|healthy|adult|male|female|and|or|of|both|either|any|"
     r"sex|sexes|gender|genders)\b)[\s,/]*)+",
     re.IGNORECASE,
 )
+_MEASURED_TIME = re.compile(rf"\b(?:{'|'.join(load('cues')['measured_times']['words'])})\b", re.IGNORECASE)
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
 _SEX = re.compile(
@@ -299,7 +301,7 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
             continue
         atoms.append(atom)
         floor = limit.end
-    return atoms
+    return _share_age_words(text, atoms)
 
 
 def _windowless(atoms: list[_Atom]) -> bool:
@@ -328,7 +330,12 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         var = variables.named_after(text, limit.end) or variables.named_before(text, var, floor) or var
     if var and variables.measurement_like(_text(text, var)):
         return var, False
+    instrument = variables.instrument_after(text, limit.end)
+    if instrument and (var is None or "(" in text[var[1] : limit.start]):
+        return instrument, False  # "pain (> 3 on a 0-10 pain intensity numeric scale)"
     after = variables.right(text, limit.end)
+    if after and var and variables.is_repetition(text, after):
+        return var, False  # "resistance training more than 2 times weekly"
     adjacent = after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after))
     counted = limit.unit is None and not limit.multiplier_of and (limit.value2 is None or var is None)
     if adjacent and (variables.measurement_like(_text(text, after)) or counted):
@@ -375,9 +382,13 @@ def _is_temporal(limit: Limit, var_text: str, cued_time: bool) -> bool:
     "Life expectancy < 3 months" and "NIKBUT < 10 sec" are measured; "chemotherapy within 3
     months" and "recent (< 1 week) infection" bound an event in time.
     """
-    if not limit.is_time or (var_text and variables.measurement_like(var_text, abbreviations=False)):
+    if not limit.is_time or _MEASURED_TIME.search(var_text):
         return False
-    return limit.unit in _CALENDAR_UNITS or cued_time
+    if cued_time:
+        return True  # "smoking within 60 days prior", "HbA1c less than 12 weeks prior to": when, not how much
+    if var_text and variables.measurement_like(var_text, abbreviations=False):
+        return False
+    return limit.unit in _CALENDAR_UNITS
 
 
 def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _Atom:
@@ -399,6 +410,27 @@ def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _At
         variable_span=named or span,
     )
     return _Atom(start, end, leaf)
+
+
+def _share_age_words(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """Bounds written together share the word that makes them ages: in "≥ 3 and ≤ 18 years of age"
+    both bound the "age"; each takes the first such word at or after it in the run, else the last."""
+    runs: list[list[int]] = []
+    for i, atom in enumerate(atoms):
+        is_age = isinstance(atom.rule, Demographic) and atom.rule.attribute == "age"
+        gap = text[atoms[i - 1].end : atom.start] if i else ""
+        if is_age and runs and runs[-1][-1] == i - 1 and len(gap.split()) <= 3 and not re.search(r"[;.]", gap):
+            runs[-1].append(i)
+        elif is_age:
+            runs.append([i])
+    for run in (r for r in runs if len(r) > 1):
+        start, end = atoms[run[0]].start, atoms[run[-1]].end
+        words = [(m.start(), m.end()) for m in _AGE_NOUN.finditer(text, start, end)]
+        for i in run:
+            leaf = atoms[i].rule
+            word = next((w for w in words if w[0] >= leaf.span[0]), words[-1] if words else (start, end))
+            atoms[i] = _Atom(atoms[i].start, atoms[i].end, leaf.model_copy(update={"variable_span": word}))
+    return atoms
 
 
 def _bound_of(limit: Limit) -> dict:

@@ -15,7 +15,13 @@ _CUES = load("cues")
 _BOUNDARY_WORDS = frozenset(_CUES["boundaries"]["words"])
 _RIGHT_BOUNDARY = _BOUNDARY_WORDS | frozenset(_CUES["boundaries"]["right_only"])
 _GENERIC = frozenset(_CUES["generic_variables"]["words"])
-_NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
+_INSTRUMENT_AFTER = re.compile(
+    r"\s*(?:points?\s+)?(?:on|from)\s+(?:the\s+|a\s+|an\s+)?(?:\d+\s*(?:-|to)\s*\d+\s+|\d+[\s-]*(?:points?|items?|mm)\s+)?",
+    re.IGNORECASE,
+)
+_INSTRUMENTS = frozenset(_CUES["instruments"]["words"])
+_REPETITIONS = frozenset(_CUES["repetitions"]["words"])
 _NAME_BEFORE = re.compile(r"\s*(?:with|having|has|on|in|:|,)\s*(?:a|an|the)?\s*$", re.IGNORECASE)
 _COUNT_OF = re.compile(r"\s+of\s+(?:the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _BRIDGES = frozenset(_CUES["bridges"]["words"])
@@ -89,6 +95,22 @@ def named_after(text: str, pos: int) -> Span | None:
     """The name after a generic variable: "a score of 24 or above on the MMSE" -> "MMSE"."""
     found = _NAME_AFTER.match(text, pos)
     return right(text, found.end()) if found else None
+
+
+def instrument_after(text: str, pos: int) -> Span | None:
+    """The instrument a value is read on: "> 3 on a 0-10 pain intensity numeric scale" -> "pain
+    intensity numeric scale"; only a phrase with an instrument word, so "5 on average" is not one."""
+    found = _INSTRUMENT_AFTER.match(text, pos)
+    name = right(text, found.end()) if found else None
+    if name is None or is_generic(text[name[0] : name[1]]):
+        return None
+    words = {w.lower().strip("()") for w in text[name[0] : name[1]].split()}
+    return name if words & _INSTRUMENTS else None
+
+
+def is_repetition(text: str, span: Span) -> bool:
+    """Whether a phrase after a count says how often ("2 times weekly"), not what is counted."""
+    return text[span[0] : span[1]].split()[0].lower() in _REPETITIONS
 
 
 def counted_after(text: str, pos: int) -> Span | None:
