@@ -72,6 +72,8 @@ def test_relative_limits(text, value, reference):
         "on a 0-10 pain intensity numeric scale",
         "on a scale of 0 to 10",
         "NRS (0-10)",
+        "(1 serving = 1 glass of wine)",
+        "(Circulation 2001 103 335-336)",
         "CD4+ T cells",
     ],
 )

@@ -29,6 +29,7 @@ def bounds(text):
             "Pain (> 3 on a 0-10 pain intensity numeric scale)",
             [("comparison", "pain intensity numeric scale", ">", 3, None)],
         ),
+        ("Stage 1-3 Parkinson's disease", [("comparison", "Parkinson's disease", "between", 1, 3)]),
         ("Pain > 4 on a visual analogue scale", [("comparison", "Pain", ">", 4, None)]),
         ("resistance training more than 2 times weekly", [("comparison", "resistance training", ">", 2, None)]),
         ("Smoking within 60 days prior to dosing", [("temporal", "Smoking", "<=", 60, None)]),

@@ -41,6 +41,8 @@ _SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
+_DEFINED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*[^\W\d][^\s=<>]{0,14}\s*$")  # "1 serving = ", "1cmH2O="
+_AFTER_A_NUMBER = re.compile(r"\d\s+$")  # "Circulation 2001 103 335-336": a citation, not a range
 _ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b(?!\s*(?:percentile|centile))|[A-Za-z](?!t?h?\s*(?:percentile|centile))")
 
 
@@ -163,6 +165,10 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     else:
         return None
     if is_word and unit is None and op_span is None:
+        return None
+    if operator == "=" and op_span and _DEFINED.search(text, max(0, op_span[0] - 24), op_span[0]):
+        return None  # "(1 serving = 1 glass of wine)" defines a unit, it limits nothing
+    if op_span is None and _AFTER_A_NUMBER.search(text, max(0, number.start() - 8), number.start()):
         return None
     start = op_span[0] if op_span and op_span[0] < number.start() else number.start()
     if before and before[1] < start:  # "≥ 5.7% or higher": the written comparator before counts too

@@ -327,16 +327,21 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     var = variables.left(text, limit.start, floor)
     if var and variables.is_generic(_text(text, var)):
         # "a score of 24 on the MMSE", "MMSE with a score of 24"
-        var = variables.named_after(text, limit.end) or variables.named_before(text, var, floor) or var
+        var = (
+            variables.named_after(text, limit.end)
+            or variables.named_before(text, var, floor)
+            or _adjacent_after(text, limit)  # "Stage 1-3 Parkinson's disease"
+            or var
+        )
     if var and variables.measurement_like(_text(text, var)):
         return var, False
     instrument = variables.instrument_after(text, limit.end)
     if instrument and (var is None or "(" in text[var[1] : limit.start]):
         return instrument, False  # "pain (> 3 on a 0-10 pain intensity numeric scale)"
-    after = variables.right(text, limit.end)
-    if after and var and variables.is_repetition(text, after):
+    after = _adjacent_after(text, limit)
+    if after and var and (variables.is_repetition(text, after) or variables.is_generic(_text(text, after))):
         return var, False  # "resistance training more than 2 times weekly"
-    adjacent = after and text[limit.end : after[0]].strip() == "" and context.has_content(_text(text, after))
+    adjacent = after is not None
     counted = limit.unit is None and not limit.multiplier_of and (limit.value2 is None or var is None)
     if adjacent and (variables.measurement_like(_text(text, after)) or counted):
         return after, False
@@ -347,6 +352,14 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if var is None and not _is_age(limit, "", text):  # an age names itself: "older than 18 years"
         var = variables.right(text, limit.end)
     return var, False
+
+
+def _adjacent_after(text: str, limit: Limit) -> tuple[int, int] | None:
+    """The phrase right after a limit, with nothing between, when it says something."""
+    after = variables.right(text, limit.end)
+    if after and not text[limit.end : after[0]].strip() and context.has_content(_text(text, after)):
+        return after
+    return None
 
 
 def _add_limit_entities(text: str, limit: Limit, entities: _Spans) -> None:
