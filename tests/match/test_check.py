@@ -129,3 +129,24 @@ def test_presumption_never_excludes_a_patient_for_what_the_record_does_not_say()
     for text in ("Can not use heparin.", "Patients without systemic lupus erythematosus", "Active hepatitis B"):
         rule = structure_text(text, "exclusion").rule
         assert judge.rule(rule, text, "exclusion")[0] == "not_met", text
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "verdict"),
+    [
+        ("Platelet count < 100,000/mm3", "exclusion", "not_met"),  # a normal count is 150-450 x 10^9/L
+        ("Initial haemoglobin concentration <90 g/L", "exclusion", "not_met"),  # converted from g/dL
+        ("ALT > 3 x ULN", "exclusion", "not_met"),
+        ("Platelet count > 100,000/mm3", "exclusion", "unknown"),  # a normal count meets it: no presumption
+        ("APACHE II score > 25", "exclusion", "unknown"),  # no normal range known
+        ("Platelet count < 100,000/mm3", "inclusion", "unknown"),  # an inclusion still needs the value
+    ],
+)
+def test_an_unreported_value_is_presumed_normal_only_to_rule_an_exclusion_out(text, section, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    rule = structure_text(text, section).rule
+    judge = Judge(Patient(id="p", age=40, sex="male"), AS_OF, ConceptMatcher(), presume=True)
+    assert judge.rule(rule, text, section)[0] == verdict
+    assert Judge(judge.patient, AS_OF, ConceptMatcher()).rule(rule, text, section)[0] == "unknown"

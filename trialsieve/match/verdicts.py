@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from trialsieve.extract.lexicon import load
 from trialsieve.match import logic
-from trialsieve.match.concepts import ConceptMatcher, Match, normalise, words
+from trialsieve.match.concepts import ConceptMatcher, Match, normalise, variants, words
 from trialsieve.match.logic import Verdict
 from trialsieve.match.patient import Fact, Patient
 from trialsieve.match.quantities import UnitMismatch, convert
@@ -27,6 +27,7 @@ _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
 _NO_CONCEPT = frozenset(_SYNONYMS["no_concept_words"])
 _MEASURED_BY = _SYNONYMS["measured_by"]
+_NORMAL = _REFERENCE["normal"]
 #: Unstructured reasons a screener presumes in the patient's favour.
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
 
@@ -83,7 +84,7 @@ class Judge:
         elif rule.type == "demographic":
             evidence = self.demographic(rule, written)
         elif rule.type == "comparison":
-            evidence = self.comparison(rule, written)
+            evidence = self.comparison(rule, written, section)
         else:
             evidence = self.presence(rule, written, section)
         return evidence.verdict, [evidence]
@@ -113,15 +114,13 @@ class Judge:
             source="patient.birth_date" if self.patient.birth_date else "patient.age",
         )
 
-    def comparison(self, leaf: Comparison, written: str) -> Evidence:
+    def comparison(self, leaf: Comparison, written: str, section: str = "inclusion") -> Evidence:
         matches = [m for m in self._values(leaf.variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
         if not matches:
-            return Evidence(
-                text=written,
-                verdict="unknown",
-                reason=f"no value of {leaf.variable} in the record",
-                missing=leaf.variable,
-            )
+            reason = f"no value of {leaf.variable} in the record"
+            if self.presume and section == "exclusion" and (normal := _normal_excluded(leaf)):
+                return Evidence(text=written, verdict="not_met", reason=f"{reason}: presumed {normal}")
+            return Evidence(text=written, verdict="unknown", reason=reason, missing=leaf.variable)
         match = max(matches, key=lambda m: (m.fact.date or dt.date.min, m.score))
         fact, cited = match.fact, _cited(match)
         try:
@@ -233,6 +232,36 @@ def _measured_by(variable: str) -> str | None:
     have = words(normalise(variable))
     named = [k for k in _MEASURED_BY if words(normalise(k)) <= have]
     return _MEASURED_BY[max(named, key=len)] if named else None
+
+
+def _normal_excluded(leaf: Comparison) -> str | None:
+    """The normal range of ``leaf``'s variable, written out, when no value inside it meets the limit.
+
+    "Platelets < 100 x 10^9/L" cannot hold of a normal count (150-450); "> 3 x ULN" cannot hold
+    of a value within normal limits. A variable with no range, or a unit that does not convert,
+    settles nothing (None).
+    """
+    if leaf.multiplier_of in ("ULN", "LLN"):
+        low, high = (0.0, 1.0) if leaf.multiplier_of == "ULN" else (1.0, float("inf"))
+        shown = f"within normal limits ({'<=' if leaf.multiplier_of == 'ULN' else '>='} 1 x {leaf.multiplier_of})"
+    else:
+        have = [words(normalise(v)) for v in variants(leaf.variable)]
+        measure = _measured_by(leaf.variable)
+        named = [k for k in _NORMAL if k == measure or any(h and words(normalise(k)) <= h for h in have)]
+        if not named:
+            return None
+        name = max(named, key=len)
+        low, high, unit = _NORMAL[name]
+        if (leaf.unit is None) != (unit is None):
+            return None  # a bare number cannot be read against a range with a unit
+        try:
+            low, high = convert(low, unit, leaf.unit), convert(high, unit, leaf.unit)
+        except UnitMismatch:
+            return None
+        shown = f"normal ({name} {low:g}-{high:g}{' ' + leaf.unit if leaf.unit else ''})"
+    b, b2 = leaf.value, leaf.value2 if leaf.value2 is not None else leaf.value
+    possible = {"<": low < b, "<=": low <= b, ">": high > b, ">=": high >= b, "=": low <= b <= high}
+    return None if possible.get(leaf.operator, low <= b2 and high >= b) else shown
 
 
 def _vacuous(rule: Rule) -> bool:
