@@ -127,3 +127,16 @@ def test_entities_are_typed_spans():
     extraction = structure_text(text)
     found = {(e.type, e.text) for e in extraction.entities}
     assert {("measurement", "Hemoglobin"), ("value", "11"), ("unit", "g/dL"), ("operator", "<")} <= found
+
+
+def test_non_negates_only_an_agent_noun():
+    (smokers,) = leaves(structure_text("Non-smokers").rule)
+    assert smokers.negated and smokers.concept.text == "smokers"
+    for text in ("non-small cell lung cancer", "non-healing ulcers", "non Hodgkin lymphoma"):
+        (leaf,) = leaves(structure_text(text).rule)
+        assert not leaf.negated and leaf.concept.text == text
+
+
+def test_family_history_is_a_qualifier():
+    (leaf,) = leaves(structure_text("Family history of type II diabetes").rule)
+    assert "family history" in leaf.qualifiers and leaf.concept.text == "type II diabetes"

@@ -150,3 +150,14 @@ def test_an_unreported_value_is_presumed_normal_only_to_rule_an_exclusion_out(te
     judge = Judge(Patient(id="p", age=40, sex="male"), AS_OF, ConceptMatcher(), presume=True)
     assert judge.rule(rule, text, section)[0] == verdict
     assert Judge(judge.patient, AS_OF, ConceptMatcher()).rule(rule, text, section)[0] == "unknown"
+
+
+def test_an_ability_is_presumed_only_where_its_lack_would_exclude():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    judge = Judge(Patient(id="p", age=40, sex="male"), AS_OF, ConceptMatcher(), presume=True)
+    excluded = "Inability to swallow oral medication"
+    assert judge.rule(structure_text(excluded, "exclusion").rule, excluded, "exclusion")[0] == "not_met"
+    required = "Able to speak English"
+    assert judge.rule(structure_text(required, "inclusion").rule, required, "inclusion")[0] == "needs_review"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from trialsieve.match.note import read_note
 
 NOTE = (
@@ -28,3 +30,16 @@ def test_durations_are_not_measurements():
     patient = read_note("An 8-year-old boy with fever up to 39 C and cough for 2 days.")
     assert (patient.age, patient.sex) == (8, "male")
     assert [(f.value, f.unit) for f in patient.facts] == [(39, "Cel")]
+
+
+def test_a_family_history_is_a_relatives_not_the_patients(tagger):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.verdicts import Judge
+
+    patient = read_note("A 50-year-old man with asthma. Family history of colon cancer in his father.", tagger)
+    family = {f.text.lower(): f.family for f in patient.facts}
+    assert family["asthma"] is False and family["cancer"] is True  # the tagger keeps "cancer"
+    judge = Judge(patient, dt.date(2026, 1, 1), ConceptMatcher())
+    for text, verdict in (("History of cancer", "unknown"), ("Family history of cancer", "met")):
+        assert judge.rule(structure_text(text).rule, text)[0] == verdict, text

@@ -9,7 +9,7 @@ from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 _CUES = load("cues")
 _KINDS = load("kinds")
 
-NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])})", re.IGNORECASE)
+NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])}|{_CUES['negation_prefix']['pattern']})", re.IGNORECASE)
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
 QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
 _UNSTRUCTURED = [

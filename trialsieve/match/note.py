@@ -41,6 +41,7 @@ _SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.MULTILINE)
 _VALUE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*/\s*(\d+(?:\.\d+)?))?")
 _NAME = re.compile(r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count)?\s*$")
 _NAME_STOP = frozenset(_CUES["stopwords"])
+_FAMILY = re.compile(rf"(?:{alternation(_CUES['qualifiers']['family history'])})", re.IGNORECASE)
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
 _FACT_KINDS = frozenset(get_args(FactKind))
 
@@ -55,7 +56,9 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
         for entity in entities:
             if entity.type in _FACT_KINDS:
                 present = not _negated(sentence, entity.start)
-                patient.facts.append(Fact(kind=entity.type, text=entity.text, present=present, source=where))
+                family = bool(_FAMILY.search(sentence, _clause_start(sentence, entity.start), entity.start))
+                fact = Fact(kind=entity.type, text=entity.text, present=present, source=where, family=family)
+                patient.facts.append(fact)
         patient.facts.extend(_measurements(sentence, entities, where))
     pregnancy = [f for f in patient.facts if re.search(r"\bpregnan", f.text, re.IGNORECASE)]
     if pregnancy:
@@ -82,12 +85,14 @@ def _sex(text: str) -> str | None:
     return "female" if female > male else "male" if male > female else None
 
 
+def _clause_start(sentence: str, start: int) -> int:
+    return max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+
+
 def _negated(sentence: str, start: int) -> bool:
     """A negation cue before ``start`` in the same clause."""
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
-    return any(
-        not _PSEUDO.match(sentence, cue.start()) for cue in _NEGATED_BEFORE.finditer(sentence, clause_start, start)
-    )
+    cues = _NEGATED_BEFORE.finditer(sentence, _clause_start(sentence, start), start)
+    return any(not _PSEUDO.match(sentence, cue.start()) for cue in cues)
 
 
 def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:

@@ -34,6 +34,7 @@ class Fact(BaseModel):
     reference_high: float | None = Field(None, description="the upper limit of normal given with the value")
     date: dt.date | None = Field(None, description="onset, effective or start date")
     source: str = Field("", description="where in the record: a FHIR entry, a field, a note sentence")
+    family: bool = Field(False, description="a relative's, from a family history: never the patient's own")
 
 
 class Patient(BaseModel):

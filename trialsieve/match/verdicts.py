@@ -3,8 +3,9 @@
 Leaves compare what the record says with what the criterion asks; logic nodes combine leaf
 verdicts with Kleene logic (``logic.py``). A leaf the record cannot settle is ``unknown`` and
 names the data to collect. ``presume`` reads a silent record in the patient's favour, as a
-screener reading a clinical note does: an exclusion concept it does not mention is absent, and
-consent, willingness and compliance are assumed; every verdict reached so says so.
+screener reading a clinical note does: an exclusion concept it does not mention is absent, an
+unreported value is normal, consent, willingness and compliance are assumed, and so is an ability
+whose lack would exclude; every verdict reached so says so.
 A presence leaf whose words name no concept ("patients of both", "of age") is left out.
 """
 
@@ -58,8 +59,10 @@ class Judge:
 
     def __post_init__(self) -> None:
         facts = self.patient.all_facts()
-        self.findings = [f for f in facts if f.value is None]  # a measured value is not a finding
-        self.values = [f for f in facts if f.value is not None and f.present]
+        own = [f for f in facts if not f.family]
+        self.findings = [f for f in own if f.value is None]  # a measured value is not a finding
+        self.values = [f for f in own if f.value is not None and f.present]
+        self.family_findings = [f for f in facts if f.family and f.value is None]
 
     def rule(self, rule: Rule, text: str, section: str = "inclusion") -> tuple[Verdict, list[Evidence]]:
         """The verdict of ``rule`` (whose spans index ``text``) and the evidence of each leaf."""
@@ -76,7 +79,7 @@ class Judge:
                 return logic.negate(verdicts[0]), evidence
             return logic.at_least(rule.n, verdicts), evidence
         written = text[rule.span[0] : rule.span[1]] or text
-        if rule.type == "unstructured" and self.presume and rule.reason in _COOPERATION:
+        if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
             verdict = "met" if section == "inclusion" else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")
         elif rule.type == "unstructured":
@@ -140,7 +143,9 @@ class Judge:
 
     def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
         concept = leaf.concept
-        matches = self.matcher.find(concept.text, self.findings, concept.code)
+        # a relative's disease is asked about apart from the patient's own
+        findings = self.family_findings if "family history" in leaf.qualifiers else self.findings
+        matches = self.matcher.find(concept.text, findings, concept.code)
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
         if used is None:
             reason = f"{concept.text}: {reason}"
@@ -262,6 +267,12 @@ def _normal_excluded(leaf: Comparison) -> str | None:
     b, b2 = leaf.value, leaf.value2 if leaf.value2 is not None else leaf.value
     possible = {"<": low < b, "<=": low <= b, ">": high > b, ">=": high >= b, "=": low <= b <= high}
     return None if possible.get(leaf.operator, low <= b2 and high >= b) else shown
+
+
+def _presumed(reason: str, section: str) -> bool:
+    """Cooperation is presumed; an ability only where its lack would exclude ("inability to
+    swallow"), since an inclusion that requires one ("able to speak English") needs evidence."""
+    return reason in _COOPERATION or (reason == "ability" and section == "exclusion")
 
 
 def _vacuous(rule: Rule) -> bool:
