@@ -340,10 +340,9 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         return instrument, False  # "pain (> 3 on a 0-10 pain intensity numeric scale)"
     after = _adjacent_after(text, limit)
     if after and var and (variables.is_repetition(text, after) or variables.is_generic(_text(text, after))):
-        return var, False  # "resistance training more than 2 times weekly"
-    adjacent = after is not None
+        return var, False  # "resistance training more than 2 times weekly", "ASA 1 to 3 class"
     counted = limit.unit is None and not limit.multiplier_of and (limit.value2 is None or var is None)
-    if adjacent and (variables.measurement_like(_text(text, after)) or counted):
+    if after and (variables.measurement_like(_text(text, after)) or counted):
         return after, False
     if var is None and (opened := _open_parens(text, limit.start)):
         var = variables.left(text, opened[-1], min(floor, opened[-1]))  # "weight loss (by report, > 5 lbs)"
