@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
-from trialsieve.extract.lexicon import inverse, load
+from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.segment import segment
 from trialsieve.rules import (
     LOGIC_TYPES,
@@ -56,7 +56,7 @@ _PERSON_ONLY = re.compile(
     r"sex|sexes|gender|genders)\b)[\s,/]*)+",
     re.IGNORECASE,
 )
-_MEASURED_TIME = re.compile(rf"\b(?:{'|'.join(load('cues')['measured_times']['words'])})\b", re.IGNORECASE)
+_MEASURED_TIME = phrase_regex(load("cues")["measured_times"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
 _SEX = re.compile(
