@@ -117,6 +117,25 @@ def test_lists_and_sex():
     assert leaf.value_text == "female"
 
 
+def test_both_sexes_named_together_admit_both():
+    sex, age = structure_text("Men and women aged 18 to 65").rule.args
+    assert (sex.value_text, age.value, age.value2, age.span) == ("all", 18, 65, (14, 27))  # "aged 18 to 65"
+    rule = structure_text("Male and non-pregnant females").rule
+    male, female = rule.args
+    assert (rule.type, male.value_text, female.type) == ("any", "male", "all")
+    sex, pregnant = female.args
+    assert (sex.value_text, pregnant.concept.text, pregnant.negated) == ("female", "pregnant", True)
+    rule = structure_text("Healthy male or non-pregnant, non-lactating female volunteers").rule
+    assert [leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence"] == ["pregnant", "lactating"]
+
+
+def test_a_unit_said_twice_asks_nothing_more():
+    (leaf,) = leaves(structure_text("temperature is higher than 38℃ Celsius degree").rule)
+    assert (leaf.type, leaf.operator, leaf.value, leaf.unit) == ("comparison", ">", 38, "Cel")
+    (leaf,) = leaves(structure_text("systolic blood pressure more than 2 standard deviations (SD) below the mean").rule)
+    assert (leaf.value, leaf.unit) == (2, "{SD}")  # relative to a mean: never compared with mm[Hg]
+
+
 def test_inclusive_qualifies_a_range_and_asks_nothing():
     (leaf,) = leaves(structure_text("Children 0-15 years inclusive").rule)
     assert (leaf.type, leaf.operator, leaf.value, leaf.value2) == ("demographic", "between", 0, 15)

@@ -25,6 +25,9 @@ from trialsieve.extract.units import match_unit, ucum
         ("mL/min/1.73 m2", "mL/min/{1.73_m2}"),
         ("mIU/mL", "m[iU]/mL"),
         ("beats/minute", "/min"),
+        ("℃", "Cel"),
+        ("Celsius degree", "Cel"),
+        ("standard deviations", "{SD}"),
     ],
 )
 def test_ucum_codes(written, code):
@@ -43,3 +46,9 @@ def test_power_of_ten_with_lost_superscript():
 def test_unit_must_end_on_a_word_boundary():
     assert match_unit("mmol/L", 0).code == "mmol/L"
     assert match_unit("md", 0) is None
+
+
+def test_a_unit_glossed_in_parentheses_is_one_unit():
+    found = match_unit(" standard deviations (SD) below the mean", 0)
+    assert (found.code, found.text) == ("{SD}", "standard deviations (SD)")
+    assert match_unit(" mg/dL (177 umol/L)", 0).text == "mg/dL"  # a conversion is not a gloss

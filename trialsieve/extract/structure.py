@@ -17,6 +17,7 @@ from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.segment import segment
+from trialsieve.extract.units import ucum
 from trialsieve.rules import (
     LOGIC_TYPES,
     All,
@@ -59,10 +60,15 @@ _PERSON_ONLY = re.compile(
 _MEASURED_TIME = phrase_regex(load("cues")["measured_times"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
-_SEX = re.compile(
-    r"^(?:(?:patients|subjects|participants|volunteers)\s+(?:of\s+)?)?"
-    rf"(?:(?:only\s+)?(?P<sex>{'|'.join(sorted(_SEX_VALUE, key=len, reverse=True))})(?:\s+only)?"
-    r"(?:\s+(?:patients|subjects|participants|volunteers))?)$",
+_SEX_WORD = phrase_regex(list(_SEX_VALUE))
+_STATES = phrase_regex(load("cues")["sex_states"]).pattern
+_SEX_STATE = re.compile(rf"\bnon-?\s?(?P<state>{_STATES})", re.IGNORECASE)
+_SEX_PHRASE = rf"(?:\bnon-?\s?{_STATES}[\s,/]*(?:(?:and|or)\s+)?)*\b{_SEX_WORD.pattern}\b"
+_SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers"
+    r"^(?:(?:patients|subjects|participants|volunteers)\s+(?:of\s+)?)?(?:(?:only|healthy|adult)\s+)*"
+    rf"(?P<first>{_SEX_PHRASE})(?:\s+only)?"
+    rf"(?:\s*(?:,|and/or|and|or|&)\s*(?:(?:healthy|adult)\s+)*(?P<second>{_SEX_PHRASE}))?"
+    r"(?:\s+(?:patients|subjects|participants|volunteers|adults))?$",
     re.IGNORECASE,
 )
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
@@ -404,7 +410,8 @@ def _is_temporal(limit: Limit, var_text: str, cued_time: bool) -> bool:
 
 
 def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _Atom:
-    named = var if var and _AGE_WORD.search(_text(text, var)) else None
+    word = _AGE_WORD.search(_text(text, var)) if var else None
+    named = (var[0] + word.start(), var[1]) if word else None  # "women aged": "women" is a sex, not the age
     span = (limit.start, limit.end) if inherited or not named else named
     tail = _AGE_TAIL.match(text, limit.end)
     if tail and span[1] == limit.end:  # "18 years of age", "45 years-old"
@@ -522,14 +529,10 @@ def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | 
     piece = text[start:end]
     if not context.has_content(piece):
         return None
-    sex = _SEX.match(piece)
-    if sex:
-        entities.append(_entity("sex", (start, end), text))
-        return _Atom(
-            start, end, Demographic(attribute="sex", value_text=_SEX_VALUE[sex["sex"].lower()], span=(start, end))
-        )
-    if context.ANCHOR.match(piece) or _PERSON_ONLY.fullmatch(piece):
-        return None  # "at the time of consent" says when; "Adults" asks nothing
+    if sex := _SEX.match(piece):
+        return _Atom(start, end, _sexes(text, start, sex, entities))
+    if context.ANCHOR.match(piece) or _PERSON_ONLY.fullmatch(piece) or (len(piece) > 3 and ucum(piece)):
+        return None  # "at the time of consent" says when; "Adults" and a unit said twice ask nothing
     reason = context.unstructured_reason(piece)
     if reason:
         return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
@@ -541,6 +544,31 @@ def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | 
             return None if any(s >= end for s, _ in covered) else _presence_atom(text, start, end, entities)
         start, end = _strip(text, start + definition.end(), end)
     return _presence_atom(text, start, end, entities)
+
+
+def _sexes(text: str, offset: int, found: re.Match, entities: _Spans) -> Rule:
+    """The sexes a piece admits: "Men and women" any sex; "Male and non-pregnant females" a male,
+    or a female who is not pregnant."""
+    admitted = []
+    for group in ("first", "second"):
+        if found[group] is None:
+            continue
+        start, end = offset + found.start(group), offset + found.end(group)
+        word = list(_SEX_WORD.finditer(text, start, end))[-1]
+        entities.append(_entity("sex", word.span(), text))
+        sex = Demographic(attribute="sex", value_text=_SEX_VALUE[word[0].lower()], span=(start, end))
+        states = [
+            Presence(
+                concept=Concept(text=s["state"], kind="condition", span=s.span("state")), negated=True, span=s.span()
+            )
+            for s in _SEX_STATE.finditer(text, start, word.start())
+        ]
+        admitted.append(All(args=[sex, *states]) if states else sex)
+    if len(admitted) == 1:
+        return admitted[0]
+    if all(isinstance(a, Demographic) for a in admitted) and admitted[0].value_text != admitted[1].value_text:
+        return Demographic(attribute="sex", value_text="all", span=(offset, offset + found.end()))
+    return Any(args=admitted)
 
 
 def _presence_atom(text: str, start: int, end: int, entities: _Spans) -> _Atom:

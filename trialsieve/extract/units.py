@@ -41,6 +41,9 @@ _RELATIVE = re.compile(
 )
 
 
+_GLOSS = re.compile(r"\s*\(([^()]{1,20})\)")
+
+
 @dataclass(frozen=True)
 class UnitMatch:
     code: str | None
@@ -82,7 +85,11 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
     code = CASE_SENSITIVE.get(written) or SPELLINGS[re.sub(r"\s+", " ", written.lower())]
     if prefix:
         code = prefix + (code if code.startswith("/") else "/" + code.split("/", 1)[-1] if "/" in code else "")
-    return UnitMatch(code, text[_skip_space(text, start) : unit.end()], unit.end())
+    end = unit.end()
+    gloss = _GLOSS.match(text, end)
+    if gloss and ucum(gloss[1]) == code:  # "standard deviations (SD)": the same unit, said again
+        end = gloss.end()
+    return UnitMatch(code, text[_skip_space(text, start) : end], end)
 
 
 def _skip_space(text: str, pos: int) -> int:
