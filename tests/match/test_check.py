@@ -26,9 +26,11 @@ def test_amass_eligible_patient_leaves_only_what_no_record_can_say(amass):
         "needs_review",
         [],
         ["plans for pregnancy"],
-        ["E7"],
+        [],
     )
     verdicts = _verdicts(report)
+    judged = next(c for c in report.criteria if c.id == "E7").evidence[0]  # "judged by the investigator"
+    assert (verdicts["E7"], judged.reason) == ("not_met", "investigator judgment presumed")
     assert [verdicts[i] for i in ("I1", "I2", "I3", "I4", "E1", "E4", "E5")] == ["met"] * 4 + [
         "not_met",
         "unknown",
@@ -138,6 +140,9 @@ def test_presumption_never_excludes_a_patient_for_what_the_record_does_not_say()
         ("Initial haemoglobin concentration <90 g/L", "exclusion", "not_met"),  # converted from g/dL
         ("ALT > 3 x ULN", "exclusion", "not_met"),
         ("Platelet count > 100,000/mm3", "exclusion", "unknown"),  # a normal count meets it: no presumption
+        ("Life expectancy < 72 hours", "exclusion", "not_met"),  # no terminal illness named: at least a year
+        ("Life expectancy < 5 years", "exclusion", "unknown"),
+        ("Peripheral neuropathy Grade >1", "exclusion", "not_met"),  # no neuropathy, so no grade of it
         ("APACHE II score > 25", "exclusion", "unknown"),  # no normal range known
         ("Platelet count < 100,000/mm3", "inclusion", "unknown"),  # an inclusion still needs the value
     ],
@@ -161,3 +166,82 @@ def test_an_ability_is_presumed_only_where_its_lack_would_exclude():
     assert judge.rule(structure_text(excluded, "exclusion").rule, excluded, "exclusion")[0] == "not_met"
     required = "Able to speak English"
     assert judge.rule(structure_text(required, "inclusion").rule, required, "inclusion")[0] == "needs_review"
+
+
+def test_an_investigators_judgment_is_presumed_only_where_it_would_exclude():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    judge = Judge(Patient(id="p", age=40, sex="male"), AS_OF, ConceptMatcher(), presume=True)
+    text = "Any condition judged by the investigator to make participation unsafe"
+    assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == "not_met"
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == "needs_review"
+    careful = Judge(judge.patient, AS_OF, ConceptMatcher())
+    assert careful.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == "needs_review"
+
+
+def test_a_grade_is_presumed_absent_only_when_the_graded_condition_is():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "Peripheral neuropathy Grade >1"
+    patient = Patient(id="p", age=60, sex="male", facts=[Fact(kind="condition", text="peripheral neuropathy")])
+    judge = Judge(patient, AS_OF, ConceptMatcher(), presume=True)
+    assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("finding", "text", "verdict"),
+    [
+        ("tachycardic", "Heart rate of at least 90/min", "met"),  # tachycardia is a heart rate > 100/min
+        ("tachycardic", "Heart rate < 60/min", "not_met"),
+        ("tachycardic", "Heart rate > 120/min", "unknown"),  # > 100 does not say whether > 120
+        ("tachypneic", "A respiratory rate of at least 20/min", "met"),
+        ("fever", "Temperature >= 37.5 °C", "met"),
+        ("obese", "BMI < 25 kg/m2", "not_met"),
+        ("afebrile", "Temperature >= 38 °C", "unknown"),  # not a fever, and not close enough to one
+    ],
+)
+def test_a_finding_without_its_value_bounds_the_value(finding, text, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    patient = Patient(id="p", age=40, sex="male", facts=[Fact(kind="condition", text=finding)])
+    judge = Judge(patient, AS_OF, ConceptMatcher(), presume=False)
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
+
+
+def test_a_value_named_by_its_finding_is_that_value():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    fever = Fact(kind="measurement", text="fever", value=39, unit="Cel")
+    judge = Judge(Patient(id="p", age=8, sex="male", facts=[fever]), AS_OF, ConceptMatcher())
+    text = "temperature is higher than 38℃"
+    verdict, evidence = judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")
+    assert (verdict, evidence[0].fact, evidence[0].match) == ("met", "fever", "finding")
+
+
+@pytest.mark.parametrize(
+    ("days_before", "verdict"),
+    [(14, "met"), (730, "not_met"), (None, "unknown")],
+)
+def test_a_fact_timed_before_the_record_is_read_against_the_evaluation_date(days_before, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    stroke = Fact(kind="condition", text="cryptogenic stroke", days_before=days_before)
+    judge = Judge(Patient(id="p", age=72, sex="female", facts=[stroke]), AS_OF, ConceptMatcher())
+    text = "Cryptogenic stroke within the previous 3 months"
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
+
+
+def test_a_female_who_must_not_be_pregnant_is_presumed_not_to_be():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "Male and non-pregnant females aged 18 to 60 years"
+    rule = structure_text(text, "inclusion").rule
+    for sex, pregnant, verdict in [("female", None, "met"), ("male", None, "met"), ("female", True, "not_met")]:
+        patient = Patient(id="p", age=28, sex=sex, pregnant=pregnant)
+        assert Judge(patient, AS_OF, ConceptMatcher(), presume=True).rule(rule, text)[0] == verdict, (sex, pregnant)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from trialsieve.match.note import read_note
+from trialsieve.match.note import mentions, read_note
 
 NOTE = (
     "A 58-year-old woman with a history of hypertension presents with chest pain. "
@@ -29,7 +29,43 @@ def test_measured_values(tagger):
 def test_durations_are_not_measurements():
     patient = read_note("An 8-year-old boy with fever up to 39 C and cough for 2 days.")
     assert (patient.age, patient.sex) == (8, "male")
-    assert [(f.value, f.unit) for f in patient.facts] == [(39, "Cel")]
+    assert [(f.value, f.unit) for f in patient.facts if f.value is not None] == [(39, "Cel")]
+    assert [(f.text, f.days_before) for f in patient.facts if f.value is None] == [("fever", 2)]
+
+
+def test_findings_that_bound_a_value_are_read_even_untagged():
+    patient = read_note("On examination she is pale, tachypneic and tachycardic, not febrile.")
+    assert [(f.text, f.present) for f in patient.facts] == [
+        ("tachypneic", True),
+        ("tachycardic", True),
+        ("febrile", False),
+    ]
+
+
+def test_a_blood_pressure_needs_no_unit():
+    patient = read_note("Her blood pressure is 80/60 and her oxygen saturation 92%.")
+    assert [(f.text, f.value, f.unit) for f in patient.facts] == [
+        ("systolic blood pressure", 80, "mm[Hg]"),
+        ("diastolic blood pressure", 60, "mm[Hg]"),
+        ("oxygen saturation", 92, "%"),
+    ]
+
+
+def test_each_event_takes_the_time_said_nearest_it(tagger):
+    patient = read_note(
+        "He had a myocardial infarction 2 years earlier and a transient ischemic attack 6 months ago.", tagger
+    )
+    days = {f.text: f.days_before for f in patient.facts}
+    assert (days["myocardial infarction"], days["transient ischemic attack"]) == (730.5, 182.625)
+
+
+def test_a_concept_written_out_is_found_where_the_tagger_cut_it_otherwise():
+    note = "She woke with stabbing chest pain. She denies back pain."
+    assert [(f.text, f.present, f.source) for f in mentions(note, "chest pain")] == [
+        ("chest pain", True, "note sentence 0")
+    ]
+    assert [f.present for f in mentions(note, "back pain")] == [False]
+    assert mentions(note, "pain") == []  # one word alone says too little
 
 
 def test_a_family_history_is_a_relatives_not_the_patients(tagger):

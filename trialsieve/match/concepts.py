@@ -59,7 +59,7 @@ def variants(text: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Match:
     fact: Fact
-    how: str  # code, lexicon, kind_of, embedding
+    how: str  # code, lexicon, kind_of, embedding, finding (a value named by its finding: fever for temperature)
     score: float
 
     def describe(self) -> str:

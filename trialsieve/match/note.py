@@ -4,7 +4,8 @@ The entity tagger finds conditions, drugs, procedures and observations; a negati
 ``cues`` lexicon ("denies", "no", "without", "negative for") earlier in the same clause marks a
 concept absent. Measured values are a name, a number and a unit the units lexicon knows
 ("hemoglobin of 9.5 g/dL", "BP 150/95 mmHg"). Age and sex come from phrases like "A 58-year-old
-woman". Notes carry no dates, so their facts are undated.
+woman". Notes carry no dates; a fact the note times ("two weeks ago", "cough for 2 days") keeps
+how many days before the note it happened or began, read against the evaluation date.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from typing import TYPE_CHECKING, get_args
 
 from trialsieve.extract.grammar import parse_number
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.units import TIME_UNITS, match_unit
 from trialsieve.match.patient import Fact, FactKind, Patient
+from trialsieve.match.quantities import convert
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -44,6 +46,15 @@ _NAME_STOP = frozenset(_CUES["stopwords"])
 _FAMILY = re.compile(rf"(?:{alternation(_CUES['qualifiers']['family history'])})", re.IGNORECASE)
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
 _FACT_KINDS = frozenset(get_args(FactKind))
+_COUNT = r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_RELATIVE_TIME = re.compile(
+    rf"\b(?P<n>{_COUNT})[\s-]+(?P<unit>[a-z]+)\s+(?:ago|earlier|before|previously|prior)\b|"
+    rf"\b(?:for|over|during|in)\s+(?:the\s+(?:past|last|previous|preceding)\s+)?(?:(?P<n2>{_COUNT})[\s-]+)?"
+    r"(?P<unit2>hours?|days?|weeks?|months?|years?)\b|"
+    rf"\b(?P<n3>{_COUNT})[\s-]+(?P<unit3>hour|day|week|month|year)s?\s+history\b",
+    re.IGNORECASE,
+)
+_FINDING = phrase_regex(list(load("reference_ranges", "trialsieve.match")["implied"]))
 
 
 def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "patient", source: str = "") -> Patient:
@@ -53,17 +64,67 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
     tagged = tagger.tag([s for _, s in sentences]) if tagger else [[] for _ in sentences]
     for number, ((_, sentence), entities) in enumerate(zip(sentences, tagged, strict=True)):
         where = f"note sentence {number}"
-        for entity in entities:
-            if entity.type in _FACT_KINDS:
-                present = not _negated(sentence, entity.start)
-                family = bool(_FAMILY.search(sentence, _clause_start(sentence, entity.start), entity.start))
-                fact = Fact(kind=entity.type, text=entity.text, present=present, source=where, family=family)
-                patient.facts.append(fact)
+        named = [(e.type, e.start, e.end, e.text) for e in entities if e.type in _FACT_KINDS]
+        tagged_spans = [(start, end) for _, start, end, _ in named]
+        named += [  # findings that bound a value ("tachycardic") are read even where the tagger missed them
+            ("condition", m.start(), m.end(), m[0])
+            for m in _FINDING.finditer(sentence)
+            if not any(start < m.end() and m.start() < end for start, end in tagged_spans)
+        ]
+        times = _times(sentence)
+        for kind, start, end, name in named:
+            present = not _negated(sentence, start)
+            family = bool(_FAMILY.search(sentence, _clause_start(sentence, start), start))
+            days = _days_before(sentence, start, end, times)
+            patient.facts.append(
+                Fact(kind=kind, text=name, present=present, source=where, family=family, days_before=days)
+            )
         patient.facts.extend(_measurements(sentence, entities, where))
     pregnancy = [f for f in patient.facts if re.search(r"\bpregnan", f.text, re.IGNORECASE)]
     if pregnancy:
         patient.pregnant = any(f.present for f in pregnancy)
     return patient
+
+
+def _times(sentence: str) -> list[tuple[int, int, float]]:
+    """Spans that say how long ago something happened or began, with that time in days:
+    "two weeks ago", "2 years earlier", "for 5 days", "over the past month", "a 3-day history"."""
+    found = []
+    for m in _RELATIVE_TIME.finditer(sentence):
+        count = m["n"] or m["n2"] or m["n3"]
+        n = 1.0 if count is None or count.lower() in ("a", "an") else parse_number(count)
+        unit = match_unit(m["unit"] or m["unit2"] or m["unit3"], 0)
+        if n is not None and unit is not None and unit.code in TIME_UNITS:
+            found.append((m.start(), m.end(), convert(n, unit.code, "d")))
+    return found
+
+
+def _days_before(sentence: str, start: int, end: int, times: list[tuple[int, int, float]]) -> float | None:
+    """The time said nearest to a concept in its clause: in "an infarction 2 years earlier and a
+    transient ischemic attack 6 months ago" each event takes its own."""
+    floor = _clause_start(sentence, start)
+    stop = _CLAUSE_END.search(sentence, end)
+    ceiling = stop.start() if stop else len(sentence)
+    near = [(min(abs(s - end), abs(start - e)), days) for s, e, days in times if s >= floor and e <= ceiling]
+    return min(near)[1] if near else None
+
+
+def mentions(text: str, phrase: str, source: str = "") -> list[Fact]:
+    """Each sentence of the note that writes ``phrase`` word for word, as a fact: how a concept
+    the tagger cut differently ("pain" in "chest pain") is still found. One word alone
+    ("infection", "treatment") says too little to be found this way."""
+    words = re.findall(r"\w+", phrase)
+    if len(words) < 2:
+        return []
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+    found = []
+    for number, sentence in enumerate(sentences(text)):
+        if m := pattern.search(sentence):
+            present = not _negated(sentence, m.start())
+            family = bool(_FAMILY.search(sentence, _clause_start(sentence, m.start()), m.start()))
+            where = f"{source + ' ' if source else ''}note sentence {number}"
+            found.append(Fact(kind="condition", text=m[0], present=present, source=where, family=family))
+    return found
 
 
 def sentences(text: str) -> list[str]:
@@ -106,7 +167,9 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
     for match in _VALUE.finditer(sentence):
         unit = match_unit(sentence, match.end())
         floor, previous_end = previous_end, match.end()
-        if unit is None or unit.code is None or unit.code in TIME_UNITS:
+        pressure = bool(match[2]) and bool(_PRESSURE.search(sentence, max(floor, match.start() - 30), match.start()))
+        code = unit.code if unit else "mm[Hg]" if pressure else None  # "blood pressure is 80/60"
+        if code is None or code in TIME_UNITS:
             continue
         named = [e for e in entities if e.type in _FACT_KINDS and floor <= e.start and e.end <= match.start()]
         if named and match.start() - named[-1].end <= 25:
@@ -120,7 +183,7 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
             continue
         if match[2] and _PRESSURE.search(label):  # "BP 150/95 mmHg"
             for part, number in (("systolic blood pressure", value), ("diastolic blood pressure", float(match[2]))):
-                facts.append(Fact(kind="measurement", text=part, value=number, unit=unit.code, source=where))
+                facts.append(Fact(kind="measurement", text=part, value=number, unit=code, source=where))
             continue
-        facts.append(Fact(kind="measurement", text=label, value=value, unit=unit.code, source=where))
+        facts.append(Fact(kind="measurement", text=label, value=value, unit=code, source=where))
     return facts

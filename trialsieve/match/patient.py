@@ -33,6 +33,11 @@ class Fact(BaseModel):
     unit: str | None = Field(None, description="UCUM code")
     reference_high: float | None = Field(None, description="the upper limit of normal given with the value")
     date: dt.date | None = Field(None, description="onset, effective or start date")
+    days_before: float | None = Field(
+        None,
+        description='with no date: how many days before the record was written it happened or began ("two weeks'
+        ' ago", "cough for 2 days" in a note); read as days before the evaluation date',
+    )
     source: str = Field("", description="where in the record: a FHIR entry, a field, a note sentence")
     family: bool = Field(False, description="a relative's, from a family history: never the patient's own")
 

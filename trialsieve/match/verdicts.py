@@ -5,13 +5,15 @@ verdicts with Kleene logic (``logic.py``). A leaf the record cannot settle is ``
 names the data to collect. ``presume`` reads a silent record in the patient's favour, as a
 screener reading a clinical note does: an exclusion concept it does not mention is absent, an
 unreported value is normal, consent, willingness and compliance are assumed, and so is an ability
-whose lack would exclude; every verdict reached so says so.
+whose lack would exclude, and so is an exclusion left to the investigator's judgment; every
+verdict reached so says so.
 A presence leaf whose words name no concept ("patients of both", "of age") is left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -19,7 +21,9 @@ from pydantic import BaseModel
 from trialsieve.extract.lexicon import load
 from trialsieve.match import logic
 from trialsieve.match.concepts import ConceptMatcher, Match, normalise, variants, words
+from trialsieve.match.intervals import Interval, settles
 from trialsieve.match.logic import Verdict
+from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
 from trialsieve.match.quantities import UnitMismatch, convert
 from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal
@@ -28,9 +32,14 @@ _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
 _NO_CONCEPT = frozenset(_SYNONYMS["no_concept_words"])
 _MEASURED_BY = _SYNONYMS["measured_by"]
+_GRADING = frozenset(_SYNONYMS["grading_words"])
 _NORMAL = _REFERENCE["normal"]
 #: Unstructured reasons a screener presumes in the patient's favour.
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
+#: Unstructured reasons presumed not to exclude when the record says nothing of them.
+_UNLESS_RECORDED = frozenset({"ability", "investigator judgment"})
+_IMPLIED = _REFERENCE["implied"]
+_BY_WORDS = ConceptMatcher()  # findings are named, not guessed: "afebrile" is not near enough to "febrile"
 
 
 class Evidence(BaseModel):
@@ -120,9 +129,16 @@ class Judge:
     def comparison(self, leaf: Comparison, written: str, section: str = "inclusion") -> Evidence:
         matches = [m for m in self._values(leaf.variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
         if not matches:
+            if implied := self._implied(leaf, written):
+                return implied
             reason = f"no value of {leaf.variable} in the record"
-            if self.presume and section == "exclusion" and (normal := _normal_excluded(leaf)):
-                return Evidence(text=written, verdict="not_met", reason=f"{reason}: presumed {normal}")
+            if self.presume and section == "exclusion":
+                if normal := _normal_excluded(leaf):
+                    return Evidence(text=written, verdict="not_met", reason=f"{reason}: presumed {normal}")
+                graded = _graded_condition(leaf.variable)
+                if graded and not self.matcher.find(graded, self.findings):
+                    reason = f"{reason}, nor of {graded}: presumed absent"
+                    return Evidence(text=written, verdict="not_met", reason=reason)
             return Evidence(text=written, verdict="unknown", reason=reason, missing=leaf.variable)
         match = max(matches, key=lambda m: (m.fact.date or dt.date.min, m.score))
         fact, cited = match.fact, _cited(match)
@@ -146,6 +162,10 @@ class Judge:
         # a relative's disease is asked about apart from the patient's own
         findings = self.family_findings if "family history" in leaf.qualifiers else self.findings
         matches = self.matcher.find(concept.text, findings, concept.code)
+        if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
+            family = "family history" in leaf.qualifiers
+            written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
+            matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
         if used is None:
             reason = f"{concept.text}: {reason}"
@@ -167,6 +187,27 @@ class Judge:
         return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _implied(self, leaf: Comparison, written: str) -> Evidence | None:
+        """The verdict a finding settles without a number: "tachycardic" meets "heart rate >= 90"."""
+        measure = None if leaf.multiplier_of else _measure_named(leaf.variable, {m for m, *_ in _IMPLIED.values()})
+        if measure is None:
+            return None
+        limit = Interval.of(leaf.operator, leaf.value, leaf.value2)
+        for finding, (name, operator, bound, unit) in _IMPLIED.items():
+            if name != measure or (leaf.unit is None) != (unit is None):
+                continue
+            for match in _BY_WORDS.find(finding, [f for f in self.findings if f.present]):
+                if self._in_window(match.fact, leaf.temporal) != "met":
+                    continue
+                try:
+                    verdict = settles(Interval.of(operator, convert(bound, unit, leaf.unit)), limit)
+                except UnitMismatch:
+                    return None
+                if verdict != "unknown":
+                    reason = f"{match.fact.text}: {measure} {operator} {bound:g}{' ' + unit if unit else ''}"
+                    return Evidence(text=written, verdict=verdict, reason=reason, **_cited(match))
+        return None
 
     def _presence_verdict(self, matches: list[Match], temporal: Temporal | None) -> tuple[Verdict, str, Match | None]:
         """Is the concept present (in its window)? The first fact that settles it is the evidence."""
@@ -190,9 +231,10 @@ class Judge:
         """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say."""
         if temporal is None:
             return "met"
-        if fact.date is None or temporal.direction == "future":
+        days = (self.as_of - fact.date).days if fact.date else fact.days_before
+        if days is None or temporal.direction == "future":
             return "unknown"
-        elapsed = convert((self.as_of - fact.date).days, "d", temporal.unit)
+        elapsed = convert(days, "d", temporal.unit)
         return _compare(elapsed, temporal.operator, temporal.value, temporal.value2)
 
     def _values(self, variable: str) -> list[Match]:
@@ -200,6 +242,9 @@ class Judge:
         found = self.matcher.find(variable, self.values)
         if not found and (measure := _measured_by(variable)):  # "neutropenia < 0.5" limits the neutrophil count
             found = self.matcher.find(measure, self.values)
+        if not found and (measure := _measure_named(variable, set(_MEASURED_BY.values()))):
+            # "fever up to 39 C" gives the body temperature
+            found = [Match(f, "finding", 1.0) for f in self.values if _measured_by(f.text) == measure]
         if not found and "/" in variable:
             found = [m for part in variable.split("/") if part.strip() for m in self.matcher.find(part, self.values)]
         return found
@@ -239,6 +284,15 @@ def _measured_by(variable: str) -> str | None:
     return _MEASURED_BY[max(named, key=len)] if named else None
 
 
+def _measure_named(variable: str, measures: set[str]) -> str | None:
+    """The measure (a preferred name) that ``variable`` names, directly ("Temperature", "adults
+    increased BMI") or through a finding it is written on ("neutropenia"); the longest wins."""
+    have = [words(normalise(v)) for v in variants(variable)]
+    by_finding = _measured_by(variable)
+    named = [m for m in measures if m == by_finding or any(h and words(normalise(m)) <= h for h in have)]
+    return max(named, key=len) if named else None
+
+
 def _normal_excluded(leaf: Comparison) -> str | None:
     """The normal range of ``leaf``'s variable, written out, when no value inside it meets the limit.
 
@@ -250,12 +304,9 @@ def _normal_excluded(leaf: Comparison) -> str | None:
         low, high = (0.0, 1.0) if leaf.multiplier_of == "ULN" else (1.0, float("inf"))
         shown = f"within normal limits ({'<=' if leaf.multiplier_of == 'ULN' else '>='} 1 x {leaf.multiplier_of})"
     else:
-        have = [words(normalise(v)) for v in variants(leaf.variable)]
-        measure = _measured_by(leaf.variable)
-        named = [k for k in _NORMAL if k == measure or any(h and words(normalise(k)) <= h for h in have)]
-        if not named:
+        name = _measure_named(leaf.variable, set(_NORMAL))
+        if name is None:
             return None
-        name = max(named, key=len)
         low, high, unit = _NORMAL[name]
         if (leaf.unit is None) != (unit is None):
             return None  # a bare number cannot be read against a range with a unit
@@ -264,15 +315,23 @@ def _normal_excluded(leaf: Comparison) -> str | None:
         except UnitMismatch:
             return None
         shown = f"normal ({name} {low:g}-{high:g}{' ' + leaf.unit if leaf.unit else ''})"
-    b, b2 = leaf.value, leaf.value2 if leaf.value2 is not None else leaf.value
-    possible = {"<": low < b, "<=": low <= b, ">": high > b, ">=": high >= b, "=": low <= b <= high}
-    return None if possible.get(leaf.operator, low <= b2 and high >= b) else shown
+    return shown if Interval(low, high).apart(Interval.of(leaf.operator, leaf.value, leaf.value2)) else None
+
+
+def _graded_condition(variable: str) -> str | None:
+    """The condition a grade is written on: "Peripheral neuropathy" in "Peripheral neuropathy Grade"."""
+    named = [w for w in re.findall(r"[\w'-]+", variable) if w.lower() not in _GRADING]
+    if len(named) == len(re.findall(r"[\w'-]+", variable)) or not words(normalise(" ".join(named))) - _NO_CONCEPT:
+        return None
+    return " ".join(named)
 
 
 def _presumed(reason: str, section: str) -> bool:
-    """Cooperation is presumed; an ability only where its lack would exclude ("inability to
-    swallow"), since an inclusion that requires one ("able to speak English") needs evidence."""
-    return reason in _COOPERATION or (reason == "ability" and section == "exclusion")
+    """Cooperation is presumed. An ability, and an investigator's judgment, only where they would
+    exclude ("inability to swallow", "any condition that in the investigator's opinion..."): a
+    record silent about them gives no reason to exclude, but an inclusion that requires one ("able
+    to speak English") needs evidence."""
+    return reason in _COOPERATION or (reason in _UNLESS_RECORDED and section == "exclusion")
 
 
 def _vacuous(rule: Rule) -> bool:
