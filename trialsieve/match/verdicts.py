@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -39,6 +40,9 @@ _COOPERATION = frozenset({"consent", "willingness", "compliance", "study partici
 #: Unstructured reasons presumed not to exclude when the record says nothing of them.
 _UNLESS_RECORDED = frozenset({"ability", "investigator judgment"})
 _IMPLIED = _REFERENCE["implied"]
+_IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
+_FINDING_MEASURES = frozenset(_MEASURED_BY.values())
+_NORMAL_MEASURES = frozenset(_NORMAL)
 _BY_WORDS = ConceptMatcher()  # findings are named, not guessed: "afebrile" is not near enough to "febrile"
 
 
@@ -190,7 +194,7 @@ class Judge:
 
     def _implied(self, leaf: Comparison, written: str) -> Evidence | None:
         """The verdict a finding settles without a number: "tachycardic" meets "heart rate >= 90"."""
-        measure = None if leaf.multiplier_of else _measure_named(leaf.variable, {m for m, *_ in _IMPLIED.values()})
+        measure = None if leaf.multiplier_of else _measure_named(leaf.variable, _IMPLIED_MEASURES)
         if measure is None:
             return None
         limit = Interval.of(leaf.operator, leaf.value, leaf.value2)
@@ -242,7 +246,7 @@ class Judge:
         found = self.matcher.find(variable, self.values)
         if not found and (measure := _measured_by(variable)):  # "neutropenia < 0.5" limits the neutrophil count
             found = self.matcher.find(measure, self.values)
-        if not found and (measure := _measure_named(variable, set(_MEASURED_BY.values()))):
+        if not found and (measure := _measure_named(variable, _FINDING_MEASURES)):
             # "fever up to 39 C" gives the body temperature
             found = [Match(f, "finding", 1.0) for f in self.values if _measured_by(f.text) == measure]
         if not found and "/" in variable:
@@ -284,7 +288,8 @@ def _measured_by(variable: str) -> str | None:
     return _MEASURED_BY[max(named, key=len)] if named else None
 
 
-def _measure_named(variable: str, measures: set[str]) -> str | None:
+@lru_cache(maxsize=16384)
+def _measure_named(variable: str, measures: frozenset[str]) -> str | None:
     """The measure (a preferred name) that ``variable`` names, directly ("Temperature", "adults
     increased BMI") or through a finding it is written on ("neutropenia"); the longest wins."""
     have = [words(normalise(v)) for v in variants(variable)]
@@ -304,7 +309,7 @@ def _normal_excluded(leaf: Comparison) -> str | None:
         low, high = (0.0, 1.0) if leaf.multiplier_of == "ULN" else (1.0, float("inf"))
         shown = f"within normal limits ({'<=' if leaf.multiplier_of == 'ULN' else '>='} 1 x {leaf.multiplier_of})"
     else:
-        name = _measure_named(leaf.variable, set(_NORMAL))
+        name = _measure_named(leaf.variable, _NORMAL_MEASURES)
         if name is None:
             return None
         low, high, unit = _NORMAL[name]
