@@ -159,3 +159,25 @@ def test_non_negates_only_an_agent_noun():
 def test_family_history_is_a_qualifier():
     (leaf,) = leaves(structure_text("Family history of type II diabetes").rule)
     assert "family history" in leaf.qualifiers and leaf.concept.text == "type II diabetes"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "negated", "operator", "value", "unit"),
+    [
+        ("At least 4 weeks since prior chemotherapy", "chemotherapy", True, "<", 4, "wk"),  # a wash-out
+        ("Minimum of two weeks since any major surgery", "surgery", True, "<", 2, "wk"),
+        ("Less than 4 weeks since prior chemotherapy", "chemotherapy", False, "<", 4, "wk"),
+        ("more than 6 months since stroke onset", "stroke onset", False, ">", 6, "mo"),  # the stroke is asked for
+    ],
+)
+def test_a_time_since_an_event_bounds_when_it_was(text, concept, negated, operator, value, unit):
+    (leaf,) = leaves(structure_text(text).rule)
+    window = leaf.temporal
+    assert (leaf.concept.text, leaf.negated) == (concept, negated)
+    assert (window.measure, window.direction, window.operator, window.value, window.unit) == (
+        "window",
+        "past",
+        operator,
+        value,
+        unit,
+    )

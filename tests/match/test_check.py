@@ -245,3 +245,14 @@ def test_a_female_who_must_not_be_pregnant_is_presumed_not_to_be():
     for sex, pregnant, verdict in [("female", None, "met"), ("male", None, "met"), ("female", True, "not_met")]:
         patient = Patient(id="p", age=28, sex=sex, pregnant=pregnant)
         assert Judge(patient, AS_OF, ConceptMatcher(), presume=True).rule(rule, text)[0] == verdict, (sex, pregnant)
+
+
+@pytest.mark.parametrize(("days_ago", "verdict"), [(60, "met"), (7, "not_met"), (None, "met")])
+def test_a_wash_out_is_met_by_an_old_event_or_none(days_ago, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    facts = [] if days_ago is None else [Fact(kind="drug", text="chemotherapy", date=AS_OF - dt.timedelta(days_ago))]
+    judge = Judge(Patient(id="p", age=50, sex="female", facts=facts), AS_OF, ConceptMatcher(), presume=True)
+    text = "At least 4 weeks since prior chemotherapy"
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict

@@ -71,6 +71,9 @@ _SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers"
     r"(?:\s+(?:patients|subjects|participants|volunteers|adults))?$",
     re.IGNORECASE,
 )
+_SINCE = re.compile(
+    r"\s*since\s+(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)", re.IGNORECASE
+)
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
@@ -280,6 +283,12 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
         _add_limit_entities(text, limit, entities)
         before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
         op_text = _text(text, limit.operator_span) if limit.operator_span else ""
+        since = _SINCE.match(text, limit.end) if limit.is_time else None
+        event = variables.right(text, since.end()) if since else None
+        if event:  # "at least 4 weeks since prior chemotherapy": how long ago the event was
+            atoms.append(_since(limit, event, bool(since["washout"]), text, entities))
+            floor, previous = event[1], None
+            continue
         var, inherited = _variable(text, limit, floor, previous)
         if not inherited:
             var = entities.variable(text, var, limit, floor)
@@ -472,6 +481,23 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
         return _Atom(start, end, Unstructured(text=_text(text, (start, end)), reason=reason, span=(start, end)))
     presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
     return _Atom(start, end, presence)
+
+
+def _since(limit: Limit, event: tuple[int, int], washout: bool, text: str, entities: _Spans) -> _Atom:
+    """ "At least 1 year since last menses" is a wash-out: no menses within the last year. Without
+    a wash-out cue ("any", "prior", "last") the event itself is asked for: "more than 6 months
+    since stroke onset" is a stroke more than 6 months ago."""
+    entities.append(_entity("temporal", (limit.start, limit.end), text))
+    washout = washout and limit.operator in (">", ">=")
+    operator = {">": "<=", ">=": "<"}[limit.operator] if washout else limit.operator
+    bound = {**_bound_of(limit), "operator": operator}
+    span = (limit.start, limit.end)
+    temporal = Temporal(measure="window", direction="past", **bound, text=_text(text, span), span=span)
+    presence = _presence(text, event, entities, temporal=temporal)
+    if washout:
+        presence = presence.model_copy(update={"negated": not presence.negated})
+    start, end = min(limit.start, event[0]), max(limit.end, event[1])
+    return _Atom(start, end, presence.model_copy(update={"span": (start, end)}))
 
 
 def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inherited: bool) -> _Atom:
