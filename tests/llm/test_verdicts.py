@@ -64,6 +64,22 @@ def test_check_asks_only_about_unknown_top_level_criteria(server, llm, amass):
     assert all(c.verdict == "not_met" and c.evidence[-1].match == "llm" for c in settled)
 
 
+def test_the_apps_check_asks_the_llm_too(server, llm, built, embedder, tagger):
+    from trialsieve.app.catalog import Catalog
+    from trialsieve.app.ui import Services, _check
+    from trialsieve.index.search import TrialIndex
+    from trialsieve.match.concepts import ConceptMatcher
+
+    services = Services(Catalog(TrialIndex(built, embedder), tagger), tagger, ConceptMatcher(embedder), llm)
+    patient = Patient(id="p", age=54, sex="female", note="54-year-old woman. She has Sjogren's syndrome.")
+    server.content(json.dumps({"facts": []}))  # the note's facts are read first
+    for _ in range(40):
+        server.content(json.dumps({"verdict": "not_met", "sentences": [1]}))
+    _, rows, _ = _check(services, lambda: patient, "NCT04615455", "2026-01-01", False)
+    assert len(server.requests) > 1
+    assert any("read the note" in row[-1] for row in rows)
+
+
 def test_eval_eligibility_reports_with_and_without_the_llm(server, tmp_path):
     for _ in range(100):
         server.content(json.dumps({"verdict": "unknown", "sentences": []}))

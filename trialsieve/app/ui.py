@@ -224,7 +224,7 @@ def _check(services: Services, read, trial_id: str | None, as_of: str, presume: 
     except ValueError:
         raise gr.Error(f"{as_of!r} is not a date; use YYYY-MM-DD.") from None
     patient: Patient = with_note_facts(_patient(lambda: read(*given)), services.llm)
-    report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume)
+    report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume, services.llm)
     head = f"### {_OVERALL[report.overall]}\n{services.catalog.name(trial_id)}, as of {report.as_of}"
     if report.ruled_out_by:
         head += "\n\nRuled out by: " + ", ".join(criterion_label(c) for c in report.ruled_out_by)
