@@ -11,6 +11,7 @@ how many days before the note it happened or began, read against the evaluation 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, get_args
 
 from trialsieve.extract.grammar import parse_number
@@ -73,12 +74,8 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
         ]
         times = _times(sentence)
         for kind, start, end, name in named:
-            present = not _negated(sentence, start)
-            family = bool(_FAMILY.search(sentence, _clause_start(sentence, start), start))
             days = _days_before(sentence, start, end, times)
-            patient.facts.append(
-                Fact(kind=kind, text=name, present=present, source=where, family=family, days_before=days)
-            )
+            patient.facts.append(Fact(kind=kind, text=name, source=where, days_before=days, **_said(sentence, start)))
         patient.facts.extend(_measurements(sentence, entities, where))
     pregnancy = [f for f in patient.facts if re.search(r"\bpregnan", f.text, re.IGNORECASE)]
     if pregnancy:
@@ -120,16 +117,16 @@ def mentions(text: str, phrase: str, source: str = "") -> list[Fact]:
     found = []
     for number, sentence in enumerate(sentences(text)):
         if m := pattern.search(sentence):
-            present = not _negated(sentence, m.start())
-            family = bool(_FAMILY.search(sentence, _clause_start(sentence, m.start()), m.start()))
             where = f"{source + ' ' if source else ''}note sentence {number}"
-            found.append(Fact(kind="condition", text=m[0], present=present, source=where, family=family))
+            found.append(Fact(kind="condition", text=m[0], source=where, **_said(sentence, m.start())))
     return found
 
 
-def sentences(text: str) -> list[str]:
-    """The note's sentences, in order: what "note sentence N" in evidence counts."""
-    return [m[0].strip() for m in _SENTENCE.finditer(text) if m[0].strip()]
+@lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[str, ...]:
+    """The note's sentences, in order: what "note sentence N" in evidence counts. Cached: the
+    judge looks a note's sentences up once for every concept it searches them for."""
+    return tuple(m[0].strip() for m in _SENTENCE.finditer(text) if m[0].strip())
 
 
 def _age(text: str) -> float | None:
@@ -148,6 +145,12 @@ def _sex(text: str) -> str | None:
 
 def _clause_start(sentence: str, start: int) -> int:
     return max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+
+
+def _said(sentence: str, start: int) -> dict[str, bool]:
+    """How the note says what is written at ``start``: denied or not, of a relative or the patient."""
+    family = bool(_FAMILY.search(sentence, _clause_start(sentence, start), start))
+    return {"present": not _negated(sentence, start), "family": family}
 
 
 def _negated(sentence: str, start: int) -> bool:

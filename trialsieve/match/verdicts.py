@@ -164,10 +164,9 @@ class Judge:
     def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
         concept = leaf.concept
         # a relative's disease is asked about apart from the patient's own
-        findings = self.family_findings if "family history" in leaf.qualifiers else self.findings
-        matches = self.matcher.find(concept.text, findings, concept.code)
+        family = "family history" in leaf.qualifiers
+        matches = self.matcher.find(concept.text, self.family_findings if family else self.findings, concept.code)
         if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
-            family = "family history" in leaf.qualifiers
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
@@ -198,10 +197,11 @@ class Judge:
         if measure is None:
             return None
         limit = Interval.of(leaf.operator, leaf.value, leaf.value2)
+        present = [f for f in self.findings if f.present]
         for finding, (name, operator, bound, unit) in _IMPLIED.items():
             if name != measure or (leaf.unit is None) != (unit is None):
                 continue
-            for match in _BY_WORDS.find(finding, [f for f in self.findings if f.present]):
+            for match in _BY_WORDS.find(finding, present):
                 if self._in_window(match.fact, leaf.temporal) != "met":
                     continue
                 try:
@@ -325,8 +325,9 @@ def _normal_excluded(leaf: Comparison) -> str | None:
 
 def _graded_condition(variable: str) -> str | None:
     """The condition a grade is written on: "Peripheral neuropathy" in "Peripheral neuropathy Grade"."""
-    named = [w for w in re.findall(r"[\w'-]+", variable) if w.lower() not in _GRADING]
-    if len(named) == len(re.findall(r"[\w'-]+", variable)) or not words(normalise(" ".join(named))) - _NO_CONCEPT:
+    written = re.findall(r"[\w'-]+", variable)
+    named = [w for w in written if w.lower() not in _GRADING]
+    if len(named) == len(written) or not words(normalise(" ".join(named))) - _NO_CONCEPT:
         return None
     return " ".join(named)
 
