@@ -16,12 +16,14 @@ from trialsieve.options import (
     AsOfOption,
     BatchOption,
     EmbeddingModelOption,
+    EmbeddingsOption,
     IndexOption,
     LLMModelOption,
     LLMOption,
     MethodOption,
     ModelOption,
     NoModelOption,
+    PresumeOption,
     ProgressOption,
 )
 
@@ -155,11 +157,9 @@ def check(
     patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
     trial: Annotated[Path, typer.Option(help="A trial file in any format `structure` reads (the first trial in it).")],
     as_of: AsOfOption = None,
-    presume: Annotated[
-        bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
-    ] = False,
+    presume: PresumeOption = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the machine-readable report.")] = False,
-    embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
+    embeddings: EmbeddingsOption = True,
     model: ModelOption = None,
     no_model: NoModelOption = False,
     llm: LLMOption = None,
@@ -212,9 +212,7 @@ def match_patient(
         bool, typer.Option(help="Re-rank by the eligibility check (eligible, review, ineligible).")
     ] = True,
     as_of: AsOfOption = None,
-    presume: Annotated[
-        bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
-    ] = False,
+    presume: PresumeOption = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
     model: ModelOption = None,
     no_model: NoModelOption = False,
@@ -353,7 +351,7 @@ def eval_eligibility(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
     presume: Annotated[bool, typer.Option(help="Read notes as screeners do (see docs/eligibility.md).")] = True,
-    embeddings: Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")] = True,
+    embeddings: EmbeddingsOption = True,
     as_of: AsOfOption = None,
     model: ModelOption = None,
     no_model: NoModelOption = False,

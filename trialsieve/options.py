@@ -17,6 +17,10 @@ ModelOption = Annotated[
     typer.Option("--model", help="Entity-model directory (default: the shipped model).", show_default=False),
 ]
 NoModelOption = Annotated[bool, typer.Option("--no-model", help="Structure with the grammar alone (faster).")]
+PresumeOption = Annotated[
+    bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
+]
+EmbeddingsOption = Annotated[bool, typer.Option(help="Also match concepts by MiniLM embedding similarity.")]
 LLMOption = Annotated[
     str | None,
     typer.Option(
