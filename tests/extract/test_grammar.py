@@ -121,6 +121,11 @@ def test_a_unitless_limit_shares_the_unit_of_the_next():
         ("anisometropia > 1.5 D", (">", 1.5, None, "[diop]")),
         ("within the past 12-month period", ("<=", 12, None, "mo")),
         ("Age＜18 years", ("<", 18, None, "a")),
+        ("no older than 17 years", ("<=", 17, None, "a")),
+        ("not younger than 65 years", (">=", 65, None, "a")),
+        ("LVEF superior to 50%", (">", 50, None, "%")),
+        ("less then 60 years", ("<", 60, None, "a")),
+        ("pain > 4/10 on the NRS", (">", 4, None, None)),  # 4 on a scale whose top is 10
     ],
 )
 def test_more_spellings(text, expected):
@@ -136,3 +141,21 @@ def test_counts_per_volume_and_temperatures_in_two_units():
     limit = find_limits("fever (>= 38.5 C/101.2 F rectal)")
     assert [(x.operator, x.value, x.unit) for x in limit] == [(">=", 38.5, "Cel")]
     assert find_limits("hepatitis C") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "systolic", "diastolic"),
+    [
+        ("BP > 140/90 mmHg", 140, 90),
+        ("a resting blood pressure of > 140/90.", 140, 90),  # a pressure word before, no unit
+        ("hypertension (≥ 180 / 110mmHg)", 180, 110),
+    ],
+)
+def test_a_blood_pressure_pair_is_one_limit(text, systolic, diastolic):
+    (limit,) = find_limits(text)
+    assert (limit.value, limit.diastolic) == (systolic, diastolic)
+
+
+@pytest.mark.parametrize("text", ["dose > 100/50 mg", "more than 1/3 of the lesions", "after > 4/10/2020"])
+def test_other_slashes_stay_no_limit(text):
+    assert find_limits(text) == []

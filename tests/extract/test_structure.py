@@ -48,10 +48,36 @@ def bounds(text):
         ("gestational age < 36 weeks", [("comparison", "gestational age", "<", 36, None)]),
         ("Prior chemotherapy within 6 months", [("temporal", "Prior chemotherapy", "<=", 6, None)]),
         ("Life expectancy < 3 months", [("comparison", "Life expectancy", "<", 3, None)]),
+        ("All patients that older than 18 treated for cancer", [("age", "older than 18", ">", 18, None)]),
+        ("Woman ≥ 18 years old", [("age", "≥ 18 years old", ">=", 18, None)]),
+        ("Age of both genders from 18 to 75 years", [("age", "Age", "between", 18, 75)]),
+        ("a child at least 6 months old", [("age", "at least 6 months old", ">=", 6, None)]),
+        ("full-term (≥ 37 weeks of gestation)", [("comparison", "gestation", ">=", 37, None)]),
+        ("(1) gestational age 35 to 39 weeks", [("comparison", "gestational age", "between", 35, 39)]),
+        (
+            "teratozoospermia: < 4% normal forms",
+            [("comparison", "normal forms", "<", 4, None)],
+        ),  # a share of what follows
+        ("ISS (Injury Severity Score) > 16", [("comparison", "ISS (Injury Severity Score)", ">", 16, None)]),
+        ("At least 100 ml per day of residual diuresis", [("comparison", "residual diuresis", ">=", 100, None)]),
     ],
 )
 def test_variables_and_bounds(text, expected):
     assert bounds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "logic", "variables"),
+    [
+        ("BP < 140/90 mmHg", "all", ["systolic BP", "diastolic BP"]),  # both below
+        ("blood pressure > 140/90", "any", ["systolic blood pressure", "diastolic blood pressure"]),  # either above
+        ("severe hypertension (> 140/90 mmHg)", "any", ["systolic blood pressure", "diastolic blood pressure"]),
+    ],
+)
+def test_a_pressure_pair_bounds_both_pressures(text, logic, variables):
+    rule = structure_text(text).rule
+    assert rule.type == logic and [leaf.variable for leaf in rule.args] == variables
+    assert [leaf.value for leaf in rule.args] == [140, 90]
 
 
 def test_coordinated_variables_share_a_limit():

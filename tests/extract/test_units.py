@@ -52,3 +52,15 @@ def test_a_unit_glossed_in_parentheses_is_one_unit():
     found = match_unit(" standard deviations (SD) below the mean", 0)
     assert (found.code, found.text) == ("{SD}", "standard deviations (SD)")
     assert match_unit(" mg/dL (177 umol/L)", 0).text == "mg/dL"  # a conversion is not a gloss
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("ml per day", "mL/d"), ("mL per minute", "mL/min"), ("mg a day", "mg/d"), ("km each week", "km/wk")],
+)
+def test_an_amount_per_unit_of_time_is_a_rate(written, code):
+    assert ucum(written) == code
+
+
+def test_an_amount_a_year_ago_is_no_rate():
+    assert match_unit("5 kg a year ago", 1).code == "kg"

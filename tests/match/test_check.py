@@ -256,3 +256,23 @@ def test_a_wash_out_is_met_by_an_old_event_or_none(days_ago, verdict):
     judge = Judge(Patient(id="p", age=50, sex="female", facts=facts), AS_OF, ConceptMatcher(), presume=True)
     text = "At least 4 weeks since prior chemotherapy"
     assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Blood pressure < 140/90 mmHg", "not_met"),  # the diastolic 95 is not below 90
+        ("BP > 140/90 mmHg", "met"),
+        ("Hypertension (BP ≥ 160/100 mmHg)", "not_met"),
+    ],
+)
+def test_a_pressure_pair_is_read_against_both_pressures(text, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    pressures = [
+        Fact(kind="measurement", text="systolic blood pressure", value=135, unit="mm[Hg]"),
+        Fact(kind="measurement", text="diastolic blood pressure", value=95, unit="mm[Hg]"),
+    ]
+    judge = Judge(Patient(id="p", age=50, sex="male", facts=pressures), AS_OF, ConceptMatcher(), presume=False)
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict

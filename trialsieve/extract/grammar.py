@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.units import TIME_UNITS, match_unit
 
 _OPS = load("operators")
@@ -43,6 +43,9 @@ _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _DEFINED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*[^\W\d][^\s=<>]{0,14}\s*$")  # "1 serving = ", "1cmH2O="
 _AFTER_A_NUMBER = re.compile(r"\d\s+$")  # "Circulation 2001 103 335-336": a citation, not a range
+_PAIR = re.compile(r"\s*/\s*(\d{2,3})(?!\d|[/.,]\d)")  # "140/90"
+_PRESSURE_WORDS = phrase_regex(_OPS["pressure_pairs"]["words"])
+_OUT_OF = re.compile(rf"\s*/\s*(?:{'|'.join(_OPS['scale_maxima']['denominators'])})(?!\d|[/.,]\d)")  # "4/10"
 _ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b(?!\s*(?:percentile|centile))|[A-Za-z](?!t?h?\s*(?:percentile|centile))")
 
 
@@ -61,6 +64,7 @@ class Limit:
     value_span: tuple[int, int]
     unit_span: tuple[int, int] | None
     operator_span: tuple[int, int] | None
+    diastolic: float | None = None  # "> 140/90 mmHg": value is the systolic pressure, this the diastolic
 
     @property
     def is_time(self) -> bool:
@@ -108,10 +112,19 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         return None
     is_word = number[0][0].isalpha()
     pos = number.end()
+    diastolic = None
+    if (pair := _PAIR.match(text, pos)) and _is_pressure(text, number, value, float(pair[1])):
+        diastolic, pos = float(pair[1]), pair.end()
+    elif out_of := _OUT_OF.match(text, pos):
+        pos = out_of.end()  # "> 4/10": 4 on a scale whose top is 10
     if (
-        _NOT_A_QUANTITY.match(text, pos)
-        or (is_word and _OF_THE.match(text, pos))
-        or _SAMPLE_SIZE.search(text, max(0, number.start() - 6), number.start())
+        diastolic is None
+        and not out_of
+        and (
+            _NOT_A_QUANTITY.match(text, pos)
+            or (is_word and _OF_THE.match(text, pos))
+            or _SAMPLE_SIZE.search(text, max(0, number.start() - 6), number.start())
+        )
     ):
         return None  # "140/90", "22:00", "one of the following", "n = 20": not a limit on the patient
     unit = match_unit(text, pos)
@@ -128,7 +141,7 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
             pos = other.end
 
     value2 = None
-    joiner = _JOINER.match(text, pos)
+    joiner = _JOINER.match(text, pos) if diastolic is None else None
     before = _before(text, number.start(), floor)
     if joiner and not is_word:
         second = _NUMBER.match(text, joiner.end())
@@ -185,6 +198,18 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         value_span=(number.start(), number.end()),
         unit_span=unit.span if unit else None,
         operator_span=op_span,
+        diastolic=diastolic,
+    )
+
+
+def _is_pressure(text: str, number: re.Match[str], systolic: float, diastolic: float) -> bool:
+    """Whether "140/90" is a blood pressure: plausible numbers, and mm[Hg] after or a pressure word before."""
+    if not (60 <= systolic <= 300 and 30 <= diastolic <= 200 and diastolic < systolic):
+        return False
+    after = _PAIR.match(text, number.end())
+    unit = match_unit(text, after.end()) if after else None
+    return bool(unit and unit.code == "mm[Hg]") or bool(
+        _PRESSURE_WORDS.search(text, max(0, number.start() - 60), number.start())
     )
 
 

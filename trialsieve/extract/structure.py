@@ -41,14 +41,10 @@ from trialsieve.trial import StructuredTrial, Trial
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
 
-_AGE_WORD = re.compile(r"\b(?:age[ds]?|years?\s+old|old|older|younger|of\s+age|yo|y\.o\.)\b", re.IGNORECASE)
-_PERSON = re.compile(
-    r"\b(?:adults?|patients?|subjects?|participants?|individuals?|persons?|people|volunteers?|men|women|males?|"
-    r"females?|children|child|infants?|adolescents?|mothers?|fathers?|parents?|boys?|girls?|youths?|anyone|"
-    r"someone|those|who)\b",
-    re.IGNORECASE,
-)
+_AGE_WORD = phrase_regex(load("operators")["age_words"])
+_PERSON = phrase_regex(load("cues")["persons"]["words"])
 _DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
+_OLD = re.compile(r"[\s-]*old\b", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _AGE_NOUN = re.compile(r"\b(?:age[ds]?|old|yo|y\.o\.)\b", re.IGNORECASE)  # what names an age, not a bound
@@ -74,6 +70,8 @@ _SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers"
 _SINCE = re.compile(
     r"\s*since\s+(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)", re.IGNORECASE
 )
+_PRESSURE = re.compile(r"pressure|\b[sd]?bp\b", re.IGNORECASE)
+_BOTH_PRESSURES = re.compile(r"^(?:systolic\s*/\s*diastolic|sbp\s*/\s*dbp)\b\s*", re.IGNORECASE)
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
@@ -335,7 +333,14 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     The phrase before the limit wins when it names a measurement; else a measurement named just
     after it ("≥ 140 mmHg systolic"), or what is counted ("≥ 2 previous regimens").
     """
-    if limit.unit is None and not limit.multiplier_of and limit.value2 is None and limit.operator in (">=", ">"):
+    if limit.is_time and (of := _DURATION_OF.match(text, limit.end)):
+        measured = variables.right(text, of.end())
+        if measured and _MEASURED_TIME.search(_text(text, measured)):
+            return measured, False  # "≥ 37 weeks of gestation", "at least 5 years of disease duration"
+    # "patients that older than 18 treated for ...": an operator that says age counts nothing after it
+    counts = not (limit.operator_span and _AGE_WORD.search(_text(text, limit.operator_span)))
+    counts = counts and limit.unit is None and not limit.multiplier_of
+    if counts and limit.value2 is None and limit.operator in (">=", ">"):
         thing = variables.counted_after(text, limit.end)  # "use of one or more of the listed medications"
         if thing and context.has_content(_text(text, thing)):
             return thing, False
@@ -356,7 +361,10 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     after = _adjacent_after(text, limit)
     if after and var and (variables.is_repetition(text, after) or variables.is_generic(_text(text, after))):
         return var, False  # "resistance training more than 2 times weekly", "ASA 1 to 3 class"
-    counted = limit.unit is None and not limit.multiplier_of and (limit.value2 is None or var is None)
+    labelled = var is not None and text[var[1] : limit.start].strip() == ":"
+    if after and limit.unit == "%" and (var is None or labelled):
+        return after, False  # "> 10% immature forms", "teratozoospermia: < 4% normal forms": a share of what follows
+    counted = counts and (limit.value2 is None or var is None)
     if after and (variables.measurement_like(_text(text, after)) or counted):
         return after, False
     if var is None and (opened := _open_parens(text, limit.start)):
@@ -364,7 +372,7 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
         return previous[0], True  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
     if var is None and not _is_age(limit, "", text):  # an age names itself: "older than 18 years"
-        var = variables.right(text, limit.end)
+        var = variables.right(text, limit.end) or variables.counted_after(text, limit.end)  # "100 ml of urine"
     return var, False
 
 
@@ -397,6 +405,8 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
     person = bool(var_text) and bool(_PERSON.search(var_text))
     if var_text and not person:
         return False
+    if limit.unit and _OLD.match(text, limit.end):
+        return True  # "a child at least 6 months old"
     op_text = _text(text, limit.operator_span) if limit.operator_span else ""
     if _AGE_WORD.search(op_text) or (limit.unit == "a" and _AGE_WORD.search(text[limit.start : limit.end + 12])):
         return True  # "under the age of 18", "older than 18", "12 or older", "18 years old"
@@ -421,6 +431,8 @@ def _is_temporal(limit: Limit, var_text: str, cued_time: bool) -> bool:
 def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _Atom:
     word = _AGE_WORD.search(_text(text, var)) if var else None
     named = (var[0] + word.start(), var[1]) if word else None  # "women aged": "women" is a sex, not the age
+    if named is None and not inherited:
+        named = _age_noun_before(text, limit.start)  # "Age of both genders from 18 to 75 years"
     span = (limit.start, limit.end) if inherited or not named else named
     tail = _AGE_TAIL.match(text, limit.end)
     if tail and span[1] == limit.end:  # "18 years of age", "45 years-old"
@@ -438,6 +450,14 @@ def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _At
         variable_span=named or span,
     )
     return _Atom(start, end, leaf)
+
+
+def _age_noun_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The last word naming the age in the few words before ``pos``, within the clause."""
+    window = text[max(0, pos - 40) : pos]
+    window = window[max(window.rfind(c) for c in ";.,:(") + 1 :]
+    nouns = list(_AGE_NOUN.finditer(window))
+    return (pos - len(window) + nouns[-1].start(), pos - len(window) + nouns[-1].end()) if nouns else None
 
 
 def _share_age_words(text: str, atoms: list[_Atom]) -> list[_Atom]:
@@ -521,10 +541,26 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inh
         )
     made.reverse()
     start = limit.start if inherited else min(made[0].span[0], limit.start)
-    if len(made) == 1:
-        return _Atom(start, limit.end, made[0])
+    rules: list[Rule] = made if limit.diastolic is None else [_pressures(c, limit.diastolic) for c in made]
+    if len(rules) == 1:
+        return _Atom(start, limit.end, rules[0])
     connective = spans[-1][1]
-    return _Atom(start, limit.end, All(args=made) if connective == "and" else Any(args=made))
+    return _Atom(start, limit.end, All(args=rules) if connective == "and" else Any(args=rules))
+
+
+def _pressures(comparison: Comparison, diastolic: float) -> Rule:
+    """ "BP < 140/90" holds when both pressures are below; "BP > 140/90" when either is above.
+
+    Each comparison names its part before the variable as written ("systolic BP"), or before
+    "blood pressure" when the variable is what the pressure defines ("hypertension (> 160/100)").
+    """
+    written = _BOTH_PRESSURES.sub("", comparison.variable).strip()
+    written = written if _PRESSURE.search(written) else "blood pressure"
+    parts = [
+        comparison.model_copy(update={"variable": f"systolic {written}"}),
+        comparison.model_copy(update={"variable": f"diastolic {written}", "value": diastolic}),
+    ]
+    return All(args=parts) if comparison.operator in ("<", "<=") else Any(args=parts)
 
 
 # --- phrases --------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ _RELATIVE = re.compile(
 
 
 _GLOSS = re.compile(r"\s*\(([^()]{1,20})\)")
+_TIME_SPELLING = {s.lower(): code for code, spellings in _LEX["time"].items() for s in spellings}
+_PER_TIME = re.compile(
+    rf"\s*(?:/|per|a|an|each)\s*(?P<time>(?i:{alternation(list(_TIME_SPELLING))}))"
+    r"(?!\s+(?:ago|before|prior|earlier|later|after|since)\b)"  # "7% a year ago" is no rate
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,9 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
     if prefix:
         code = prefix + (code if code.startswith("/") else "/" + code.split("/", 1)[-1] if "/" in code else "")
     end = unit.end()
+    rate = _PER_TIME.match(text, end) if "/" not in code and code not in TIME_UNITS | {"%"} else None
+    if rate:  # "100 ml per day": any amount per unit of time
+        code, end = f"{code}/{_TIME_SPELLING[rate['time'].lower()]}", rate.end()
     gloss = _GLOSS.match(text, end)
     if gloss and ucum(gloss[1]) == code:  # "standard deviations (SD)": the same unit, said again
         end = gloss.end()

@@ -50,8 +50,9 @@ def left(text: str, pos: int, floor: int = 0) -> Span | None:
             opening = matching_open(text, i - 1, floor)
             if opening is None:
                 break
-            if _abbreviation(text[opening + 1 : i - 1]):  # "(FVC)" names the variable; "(or as tolerated)" not
-                tokens.append((opening, i))
+            inner = text[opening + 1 : i - 1]
+            if _abbreviation(inner) or _expands(text[max(floor, opening - 12) : opening], inner):
+                tokens.append((opening, i))  # "(FVC)", "ISS (Injury Severity Score)"; "(or as tolerated)" not
             i = opening
             continue
         if ch in ":=" and not tokens:  # "Age: 19-45", "CRAFFT = 2"
@@ -152,7 +153,16 @@ def coordinated(text: str, span: Span, floor: int) -> list[tuple[Span, str]]:
 
 def _abbreviation(inner: str) -> bool:
     words = inner.split()
-    return 0 < len(words) <= 2 and any(c.isupper() or c.isdigit() for c in words[0])
+    has_letter = any(c.isalpha() for c in inner)  # "(1)" is a list marker
+    return 0 < len(words) <= 2 and has_letter and any(c.isupper() or c.isdigit() for c in words[0])
+
+
+def _expands(before: str, inner: str) -> bool:
+    """Whether ``inner`` spells out the abbreviation that ends ``before``: "ISS (Injury Severity Score)"."""
+    short = re.search(r"([A-Z][A-Za-z]*[A-Z])\s*$", before)
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", inner) if w.lower() not in ("of", "the", "and", "in", "for")]
+    initials = "".join(w[0] for w in words)
+    return bool(short) and short[1].upper() == initials.upper()
 
 
 def measurement_like(phrase: str, strict: bool = False, abbreviations: bool = True) -> bool:
@@ -192,8 +202,8 @@ def _trim(text: str, tokens: list[Span]) -> Span | None:
 
     while tokens and word(tokens[0]) in _LEADING:
         tokens.pop(0)
-    while tokens and word(tokens[-1]) in _TRAILING:
-        tokens.pop()
+    while tokens and (word(tokens[-1]) in _TRAILING or not any(c.isalnum() for c in word(tokens[-1]))):
+        tokens.pop()  # "weeks of amenorrhea + 1 day": a trailing "+" is no part of the name
     if not tokens:
         return None
     return tokens[0][0], tokens[-1][1]
