@@ -4,13 +4,17 @@ import pytest
 
 from trialsieve.extract.flat import constraints
 from trialsieve.extract.structure import structure_text
-from trialsieve.rules import leaves
+from trialsieve.rules import Entity, leaves
 
 
 def bounds(text):
+    return bounds_of(structure_text(text), text)
+
+
+def bounds_of(extraction, text):
     return [
         (b["kind"], text[b["start"] : b["end"]], b["operator"], b["value"], b["value2"])
-        for b in constraints(structure_text(text).rule)
+        for b in constraints(extraction.rule)
     ]
 
 
@@ -207,3 +211,12 @@ def test_a_time_since_an_event_bounds_when_it_was(text, concept, negated, operat
         value,
         unit,
     )
+
+
+def test_a_tagged_concept_before_an_age_does_not_take_it():
+    text = "Healthy volunteers: subjects must be aged 50 and over"
+    healthy = Entity(type="observation", start=0, end=7, text="Healthy")
+    assert bounds_of(structure_text(text, tagged=[healthy]), text) == [("age", "aged", ">=", 50, None)]
+    text = "Smokers (> 20 cigarettes per week)"  # a tagged concept still names a limit that is no age
+    smokers = Entity(type="observation", start=0, end=7, text="Smokers")
+    assert bounds_of(structure_text(text, tagged=[smokers]), text)[0][1] == "Smokers"

@@ -288,9 +288,9 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
             floor, previous = event[1], None
             continue
         var, inherited = _variable(text, limit, floor, previous)
-        if not inherited:
-            var = entities.variable(text, var, limit, floor)
         cued_time = limit.is_time and context.is_temporal(before, after, op_text)
+        if not inherited and not _is_age(limit, _text(text, var) if var else "", text, cued_time):
+            var = entities.variable(text, var, limit, floor)  # an age stays one, whatever was tagged before it
         if cued_time and inherited and _windowless(atoms):
             _attach_window(atoms, limit, _temporal(limit, text, before, after, op_text, entities))
             floor = limit.end
