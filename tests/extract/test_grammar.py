@@ -126,6 +126,10 @@ def test_a_unitless_limit_shares_the_unit_of_the_next():
         ("LVEF superior to 50%", (">", 50, None, "%")),
         ("less then 60 years", ("<", 60, None, "a")),
         ("pain > 4/10 on the NRS", (">", 4, None, None)),  # 4 on a scale whose top is 10
+        ("18 and 65 years old for healthy volunteers", ("between", 18, 65, "a")),
+        ("BMI of 17.1～25.8", ("between", 17.1, 25.8, None)),
+        ("weighing between 50kg (inclusive) and 90kg (exclusive)", ("between", 50, 90, "kg")),
+        ("aged 18 (inclusive) or older", (">=", 18, None, None)),
     ],
 )
 def test_more_spellings(text, expected):

@@ -220,3 +220,9 @@ def test_a_tagged_concept_before_an_age_does_not_take_it():
     text = "Smokers (> 20 cigarettes per week)"  # a tagged concept still names a limit that is no age
     smokers = Entity(type="observation", start=0, end=7, text="Smokers")
     assert bounds_of(structure_text(text, tagged=[smokers]), text)[0][1] == "Smokers"
+
+
+def test_a_name_read_after_a_generic_limit_outranks_a_tagged_concept_before_it():
+    text = "Are experiencing delusions (A score of ≥3 on PANSS item P1, P5 or P6)"
+    delusions = Entity(type="condition", start=17, end=26, text="delusions")
+    assert bounds_of(structure_text(text, tagged=[delusions]), text)[0][1] == "PANSS item P1"

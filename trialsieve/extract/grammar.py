@@ -43,6 +43,8 @@ _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _DEFINED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*[^\W\d][^\s=<>]{0,14}\s*$")  # "1 serving = ", "1cmH2O="
 _AFTER_A_NUMBER = re.compile(r"\d\s+$")  # "Circulation 2001 103 335-336": a citation, not a range
+_INCLUSIVE = re.compile(r"\s*\((?:inclusive|exclusive|included|excluded)\)", re.IGNORECASE)
+_YEARS_OLD = re.compile(r"\s*(?:years?|yrs?)[\s-]*(?:old|of\s+age)\b", re.IGNORECASE)
 _PAIR = re.compile(r"\s*/\s*(\d{2,3})(?!\d|[/.,]\d)")  # "140/90"
 _PRESSURE_WORDS = phrase_regex(_OPS["pressure_pairs"]["words"])
 _OUT_OF = re.compile(rf"\s*/\s*(?:{'|'.join(_OPS['scale_maxima']['denominators'])})(?!\d|[/.,]\d)")  # "4/10"
@@ -141,12 +143,16 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
             pos = other.end
 
     value2 = None
-    joiner = _JOINER.match(text, pos) if diastolic is None else None
+    inclusive = _INCLUSIVE.match(text, pos)  # "between 50kg (inclusive) and 90kg"
+    joiner = _JOINER.match(text, inclusive.end() if inclusive else pos) if diastolic is None else None
     before = _before(text, number.start(), floor)
     if joiner and not is_word:
         second = _NUMBER.match(text, joiner.end())
         joined_by_and = joiner[0].strip().lower() == "and"
-        allowed = second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between"))
+        ages = second and not before and _YEARS_OLD.match(text, second.end())  # "18 and 65 years old"
+        allowed = (
+            second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between") or ages)
+        )
         if allowed and (not _ORDINAL_TAIL.match(text, second.end()) or match_unit(text, second.end())):
             value2 = parse_number(second[0])
             pos = second.end()
@@ -156,8 +162,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if value2 is None and before and before[0] == "between":
         before = None  # "from 3 months" is not a range
     if not post:
-        age_tail = _AGE_TAIL.match(text, pos)
-        post = _after(text, age_tail.end() if age_tail else pos)
+        tail = _AGE_TAIL.match(text, pos) or (_INCLUSIVE.match(text, pos) if value2 is None else None)
+        post = _after(text, tail.end() if tail else pos)  # "18 years of age or older", "18 (inclusive) or older"
         if before and post and post[0] != before[0] and before[0] != "=":
             post = None  # "older than 18 and younger", "Minimum Age: 18 Years Maximum Age": the one before rules
         if post:

@@ -128,8 +128,8 @@ class _Spans:
         if self.tagged is None:
             return var
         names = [e for e in self.tagged if e.type in _CONCEPT_TYPES]
-        if var is not None and any(e.start < var[1] and var[0] < e.end for e in names):
-            return var
+        if var is not None and (var[0] >= limit.end or any(e.start < var[1] and var[0] < e.end for e in names)):
+            return var  # named, or named after the limit on purpose: "a score of >= 3 on PANSS item P1"
         clause = [e for e in names if floor <= e.start and e.end <= limit.start]
         before = [e for e in clause if ";" not in text[e.end : limit.start]]
         after = [e for e in names if limit.end <= e.start and not text[limit.end : e.start].strip(" ,:-")]
