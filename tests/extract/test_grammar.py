@@ -163,3 +163,8 @@ def test_a_blood_pressure_pair_is_one_limit(text, systolic, diastolic):
 @pytest.mark.parametrize("text", ["dose > 100/50 mg", "more than 1/3 of the lesions", "after > 4/10/2020"])
 def test_other_slashes_stay_no_limit(text):
     assert find_limits(text) == []
+
+
+def test_a_unit_is_shared_across_a_connective_only():
+    first, window = find_limits("asthma control test inferior to 20 within the 4 weeks preceding the study")
+    assert (first.unit, window.unit) == (None, "wk")

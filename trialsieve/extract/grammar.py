@@ -38,7 +38,7 @@ _SCALE = re.compile(
 _SCALE_BEFORE = re.compile(r"(?:\bscale\s+(?:of|from|ranging\s+from)|\b(?:scale|VAS|NRS)\s*\()\s*$", re.IGNORECASE)
 _ALTERNATE = re.compile(r"\s*/\s*\d+(?:[.,]\d+)?")
 _SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
-_SHARED = re.compile(r"\s*(?:,|and|or|to|-)?\s*", re.IGNORECASE)
+_SHARED = re.compile(r"\s*(?:,|and|or|to|-)\s*", re.IGNORECASE)  # "under 40 or over 60 years"
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _DEFINED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*[^\W\d][^\s=<>]{0,14}\s*$")  # "1 serving = ", "1cmH2O="
