@@ -64,6 +64,15 @@ def bounds_of(extraction, text):
         ),  # a share of what follows
         ("ISS (Injury Severity Score) > 16", [("comparison", "ISS (Injury Severity Score)", ">", 16, None)]),
         ("At least 100 ml per day of residual diuresis", [("comparison", "residual diuresis", ">=", 100, None)]),
+        ("Any patient ≥18 who presents for a colonoscopy", [("age", "≥18", ">=", 18, None)]),
+        (
+            "Have at least one child ≤6 years of age",
+            [("comparison", "child", ">=", 1, None), ("age", "≤6 years of age", "<=", 6, None)],
+        ),
+        (
+            "low mood as indicated by a 5 or greater on the Geriatric Depression Scale",
+            [("comparison", "Geriatric Depression Scale", ">=", 5, None)],
+        ),
     ],
 )
 def test_variables_and_bounds(text, expected):

@@ -54,6 +54,7 @@ _PERSON_ONLY = re.compile(
     re.IGNORECASE,
 )
 _MEASURED_TIME = phrase_regex(load("cues")["measured_times"]["words"])
+_REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
 _SEX_WORD = phrase_regex(list(_SEX_VALUE))
@@ -356,8 +357,8 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if var and variables.measurement_like(_text(text, var)):
         return var, False
     instrument = variables.instrument_after(text, limit.end)
-    if instrument and (var is None or "(" in text[var[1] : limit.start]):
-        return instrument, False  # "pain (> 3 on a 0-10 pain intensity numeric scale)"
+    if instrument and (var is None or "(" in text[var[1] : limit.start] or _REPORTING.search(_text(text, var))):
+        return instrument, False  # "pain (> 3 on a 0-10 pain scale)", "as indicated by a 5 on the GDS"
     after = _adjacent_after(text, limit)
     if after and var and (variables.is_repetition(text, after) or variables.is_generic(_text(text, after))):
         return var, False  # "resistance training more than 2 times weekly", "ASA 1 to 3 class"
@@ -407,6 +408,9 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
         return False
     if limit.unit and _OLD.match(text, limit.end):
         return True  # "a child at least 6 months old"
+    bare = limit.unit is None and 1 <= limit.value <= 120 and text[: limit.start].rstrip().endswith(var_text)
+    if person and bare and _PERSON_ONLY.fullmatch(var_text):
+        return True  # "Any patient ≥ 18 who presents for a colonoscopy", not "at least one child"
     op_text = _text(text, limit.operator_span) if limit.operator_span else ""
     if _AGE_WORD.search(op_text) or (limit.unit == "a" and _AGE_WORD.search(text[limit.start : limit.end + 12])):
         return True  # "under the age of 18", "older than 18", "12 or older", "18 years old"
