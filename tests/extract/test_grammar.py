@@ -168,3 +168,8 @@ def test_other_slashes_stay_no_limit(text):
 def test_a_unit_is_shared_across_a_connective_only():
     first, window = find_limits("asthma control test inferior to 20 within the 4 weeks preceding the study")
     assert (first.unit, window.unit) == (None, "wk")
+
+
+@pytest.mark.parametrize("text", ["with one or more of the following:", "2 or more of:", "two or more of these"])
+def test_a_count_of_a_list_is_logic_not_a_limit(text):
+    assert find_limits(text) == []

@@ -28,9 +28,9 @@ _AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
 _BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _OPS["before"].items() for p in ps}
 _AGE_TAIL = re.compile(r"\s*(?:of\s+age|old)(?![\w])", re.IGNORECASE)
 _JOINER = re.compile(rf"\s*(?:{alternation(_OPS['range_joiners'])})\s*", re.IGNORECASE)
-_NOT_A_QUANTITY = re.compile(
-    r"(?:/\d|:\d|\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:)", re.IGNORECASE
-)
+_OF_A_LIST = r"\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:"
+_NOT_A_QUANTITY = re.compile(rf"(?:/\d|:\d|{_OF_A_LIST})", re.IGNORECASE)
+_COUNTS_A_LIST = re.compile(_OF_A_LIST, re.IGNORECASE)  # "one or more of the following": logic, not a limit
 _OF_THE = re.compile(r"\s+of\s+(?:the|these|those|his|her|their)\b", re.IGNORECASE)
 _SCALE = re.compile(
     r"\s*(?:-?\s*points?\s+)?(?:(?!(?:on|in|of|at|the)\b)[\w-]+\s+){0,3}(?:scale|VAS|NRS|likert)\b", re.IGNORECASE
@@ -170,6 +170,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
             pos = post[1]
     if before and post and post[0] != before[0] and before[0] != "=":
         post = None
+    if unit is None and post and _COUNTS_A_LIST.match(text, pos):
+        return None
     if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
         return None  # "between 2008 and 2017": calendar dates, not a quantity
     if value2 is not None:
