@@ -66,6 +66,13 @@ def bounds_of(extraction, text):
         ("At least 100 ml per day of residual diuresis", [("comparison", "residual diuresis", ">=", 100, None)]),
         ("Any patient ≥18 who presents for a colonoscopy", [("age", "≥18", ">=", 18, None)]),
         (
+            "a score > 1 or < -1 on the Richmond Agitation and Sedation Scale",
+            [
+                ("comparison", "Richmond Agitation and Sedation Scale", ">", 1, None),
+                ("comparison", "Richmond Agitation and Sedation Scale", "<", -1, None),
+            ],
+        ),
+        (
             "Have at least one child ≤6 years of age",
             [("comparison", "child", ">=", 1, None), ("age", "≤6 years of age", "<=", 6, None)],
         ),

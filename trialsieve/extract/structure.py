@@ -54,6 +54,7 @@ _PERSON_ONLY = re.compile(
     re.IGNORECASE,
 )
 _MEASURED_TIME = phrase_regex(load("cues")["measured_times"]["words"])
+_CHAINED = re.compile(r"(?:\s*(?:,|or|and)\s*[<>≤≥=]{1,2}\s*[-−]?\d+(?:[.,]\d+)?)+")  # "> 1 or < -1 on the RASS"
 _REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _SEX_VALUE = inverse(load("cues")["sex"])  # "women" -> "female"
@@ -350,6 +351,7 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         # "a score of 24 on the MMSE", "MMSE with a score of 24"
         var = (
             variables.named_after(text, limit.end)
+            or ((chain := _CHAINED.match(text, limit.end)) and variables.named_after(text, chain.end()))
             or variables.named_before(text, var, floor)
             or _adjacent_after(text, limit)  # "Stage 1-3 Parkinson's disease"
             or var

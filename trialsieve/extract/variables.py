@@ -32,6 +32,8 @@ _WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
 _STOP_CHARS = ',;:[]•\n\r\t|"“”='
 _COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
 _MAX_WORDS = 8
+# a title keeps its small words: "Richmond Agitation and Sedation Scale"
+_TITLE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|&|the|in)\s+)*[A-Z][\w'’-]*)+")
 
 Span = tuple[int, int]
 
@@ -93,9 +95,14 @@ def right(text: str, pos: int, ceiling: int | None = None) -> Span | None:
 
 
 def named_after(text: str, pos: int) -> Span | None:
-    """The name after a generic variable: "a score of 24 or above on the MMSE" -> "MMSE"."""
+    """The name after a generic variable: "a score of 24 or above on the MMSE" -> "MMSE"; a title
+    keeps its inner small words ("the Richmond Agitation and Sedation Scale")."""
     found = _NAME_AFTER.match(text, pos)
-    return right(text, found.end()) if found else None
+    if not found:
+        return None
+    name = right(text, found.end())
+    title = _TITLE.match(text, found.end())
+    return (title.start(), title.end()) if title and (name is None or title.end() > name[1]) else name
 
 
 def instrument_after(text: str, pos: int) -> Span | None:
