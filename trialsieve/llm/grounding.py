@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
+from trialsieve.extract.grammar import parse_number
 from trialsieve.extract.units import ucum
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
 
 
 def numbers_in(text: str) -> set[float]:
-    """Every number written in ``text`` ("0,2" counts as 0.2)."""
-    return {float(n.replace(",", ".")) for n in _NUMBER.findall(text)}
+    """Every number written in ``text``, read as the grammar reads it: "0,2" is 0.2, "150,000" is 150000."""
+    return {parse_number(n) for n in _NUMBER.findall(text)} - {None}
 
 
 def find(text: str, words: str) -> int:
