@@ -173,3 +173,9 @@ def test_a_unit_is_shared_across_a_connective_only():
 @pytest.mark.parametrize("text", ["with one or more of the following:", "2 or more of:", "two or more of these"])
 def test_a_count_of_a_list_is_logic_not_a_limit(text):
     assert find_limits(text) == []
+
+
+def test_a_small_number_with_a_plus_is_a_grade_not_a_bound():
+    assert find_limits("HER2/neu negative (IHC 0, 1+ or 2+ FISH negative)") == []
+    assert only("proteinuria ≥ 2+") == (">=", 2, None, None)  # a bound on the grade
+    assert only("Age 18+ years") == (">=", 18, None, "a")

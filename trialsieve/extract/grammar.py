@@ -133,6 +133,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if unit is None and not is_word and _ORDINAL_TAIL.match(text, pos):
         return None  # "2nd", "5-FU", "3rd degree": not a quantity
     post = _after(text, pos)  # "18+ years"
+    if post and text[post[2] : post[1]] == "+" and value <= 4 and match_unit(text, post[1]) is None:
+        post, pos = None, post[1]  # "IHC 0, 1+ or 2+", "proteinuria 2+": a grade, not "2 or more"
     if post:
         pos = post[1]
         unit = match_unit(text, pos)
