@@ -27,6 +27,9 @@ from trialsieve.extract.units import match_unit, ucum
         ("beats/minute", "/min"),
         ("℃", "Cel"),
         ("Celsius degree", "Cel"),
+        ("ug/min", "ug/min"),
+        ("G / L", "10*9/L"),
+        ("decibel", "dB"),
         ("standard deviations", "{SD}"),
     ],
 )
