@@ -115,7 +115,7 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     is_word = number[0][0].isalpha()
     pos = number.end()
     diastolic = None
-    if (pair := _PAIR.match(text, pos)) and _is_pressure(text, number, value, float(pair[1])):
+    if (pair := _PAIR.match(text, pos)) and _is_pressure(text, number, value, pair):
         diastolic, pos = float(pair[1]), pair.end()
     elif out_of := _OUT_OF.match(text, pos):
         pos = out_of.end()  # "> 4/10": 4 on a scale whose top is 10
@@ -212,12 +212,12 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     )
 
 
-def _is_pressure(text: str, number: re.Match[str], systolic: float, diastolic: float) -> bool:
+def _is_pressure(text: str, number: re.Match[str], systolic: float, pair: re.Match[str]) -> bool:
     """Whether "140/90" is a blood pressure: plausible numbers, and mm[Hg] after or a pressure word before."""
+    diastolic = float(pair[1])
     if not (60 <= systolic <= 300 and 30 <= diastolic <= 200 and diastolic < systolic):
         return False
-    after = _PAIR.match(text, number.end())
-    unit = match_unit(text, after.end()) if after else None
+    unit = match_unit(text, pair.end())
     return bool(unit and unit.code == "mm[Hg]") or bool(
         _PRESSURE_WORDS.search(text, max(0, number.start() - 60), number.start())
     )
