@@ -18,8 +18,11 @@ from trialsieve.extract.units import TIME_UNITS, match_unit
 _OPS = load("operators")
 _WORD_NUMBERS: dict[str, float] = _OPS["number_words"]
 
+_THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # "12,000", "150,000.5"
+#: A number in digits as criteria write it: thousands groups, or a decimal point or comma.
+NUMERAL = rf"{_THOUSANDS}|\d+(?:[.,]\d+)?"
 _NUMBER = re.compile(
-    r"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?![\d])"
+    rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:{NUMERAL}|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
 )
 _BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
@@ -78,7 +81,7 @@ def parse_number(written: str) -> float | None:
     s = written.strip().lower().replace("−", "-")
     if s in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[s])
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+    if re.fullmatch(_THOUSANDS, s):
         s = s.replace(",", "")
     try:
         return float(s.replace(",", "."))

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 _AGE_WORD = phrase_regex(load("operators")["age_words"])
 _PERSON = phrase_regex(load("cues")["persons"]["words"])
 _DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
-_OLD = re.compile(r"[\s-]*old\b", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _AGE_NOUN = re.compile(r"\b(?:age[ds]?|old|yo|y\.o\.)\b", re.IGNORECASE)  # what names an age, not a bound
@@ -408,7 +407,7 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
     person = bool(var_text) and bool(_PERSON.search(var_text))
     if var_text and not person:
         return False
-    if limit.unit and _OLD.match(text, limit.end):
+    if limit.unit and _AGE_TAIL.match(text, limit.end):
         return True  # "a child at least 6 months old"
     bare = limit.unit is None and 1 <= limit.value <= 120 and text[: limit.start].rstrip().endswith(var_text)
     if person and bare and _PERSON_ONLY.fullmatch(var_text):

@@ -32,8 +32,9 @@ _WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
 _STOP_CHARS = ',;:[]•\n\r\t|"“”='
 _COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
 _MAX_WORDS = 8
+_SMALL_WORDS = ("and", "of", "for", "the", "in")  # inside a name: not initials, not its end
 # a title keeps its small words: "Richmond Agitation and Sedation Scale"
-_TITLE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|&|the|in)\s+)*[A-Z][\w'’-]*)+")
+_TITLE = re.compile(rf"[A-Z][\w'’-]*(?:\s+(?:(?:{'|'.join(_SMALL_WORDS)}|&)\s+)*[A-Z][\w'’-]*)+")
 
 Span = tuple[int, int]
 
@@ -167,7 +168,7 @@ def _abbreviation(inner: str) -> bool:
 def _expands(before: str, inner: str) -> bool:
     """Whether ``inner`` spells out the abbreviation that ends ``before``: "ISS (Injury Severity Score)"."""
     short = re.search(r"([A-Z][A-Za-z]*[A-Z])\s*$", before)
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", inner) if w.lower() not in ("of", "the", "and", "in", "for")]
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", inner) if w.lower() not in _SMALL_WORDS]
     initials = "".join(w[0] for w in words)
     return bool(short) and short[1].upper() == initials.upper()
 

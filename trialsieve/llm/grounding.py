@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.grammar import parse_number
+from trialsieve.extract.grammar import NUMERAL, parse_number
 from trialsieve.extract.units import ucum
 
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(NUMERAL)
 
 
 def numbers_in(text: str) -> set[float]:
