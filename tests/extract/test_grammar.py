@@ -38,10 +38,19 @@ def only(text):
         ("< 10 sec", ("<", 10, None, "s")),
         ("at least one", (">=", 1, None, None)),
         ("< -1", ("<", -1, None, None)),
+        ("greater than100 g/L", (">", 100, None, "g/L")),  # no space after the comparator
+        ("pH˂5.8", ("<", 5.8, None, None)),  # a modifier letter for '<'
+        ("Qp/Qs < 1.5:1", ("<", 1.5, None, None)),  # a ratio to one
+        ("≥ 5 out of 10", (">=", 5, None, None)),  # the top of the scale is no second value
+        ("≥6 consecutive weeks", (">=", 6, None, "wk")),
+        ("the 6 previous months", None),
     ],
 )
 def test_comparators_ranges_units(text, expected):
-    assert only(text) == expected
+    if expected is None:
+        assert find_limits(text) == []  # no comparator, no range: not a limit
+    else:
+        assert only(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,17 @@ def bounds_of(extraction, text):
             "low mood as indicated by a 5 or greater on the Geriatric Depression Scale",
             [("comparison", "Geriatric Depression Scale", ">=", 5, None)],
         ),
+        ("PaO2:FIO2 > 150", [("comparison", "PaO2:FIO2", ">", 150, None)]),  # a ratio is one name
+        (
+            "shortening <5mm, <2mm intraarticular stepoff",
+            [("comparison", "shortening", "<", 5, None), ("comparison", "intraarticular stepoff", "<", 2, None)],
+        ),  # a limit with its own name after it does not inherit the one before
+        ("BP persistently > 160 mmHg", [("comparison", "BP", ">", 160, None)]),
+        ("Type 1 diabetes of at least 5 years duration", [("temporal", "Type 1 diabetes", ">=", 5, None)]),
+        ("at least 1 month's duration of symptoms", [("temporal", "symptoms", ">=", 1, None)]),
+        ("Age between 30-70 years of old", [("age", "Age", "between", 30, 70)]),
+        ("Menstrual cycle length 21-35 days", [("comparison", "Menstrual cycle length", "between", 21, 35)]),
+        ("BMI ≥30 or <25 kg /m2", [("comparison", "BMI", ">=", 30, None), ("comparison", "BMI", "<", 25, None)]),
     ],
 )
 def test_variables_and_bounds(text, expected):

@@ -67,3 +67,14 @@ def test_an_amount_per_unit_of_time_is_a_rate(written, code):
 
 def test_an_amount_a_year_ago_is_no_rate():
     assert match_unit("5 kg a year ago", 1).code == "kg"
+
+
+@pytest.mark.parametrize(("written", "code"), [("6 consecutive weeks", "wk"), ("2 previous years", "a")])
+def test_a_word_between_a_number_and_its_time_unit_keeps_the_unit(written, code):
+    found = match_unit(written, 1)
+    assert found.code == code and found.end == len(written)
+
+
+def test_only_time_units_are_read_past_a_word():
+    assert match_unit("2 prior regimens", 1) is None
+    assert match_unit("4 past weeks", 1) is None  # "pain >= 4 past week" is a score, then when

@@ -29,6 +29,8 @@ _NOT_CONTENT = (
 )
 
 _TEMPORAL = {k: phrase_regex(v) for k, v in _CUES["temporal"].items() if not k.startswith("_")}
+#: A duration said after its time unit: "5 years' duration", "1 month's duration of symptoms".
+DURATION_TAIL = re.compile(r"(?:['’]s?)?\s*(?:in\s+)?duration\b", re.IGNORECASE)
 _GROUPS = {
     op: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     for op, patterns in _CUES["groups"].items()
@@ -77,6 +79,8 @@ def temporal_direction(before: str, after: str, operator_text: str = "") -> tupl
         return "window", "future"
     if re.search(window_cue, operator_text, re.I):
         return "window", "past"
+    if DURATION_TAIL.match(after):
+        return "duration", "current"
     if _TEMPORAL["duration"].search(before[-24:]) and not re.search(window_cue, before[-24:], re.I):
         return "duration", "current"
     if _TEMPORAL["future"].search(before[-30:]) or re.match(r"\s*(?:after|following|from now)\b", after, re.I):
@@ -92,7 +96,7 @@ def is_temporal(before: str, after: str, operator_text: str) -> bool:
     )
     if re.search(r"\b(?:within|in the|during the|over the)\b", operator_text, re.I):
         return True
-    if re.search(cue, before[-40:], re.I):
+    if re.search(cue, before[-40:], re.I) or DURATION_TAIL.match(after):
         return True
     return bool(
         re.match(

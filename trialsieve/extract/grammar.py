@@ -22,7 +22,7 @@ _THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # "12,000", "150,000.5"
 #: A number in digits as criteria write it: thousands groups, or a decimal point or comma.
 NUMERAL = rf"{_THOUSANDS}|\d+(?:[.,]\d+)?"
 _NUMBER = re.compile(
-    rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?<![\w.,/^*])(?:{NUMERAL}|\.\d+)(?![\d])"
+    rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
 )
 _BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
@@ -50,7 +50,10 @@ _INCLUSIVE = re.compile(r"\s*\((?:inclusive|exclusive|included|excluded)\)", re.
 _YEARS_OLD = re.compile(r"\s*(?:years?|yrs?)[\s-]*(?:old|of\s+age)\b", re.IGNORECASE)
 _PAIR = re.compile(r"\s*/\s*(\d{2,3})(?!\d|[/.,]\d)")  # "140/90"
 _PRESSURE_WORDS = phrase_regex(_OPS["pressure_pairs"]["words"])
-_OUT_OF = re.compile(rf"\s*/\s*(?:{'|'.join(_OPS['scale_maxima']['denominators'])})(?!\d|[/.,]\d)")  # "4/10"
+_OUT_OF = re.compile(  # "4/10", "5 out of 10"
+    rf"\s*(?:/|out\s+of)\s*(?:{'|'.join(_OPS['scale_maxima']['denominators'])})(?!\d|[/.,]\d)"
+)
+_RATIO = re.compile(r"\s*:\s*1(?![\d.,:])")  # "Qp/Qs < 1.5:1": the value is 1.5
 _ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b(?!\s*(?:percentile|centile))|[A-Za-z](?!t?h?\s*(?:percentile|centile))")
 
 
@@ -120,8 +123,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     diastolic = None
     if (pair := _PAIR.match(text, pos)) and _is_pressure(text, number, value, pair):
         diastolic, pos = float(pair[1]), pair.end()
-    elif out_of := _OUT_OF.match(text, pos):
-        pos = out_of.end()  # "> 4/10": 4 on a scale whose top is 10
+    elif out_of := (_OUT_OF.match(text, pos) or _RATIO.match(text, pos)):
+        pos = out_of.end()  # "> 4/10": 4 on a scale whose top is 10; "≥ 1.5:1": a ratio to one
     if (
         diastolic is None
         and not out_of

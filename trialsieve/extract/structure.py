@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 _AGE_WORD = phrase_regex(load("operators")["age_words"])
 _PERSON = phrase_regex(load("cues")["persons"]["words"])
-_DURATION_OF = re.compile(r"\s+of\s+(?!age\b)", re.IGNORECASE)
+_DURATION_OF = re.compile(r"\s+of\s+(?!age\b|old\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
 _AGE_NOUN = re.compile(r"\b(?:age[ds]?|old|yo|y\.o\.)\b", re.IGNORECASE)  # what names an age, not a bound
@@ -334,6 +334,9 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     The phrase before the limit wins when it names a measurement; else a measurement named just
     after it ("≥ 140 mmHg systolic"), or what is counted ("≥ 2 previous regimens").
     """
+    if limit.is_time and (tail := context.DURATION_TAIL.match(text, limit.end)):
+        of = _DURATION_OF.match(text, tail.end())  # "1 month's duration of symptoms", "diabetes of 5 years' duration"
+        return (of and variables.right(text, of.end())) or variables.left(text, limit.start, floor), False
     if limit.is_time and (of := _DURATION_OF.match(text, limit.end)):
         measured = variables.right(text, of.end())
         if measured and _MEASURED_TIME.search(_text(text, measured)):
@@ -371,7 +374,8 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         return after, False
     if var is None and (opened := _open_parens(text, limit.start)):
         var = variables.left(text, opened[-1], min(floor, opened[-1]))  # "weight loss (by report, > 5 lbs)"
-    if var is None and previous is not None and len(text[floor : limit.start].split()) <= 4:
+    named_after = after is not None and text[after[0]].isalpha()  # "< 2 mm intraarticular stepoff"
+    if var is None and not named_after and previous is not None and len(text[floor : limit.start].split()) <= 4:
         return previous[0], True  # "Age >= 21 and <= 60 years", "SBP >= 140 or < 100 mmHg": the same variable
     if var is None and not _is_age(limit, "", text):  # an age names itself: "older than 18 years"
         var = variables.right(text, limit.end) or variables.counted_after(text, limit.end)  # "100 ml of urine"

@@ -41,6 +41,7 @@ _RELATIVE = re.compile(
 )
 
 
+_TIME_ADJECTIVE = re.compile(rf"\s*(?i:{alternation(_LEX['time_adjectives']['words'])})\s+")
 _GLOSS = re.compile(r"\s*\(([^()]{1,20})\)")
 _TIME_SPELLING = {s.lower(): code for code, spellings in _LEX["time"].items() for s in spellings}
 _PER_TIME = re.compile(
@@ -75,6 +76,9 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
             prefix = "10*" + exp.replace("−", "-")
             pos = exponent.end()
     unit = _UNIT.match(text, _skip_space(text, pos))
+    if unit is None and not prefix and (adjective := _TIME_ADJECTIVE.match(text, pos)):
+        timed = _UNIT.match(text, adjective.end())  # "6 consecutive weeks": still weeks
+        unit = timed if timed and SPELLINGS.get(timed[0].lower()) in TIME_UNITS else None
     per_volume = _PER_VOLUME.match(text, _skip_space(text, pos)) if unit is None and not prefix else None
     if per_volume:  # "parasites/mL", "copies/mL"
         code = f"{{{per_volume['thing'].lower()}}}/{_PER[per_volume['per']]}"

@@ -61,6 +61,10 @@ def left(text: str, pos: int, floor: int = 0) -> Span | None:
         if ch in ":=" and not tokens:  # "Age: 19-45", "CRAFFT = 2"
             i -= 1
             continue
+        if ch == ":" and tokens[-1][0] == i and (ratio := _WORD.search(text, floor, i - 1)):
+            tokens[-1] = (ratio.start(), tokens[-1][1])  # "PaO2:FiO2 > 150": a ratio is one name
+            i = ratio.start()
+            continue
         if ch in _STOP_CHARS or ch in "([<>≤≥":
             break
         word = _WORD.search(text, floor, i)
