@@ -90,6 +90,10 @@ def bounds_of(extraction, text):
         ("at least 1 month's duration of symptoms", [("temporal", "symptoms", ">=", 1, None)]),
         ("Age between 30-70 years of old", [("age", "Age", "between", 30, 70)]),
         ("Menstrual cycle length 21-35 days", [("comparison", "Menstrual cycle length", "between", 21, 35)]),
+        (
+            "Prednisone or steroid use currently or within the past 1 month",
+            [("temporal", "Prednisone", "<=", 1, None), ("temporal", "steroid use currently", "<=", 1, None)],
+        ),  # a window that names nothing of its own bounds the phrase before it
         ("BMI ≥30 or <25 kg /m2", [("comparison", "BMI", ">=", 30, None), ("comparison", "BMI", "<", 25, None)]),
     ],
 )

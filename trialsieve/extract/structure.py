@@ -159,7 +159,7 @@ def structure_text(text: str, section: str = "unknown", tagged: list[Entity] | N
     entities = _Spans(tagged)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
-    atoms.sort(key=lambda a: a.start)
+    atoms = _lend_windows(text, sorted(atoms, key=lambda a: a.start))
     if not atoms:
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
@@ -316,6 +316,26 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
         atoms.append(atom)
         floor = limit.end
     return _share_age_words(text, atoms)
+
+
+def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """A window that names nothing of its own bounds the phrase before it in the same sentence:
+    "steroid use currently or within the past one month", "erythrocyte transfusion, within 8 weeks"."""
+    lent: list[_Atom] = []
+    for atom in atoms:
+        rule = atom.rule
+        bare = rule.type == "presence" and rule.temporal is not None and rule.concept.span == rule.temporal.span
+        same_sentence = bool(lent) and not re.search(r"[.;]", text[lent[-1].end : atom.start])
+        if bare and same_sentence and _has_bare_presence(lent[-1].rule):
+            lent[-1] = _Atom(lent[-1].start, atom.end, _with_temporal(lent[-1].rule, rule.temporal))
+        else:
+            lent.append(atom)
+    return lent
+
+
+def _has_bare_presence(rule: Rule) -> bool:
+    """Whether a presence leaf in ``rule`` has no window yet."""
+    return any(leaf.type == "presence" and leaf.temporal is None for leaf in leaves(rule))
 
 
 def _windowless(atoms: list[_Atom]) -> bool:
