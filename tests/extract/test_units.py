@@ -78,3 +78,8 @@ def test_a_word_between_a_number_and_its_time_unit_keeps_the_unit(written, code)
 def test_only_time_units_are_read_past_a_word():
     assert match_unit("2 prior regimens", 1) is None
     assert match_unit("4 past weeks", 1) is None  # "pain >= 4 past week" is a score, then when
+
+
+def test_a_time_per_another_unit_of_time_is_a_rate():
+    assert ucum("hours per week") == "h/wk"
+    assert ucum("days per month") == "d/mo"
