@@ -96,10 +96,9 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
         code = prefix + (code if code.startswith("/") else "/" + code.split("/", 1)[-1] if "/" in code else "")
     end = unit.end()
     rate = _PER_TIME.match(text, end) if "/" not in code and code != "%" else None
-    if rate and code in TIME_UNITS and _TIME_SPELLING[rate["time"].lower()] == code:
-        rate = None  # a time per the same unit of time is no rate
-    if rate:  # "100 ml per day", "4 hours per week": any amount per unit of time
-        code, end = f"{code}/{_TIME_SPELLING[rate['time'].lower()]}", rate.end()
+    per = _TIME_SPELLING[rate["time"].lower()] if rate else None
+    if per and per != code:  # "100 ml per day", "4 hours per week"; a time per the same unit is no rate
+        code, end = f"{code}/{per}", rate.end()
     gloss = _GLOSS.match(text, end)
     if gloss and ucum(gloss[1]) == code:  # "standard deviations (SD)": the same unit, said again
         end = gloss.end()
