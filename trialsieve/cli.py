@@ -152,6 +152,37 @@ def train_entities(
     typer.echo(f"\nwrote {output}")
 
 
+@app.command("train-relations")
+def train_relations(
+    data: Annotated[Path, typer.Option(help="LCT-format JSONL with relations to learn from.")] = Path(
+        "data/lct/criteria_entities.dev.jsonl"
+    ),
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Model directory (default: the shipped logic model's).")
+    ] = None,
+) -> None:
+    """Train the logic model: how neighbouring concepts relate (or, example, and, except, same) and
+    which are negated, from LCT relations (train part; valid picks the regularisation; deterministic,
+    seconds on one core)."""
+    from trialsieve.extract import lct
+    from trialsieve.extract.relation_training import train
+    from trialsieve.extract.relations import shipped
+
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    try:
+        rows = lct.read(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from error
+    model = train(rows, log=lambda line: typer.echo(line, err=True))
+    output = output or shipped()
+    model.save(output)
+    for name in ("pairs", "negation"):
+        info = model.info[name]
+        typer.echo(f"{name}: C={info['C']}, valid accuracy {info['valid_accuracy']:.4f}, {info['features']} features")
+    typer.echo(f"wrote {output}")
+
+
 @app.command()
 def check(
     patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
@@ -482,6 +513,47 @@ def eval_extraction(
         from trialsieve.eval.report import extraction_report
 
         typer.echo(f"wrote {extraction_report(result, report)}")
+
+
+@eval_app.command("logic")
+def eval_logic(
+    data: Annotated[Path, typer.Option(help="LCT-format JSONL: trial_id, line_index, text, entities, relations.")],
+    part: Annotated[
+        str | None, typer.Option(help="Score only this part of the trial split: train, valid or test.")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
+    errors: Annotated[int, typer.Option(min=0, help="Print the first N errors: kind, id, text, detail.")] = 0,
+    predictions_out: Annotated[Path | None, typer.Option(help="Write per-line output (--criteria-jsonl form).")] = None,
+    model: ModelOption = None,
+    no_model: NoModelOption = False,
+    progress: ProgressOption = True,
+) -> None:
+    """Score the logic of rule trees against LCT's relations: coverage, junk leaves, negation, OR/AND, exceptions.
+
+    Each line is structured as `structure --criteria-jsonl` would, then scored as
+    shared/tools/score_logic.py scores (docs in trialsieve/eval/logic.py), overall and per part
+    of the trial split; --predictions-out writes the file that script reads.
+    """
+    from trialsieve.eval.logic import error_lines, predict, read, score_parts, table
+    from trialsieve.extract import lct
+
+    if part not in (None, "train", "valid", "test"):
+        raise typer.BadParameter("choose train, valid or test", param_hint="--part")
+    lines = _data(data, read)
+    if part:
+        lines = [line for line in lines if lct.part(line.trial_id) == part]
+    predictions = predict(lines, _tagger(model, no_model), progress)
+    scores = score_parts(lines, predictions)
+    if part:
+        scores = {part: scores["all"]}
+    overall = next(iter(scores.values()))
+    typer.echo(table(scores))
+    if errors:
+        typer.echo(f"\nfirst {errors} errors (kind, id, text, detail):")
+        for line in error_lines(overall.errors[:errors]):
+            typer.echo(line)
+    parts = {name: score.as_dict() for name, score in scores.items() if name != "all"}
+    _write_outputs(predictions_out, predictions.values(), json_out, overall.as_dict() | {"parts": parts})
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]
@@ -65,6 +65,11 @@ class Comparison(_Model):
     unit_text: str | None = Field(None, description="the unit as written")
     multiplier_of: str | None = Field(None, description="relative limit: value x ULN, LLN...")
     temporal: Temporal | None = None
+    population: Literal["female", "male"] | None = Field(
+        None,
+        description='the sex the limit is written for ("> 450 ms (men)", "< 11 g/dL in females"); '
+        "it does not apply to a patient of the other sex",
+    )
     span: Span
     variable_span: Span | None = None
     source: Source = "grammar"
@@ -85,12 +90,21 @@ class Presence(_Model):
     negated: bool = False
     temporal: Temporal | None = None
     qualifiers: list[str] = Field(default_factory=list, description='e.g. "history of", "uncontrolled"')
+    excepted: list[Concept] = Field(
+        default_factory=list,
+        description='what does not count as this concept: "malignancy other than basal cell carcinoma"',
+    )
+    role: Literal["exception"] | None = Field(
+        None,
+        description="exception: the leaf names what a sibling's `excepted` leaves out; it asks nothing of its own",
+    )
     span: Span
     source: Source = "grammar"
 
 
 class Demographic(_Model):
-    """Age (``operator value [value2] unit``) or sex (``value_text``: female, male)."""
+    """Age (``operator value [value2] unit``), today or at an event (``at_event``), or sex (``value_text``:
+    female, male)."""
 
     type: Literal["demographic"] = "demographic"
     attribute: Literal["age", "sex"]
@@ -99,6 +113,14 @@ class Demographic(_Model):
     value2: float | None = None
     unit: str | None = Field(None, description="UCUM: a, mo, wk, d")
     value_text: str | None = None
+    at_event: Literal["onset", "diagnosis"] | None = Field(
+        None,
+        description='an age at an event, not today: "age at onset of migraine", "age at diagnosis" '
+        "(computed from the birth date and the onset or diagnosis date)",
+    )
+    event: Concept | None = Field(
+        None, description="the condition whose onset or diagnosis ``at_event`` names; null: the trial's own condition"
+    )
     span: Span
     variable_span: Span | None = Field(None, description='the words naming the attribute: "age", "aged"')
     source: Source = "grammar"
@@ -113,14 +135,19 @@ class Unstructured(_Model):
     span: Span
 
 
+_CONFIDENCE = Field(None, ge=0, le=1, description="the logic model's probability for the weakest join in this node")
+
+
 class All(_Model):
     type: Literal["all"] = "all"
     args: list[Rule]
+    confidence: float | None = _CONFIDENCE
 
 
 class Any(_Model):
     type: Literal["any"] = "any"
     args: list[Rule]
+    confidence: float | None = _CONFIDENCE
 
 
 class Not(_Model):

@@ -188,3 +188,70 @@ def test_a_small_number_with_a_plus_is_a_grade_not_a_bound():
     assert find_limits("HER2/neu negative (IHC 0, 1+ or 2+ FISH negative)") == []
     assert only("proteinuria ≥ 2+") == (">=", 2, None, None)  # a bound on the grade
     assert only("Age 18+ years") == (">=", 18, None, "a")
+
+
+@pytest.mark.parametrize(
+    ("text", "operator", "value", "reference"),
+    [
+        ("bilirubin 2 times higher than the upper limit of normal", ">", 2, "ULN"),
+        ("GGT three times greater than the ULN", ">", 3, "ULN"),
+        ("lipase ≤ 1.5 times greater than the upper limit of normal", "<=", 1.5, "ULN"),  # the written one rules
+        ("amylase > 2.5 X maximum normal value", ">", 2.5, "ULN"),
+        ("fasting glucose over 1.5 fold of normal value", ">", 1.5, "ULN"),
+        ("CK exceeds 5 times more than normal upper range", ">", 5, "ULN"),
+        ("creatinine > twice the institutional upper limit of normal", ">", 2, "ULN"),
+        ("INR > ten times ULN", ">", 10, "ULN"),
+        ("platelets 2 times lower than the lower limit of normal", "<", 2, "LLN"),
+    ],
+)
+def test_relative_limits_in_words(text, operator, value, reference):
+    (limit,) = find_limits(text)
+    assert (limit.operator, limit.value, limit.multiplier_of, limit.unit) == (operator, value, reference, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "operator", "value", "reference"),
+    [
+        ("free testosterone 30% below the lower limit of normal", "<", 0.7, "LLN"),
+        ("IGF-1 more than 20% below the age-adjusted lower limit of normal", "<", 0.8, "LLN"),
+        ("IGF-1 less than 20% below the lower limit of normal", ">", 0.8, "LLN"),
+        ("ferritin 50% above the upper limit of normal", ">", 1.5, "ULN"),
+        ("sodium 10% below normal", "<", 0.9, "LLN"),  # below a bare "normal" is below its lower limit
+    ],
+)
+def test_a_percentage_off_a_reference_is_a_fraction_of_it(text, operator, value, reference):
+    (limit,) = find_limits(text)
+    assert (limit.operator, limit.value, limit.multiplier_of) == (operator, value, reference)
+
+
+def test_a_times_said_before_its_reference_shares_it():
+    first, second = find_limits("AST > 2.5 times and total bilirubin > 1.5 times the ULN")
+    assert (first.value, first.multiplier_of, second.multiplier_of) == (2.5, "ULN", "ULN")
+    assert [(x.multiplier_of, x.unit) for x in find_limits("taken > 2 times a day")] == [(None, "/d")]
+
+
+def test_twice_needs_a_reference():
+    assert find_limits("metformin twice daily") == []
+    assert only("bilirubin twice the upper limit of normal or more") == (">=", 2, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("troponin \\> 0.04 ng/mL", (">", 0.04, None, "ng/mL")),  # a registry's markdown escape
+        ("eGFR \\<= 45 mL/min", ("<=", 45, None, "mL/min")),
+        ("QTcF greater than (>) 480 ms", (">", 480, None, "ms")),  # the comparator in words, then in symbols
+        ("Grade less than or equal to (<=) 1", ("<=", 1, None, None)),
+        ("prior to 40 years of age", ("<", 40, None, "a")),  # "prior to" bounds an age only
+        ("before the age of 16", ("<", 16, None, None)),
+    ],
+)
+def test_escaped_glossed_and_age_only_comparators(text, expected):
+    assert only(text) == expected
+
+
+def test_an_escaped_comparator_starts_the_limit():
+    text = "albumin \\> 3 g/dL"
+    (limit,) = find_limits(text)
+    assert text[limit.start : limit.end] == "\\> 3 g/dL"
+    assert find_limits("chemotherapy prior to 3 months") == []  # no age: "prior to" says when

@@ -18,6 +18,8 @@ _UNSTRUCTURED = [
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
+EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
+NEGATION_CUES = phrase_regex(_CUES["negation"])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)

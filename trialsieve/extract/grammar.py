@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
-from trialsieve.extract.units import TIME_UNITS, match_unit
+from trialsieve.extract.units import RELATIVE, TIME_UNITS, UnitMatch, match_unit
 
 _OPS = load("operators")
 _WORD_NUMBERS: dict[str, float] = _OPS["number_words"]
@@ -21,9 +21,11 @@ _WORD_NUMBERS: dict[str, float] = _OPS["number_words"]
 _THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # "12,000", "150,000.5"
 #: A number in digits as criteria write it: thousands groups, or a decimal point or comma.
 NUMERAL = rf"{_THOUSANDS}|\d+(?:[.,]\d+)?"
+_REL = _OPS["relative"]
+_MULTIPLES: dict[str, float] = _REL["multiples"]  # "twice": a number and "times" in one word
 _NUMBER = re.compile(
     rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
-    rf"|(?i:{alternation(list(_WORD_NUMBERS))})"
+    rf"|(?i:{alternation(list(_WORD_NUMBERS) + list(_MULTIPLES))})"
 )
 _BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
 _AFTER_ANY = re.compile(rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE)
@@ -54,6 +56,39 @@ _OUT_OF = re.compile(  # "4/10", "5 out of 10"
     rf"\s*(?:/|out\s+of)\s*(?:{'|'.join(_OPS['scale_maxima']['denominators'])})(?!\d|[/.,]\d)"
 )
 _RATIO = re.compile(r"\s*:\s*1(?![\d.,:])")  # "Qp/Qs < 1.5:1": the value is 1.5
+_AGE_ONLY_BEFORE = re.compile(
+    rf"(?:{alternation([p for op, ps in _OPS['age_only_before'].items() if op != '_doc' for p in ps])})\s*$",
+    re.IGNORECASE,
+)
+_AGE_ONLY_LOOKUP = {p.lower(): op for op, ps in _OPS["age_only_before"].items() if op != "_doc" for p in ps}
+_OPERATOR_ALTERNATION = alternation(list(_BEFORE_LOOKUP))
+_GLOSSED_BEFORE = re.compile(  # "greater than (>) 470": the comparator in words, then in symbols
+    rf"(?P<written>{_OPERATOR_ALTERNATION})\s*\(\s*\\?(?:{_OPERATOR_ALTERNATION})\s*\)\s*$", re.IGNORECASE
+)
+#: How a reference limit is written, the units lexicon's spellings included: "maximum normal value" -> ULN.
+_REFERENCES = {**RELATIVE, **{s.lower(): ref for ref, ss in _REL["references"].items() for s in ss}}
+_GENERIC_REFERENCES = frozenset(s for s in _REFERENCES if "normal" in s and not re.search(r"upper|lower|max|min", s))
+_REFERENCE = (
+    rf"(?:the\s+)?(?:(?:{alternation(_REL['adjectives'])})\s+)*(?P<ref>{alternation(list(_REFERENCES))})"
+    rf"(?:\s*\\?[(\[]\s*(?:{alternation(list(_REFERENCES))})\s*\\?[)\]])?"  # "... normal (ULN)", "\\[ULN\\]"
+)
+_COMPARATIVE = {p.lower(): op for op, ps in _REL["comparatives"].items() for p in ps}
+_COMPARATIVE_WORDS = rf"(?:(?P<cmp>{alternation(list(_COMPARATIVE))})\s+)?"
+_TIMES_REFERENCE = re.compile(
+    rf"\s*(?:{alternation(_REL['times'])})\s*{_COMPARATIVE_WORDS}{_REFERENCE}", re.IGNORECASE
+)  # "times higher than the normal upper limit", "X maximum normal value", "fold of normal value"
+_MULTIPLE_REFERENCE = re.compile(rf"\s*{_COMPARATIVE_WORDS}{_REFERENCE}", re.IGNORECASE)  # "twice the ULN"
+_PERCENT_DIRECTION = {p.lower(): d for d, ps in _REL["percent"].items() for p in ps}
+_PERCENT_REFERENCE = re.compile(
+    rf"\s*(?P<dir>{alternation(list(_PERCENT_DIRECTION))})\s+{_REFERENCE}", re.IGNORECASE
+)  # "25% below the lower limit of normal"
+_DANGLING_TIMES = re.compile(
+    rf"\s*(?:{alternation(_REL['times'])})(?![\w])(?!\s*{_COMPARATIVE_WORDS}{_REFERENCE})", re.I
+)
+_LATER_REFERENCE = re.compile(rf"(?:{alternation(_REL['times'])})\s*{_REFERENCE}", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[;.](?:\s|$)")
+_BELOW = {None: "<", ">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}  # "more than 25% below": lower still
+_ABOVE = {None: ">"}
 _ORDINAL_TAIL = re.compile(r"(?:st|nd|rd|th)\b(?!\s*(?:percentile|centile))|[A-Za-z](?!t?h?\s*(?:percentile|centile))")
 
 
@@ -80,10 +115,12 @@ class Limit:
 
 
 def parse_number(written: str) -> float | None:
-    """ "0,2" -> 0.2 (decimal comma), "12,000" -> 12000 (thousands), "five" -> 5."""
+    """ "0,2" -> 0.2 (decimal comma), "12,000" -> 12000 (thousands), "five" -> 5, "twice" -> 2."""
     s = written.strip().lower().replace("−", "-")
     if s in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[s])
+    if s in _MULTIPLES:
+        return float(_MULTIPLES[s])
     if re.fullmatch(_THOUSANDS, s):
         s = s.replace(",", "")
     try:
@@ -111,6 +148,14 @@ def find_limits(text: str) -> list[Limit]:
             and _SHARED.fullmatch(text, first.end, second.start)
         ):
             first.unit, first.unit_text = second.unit, second.unit_text  # "under 40 or over 60 years": both in years
+    for limit in limits:
+        if limit.unit is None and not limit.multiplier_of and (times := _DANGLING_TIMES.match(text, limit.end)):
+            # "AST greater than 2 times or bilirubin 1.5 times the upper limit of normal": the reference said once
+            sentence = _SENTENCE_END.search(text, times.end())
+            later = _LATER_REFERENCE.search(text, times.end(), sentence.start() if sentence else len(text))
+            if later:
+                limit.multiplier_of = _reference(later["ref"])
+                limit.unit_text, limit.end = times[0].strip(), times.end()
     return limits
 
 
@@ -135,7 +180,14 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         )
     ):
         return None  # "140/90", "22:00", "one of the following", "n = 20": not a limit on the patient
-    unit = match_unit(text, pos)
+    multiple = number[0].lower() in _MULTIPLES
+    relative = _relative(text, pos, multiple)
+    unit = relative[0] if relative else match_unit(text, pos)
+    if multiple and not relative:
+        return None  # "twice daily": a frequency, not a limit
+    if unit and unit.code == "%" and (percent := _percent_of_reference(text, unit.end)):
+        relative = percent  # "25% below the lower limit of normal" is a fraction of the LLN
+        unit, value = percent[0], percent[3](value)
     if unit is None and not is_word and _ORDINAL_TAIL.match(text, pos):
         return None  # "2nd", "5-FU", "3rd degree": not a quantity
     post = _after(text, pos)  # "18+ years"
@@ -154,7 +206,9 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     inclusive = _INCLUSIVE.match(text, pos)  # "between 50kg (inclusive) and 90kg"
     joiner = _JOINER.match(text, inclusive.end() if inclusive else pos) if diastolic is None else None
     before = _before(text, number.start(), floor)
-    if joiner and not is_word:
+    if before is None and _YEARS_OLD.match(text, number.end()):
+        before = _age_only_before(text, number.start(), floor)  # "prior to 50 years of age"
+    if joiner and not is_word and not relative:
         second = _NUMBER.match(text, joiner.end())
         joined_by_and = joiner[0].strip().lower() == "and"
         ages = second and not before and _YEARS_OLD.match(text, second.end())  # "18 and 65 years old"
@@ -191,8 +245,15 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         operator, op_span = post[0], (post[2], post[1])
     elif before:
         operator, op_span = before[0], (before[1], before[2])
+    elif relative and relative[1]:  # "three times higher than the ULN": the comparator follows the number
+        operator, op_span = relative[1], relative[2]
+    elif relative and relative[4]:  # "25% below the LLN": below it
+        operator, op_span = None, relative[2]
     else:
         return None
+    if relative and relative[4]:  # "more than 25% below": the direction turns the comparator
+        operator = relative[4].get(operator, operator)
+        op_span = op_span or relative[2]
     if is_word and unit is None and op_span is None:
         return None
     if operator == "=" and op_span and _DEFINED.search(text, max(0, op_span[0] - 24), op_span[0]):
@@ -218,6 +279,49 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     )
 
 
+def _relative(text: str, pos: int, multiple: bool) -> tuple | None:
+    """A relative limit in words at ``pos``, right after the number: "times higher than the normal
+    upper limit", "X maximum normal value", " fold of normal value", or after "twice" the reference
+    alone. (unit, comparator or None, the comparator's span, value map, direction map)."""
+    found = (_MULTIPLE_REFERENCE if multiple else _TIMES_REFERENCE).match(text, pos)
+    if not found:
+        return None
+    written = re.sub(r"\s+", " ", found["ref"].lower())
+    unit = UnitMatch(None, text[pos : found.end()].strip(), found.end(), _REFERENCES[written])
+    comparator = _COMPARATIVE[re.sub(r"\s+", " ", found["cmp"].lower())] if found["cmp"] else None
+    return unit, comparator, found.span("cmp") if comparator else None, None, None
+
+
+def _reference(written: str) -> str:
+    return _REFERENCES[re.sub(r"\s+", " ", written.lower())]
+
+
+def _percent_of_reference(text: str, pos: int) -> tuple | None:
+    """ "25% below the lower limit of normal" is below 0.75 x LLN; "20% above the ULN" above 1.2 x ULN.
+    A bare "normal" is the limit on the side named: below normal is below the LLN."""
+    found = _PERCENT_REFERENCE.match(text, pos)
+    if not found:
+        return None
+    below = _PERCENT_DIRECTION[re.sub(r"\s+", " ", found["dir"].lower())] == "below"
+    written = re.sub(r"\s+", " ", found["ref"].lower())
+    reference = ("LLN" if below else "ULN") if written in _GENERIC_REFERENCES else _REFERENCES[written]
+    unit = UnitMatch(None, text[pos : found.end()].strip(), found.end(), reference)
+    fraction = (lambda v: round(1 - v / 100, 6)) if below else (lambda v: round(1 + v / 100, 6))
+    return unit, None, found.span("dir"), fraction, _BELOW if below else _ABOVE
+
+
+def _age_only_before(text: str, pos: int, floor: int) -> tuple[str, int, int] | None:
+    """ "prior to" or "after" just before a number of years of age: a bound on the age."""
+    found = _AGE_ONLY_BEFORE.search(text, max(floor, pos - 24), pos)
+    if not found:
+        return None
+    return (
+        _AGE_ONLY_LOOKUP[re.sub(r"\s+", " ", found[0].strip().lower())],
+        found.start(),
+        found.start() + len(found[0].rstrip()),
+    )
+
+
 def _is_pressure(text: str, number: re.Match[str], systolic: float, pair: re.Match[str]) -> bool:
     """Whether "140/90" is a blood pressure: plausible numbers, and mm[Hg] after or a pressure word before."""
     diastolic = float(pair[1])
@@ -232,11 +336,24 @@ def _is_pressure(text: str, number: re.Match[str], systolic: float, pair: re.Mat
 def _before(text: str, pos: int, floor: int) -> tuple[str, int, int] | None:
     """The comparator written just before ``pos``: (operator, start, end)."""
     window_start = max(floor, pos - 48)
+    glossed = _GLOSSED_BEFORE.search(text, window_start, pos)
     found = _BEFORE_ANY.search(text, window_start, pos)
+    if glossed:  # "greater than (>) 470"
+        written = re.sub(r"\s+", " ", glossed["written"].lower())
+        return (
+            _BEFORE_LOOKUP[written],
+            _escaped(text, glossed.start(), floor),
+            glossed.start() + len(glossed[0].rstrip()),
+        )
     if not found:
         return None
     written = re.sub(r"\s+", " ", found[0].strip().lower())
-    return _BEFORE_LOOKUP[written], found.start(), found.start() + len(found[0].rstrip())
+    return _BEFORE_LOOKUP[written], _escaped(text, found.start(), floor), found.start() + len(found[0].rstrip())
+
+
+def _escaped(text: str, start: int, floor: int) -> int:
+    """Back over a markdown escape: the registry writes "\\>" for ">"."""
+    return start - 1 if start > floor and text[start - 1] == "\\" and text[start : start + 1] in "<>=≤≥" else start
 
 
 def _after(text: str, pos: int) -> tuple[str, int, int] | None:

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
-from trialsieve.extract.segment import segment
+from trialsieve.extract.logic import Atom as _Atom
+from trialsieve.extract.logic import _open_parens, combine
+from trialsieve.extract.refine import refine
+from trialsieve.extract.relations import clause_start, default_model, logic_enabled
+from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
 from trialsieve.extract.units import ucum
 from trialsieve.rules import (
     LOGIC_TYPES,
@@ -39,6 +43,7 @@ from trialsieve.rules import (
 from trialsieve.trial import StructuredTrial, Trial
 
 if TYPE_CHECKING:
+    from trialsieve.extract.relations import LogicModel
     from trialsieve.extract.tagger import EntityTagger
 
 _AGE_WORD = phrase_regex(load("operators")["age_words"])
@@ -68,6 +73,8 @@ _SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers"
     r"(?:\s+(?:patients|subjects|participants|volunteers|adults))?$",
     re.IGNORECASE,
 )
+_LASTING = re.compile(r"\s+(?:lasting|persisting|persistent|ongoing|present)$", re.IGNORECASE)
+_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 _SINCE = re.compile(
     r"\s*since\s+(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)", re.IGNORECASE
 )
@@ -83,6 +90,7 @@ _LEAD = re.compile(
 )
 _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
 _NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
+_DRUG_HEAD = re.compile(rf"\s+(?:{phrase_regex(load('cues')['drug_heads']['words']).pattern})", re.IGNORECASE)
 
 
 #: Entity types that name a clinical concept: what a presence leaf asks about.
@@ -107,6 +115,8 @@ class _Spans:
 
     tagged: list[Entity] | None
     found: list[Entity] = field(default_factory=list)
+    logic: LogicModel | None = None  # reads negation and how leaves relate; None: the cue lexicons do
+    section: str = "unknown"
 
     def append(self, entity: Entity) -> None:
         self.found.append(entity)
@@ -143,27 +153,32 @@ class _Spans:
         return sorted(chosen, key=lambda e: (e.start, e.end))
 
 
-@dataclass
-class _Atom:
-    start: int
-    end: int
-    rule: Rule
+_DEFAULT = object()
+#: Why a phrase is kept for review: the tagger found no condition, drug, procedure or observation in it.
+_NO_CONCEPT = "no clinical concept recognised"
 
 
-def structure_text(text: str, section: str = "unknown", tagged: list[Entity] | None = None) -> Extraction:
+def structure_text(
+    text: str, section: str = "unknown", tagged: list[Entity] | None = None, logic: LogicModel | None = _DEFAULT
+) -> Extraction:
     """The rule for one criterion's own text (children not included).
 
     ``tagged`` are the entity tagger's spans in ``text`` (``EntityTagger.tag``); without them the
-    grammar and the kind lexicon work alone.
+    grammar and the kind lexicon work alone. ``logic`` is the logic model (default: the shipped
+    one when ``TRIALSIEVE_LOGIC=1``; None: connective words and cue lexicons decide).
     """
-    entities = _Spans(tagged)
+    if logic is _DEFAULT:
+        logic = default_model() if logic_enabled() else None
+    entities = _Spans(tagged, logic=logic, section=section)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_windows(text, sorted(atoms, key=lambda a: a.start))
     if not atoms:
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
-    return Extraction(_combine(text, atoms), entities.output())
+    rule, _ = combine(text, atoms, section, logic)
+    rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
+    return Extraction(rule, entities.output())
 
 
 def structure_texts(texts: list[str], sections: list[str], tagger: EntityTagger | None = None) -> list[Extraction]:
@@ -193,10 +208,11 @@ def structure_criteria(
     ``known`` maps names to entity types the trial's registry record vouches for; they override
     the tagger's type for a tagged concept of that exact name.
     """
-    tagged = tagger.tag([c.text for c in criteria]) if tagger else [None] * len(criteria)
+    texts = {c.id: readable(c.text) for c in criteria}  # "\\>" read as ">", offsets unchanged
+    tagged = tagger.tag([texts[c.id] for c in criteria]) if tagger else [None] * len(criteria)
     if known:
         tagged = [t and [_retyped(e, known) for e in t] for t in tagged]
-    own = {c.id: structure_text(c.text, c.section, t) for c, t in zip(criteria, tagged, strict=True)}
+    own = {c.id: structure_text(texts[c.id], c.section, t) for c, t in zip(criteria, tagged, strict=True)}
     tagged_of = {c.id: t for c, t in zip(criteria, tagged, strict=True)}
     children: dict[str | None, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
@@ -207,6 +223,10 @@ def structure_criteria(
         """The criterion's rule; a window in a parent's text ("any of the following within 12 weeks")
         reaches its children."""
         kids = children.get(criterion.id)
+        heading = is_heading(criterion.text)  # "DISEASE CHARACTERISTICS:", "Group 1:": a label asks nothing
+        if heading and not kids:
+            rules[criterion.id] = All(args=[]) if criterion.section != "exclusion" else Any(args=[])
+            return rules[criterion.id]
         if not kids:
             rule = _with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
             rules[criterion.id] = rule
@@ -217,10 +237,13 @@ def structure_criteria(
             (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
         )
         group = _group(criterion, cue, kids, [rule_of(k, window or inherited) for k in kids])
-        if cue or criterion.text.rstrip().endswith(":"):
+        own_tags = tagged_of[criterion.id]
+        if heading:
+            kept = []
+        elif cue or criterion.text.rstrip().endswith(":"):
             kept = [
                 leaf
-                for leaf in leaves(structure_text(head, criterion.section, _within(tagged_of[criterion.id], head)).rule)
+                for leaf in leaves(structure_text(readable(head), criterion.section, _within(own_tags, head)).rule)
                 if leaf.type in ("comparison", "demographic")
             ]  # the rest is the label being defined
         else:
@@ -255,7 +278,13 @@ def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Crite
     """How the children combine: the parent's cue, else the connective between them, else the section's default."""
     if cue and cue[0] == "at_least":
         return AtLeast(n=cue[1], args=kid_rules)
+    cohorts = [r for k, r in zip(kids, kid_rules, strict=True) if is_cohort(k.text)]
+    if len(cohorts) > 1:  # "Group 1: ...", "Group 2: ...": a patient belongs to one of the groups
+        common = [r for k, r in zip(kids, kid_rules, strict=True) if not is_cohort(k.text)]
+        return All(args=[*common, Any(args=cohorts)]) if common else Any(args=cohorts)
     op = cue[0] if cue and cue[0] in ("any", "all") else None
+    if op is None and is_heading(parent.text):
+        op = "any" if parent.section == "exclusion" else "all"  # a label's items: the section's default
     if op is None:
         tails = " ".join(k.text[-12:] for k in kids[:-1]).lower()
         if re.search(r"\b(?:and/or|or)\W*(?:\s|$)", tails):
@@ -289,6 +318,8 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
             floor, previous = event[1], None
             continue
         var, inherited = _variable(text, limit, floor, previous)
+        if var and limit.is_time and (cue := _LASTING.search(text, var[0], var[1])) and cue.start() > var[0]:
+            var = (var[0], cue.start())  # "low back pain lasting at least 3 months": the pain lasts
         cued_time = limit.is_time and context.is_temporal(before, after, op_text)
         if not inherited and not _is_age(limit, _text(text, var) if var else "", text, cued_time):
             var = entities.variable(text, var, limit, floor)  # an age stays one, whatever was tagged before it
@@ -428,6 +459,8 @@ def _is_age(limit: Limit, var_text: str, text: str, cued_time: bool = False) -> 
         return True
     if limit.unit and _OF_AGE.match(text, limit.end):
         return True  # "onset of deafness (< 3 years of age)", "infants > 1 month of age"
+    if limit.operator_span and re.search(r"\bage\b", _text(text, limit.operator_span), re.I):
+        return True  # "diagnosed with type 1 diabetes before the age of 30": the comparator names the age
     person = bool(var_text) and bool(_PERSON.search(var_text))
     if var_text and not person:
         return False
@@ -468,7 +501,7 @@ def _age(limit: Limit, var, text: str, entities: _Spans, inherited: bool) -> _At
         span = (span[0], tail.end())
     if not inherited:
         entities.append(_entity("age", span, text))
-    start, end = min(span[0], limit.start), max(span[1], limit.end)
+    start, end = min(span[0], limit.start), max(span[1], limit.end, tail.end() if tail else 0)
     leaf = Demographic(
         attribute="age",
         operator=limit.operator,
@@ -525,6 +558,8 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     if var is None:
         var = (limit.start, limit.end)
     start, end = min(var[0], limit.start), max(var[1], limit.end)
+    if ago := _AGO.match(text, end):
+        end = ago.end()  # "diagnosed at least 1 year ago": the word says when, it names nothing
     reason = context.unstructured_reason(_text(text, var))
     if reason:  # "participation in another trial within 30 days"
         return _Atom(start, end, Unstructured(text=_text(text, (start, end)), reason=reason, span=(start, end)))
@@ -604,15 +639,58 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
     clauses = [c for start, end in _uncovered(len(text), mask) for c in _clauses(text, start, end)]
     atoms = []
     for op, pieces in clauses:
-        made = [a for a in (_phrase_atom(text, s, e, covered, entities) for s, e in pieces) if a]
-        if len(made) > 1 and op == "any":
+        made = [a for s, e in pieces for a in _phrase_atom(text, s, e, covered, entities)]
+        if len(made) > 1 and op == "any" and entities.logic is None:
             atoms.append(_Atom(made[0].start, made[-1].end, Any(args=[a.rule for a in made])))
         else:
-            atoms.extend(made)
+            atoms.extend(made)  # with a logic model, the model joins them
     return atoms
 
 
-def _phrase_atom(text: str, start: int, end: int, covered, entities) -> _Atom | None:
+def _phrase_atom(text: str, start: int, end: int, covered, entities) -> list[_Atom]:
+    """The leaves for one piece of text no limit accounts for (none when it asks nothing)."""
+    return (
+        [a for a in [_phrase_leaf(text, start, end, covered, entities)] if a is not None]
+        if (entities.logic is None or entities.tagged is None)
+        else _concept_atoms(text, start, end, covered, entities)
+    )
+
+
+def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -> list[_Atom]:
+    """One presence leaf per tagged concept in the piece, the logic model to join them: "No prior
+    treatment with bevacizumab or other VEGF inhibitors" is two concepts, each negated. A concept
+    the model reads as the same thing as the one before ("progressive disease (PD)") joins it."""
+    named = entities.inside(start, end)
+    if len(named) < 2 or _is_gloss(text[start:end].strip(" \t\r\n,;.")):
+        leaf = _phrase_leaf(text, start, end, covered, entities)
+        if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
+            words = _text(text, leaf.rule.span)
+            leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=_NO_CONCEPT, span=leaf.rule.span))
+        return [leaf] if leaf is not None else []
+    merged: list[list[Entity]] = [[named[0]]]
+    for prev, cur in itertools.pairwise(named):
+        kinds = (prev.type, cur.type)
+        label, _ = entities.logic.pair(text, (prev.start, prev.end), (cur.start, cur.end), kinds, entities.section)
+        if label == "same":
+            merged[-1].append(cur)
+        else:
+            merged.append([cur])
+    atoms = []
+    for i, group in enumerate(merged):
+        lo = start if i == 0 else merged[i - 1][-1].end
+        hi = end if i == len(merged) - 1 else merged[i + 1][0].start
+        concept = (group[0].start, _balanced_end(text, group[0].start, group[-1].end))
+        atoms.append(_Atom(concept[0], concept[1], _presence(text, (lo, hi), entities, concept=concept)))
+    return atoms
+
+
+def _balanced_end(text: str, start: int, end: int) -> int:
+    """``end``, moved past a closing bracket the span opened: "progressive disease (PD" takes its ")"."""
+    stretch = text[start:end]
+    return end + 1 if stretch.count("(") > stretch.count(")") and text[end : end + 1] == ")" else end
+
+
+def _phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | None:
     """The leaf for one piece of text no limit accounts for, or None when it asks nothing."""
     if _is_gloss(text[start:end].strip(" \t\r\n,;.")):
         return None
@@ -667,11 +745,22 @@ def _presence_atom(text: str, start: int, end: int, entities: _Spans) -> _Atom:
 
 
 def _is_gloss(piece: str) -> bool:
-    """A piece that is all one parenthesis, "(CD4 - cluster of differentiation 4)", explains; it asks nothing."""
-    return piece.startswith("(") and piece.endswith(")") and variables.matching_open(piece, len(piece) - 1, 0) == 0
+    """A piece that is all one parenthesis, "(CD4 - cluster of differentiation 4)", explains; it asks
+    nothing. One that opens with an exception or an example, "(other than basal cell carcinoma)",
+    "(e.g. HIV)", names what counts."""
+    whole = piece.startswith("(") and piece.endswith(")") and variables.matching_open(piece, len(piece) - 1, 0) == 0
+    opening = piece[1:].lstrip()
+    return whole and not (context.EXCEPTIONS.match(opening) or context.EXAMPLES.match(opening))
 
 
-def _presence(text: str, span: tuple[int, int], entities: _Spans, temporal: Temporal | None = None) -> Presence:
+def _presence(
+    text: str,
+    span: tuple[int, int],
+    entities: _Spans,
+    temporal: Temporal | None = None,
+    concept: tuple[int, int] | None = None,
+) -> Presence:
+    """The presence leaf for ``span``; ``concept`` is the concept's own span when it is already known."""
     start, end = span
     negated = False
     negation = context.NEGATION.match(text, start, end)
@@ -700,14 +789,25 @@ def _presence(text: str, span: tuple[int, int], entities: _Spans, temporal: Temp
     named = entities.inside(*span)
     if not negated and entities.inside(span[0], named[0].start if named else start, ("negation",)):
         negated = True  # a cue the grammar's list lacks: "free of", "negative for"
-    if len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
+    if concept is not None:
+        start, end = concept
+        named = [e for e in named if start <= e.start and e.end <= end]
+    elif len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
         start, end = named[0].start, named[0].end
-    concept = text[start:end]
-    kind = named[0].type if named else context.kind_of(concept, "condition")
+    kind = named[0].type if named else context.kind_of(text[start:end], "condition")
     kind = "condition" if kind in ("measurement", "demographic") else kind
+    if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")
+        # a cue word right before the first concept denies it ("No prior treatment with bevacizumab");
+        # prefixes ("non-operable", "untreated") and everything else are the model's to read
+        worded = negation is not None and context.NEGATION_CUES.fullmatch(negation[0].strip(" \t-•*(").lower())
+        before = len(entities.inside(clause_start(text, start), start))
+        negated = bool(worded) or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+    named_condition = kind == "condition" or text[start:end].isupper()
+    if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
+        end, kind = head.end(), "drug"
     entities.append(_entity(kind, (start, end), text))
     return Presence(
-        concept=Concept(text=concept, kind=kind, span=(start, end)),
+        concept=Concept(text=text[start:end], kind=kind, span=(start, end)),
         negated=negated,
         temporal=temporal,
         qualifiers=list(dict.fromkeys(qualifiers)),
@@ -800,52 +900,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # --- logic ----------------------------------------------------------------------------------
-
-
-def _combine(text: str, atoms: list[_Atom]) -> Rule:
-    """Join atoms left to right: parentheses group, 'or' binds looser than 'and'."""
-    definition = context.DEFINITION.search(text)
-    definition_end = definition.end() if definition else None
-    opens = [_open_parens(text, a.start) for a in atoms]
-
-    def build(indices: list[int], level: int) -> _Atom:
-        items: list[_Atom] = []
-        i = 0
-        while i < len(indices):
-            key = opens[indices[i]][level] if len(opens[indices[i]]) > level else None
-            j = i + 1
-            if key is not None:
-                while j < len(indices) and len(opens[indices[j]]) > level and opens[indices[j]][level] == key:
-                    j += 1
-                items.append(build(indices[i:j], level + 1))
-            else:
-                items.append(atoms[indices[i]])
-            i = j
-        groups: list[list[_Atom]] = [[items[0]]]
-        for prev, cur in itertools.pairwise(items):
-            gap = text[prev.end : cur.start]
-            in_definition = definition_end is not None and prev.start >= definition_end
-            if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
-                groups.append([cur])
-            else:
-                groups[-1].append(cur)
-        anded = [g[0] if len(g) == 1 else _Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
-        if len(anded) == 1:
-            return anded[0]
-        return _Atom(anded[0].start, anded[-1].end, Any(args=[a.rule for a in anded]))
-
-    return build(list(range(len(atoms))), 0).rule
-
-
-def _open_parens(text: str, pos: int) -> list[int]:
-    """Positions of the brackets still open at ``pos``, outermost first."""
-    stack: list[int] = []
-    for i, ch in enumerate(text[:pos]):
-        if ch in "([":
-            stack.append(i)
-        elif ch in ")]" and stack:
-            stack.pop()
-    return stack
 
 
 def _text(text: str, span: tuple[int, int]) -> str:

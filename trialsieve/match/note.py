@@ -74,6 +74,8 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
         ]
         times = _times(sentence)
         for kind, start, end, name in named:
+            if kind == "condition" and (typed := _TYPE_BEFORE.search(sentence, 0, start)):
+                start, name = typed.start(), sentence[typed.start() : end]  # "type 2 diabetes", not "diabetes"
             days = _days_before(sentence, start, end, times)
             patient.facts.append(Fact(kind=kind, text=name, source=where, days_before=days, **_said(sentence, start)))
         patient.facts.extend(_measurements(sentence, entities, where))
@@ -81,6 +83,10 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
     if pregnancy:
         patient.pregnant = any(f.present for f in pregnancy)
     return patient
+
+
+#: A type or stage written right before a condition belongs to it: the tagger may leave it out.
+_TYPE_BEFORE = re.compile(r"\b(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)\s+$", re.IGNORECASE)
 
 
 def _times(sentence: str) -> list[tuple[int, int, float]]:

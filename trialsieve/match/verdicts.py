@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -27,7 +27,7 @@ from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
 from trialsieve.match.quantities import UnitMismatch, convert
-from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal
+from trialsieve.rules import LOGIC_TYPES, Comparison, Demographic, Presence, Rule, Temporal, leaves
 
 _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
@@ -43,6 +43,13 @@ _IMPLIED = _REFERENCE["implied"]
 _IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
 _FINDING_MEASURES = frozenset(_MEASURED_BY.values())
 _NORMAL_MEASURES = frozenset(_NORMAL)
+#: where a laboratory's own limit may lie, as multiples of the typical one in ``reference_ranges.json``
+#: (ALT: 33-56 U/L against 40): a relative limit read against the typical limit is settled only when
+#: every usual limit gives the same answer
+_USUAL_RANGE = (0.8, 1.4)
+_SEVERAL = re.compile(r"\s*/\s*|\s+(?:and/or|or)\s+", re.IGNORECASE)  # "ALT/AST", "AST or ALT"
+_CLEARANCE = re.compile(r"creatinine\s+clearance|\bcr\s?cl\b|\bcl\s?cr\b|cockcroft", re.IGNORECASE)
+_NOT_SERUM_CREATININE = re.compile(r"clearance|urine|urinary|ratio|kinase|\bgfr\b", re.IGNORECASE)
 _BY_WORDS = ConceptMatcher()  # findings are named, not guessed: "afebrile" is not near enough to "febrile"
 
 
@@ -69,6 +76,10 @@ class Judge:
     as_of: dt.date
     matcher: ConceptMatcher
     presume: bool = False
+    #: the trial's own conditions: the event of an "age at diagnosis" that names none
+    conditions: tuple[str, ...] = ()
+    #: with no recorded sex, a rule with sex-specific limits is judged for each sex (below)
+    by_sex: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
         facts = self.patient.all_facts()
@@ -79,10 +90,14 @@ class Judge:
 
     def rule(self, rule: Rule, text: str, section: str = "inclusion") -> tuple[Verdict, list[Evidence]]:
         """The verdict of ``rule`` (whose spans index ``text``) and the evidence of each leaf."""
+        if self.by_sex and self.patient.sex is None and _sex_specific(rule):
+            return self._either_sex(rule, text, section)
         if rule.type in ("all", "any", "not", "at_least"):
             args = [a for a in rule.args if not _vacuous(a)] or rule.args
             results = [self.rule(arg, text, section) for arg in args]
-            verdicts = [v for v, _ in results]
+            # a limit written for the other sex does not apply: its neighbours decide
+            counted = [r for a, r in zip(args, results, strict=True) if self._applies(a)] or results
+            verdicts = [v for v, _ in counted]
             evidence = [e for _, es in results for e in es]
             if rule.type == "all":
                 return logic.all_of(verdicts), evidence
@@ -92,6 +107,9 @@ class Judge:
                 return logic.negate(verdicts[0]), evidence
             return logic.at_least(rule.n, verdicts), evidence
         written = text[rule.span[0] : rule.span[1]] or text
+        if rule.type == "presence" and rule.role == "exception":  # its sibling leaves these facts out
+            reason = f"exception: {rule.concept.text} does not count for its neighbour"
+            return "met", [Evidence(text=written, verdict="met", reason=reason)]
         if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
             verdict = "met" if section == "inclusion" else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")
@@ -108,6 +126,8 @@ class Judge:
     # --- leaves ---------------------------------------------------------------------------
 
     def demographic(self, leaf: Demographic, written: str) -> Evidence:
+        if leaf.attribute == "age" and leaf.at_event:
+            return self._age_at_event(leaf, written)
         if leaf.attribute == "sex":
             if leaf.value_text == "all":  # "patients of both sexes" admits everyone
                 return Evidence(text=written, verdict="met", reason="open to any sex")
@@ -131,10 +151,20 @@ class Judge:
         )
 
     def comparison(self, leaf: Comparison, written: str, section: str = "inclusion") -> Evidence:
+        if leaf.population and self.patient.sex != leaf.population and self.patient.sex is not None:
+            reason = f"a limit for {leaf.population} patients; the patient is {self.patient.sex}"
+            if self.patient.sex == "other":
+                return Evidence(text=written, verdict="unknown", reason=reason, source="patient.sex")
+            verdict = "met" if section == "inclusion" else "not_met"  # it holds nothing against the patient
+            return Evidence(text=written, verdict=verdict, reason=f"does not apply: {reason}", source="patient.sex")
         matches = [m for m in self._values(leaf.variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+        if not matches and leaf.unit:  # "heavy alcohol use (> 14 drinks per week)": a count of drinks is its value
+            matches = [m for m in self._counted_in(leaf.unit) if self._in_window(m.fact, leaf.temporal) != "not_met"]
         if not matches:
             if implied := self._implied(leaf, written):
                 return implied
+            if _CLEARANCE.search(leaf.variable) and (computed := self._cockcroft_gault(leaf, written)):
+                return computed
             reason = f"no value of {leaf.variable} in the record"
             if self.presume and section == "exclusion":
                 if normal := _normal_excluded(leaf):
@@ -144,6 +174,18 @@ class Judge:
                     reason = f"{reason}, nor of {graded}: presumed absent"
                     return Evidence(text=written, verdict="not_met", reason=reason)
             return Evidence(text=written, verdict="unknown", reason=reason, missing=leaf.variable)
+        groups = self._members(leaf.variable, matches)
+        if len(groups) > 1:  # "ALT/AST > 3 x ULN": each analyte's latest value, either one above is enough
+            judged = [self._value_evidence(leaf, ms, written) for ms in groups]
+            verdicts = [e.verdict for e in judged]
+            upper = leaf.operator in ("<", "<=", "between")  # "ALT/AST <= 2.5 x ULN": each must be
+            verdict = logic.all_of(verdicts) if upper else logic.any_of(verdicts)
+            deciding = next((e for e in judged if e.verdict == verdict), judged[0])
+            return deciding.model_copy(update={"verdict": verdict})
+        return self._value_evidence(leaf, matches, written)
+
+    def _value_evidence(self, leaf: Comparison, matches: list[Match], written: str) -> Evidence:
+        """The verdict of the latest value among ``matches``."""
         match = max(matches, key=lambda m: (m.fact.date or dt.date.min, m.score))
         fact, cited = match.fact, _cited(match)
         try:
@@ -159,17 +201,33 @@ class Judge:
                 **cited,
             )
         verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
+        if leaf.multiplier_of and not (leaf.multiplier_of == "ULN" and fact.reference_high is not None):
+            # no lab limit with the value: a typical one, and labs differ, so only a clear margin settles it
+            low, high = _USUAL_RANGE
+            verdict = settles(Interval(value / high, value / low), Interval.of(leaf.operator, leaf.value, leaf.value2))
+            if verdict == "unknown":
+                shown += f": undecided over the usual limits ({low:g}-{high:g} x the typical one)"
+                cited["missing"] = f"the lab's reference range for {fact.text}"
         return Evidence(text=written, verdict=verdict, reason=f"{fact.text} {shown}", **cited)
 
     def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
         concept = leaf.concept
         # a relative's disease is asked about apart from the patient's own
         family = "family history" in leaf.qualifiers
-        matches = self.matcher.find(concept.text, self.family_findings if family else self.findings, concept.code)
+        findings = self.family_findings if family else self.findings
+        matches = self.matcher.find(concept.text, findings, concept.code, context=written)
+        if leaf.excepted:  # "malignancy other than basal cell carcinoma": a basal cell carcinoma does not count
+            excepted = leaf.excepted
+            matches = [m for m in matches if not any(self.matcher.find(e.text, [m.fact], e.code) for e in excepted)]
         if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
+        if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
+            # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
+            against = self.matcher.contradicts(concept.text, [f for f in findings if f.present], concept.code, written)
+            if against:
+                verdict, reason, used = "not_met", f"ruled out by {against[0].fact.text}", against[0]
         if used is None:
             reason = f"{concept.text}: {reason}"
         missing = None
@@ -190,6 +248,89 @@ class Judge:
         return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _applies(self, rule: Rule) -> bool:
+        """Whether ``rule`` has a leaf for this patient: a limit written for the other sex has none."""
+        if rule.type in LOGIC_TYPES:
+            return any(self._applies(arg) for arg in rule.args)
+        sex = self.patient.sex
+        other_sex = rule.type == "comparison" and rule.population and sex in ("female", "male")
+        return not (other_sex and sex != rule.population)
+
+    def _either_sex(self, rule: Rule, text: str, section: str) -> tuple[Verdict, list[Evidence]]:
+        """With no recorded sex, a rule with limits for each sex is judged as if the patient were a
+        woman and as if a man: the verdict both give, else unknown ("QTc > 450 ms (men) or > 470 ms
+        (women)": 480 ms is met, 460 ms unknown). The evidence is the judgment without a sex."""
+        verdict, evidence = replace(self, by_sex=False).rule(rule, text, section)
+        sexes = ("female", "male")
+        judges = [replace(self, patient=self.patient.model_copy(update={"sex": s}), by_sex=False) for s in sexes]
+        verdicts = {judge.rule(rule, text, section)[0] for judge in judges}
+        if len(verdicts) == 1:
+            return verdicts.pop(), evidence
+        return ("unknown" if verdict in ("met", "not_met") else verdict), evidence
+
+    def _age_at_event(self, leaf: Demographic, written: str) -> Evidence:
+        """An age at onset or diagnosis: from the birth date to the date of the event's fact."""
+        event = leaf.event.text if leaf.event else None
+        named = f"{leaf.at_event} of {event}" if event else leaf.at_event
+        if self.patient.birth_date is None and self.patient.age is None:
+            return Evidence(text=written, verdict="unknown", reason="age not recorded", missing="age or birth date")
+        matches = self._event_facts(leaf)
+        if matches is None:
+            reason = f"{leaf.at_event}: the record does not say of which condition"
+            return Evidence(text=written, verdict="unknown", reason=reason, missing=f"date of {named}")
+        present = [m for m in matches if m.fact.present]
+        if not present:
+            if matches:  # the record says the patient never had it
+                return Evidence(text=written, verdict="not_met", reason=f"recorded absent: {matches[0].fact.text}")
+            return Evidence(text=written, verdict="unknown", reason=f"{event}: not in the record", missing=event)
+        dated = [(d, m) for m in present if (d := self._date_of(m.fact)) is not None]
+        if not dated:
+            reason = f"recorded without a date: {present[0].fact.text}"
+            cited = _cited(present[0])
+            return Evidence(text=written, verdict="unknown", reason=reason, missing=f"date of {named}", **cited)
+        day, match = min(dated, key=lambda dm: dm[0])  # onset: the first time it is recorded
+        if self.patient.birth_date is not None:
+            age = (day - self.patient.birth_date).days / 365.25
+        else:
+            age = self.patient.age - (self.as_of - day).days / 365.25
+        verdict = _compare(convert(age, "a", leaf.unit or "a"), leaf.operator, leaf.value, leaf.value2)
+        reason = f"age {age:.1f} years at {leaf.at_event} ({match.fact.text}, {day})"
+        return Evidence(
+            text=written,
+            verdict=verdict,
+            reason=reason,
+            fact=match.fact.text,
+            value=round(age, 2),
+            unit="a",
+            date=day,
+            source=match.fact.source or None,
+            match=match.describe(),
+        )
+
+    def _event_facts(self, leaf: Demographic) -> list[Match] | None:
+        """The facts of the event an age is taken at: the named concept, else the trial's own
+        condition, else the record's only dated condition; None when that cannot be told."""
+        if leaf.event is not None:
+            facts = [f for f in self.findings if f.kind != "drug"]
+            found = self.matcher.find(leaf.event.text, facts, leaf.event.code)
+            if not found and (singular := _singular(leaf.event.text)) != leaf.event.text:
+                found = self.matcher.find(singular, facts)  # "age at onset of migraines"
+            return found
+        conditions = [f for f in self.findings if f.kind == "condition"]
+        found = [m for name in self.conditions for m in self.matcher.find(name, conditions)]
+        if found:
+            return found
+        dated = {f.text.lower(): f for f in conditions if f.present and self._date_of(f) is not None}
+        if len(dated) == 1:
+            (only,) = dated.values()
+            return [Match(only, "the record's only condition", 1.0)]
+        return None
+
+    def _date_of(self, fact: Fact) -> dt.date | None:
+        if fact.date is not None:
+            return fact.date
+        return self.as_of - dt.timedelta(days=fact.days_before) if fact.days_before is not None else None
 
     def _implied(self, leaf: Comparison, written: str) -> Evidence | None:
         """The verdict a finding settles without a number: "tachycardic" meets "heart rate >= 90"."""
@@ -249,9 +390,74 @@ class Judge:
         if not found and (measure := _measure_named(variable, _FINDING_MEASURES)):
             # "fever up to 39 C" gives the body temperature
             found = [Match(f, "finding", 1.0) for f in self.values if _measured_by(f.text) == measure]
-        if not found and "/" in variable:
-            found = [m for part in variable.split("/") if part.strip() for m in self.matcher.find(part, self.values)]
+        if not found and len(parts := [p for p in _SEVERAL.split(variable) if p.strip()]) > 1:  # "AST or ALT" too
+            found = [m for part in parts for m in self.matcher.find(part, self.values)]
         return found
+
+    def _members(self, variable: str, matches: list[Match]) -> list[list[Match]]:
+        """The values of each analyte a variable names several of: "ALT/AST", "AST or ALT", a class
+        ("transaminases") whose members the matcher found. One group when it names one."""
+        parts = [p.strip() for p in _SEVERAL.split(variable) if p.strip()]
+        groups: dict[str, list[Match]] = {}
+        if len(parts) > 1:
+            for m in matches:
+                part = next((p for p in parts if self.matcher.find(p, [m.fact])), None)
+                groups.setdefault(part or variable, []).append(m)
+        elif any(m.how == "kind_of" for m in matches):
+            for m in matches:
+                groups.setdefault(normalise(m.fact.text), []).append(m)
+        return list(groups.values()) if len(groups) > 1 else [matches]
+
+    def _cockcroft_gault(self, leaf: Comparison, written: str) -> Evidence | None:
+        """Creatinine clearance computed from the record when it gives none: (140 - age) x weight (kg) /
+        (72 x serum creatinine (mg/dL)), times 0.85 for a woman; with no recorded sex, the verdict
+        both sexes give, else unknown."""
+        if leaf.multiplier_of or leaf.unit not in (None, "mL/min"):
+            return None
+        age = self.patient.age_on(self.as_of)
+        creatinine = [
+            m
+            for m in self.matcher.find("creatinine", self.values)
+            if not _NOT_SERUM_CREATININE.search(m.fact.text) and self._in_window(m.fact, leaf.temporal) != "not_met"
+        ]
+        weight = self.matcher.find("body weight", self.values) or self.matcher.find("weight", self.values)
+        if age is None or not creatinine or not weight:
+            return None
+        cr = max(creatinine, key=lambda m: m.fact.date or dt.date.min).fact
+        kg = max(weight, key=lambda m: m.fact.date or dt.date.min).fact
+        try:
+            molar = (cr.unit or "").lower() in ("umol/l", "µmol/l")
+            mg_dl = cr.value / 88.42 if molar else convert(cr.value, cr.unit, "mg/dL")
+            weight_kg = convert(kg.value, kg.unit, "kg")
+        except UnitMismatch:
+            return None
+        if mg_dl <= 0:
+            return None
+        base = (140 - age) * weight_kg / (72 * mg_dl)
+        sexes = [self.patient.sex] if self.patient.sex in ("female", "male") else ["female", "male"]
+        values = {sex: base * (0.85 if sex == "female" else 1.0) for sex in sexes}
+        verdicts = {_compare(v, leaf.operator, leaf.value, leaf.value2) for v in values.values()}
+        verdict = verdicts.pop() if len(verdicts) == 1 else "unknown"
+        shown = ", ".join(f"{v:.0f} mL/min{f' if {sex}' if len(values) > 1 else ''}" for sex, v in values.items())
+        reason = (
+            f"Cockcroft-Gault from creatinine {cr.value:g} {cr.unit or ''}, weight {weight_kg:g} kg, "
+            f"age {age:.0f}{', x 0.85 for a woman' if 'female' in values else ''}: {shown}"
+        )
+        missing = "sex" if verdict == "unknown" else None
+        value = round(min(values.values()), 1)
+        cited = {"fact": cr.text, "date": cr.date, "source": cr.source or None, "match": "computed"}
+        return Evidence(
+            text=written, verdict=verdict, reason=reason, value=value, unit="mL/min", missing=missing, **cited
+        )
+
+    def _counted_in(self, unit: str) -> list[Match]:
+        """Facts counted in the same things as ``unit`` ("{drinks}/wk", "{cigarettes}/d"): the count
+        is named by its unit when the variable names it otherwise."""
+        things = set(re.findall(r"\{[^}]+\}", unit))
+        if not things:
+            return []
+        counted = [f for f in self.values if f.unit and set(re.findall(r"\{[^}]+\}", f.unit)) == things]
+        return [Match(f, "unit", 1.0) for f in counted]
 
     def _value_in_rule_terms(self, leaf: Comparison, fact: Fact) -> tuple[float | None, str]:
         """The fact's value in the rule's unit, or as a multiple of its reference limit."""
@@ -266,6 +472,16 @@ class Judge:
             return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
         value = convert(fact.value, fact.unit, leaf.unit)
         return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+
+
+def _sex_specific(rule: Rule) -> bool:
+    """Whether a limit in ``rule`` is written for one sex."""
+    return any(leaf.type == "comparison" and leaf.population for leaf in leaves(rule))
+
+
+def _singular(text: str) -> str:
+    """ "migraines" -> "migraine": the last word without a plural s."""
+    return re.sub(r"(?<=[a-z]{3})s$", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _cited(match: Match) -> dict:

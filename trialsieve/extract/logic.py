@@ -1,0 +1,211 @@
+"""Assemble a criterion's leaves into a logic tree from how neighbouring leaves relate.
+
+Leaves come in text order (limits from the grammar, concepts from the tagger). Brackets nest:
+what a bracket holds is built first and joins its neighbours as one item. Between two neighbouring
+items the logic model (``relations.py``) reads the relation, and the tree follows it:
+
+- ``except`` binds loosest: "malignancy (other than squamous or basal cell skin cancer)" is
+  all(malignancy excepting both, not squamous, not basal). The base leaf carries the exceptions in
+  ``excepted`` so that a verdict never counts an excepted fact; the exception leaves, marked
+  ``role: exception``, say what was left out and ask nothing of their own;
+- ``or`` and ``example`` make alternatives: an example of a category satisfies it, so
+  "CYP3A4 inhibitors (e.g. ritonavir)" is any(CYP3A4 inhibitors, ritonavir);
+- ``and`` and ``none`` join what must hold together.
+
+Without a logic model, a connective word in the gap ("or", "and/or") decides, as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from trialsieve.extract import context
+from trialsieve.extract.relations import LogicModel
+from trialsieve.rules import LOGIC_TYPES, All, Any, Not, Rule, leaves
+
+#: A relation read with less than this probability is flagged for review.
+CONFIDENT = 0.5
+
+
+@dataclass
+class Atom:
+    """A rule and the stretch of the criterion text it was read from."""
+
+    start: int
+    end: int
+    rule: Rule
+
+
+def anchor(leaf: Rule) -> tuple[tuple[int, int], str]:
+    """The words a leaf is about and their kind: what the logic model relates."""
+    if leaf.type == "presence":
+        return (leaf.concept.span or leaf.span), leaf.concept.kind
+    if leaf.type == "comparison":
+        return (leaf.variable_span or leaf.span), "observation"
+    if leaf.type == "demographic":
+        return (leaf.variable_span or leaf.span), "age" if leaf.attribute == "age" else "sex"
+    return leaf.span, "condition"
+
+
+def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None) -> tuple[Rule, float | None]:
+    """The tree over ``atoms`` (in text order) and the probability of its weakest relation."""
+    opens = [_open_parens(text, a.start) for a in atoms]
+    weakest: list[float] = []
+
+    def relate(prev: Atom, cur: Atom) -> str:
+        a, kind_a = anchor(_edge(prev.rule, last=True))
+        b, kind_b = anchor(_edge(cur.rule, last=False))
+        if model is None or a[1] > b[0] or context.EXCEPTIONS.search(text, a[1], b[0]):
+            return _connective(text, prev, cur)  # an exception cue between them is decisive: "other than to treat"
+        label, p = model.pair(text, a, b, (kind_a, kind_b), section)
+        weakest.append(p)
+        return label
+
+    def build(indices: list[int], level: int) -> Atom:
+        items: list[Atom] = []
+        i = 0
+        while i < len(indices):
+            key = opens[indices[i]][level] if len(opens[indices[i]]) > level else None
+            j = i + 1
+            if key is not None:
+                while j < len(indices) and len(opens[indices[j]]) > level and opens[indices[j]][level] == key:
+                    j += 1
+                items.append(build(indices[i:j], level + 1))
+            else:
+                items.append(atoms[indices[i]])
+            i = j
+        labels = [relate(p, c) for p, c in itertools.pairwise(items)]
+        return assemble(text, items, labels)
+
+    root = build(list(range(len(atoms))), 0).rule
+    return root, (min(weakest) if weakest else None)
+
+
+def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
+    """One item from neighbours and the relation between each two: except, then or, then and."""
+    if "except" in labels:
+        k = labels.index("except")
+        j = k + 1
+        while j < len(labels) and labels[j] in ("or", "example") and not _closes(text, items[j], items[j + 1]):
+            j += 1  # "other than squamous or basal cell carcinoma": the alternatives are all excepted
+        base = assemble(text, items[: k + 1], labels[:k])
+        excepted = items[k + 1 : j + 1]
+        node = Atom(base.start, excepted[-1].end, _excepting(text, base.rule, [e.rule for e in excepted]))
+        if j + 1 >= len(items):
+            return node
+        rest = assemble(text, items[j + 1 :], labels[j + 1 :])
+        listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
+        joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
+        return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
+    groups: list[list[Atom]] = [[items[0]]]
+    for label, item in zip(labels, items[1:], strict=True):
+        if label in ("or", "example"):
+            groups.append([item])
+        else:
+            groups[-1].append(item)
+    anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
+    if len(anded) == 1:
+        return anded[0]
+    first = anded[0].rule
+    if first.type == "presence" and first.negated and first.role is None:
+        # "No prior bevacizumab or other VEGF inhibitors": a negation before alternatives denies them all
+        alternatives = [_affirmed(a.rule) for a in anded]
+        return Atom(anded[0].start, anded[-1].end, Not(args=[Any(args=alternatives)]))
+    return Atom(anded[0].start, anded[-1].end, Any(args=[a.rule for a in anded]))
+
+
+def _affirmed(rule: Rule) -> Rule:
+    """The rule with a negated presence leaf made positive (the negation moves above the list)."""
+    return rule.model_copy(update={"negated": False}) if rule.type == "presence" else rule
+
+
+def _closes(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether a bracket or a clause ends between two items: an exception in brackets ends with them."""
+    return bool(re.search(r"[);]", text[prev.end : cur.start]))
+
+
+def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
+    """all(base that leaves the exceptions out, each exception with the base's opposite polarity).
+
+    What the base leaves out is each excepted phrase in full, a shared head noun given to every
+    item: "other than squamous or basal cell skin cancer" leaves out "squamous cell skin cancer"
+    and "basal cell skin cancer", not every "cancer"."""
+    named = [leaf for rule in exceptions for leaf in leaves(rule) if leaf.type == "presence"]
+    polarity = next((leaf.negated for leaf in leaves(base) if leaf.type == "presence"), False)
+    concepts = [
+        leaf.concept.model_copy(update={"text": phrase})
+        for leaf in named
+        for phrase in shared_heads(_excepted_words(text, leaf))
+    ]
+
+    def mark(rule: Rule) -> Rule:
+        if rule.type in LOGIC_TYPES:
+            return rule.model_copy(update={"args": [mark(a) for a in rule.args]})
+        if rule.type == "presence":
+            return rule.model_copy(update={"excepted": [*rule.excepted, *concepts]})
+        return rule
+
+    def flip(rule: Rule) -> Rule:
+        if rule.type == "presence":
+            return rule.model_copy(update={"negated": not polarity, "role": "exception"})
+        if rule.type in ("all", "any", "at_least"):
+            return rule.model_copy(update={"args": [flip(a) for a in rule.args]})
+        return Not(args=[rule])
+
+    marked = mark(base)
+    args = list(marked.args) if marked.type == "all" else [marked]
+    return All(args=[*args, *(flip(rule) for rule in exceptions)])
+
+
+def _excepted_words(text: str, leaf: Rule) -> str:
+    """The words a leaf's stretch excepts: after the exception cue, without brackets."""
+    stretch = text[leaf.span[0] : leaf.span[1]]
+    cue = context.EXCEPTIONS.search(stretch)
+    words = stretch[cue.end() :] if cue else text[leaf.concept.span[0] : leaf.concept.span[1]]
+    return words.strip(" \t\r\n,;.:()[]")
+
+
+_ITEM_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and/or|or|and)?|\band/or\b|\bor\b|\band\b|/)\s*", re.IGNORECASE)
+
+
+def shared_heads(phrase: str) -> list[str]:
+    """The items of a list, each given the head noun the list shares: "lung, heart, or autoimmune
+    disease" -> lung disease, heart disease, autoimmune disease. An item of one word before a last
+    item of several takes the last item's words after its first; longer items keep their own words."""
+    items = [i for i in _ITEM_SEPARATOR.split(phrase) if i and i.strip()]
+    if len(items) < 2:
+        return [phrase] if phrase else []
+    last = items[-1].split()
+    head = " ".join(last[1:])
+    return [f"{item} {head}" if head and len(item.split()) == 1 else item for item in items[:-1]] + [items[-1]]
+
+
+def _edge(rule: Rule, last: bool) -> Rule:
+    found = leaves(rule)
+    return found[-1] if last else found[0]
+
+
+def _connective(text: str, prev: Atom, cur: Atom) -> str:
+    """Without a model: an exception cue in the gap excepts; 'or' makes alternatives, and after
+    "defined as" so does any gap without 'and'; anything else joins."""
+    gap = text[prev.end : cur.start]
+    if context.EXCEPTIONS.search(gap):
+        return "except"
+    definition = context.DEFINITION.search(text)
+    in_definition = definition is not None and prev.start >= definition.end()
+    if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
+        return "or"
+    return "none"
+
+
+def _open_parens(text: str, pos: int) -> list[int]:
+    """Positions of the brackets still open at ``pos``, outermost first."""
+    stack: list[int] = []
+    for i, ch in enumerate(text[:pos]):
+        if ch in "([":
+            stack.append(i)
+        elif ch in ")]" and stack:
+            stack.pop()
+    return stack
