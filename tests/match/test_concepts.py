@@ -253,7 +253,7 @@ def test_a_documented_type_makes_the_presence_leaf_not_met_with_that_fact_as_evi
         ("anticoagulant therapy", "Eliquis 5 mg twice daily", "drug"),
         ("immunosuppressive drugs", "tacrolimus 2 mg", "drug"),
         ("psychotropic medication", "quetiapine 50 mg", "drug"),
-        ("antidepressants", "escitalopram 10 mg", "drug"),
+        ("anti-depressants", "escitalopram 10 mg", "drug"),
         ("antidiabetic medication", "Ozempic 1 mg weekly", "drug"),
         ("local anaesthetics", "Xylocaine 2%", "drug"),
         ("Inflammatory Bowel Disease", "Crohn's disease of ileum", "condition"),
@@ -320,7 +320,11 @@ def test_classes_of_real_patients():
     sjogren = read_patient(patients / "amass-eligible.json").facts
     matcher = ConceptMatcher()
     assert "Systemic sclerosis" in [m.fact.text for m in matcher.find("connective tissue disease", ssc)]
-    assert "Pericardial effusion" in [m.fact.text for m in matcher.find("cardiac disease", ssc)]
+    assert "Mild pericardial effusion" in [m.fact.text for m in matcher.find("cardiac disease", ssc)]
+    # a documented severity rules out another one of the same finding
+    assert [m.fact.text for m in matcher.contradicts("severe pericardial effusion", ssc)] == [
+        "Mild pericardial effusion"
+    ]
     assert [m.fact.text for m in matcher.find("autoimmune disorders", sjogren)] == ["Sjögren's syndrome"]
     # a disease named without its origin is its primary form; a secondary one must be written
     assert [m.fact.text for m in matcher.find("primary Sjögren's syndrome", sjogren)] == ["Sjögren's syndrome"]

@@ -172,3 +172,19 @@ def test_a_population_leaf_built_by_hand_for_a_patient_of_no_recorded_sex():
     )
     patient = Patient(facts=[value("QTcF", 480, "ms")])
     assert Judge(patient, AS_OF, ConceptMatcher()).rule(leaf, "QTcF", "exclusion")[0] == "unknown"  # if a man: not his
+
+
+@pytest.mark.parametrize(("sex", "expected"), [("female", "met"), ("male", "not_met")])
+def test_a_count_per_day_is_read_against_a_weekly_count(sex, expected):
+    text = "Alcohol consumption of more than 2 drinks/day for men or 1 drink/day for women"
+    facts = [value("alcohol intake", 10, "{drinks}/wk")]  # 1.4 a day
+    assert verdict(text, "exclusion", sex=sex, facts=facts)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("condition_text", "expected"), [("type 1 diabetes mellitus", "met"), ("type 2 diabetes", "not_met")]
+)
+def test_a_duration_keeps_the_type_of_the_disease(condition_text, expected):
+    # type 2 rules type 1 out: the type written before the timed concept stays with it
+    text = "Type 1 diabetes for at least 5 years"
+    assert verdict(text, "inclusion", facts=[condition(condition_text, "2015-01-01")])[0] == expected

@@ -17,7 +17,7 @@ import re
 
 from trialsieve.extract import context
 from trialsieve.extract.grammar import find_limits
-from trialsieve.extract.trees import rebuild
+from trialsieve.extract.trees import covered, rebuild
 from trialsieve.rules import Comparison, Concept, Leaf, Presence, Rule, Temporal, leaves
 
 _CALENDAR = frozenset({"d", "wk", "mo", "a"})
@@ -75,21 +75,30 @@ def durations(text: str, rule: Rule) -> Rule:
     presences = [leaf for leaf in leaves(rule) if leaf.type == "presence" and not leaf.negated]
     starts = {limit.end: limit.start for limit in find_limits(text)}
     rule = rebuild(rule, lambda leaf: _as_duration(text, leaf, presences, starts)) or rule
-    rule = rebuild(rule, lambda leaf: _typed(text, leaf)) or rule
+    absorbed: list[tuple[int, int]] = []
+    rule = rebuild(rule, lambda leaf: _typed(text, leaf, absorbed)) or rule
+    if absorbed:  # "Type 2" read as a leaf of its own: it is the timed concept's type now
+        rule = rebuild(rule, lambda leaf: None if _only_words_of(leaf, absorbed) else leaf) or rule
     return _chained(text, rule)
 
 
-def _typed(text: str, leaf: Leaf) -> Leaf:
+def _only_words_of(leaf: Leaf, spans: list[tuple[int, int]]) -> bool:
+    concept = leaf.concept.span if leaf.type == "presence" else None
+    return leaf.type == "presence" and leaf.temporal is None and concept is not None and covered(concept, spans)
+
+
+def _typed(text: str, leaf: Leaf, absorbed: list[tuple[int, int]]) -> Leaf:
     """ "type 1 diabetes for more than 5 years" lasts as type 1 diabetes: a type written right before
     a timed concept belongs to it (a type 2 diabetes of 6 years does not meet it)."""
     if leaf.type != "presence" or leaf.temporal is None or leaf.concept.span is None:
         return leaf
     start, end = leaf.concept.span
-    found = _TYPE_BEFORE.search(text, max(leaf.span[0], start - 12), start)
+    found = _TYPE_BEFORE.search(text, max(0, start - 12), start)
     if not found:
         return leaf
+    absorbed.append((found.start(), found.end()))
     concept = leaf.concept.model_copy(update={"text": text[found.start() : end], "span": (found.start(), end)})
-    return leaf.model_copy(update={"concept": concept})
+    return leaf.model_copy(update={"concept": concept, "span": (min(leaf.span[0], found.start()), leaf.span[1])})
 
 
 def _as_duration(text: str, leaf: Leaf, presences: list[Presence], starts: dict[int, int]) -> Rule:

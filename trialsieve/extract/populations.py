@@ -33,7 +33,7 @@ _ABBREVIATION = {w: sex for sex, ws in _POP["abbreviations"].items() for w in ws
 _AFTER = [  # the cue right after a limit, most explicit first
     re.compile(rf"\s*,?\s*(?P<cue>\(\s*(?:{_PREP})?{_PHRASE}\s*\))", re.IGNORECASE),  # "(men)", "(for women)"
     re.compile(rf"\s*,?\s*(?P<cue>{_PREP}(?:the\s+)?{_PHRASE})(?![\w])", re.IGNORECASE),  # "for men", "in females"
-    re.compile(rf"\s*(?P<cue>{_PHRASE})(?=\s*(?:[,;)/]|$|(?:or|and)\b))", re.IGNORECASE),  # "450 ms men, 470 ms women"
+    re.compile(rf"\s*(?P<cue>{_PHRASE})(?=\s*(?:[,;)/]|(?:or|and)\b))", re.IGNORECASE),  # "450 ms men, 470 ms women"
     re.compile(rf"\s*(?P<cue>\((?P<sex>{alternation(list(_ABBREVIATION))})\))"),  # "< 12 (F)"
 ]
 _BEFORE = re.compile(  # "males > 450 msec", "QTc: men > 450 ms", "for women: > 7 drinks"
@@ -150,7 +150,10 @@ def _without_cue(text: str, leaf: Comparison, cue: _Cue, previous: Comparison | 
         end -= 1
     if end > start and re.search(r"\w", text[start:end]):
         return {"variable": text[start:end], "variable_span": (start, end)}
-    if inherited is None and (label := variables.left(text, cue.span[0])):  # "Waist circumference: men >= 102 cm"
+    before = cue.span[0]
+    if (paren := text.rfind("(", 0, before)) >= 0 and not text[paren + 1 : before].strip():
+        before = paren  # "alcohol consumption (men > 30 g/d or women > 20 g/d)"
+    if inherited is None and (label := variables.left(text, before)):  # "Waist circumference: men >= 102 cm"
         return {"variable": text[label[0] : label[1]], "variable_span": label}
     return inherited
 
@@ -165,7 +168,7 @@ def _elided(text: str, first: Comparison, limit: Limit, cue: _Cue) -> tuple[Comp
     unit = match_unit(text, found.end("number"))
     if (
         value is None
-        or (unit.code if unit else None) != limit.unit
+        or _unit_key(unit.code if unit else None) != _unit_key(limit.unit)
         or (unit and unit.multiplier_of) != (limit.multiplier_of or None)
     ):
         return None

@@ -328,7 +328,8 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
             floor = limit.end
             continue  # "LVEF <= 40% within the last 12 months": when the value was measured
         var_text = _text(text, var) if var else ""
-        if (inherited and previous and previous[1]) or _is_age(limit, var_text, text, cued_time):
+        ages_too = limit.unit in (None, *_CALENDAR_UNITS) and not limit.multiplier_of  # not "≥ 50%" after an age
+        if (inherited and previous and previous[1] and ages_too) or _is_age(limit, var_text, text, cued_time):
             atom = _age(limit, var, text, entities, inherited)
             previous = (var or (limit.start, limit.end), True)
         elif _is_temporal(limit, var_text, cued_time):
@@ -359,9 +360,18 @@ def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
         same_sentence = bool(lent) and not re.search(r"[.;]", text[lent[-1].end : atom.start])
         if bare and same_sentence and _has_bare_presence(lent[-1].rule):
             lent[-1] = _Atom(lent[-1].start, atom.end, _with_temporal(lent[-1].rule, rule.temporal))
+            k = len(lent) - 2  # "Prednisone or steroid use currently or within...": the whole list
+            while k >= 0 and _OR_GAP.fullmatch(text[lent[k].end : lent[k + 1].start]):
+                if not _has_bare_presence(lent[k].rule):
+                    break
+                lent[k] = _Atom(lent[k].start, lent[k].end, _with_temporal(lent[k].rule, rule.temporal))
+                k -= 1
         else:
             lent.append(atom)
     return lent
+
+
+_OR_GAP = re.compile(r"\s*,?\s*(?:and/or|or)\s+|\s*,\s*", re.IGNORECASE)
 
 
 def _has_bare_presence(rule: Rule) -> bool:
@@ -660,9 +670,12 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     """One presence leaf per tagged concept in the piece, the logic model to join them: "No prior
     treatment with bevacizumab or other VEGF inhibitors" is two concepts, each negated. A concept
     the model reads as the same thing as the one before ("progressive disease (PD)") joins it."""
-    named = entities.inside(start, end)
-    if len(named) < 2 or _is_gloss(text[start:end].strip(" \t\r\n,;.")):
-        leaf = _phrase_leaf(text, start, end, covered, entities)
+    leaf = _phrase_leaf(text, start, end, covered, entities)
+    if leaf is not None:  # what the leaf reads: after a defined label ("cardiac involvement consisting of")
+        start = max(start, leaf.rule.span[0])
+    named = [e for e in entities.inside(start, end) if not text[e.start - 1 : e.start].isdigit()]  # not "2nd"
+    named = _before_modifier(text, named)
+    if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = _text(text, leaf.rule.span)
             leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=_NO_CONCEPT, span=leaf.rule.span))
@@ -680,8 +693,36 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         lo = start if i == 0 else merged[i - 1][-1].end
         hi = end if i == len(merged) - 1 else merged[i + 1][0].start
         concept = (group[0].start, _balanced_end(text, group[0].start, group[-1].end))
-        atoms.append(_Atom(concept[0], concept[1], _presence(text, (lo, hi), entities, concept=concept)))
+        head = _shared_head(text, group, merged[i + 1] if i + 1 < len(merged) else None)
+        atoms.append(_Atom(concept[0], concept[1], _presence(text, (lo, hi), entities, concept=concept, words=head)))
     return atoms
+
+
+def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
+    """The concepts before a phrase that only says how or where their neighbour is judged:
+    "Sjögren's syndrome according to the classification criteria for Sjögren's syndrome"."""
+    if not named:
+        return named
+    cut = context.MODIFIER.search(text, named[0].end, named[-1].start)
+    if cut is None or text[cut.start() - 1] not in " (":
+        return named
+    return [e for e in named if e.start < cut.start()]
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|nor)\b)?\s*[,/]?\s*", re.IGNORECASE)
+
+
+def _shared_head(text: str, group: list[Entity], following: list[Entity] | None) -> str | None:
+    """The concept's words when it shares the next item's head noun: in "atrial or ventricular rhythm
+    disturbances", "atrial" means atrial rhythm disturbances. A one-word item right before a longer
+    one, with only a list connective between, takes the longer one's words after its first."""
+    if following is None or len(group) > 1 or len(group[0].text.split()) != 1:
+        return None
+    after = following[0].text.split()
+    gap = text[group[0].end : following[0].start]
+    if len(after) < 2 or not gap.strip() or _LIST_GAP.fullmatch(gap) is None:
+        return None
+    return f"{group[0].text} {' '.join(after[1:])}"
 
 
 def _balanced_end(text: str, start: int, end: int) -> int:
@@ -759,8 +800,10 @@ def _presence(
     entities: _Spans,
     temporal: Temporal | None = None,
     concept: tuple[int, int] | None = None,
+    words: str | None = None,
 ) -> Presence:
-    """The presence leaf for ``span``; ``concept`` is the concept's own span when it is already known."""
+    """The presence leaf for ``span``; ``concept`` is the concept's own span when it is already known,
+    ``words`` what it means when that differs from what is written there (a shared head noun)."""
     start, end = span
     negated = False
     negation = context.NEGATION.match(text, start, end)
@@ -807,7 +850,7 @@ def _presence(
         end, kind = head.end(), "drug"
     entities.append(_entity(kind, (start, end), text))
     return Presence(
-        concept=Concept(text=text[start:end], kind=kind, span=(start, end)),
+        concept=Concept(text=words or text[start:end], kind=kind, span=(start, end)),
         negated=negated,
         temporal=temporal,
         qualifiers=list(dict.fromkeys(qualifiers)),

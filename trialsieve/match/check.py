@@ -78,7 +78,8 @@ def check(
     from trialsieve.llm.verdicts import settle
 
     as_of = as_of or dt.date.today()
-    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume)
+    conditions = tuple(structured.trial.conditions)  # the event of an "age at diagnosis" that names none
+    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume, conditions=conditions)
     results = []
     for cid, text, rule in _registry_criteria(structured.trial):
         verdict, evidence = judge.rule(rule, text)

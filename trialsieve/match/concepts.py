@@ -69,7 +69,7 @@ def variants(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in [text, outside, *inside] if v.strip()))
 
 
-_NON = re.compile(r"\bnon[\s-]+(?=[a-z])")
+_NON = re.compile(r"\b(non|anti)[\s-]+(?=[a-z0-9])")
 
 
 def _singular(word: str) -> str:
@@ -82,8 +82,9 @@ def _singular(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _content(name: str) -> frozenset[str]:
-    """The content words of a normalised name, singular, with "non" kept on its word ("non-small" is not "small")."""
-    return frozenset(_singular(w) for w in words(_NON.sub("non", name)))
+    """The content words of a normalised name, singular, with "non" and "anti" kept on their word
+    ("non-small" is not "small"; "anti-depressants" are antidepressants)."""
+    return frozenset(_singular(w) for w in words(_NON.sub(r"\1", name)))
 
 
 # --- qualifier axes ---------------------------------------------------------------------------
@@ -382,7 +383,7 @@ _ANSWERS = {
 def _key(name: str) -> tuple[frozenset[str], bool]:
     """How a normalised name names a class: its words, singular, less filler ("other", "treatment
     with") and suffix words ("medication", "agents"); and whether it had a suffix word."""
-    found = [w for w in words(_NON.sub("non", name)) if w not in _FILLER]
+    found = [w for w in words(_NON.sub(r"\1", name)) if w not in _FILLER]
     return frozenset(_singular(w) for w in found if w not in _SUFFIX), any(w in _SUFFIX for w in found)
 
 

@@ -139,7 +139,10 @@ class Judge:
         age = self.patient.age_on(self.as_of)
         if age is None or leaf.value is None:
             return Evidence(text=written, verdict="unknown", reason="age not recorded", missing="age or birth date")
-        value = convert(age, "a", leaf.unit or "a")
+        try:
+            value = convert(age, "a", leaf.unit or "a")
+        except UnitMismatch:  # an age in a unit that is no time
+            return Evidence(text=written, verdict="unknown", reason=f"an age in {leaf.unit}", missing="age")
         verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
         return Evidence(
             text=written,
@@ -294,7 +297,10 @@ class Judge:
             age = (day - self.patient.birth_date).days / 365.25
         else:
             age = self.patient.age - (self.as_of - day).days / 365.25
-        verdict = _compare(convert(age, "a", leaf.unit or "a"), leaf.operator, leaf.value, leaf.value2)
+        try:
+            verdict = _compare(convert(age, "a", leaf.unit or "a"), leaf.operator, leaf.value, leaf.value2)
+        except UnitMismatch:
+            return Evidence(text=written, verdict="unknown", reason=f"an age in {leaf.unit}", missing="age")
         reason = f"age {age:.1f} years at {leaf.at_event} ({match.fact.text}, {day})"
         return Evidence(
             text=written,
@@ -453,10 +459,10 @@ class Judge:
     def _counted_in(self, unit: str) -> list[Match]:
         """Facts counted in the same things as ``unit`` ("{drinks}/wk", "{cigarettes}/d"): the count
         is named by its unit when the variable names it otherwise."""
-        things = set(re.findall(r"\{[^}]+\}", unit))
+        things = _counted_things(unit)
         if not things:
             return []
-        counted = [f for f in self.values if f.unit and set(re.findall(r"\{[^}]+\}", f.unit)) == things]
+        counted = [f for f in self.values if f.unit and _counted_things(f.unit) == things]
         return [Match(f, "unit", 1.0) for f in counted]
 
     def _value_in_rule_terms(self, leaf: Comparison, fact: Fact) -> tuple[float | None, str]:
@@ -472,6 +478,11 @@ class Judge:
             return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
         value = convert(fact.value, fact.unit, leaf.unit)
         return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+
+
+def _counted_things(unit: str) -> frozenset[str]:
+    """ "{drinks}/wk" -> {"drink"}: what a unit counts, singular."""
+    return frozenset(re.sub(r"s$", "", thing.lower()) for thing in re.findall(r"\{([^}]+)\}", unit))
 
 
 def _sex_specific(rule: Rule) -> bool:
