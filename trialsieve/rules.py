@@ -94,9 +94,11 @@ class Presence(_Model):
         default_factory=list,
         description='what does not count as this concept: "malignancy other than basal cell carcinoma"',
     )
-    role: Literal["exception"] | None = Field(
+    role: Literal["exception", "defined", "method"] | None = Field(
         None,
-        description="exception: the leaf names what a sibling's `excepted` leaves out; it asks nothing of its own",
+        description="exception: the leaf names what a sibling's `excepted` leaves out; defined: the limits in "
+        "brackets right after it define it ('Uncontrolled diabetes (HbA1c > 12%)'); method: it says how a "
+        "sibling is found ('ILD (chest X-ray or HRCT)'). In each case it asks nothing of its own",
     )
     span: Span
     source: Source = "grammar"

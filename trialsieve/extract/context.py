@@ -16,10 +16,12 @@ _UNSTRUCTURED = [
     (reason, phrase_regex(phrases)) for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_")
 ]
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
+IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+PSEUDO_NEGATION = phrase_regex(_CUES["pseudo_negation"])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from trialsieve.extract import context
 from trialsieve.extract.relations import LogicModel
-from trialsieve.rules import LOGIC_TYPES, All, Any, Not, Rule, leaves
+from trialsieve.rules import LOGIC_TYPES, All, Any, Not, Rule, Temporal, leaves
 
 #: A relation read with less than this probability is flagged for review.
 CONFIDENT = 0.5
@@ -51,15 +51,20 @@ def anchor(leaf: Rule) -> tuple[tuple[int, int], str]:
 
 def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None) -> tuple[Rule, float | None]:
     """The tree over ``atoms`` (in text order) and the probability of its weakest relation."""
-    opens = [_open_parens(text, a.start) for a in atoms]
+    opens = [open_brackets(text, a.start) for a in atoms]
     weakest: list[float] = []
 
     def relate(prev: Atom, cur: Atom) -> str:
         a, kind_a = anchor(_edge(prev.rule, last=True))
         b, kind_b = anchor(_edge(cur.rule, last=False))
-        if model is None or a[1] > b[0] or context.EXCEPTIONS.search(text, a[1], b[0]):
+        between = (min(prev.end, b[0]), max(cur.start, min(prev.end, b[0])))  # the words between the two items
+        if model is None or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             return _connective(text, prev, cur)  # an exception cue between them is decisive: "other than to treat"
         label, p = model.pair(text, a, b, (kind_a, kind_b), section)
+        if label == "same" and kind_a != kind_b:  # one thing has one kind: a procedure beside a condition finds it
+            label = "method" if kind_b == "procedure" else "none"
+        if label in ("none", "and") and _OR_WORD.search(text, *between):
+            return "or"  # an "or" written between them is never read as "and"
         weakest.append(p)
         return label
 
@@ -77,10 +82,44 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
                 items.append(atoms[indices[i]])
             i = j
         labels = [relate(p, c) for p, c in itertools.pairwise(items)]
-        return assemble(text, items, labels)
+        return assemble(text, _defined(text, items, labels), labels)
 
     root = build(list(range(len(atoms))), 0).rule
     return root, (min(weakest) if weakest else None)
+
+
+def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
+    """A concept right before limits in brackets is defined by them: in "stage 2 or 3 chronic kidney
+    disease (GFR between 30-89 mL/min)" the GFR decides, so the concept leaf is marked ``defined``."""
+    marked = list(items)
+    for i, label in enumerate(labels):
+        concept, definition = items[i].rule, items[i + 1].rule
+        limits = leaves(definition)
+        bracketed = re.fullmatch(r"\s*[(\[]\s*", text[items[i].end : items[i + 1].start])
+        if label == "method":  # "interstitial lung disease (chest X-ray and/or HRCT)": how it is found
+            marked[i + 1] = Atom(items[i + 1].start, items[i + 1].end, _as_method(definition))
+            continue
+        joined = label in ("none", "and", "same") and concept.type == "presence" and not concept.negated
+        if joined and bracketed and all(leaf.type == "comparison" for leaf in limits):
+            marked[i] = Atom(items[i].start, items[i].end, concept.model_copy(update={"role": "defined"}))
+    return marked
+
+
+def with_temporal(rule: Rule, temporal: Temporal) -> Rule:
+    """``rule`` with ``temporal`` on each presence leaf that has no window of its own."""
+    if rule.type in LOGIC_TYPES:
+        return rule.model_copy(update={"args": [with_temporal(a, temporal) for a in rule.args]})
+    if rule.type == "presence" and rule.temporal is None:
+        return rule.model_copy(update={"temporal": temporal})
+    return rule
+
+
+def _as_method(rule: Rule) -> Rule:
+    if rule.type == "presence":
+        return rule.model_copy(update={"role": "method"})
+    if rule.type in ("all", "any", "at_least"):
+        return rule.model_copy(update={"args": [_as_method(a) for a in rule.args]})
+    return rule
 
 
 def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
@@ -100,7 +139,14 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
     groups: list[list[Atom]] = [[items[0]]]
-    for label, item in zip(labels, items[1:], strict=True):
+    window = None  # the category's time bound, which its examples share
+    for prev, label, item in zip(items[:-1], labels, items[1:], strict=True):
+        if label == "example":
+            window = next((leaf.temporal for leaf in leaves(prev.rule) if getattr(leaf, "temporal", None)), None)
+        elif label != "or":
+            window = None
+        if window is not None:  # "at least six weeks of conservative treatment (e.g. physical therapy)"
+            item = Atom(item.start, item.end, with_temporal(item.rule, window))
         if label in ("or", "example"):
             groups.append([item])
         else:
@@ -119,6 +165,9 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
 def _affirmed(rule: Rule) -> Rule:
     """The rule with a negated presence leaf made positive (the negation moves above the list)."""
     return rule.model_copy(update={"negated": False}) if rule.type == "presence" else rule
+
+
+_OR_WORD = re.compile(r"\b(?:or|and/or)\b", re.IGNORECASE)
 
 
 def _closes(text: str, prev: Atom, cur: Atom) -> bool:
@@ -200,7 +249,7 @@ def _connective(text: str, prev: Atom, cur: Atom) -> str:
     return "none"
 
 
-def _open_parens(text: str, pos: int) -> list[int]:
+def open_brackets(text: str, pos: int) -> list[int]:
     """Positions of the brackets still open at ``pos``, outermost first."""
     stack: list[int] = []
     for i, ch in enumerate(text[:pos]):

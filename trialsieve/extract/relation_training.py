@@ -7,7 +7,8 @@ exception is taken from) and marks absence with ``Negates``. Each criterion line
   A pair is ``or`` when both fall in one ``Or``/``Example-Of`` group, ``example`` when one is an
   example of the other directly, ``and`` for an ``And`` group, ``except`` when the second is
   excepted from a group the first belongs to, ``same`` when one abbreviates or restates the other
-  (``Abbrev-Of``, ``Equivalent-To``), else ``none``;
+  (``Abbrev-Of``, ``Equivalent-To``), ``method`` when the second is how the first is found
+  (``Found-By``), else ``none``;
 - negation examples: every concept, negated or not.
 
 Training uses the ``train`` part of the entity model's split only; ``valid`` picks the
@@ -105,6 +106,8 @@ def pair_label(row: dict, a: Thing, b: Thing) -> str:
     direct = {t for (h, tl), t in kind.items() if (h in a.ids and tl in b.ids) or (h in b.ids and tl in a.ids)}
     if direct & {"Abbrev-Of", "Equivalent-To"}:
         return "same"
+    if any(t == "Found-By" and h in a.ids and tl in b.ids for (h, tl), t in kind.items()):
+        return "method"
     if "Example-Of" in direct:
         return "example"
     for name in ("or", "and"):

@@ -8,7 +8,8 @@ the words around and between spans:
   example of the first: "CYP3A4 inhibitors (e.g. ritonavir)"), ``and``, ``except`` (the second is
   excepted from the first: "malignancy other than basal cell carcinoma") or ``none`` (no logic
   relation: they are simply asked together) or ``same`` (one names the other: an abbreviation or
-  an equivalent, "progressive disease (PD)");
+  an equivalent, "progressive disease (PD)") or ``method`` (the second says how the first is found:
+  "interstitial lung disease (chest X-ray and/or HRCT)");
 - ``negated``: whether the criterion asks for the concept's absence ("No prior treatment with
   bevacizumab or other VEGF inhibitors" negates both).
 
@@ -32,7 +33,7 @@ import numpy as np
 
 from trialsieve.extract import context
 
-PAIR_LABELS = ("none", "or", "example", "and", "except", "same")
+PAIR_LABELS = ("none", "or", "example", "and", "except", "same", "method")
 NEGATION_LABELS = ("kept", "negated")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[;.](?:\s|$)|:\s")
@@ -78,7 +79,8 @@ def negation_features(text: str, span: tuple[int, int], kind: str, section: str,
     and how many concepts stand between the clause's start and it (``before``): a cue denies the
     first concept after it, and the rest only through the list that joins them."""
     start = clause_start(text, span[0])
-    left = tokens(text[start : span[0]])
+    said = context.PSEUDO_NEGATION.sub(lambda m: " " * len(m[0]), text[: span[0]])  # "not limited to" denies nothing
+    left = tokens(said[start:])
     own = tokens(text[span[0] : span[1]])
     feats = [f"kind={kind}", f"section={section}", "bias", f"left_len={min(len(left), _MAX_GAP)}"]
     feats += [f"left={t}" for t in set(left)]
@@ -87,7 +89,7 @@ def negation_features(text: str, span: tuple[int, int], kind: str, section: str,
     feats += [f"own={t}" for t in own[:3]]
     if left:
         feats.append(f"clause_first={left[0]}")
-    cues = list(context.NEGATION_CUES.finditer(text, start, span[0]))
+    cues = list(context.NEGATION_CUES.finditer(said, start, span[0]))
     feats.append(f"before={min(before, 2)}")
     if cues:  # the lexicon's cues, and how far the nearest is, in words
         feats += ["cue=negation", f"cue_distance={min(len(tokens(text[cues[-1].end() : span[0]])), _MAX_GAP)}"]
@@ -180,9 +182,6 @@ def default_model() -> LogicModel | None:
 
 
 def logic_enabled() -> bool:
-    """Whether structuring uses the logic model by default: ``TRIALSIEVE_LOGIC=1``.
-
-    Opt-in for now: it lifts the LCT logic scores and the verdict cases, but some seed trees are
-    not yet right with it (docs/rules.md says what is left), so the default stays the cue lexicons.
-    """
-    return os.environ.get("TRIALSIEVE_LOGIC", "") == "1"
+    """Whether structuring uses the logic model by default: yes, unless ``TRIALSIEVE_LOGIC=0``
+    (the cue lexicons alone, as before the model: for comparison and for fault-finding)."""
+    return os.environ.get("TRIALSIEVE_LOGIC", "1") != "0"

@@ -17,13 +17,12 @@ from trialsieve.extract import context, variables
 from trialsieve.extract.grammar import Limit, find_limits
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
-from trialsieve.extract.logic import _open_parens, combine
+from trialsieve.extract.logic import combine, open_brackets, with_temporal
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import clause_start, default_model, logic_enabled
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
 from trialsieve.extract.units import ucum
 from trialsieve.rules import (
-    LOGIC_TYPES,
     All,
     Any,
     AtLeast,
@@ -165,7 +164,7 @@ def structure_text(
 
     ``tagged`` are the entity tagger's spans in ``text`` (``EntityTagger.tag``); without them the
     grammar and the kind lexicon work alone. ``logic`` is the logic model (default: the shipped
-    one when ``TRIALSIEVE_LOGIC=1``; None: connective words and cue lexicons decide).
+    one unless ``TRIALSIEVE_LOGIC=0``; None: connective words and cue lexicons decide).
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
@@ -228,7 +227,7 @@ def structure_criteria(
             rules[criterion.id] = All(args=[]) if criterion.section != "exclusion" else Any(args=[])
             return rules[criterion.id]
         if not kids:
-            rule = _with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
+            rule = with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
             rules[criterion.id] = rule
             return rule
         cue = context.group_cue(criterion.text)
@@ -263,15 +262,6 @@ def _retyped(entity: Entity, known: dict[str, str]) -> Entity:
 
 def _within(tagged: list[Entity] | None, head: str) -> list[Entity] | None:
     return None if tagged is None else [e for e in tagged if e.end <= len(head)]
-
-
-def _with_temporal(rule: Rule, temporal: Temporal) -> Rule:
-    """``rule`` with ``temporal`` on each presence leaf that has no window of its own."""
-    if rule.type in LOGIC_TYPES:
-        return rule.model_copy(update={"args": [_with_temporal(a, temporal) for a in rule.args]})
-    if rule.type == "presence" and rule.temporal is None:
-        return rule.model_copy(update={"temporal": temporal})
-    return rule
 
 
 def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
@@ -359,12 +349,12 @@ def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
         bare = rule.type == "presence" and rule.temporal is not None and rule.concept.span == rule.temporal.span
         same_sentence = bool(lent) and not re.search(r"[.;]", text[lent[-1].end : atom.start])
         if bare and same_sentence and _has_bare_presence(lent[-1].rule):
-            lent[-1] = _Atom(lent[-1].start, atom.end, _with_temporal(lent[-1].rule, rule.temporal))
+            lent[-1] = _Atom(lent[-1].start, atom.end, with_temporal(lent[-1].rule, rule.temporal))
             k = len(lent) - 2  # "Prednisone or steroid use currently or within...": the whole list
             while k >= 0 and _OR_GAP.fullmatch(text[lent[k].end : lent[k + 1].start]):
                 if not _has_bare_presence(lent[k].rule):
                     break
-                lent[k] = _Atom(lent[k].start, lent[k].end, _with_temporal(lent[k].rule, rule.temporal))
+                lent[k] = _Atom(lent[k].start, lent[k].end, with_temporal(lent[k].rule, rule.temporal))
                 k -= 1
         else:
             lent.append(atom)
@@ -433,7 +423,7 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     counted = counts and (limit.value2 is None or var is None)
     if after and (variables.measurement_like(_text(text, after)) or counted):
         return after, False
-    if var is None and (opened := _open_parens(text, limit.start)):
+    if var is None and (opened := open_brackets(text, limit.start)):
         var = variables.left(text, opened[-1], min(floor, opened[-1]))  # "weight loss (by report, > 5 lbs)"
     named_after = after is not None and text[after[0]].isalpha()  # "< 2 mm intraarticular stepoff"
     if var is None and not named_after and previous is not None and len(text[floor : limit.start].split()) <= 4:
@@ -646,15 +636,68 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
     for found in context.IGNORE.finditer(text):
         stop = re.search(r"[,;()]|\b(?:and|or|plus|with)\b", text[found.end() :])
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
+    for found in context.IGNORE_SENTENCE.finditer(text):  # a caveat sentence, from its start to its end
+        begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
+        stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
+        mask.append((begin, found.end() + (stop.start() if stop else len(text) - found.end())))
     clauses = [c for start, end in _uncovered(len(text), mask) for c in _clauses(text, start, end)]
     atoms = []
-    for op, pieces in clauses:
-        made = [a for s, e in pieces for a in _phrase_atom(text, s, e, covered, entities)]
-        if len(made) > 1 and op == "any" and entities.logic is None:
+    for op, whole in clauses:
+        if entities.logic is not None:  # the model joins every leaf; an exception cue ends a piece
+            pieces = [piece for s, e in whole for piece in _top_level_cuts(text, s, e, context.EXCEPTIONS)]
+            heads = _list_heads(text, pieces, entities)
+            atoms += [
+                a
+                for s, e in pieces
+                for a in ([heads[s]] if s in heads else _phrase_atom(text, s, e, covered, entities))
+            ]
+            continue
+        made = [_excepted_piece(text, s, e, covered, entities) for s, e in whole]
+        made = [a for a in made if a is not None]
+        if len(made) > 1 and op == "any":
             atoms.append(_Atom(made[0].start, made[-1].end, Any(args=[a.rule for a in made])))
         else:
-            atoms.extend(made)  # with a logic model, the model joins them
+            atoms.extend(made)
     return atoms
+
+
+def _excepted_piece(text: str, start: int, end: int, covered, entities: _Spans) -> _Atom | None:
+    """Without a model: a piece's leaf, or all(base, not exception) when an exception cue splits it."""
+    made = [
+        a
+        for s, e in _top_level_cuts(text, start, end, context.EXCEPTIONS)
+        for a in _phrase_atom(text, s, e, covered, entities)
+    ]
+    if len(made) < 2:
+        return made[0] if made else None
+    rule, _ = combine(text, made, entities.section, None)
+    return _Atom(made[0].start, made[-1].end, rule)
+
+
+def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> dict[int, _Atom]:
+    """Leaves for the bare modifiers of a list that share its last item's head noun: in "No serious
+    heart, lung, liver, or kidney disease", "heart" is heart disease. Keyed by the piece's start."""
+    if len(pieces) < 2:
+        return {}
+    last = entities.inside(*pieces[-1])
+    words = text[last[-1].start : last[-1].end].split() if last else []
+    if not last or len(words) < 1:
+        return {}
+    before = re.search(r"(\w+)\s+$", text[pieces[-1][0] : last[-1].start])
+    head = " ".join(words[1:]) if len(words) > 1 else words[0]
+    if len(words) == 1 and not (before and _SHARES_HEAD.match(before[1])):
+        return {}  # "..., or kidney disease": the head is what follows the last item's modifier
+    found = {}
+    for start, end in pieces[:-1]:
+        word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
+        if entities.inside(start, end) or word is None or not _SHARES_HEAD.match(word[1]):
+            continue
+        concept = (start + word.start(1), start + word.end(1))
+        words_of = f"{word[1]} {head}"
+        leaf = _presence(text, (start, end), entities, concept=concept, words=words_of)
+        typed = leaf.concept.model_copy(update={"kind": last[-1].type})
+        found[start] = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed}))
+    return found
 
 
 def _phrase_atom(text: str, start: int, end: int, covered, entities) -> list[_Atom]:
@@ -684,8 +727,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     for prev, cur in itertools.pairwise(named):
         kinds = (prev.type, cur.type)
         label, _ = entities.logic.pair(text, (prev.start, prev.end), (cur.start, cur.end), kinds, entities.section)
-        if label == "same":
-            merged[-1].append(cur)
+        if label == "same" and (_ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)):
+            merged[-1].append(cur)  # "progressive disease (PD)"; "ILD (chest X-ray ...)" says how it was found
         else:
             merged.append([cur])
     atoms = []
@@ -703,12 +746,22 @@ def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
     "Sjögren's syndrome according to the classification criteria for Sjögren's syndrome"."""
     if not named:
         return named
-    cut = context.MODIFIER.search(text, named[0].end, named[-1].start)
-    if cut is None or text[cut.start() - 1] not in " (":
+    cut = _JUDGED_BY.search(text, named[0].end, named[-1].start)
+    if cut is None:
         return named
     return [e for e in named if e.start < cut.start()]
 
 
+#: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
+_JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
+_HEAD_SHARING = load("cues")["head_sharing"]
+_SHARES_HEAD = re.compile(
+    rf"^(?:{phrase_regex(_HEAD_SHARING['words']).pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
+)
+_MODIFIER_BEFORE = re.compile(
+    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|(?:{_SHARES_HEAD.pattern[1:-1]}))\s+$", re.IGNORECASE
+)
+_ABBREVIATION = re.compile(r"(?=\S*[A-Z])[\w./+-]{1,8}")
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|nor)\b)?\s*[,/]?\s*", re.IGNORECASE)
 
 
@@ -716,7 +769,7 @@ def _shared_head(text: str, group: list[Entity], following: list[Entity] | None)
     """The concept's words when it shares the next item's head noun: in "atrial or ventricular rhythm
     disturbances", "atrial" means atrial rhythm disturbances. A one-word item right before a longer
     one, with only a list connective between, takes the longer one's words after its first."""
-    if following is None or len(group) > 1 or len(group[0].text.split()) != 1:
+    if following is None or len(group) > 1 or not _SHARES_HEAD.match(group[0].text):
         return None
     after = following[0].text.split()
     gap = text[group[0].end : following[0].start]
@@ -837,6 +890,9 @@ def _presence(
         named = [e for e in named if start <= e.start and e.end <= end]
     elif len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
         start, end = named[0].start, named[0].end
+    modifier = _MODIFIER_BEFORE.search(text, span[0], start) if entities.logic is not None else None
+    if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
+        start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
     kind = named[0].type if named else context.kind_of(text[start:end], "condition")
     kind = "condition" if kind in ("measurement", "demographic") else kind
     if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")

@@ -107,8 +107,8 @@ class Judge:
                 return logic.negate(verdicts[0]), evidence
             return logic.at_least(rule.n, verdicts), evidence
         written = text[rule.span[0] : rule.span[1]] or text
-        if rule.type == "presence" and rule.role == "exception":  # its sibling leaves these facts out
-            reason = f"exception: {rule.concept.text} does not count for its neighbour"
+        if rule.type == "presence" and rule.role is not None:  # its sibling decides: see rules.Presence.role
+            reason = f"{rule.role}: {rule.concept.text} is settled by its neighbour"
             return "met", [Evidence(text=written, verdict="met", reason=reason)]
         if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
             verdict = "met" if section == "inclusion" else "not_met"
