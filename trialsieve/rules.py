@@ -128,6 +128,10 @@ class Demographic(_Model):
     source: Source = "grammar"
 
 
+#: The reason of an unstructured leaf whose words name no condition, drug, procedure or observation.
+NO_CONCEPT = "no clinical concept recognised"
+
+
 class Unstructured(_Model):
     """Text that is not computable (judgment, consent, compliance): kept for review."""
 

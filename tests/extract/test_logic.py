@@ -129,3 +129,10 @@ def test_train_relations_names_a_missing_file(tmp_path):
 
     result = CliRunner().invoke(app, ["train-relations", "--data", str(tmp_path / "none.jsonl"), "-o", str(tmp_path)])
     assert result.exit_code != 0 and "no such file" in result.output
+
+
+def test_a_sex_piece_with_states_is_read_whole(tagger):
+    rule = _rule(tagger, "Male and non-pregnant female volunteers", "inclusion")
+    sexes = [leaf for leaf in leaves(rule) if leaf.type == "demographic"]
+    assert {leaf.value_text for leaf in sexes} == {"male", "female"}
+    assert any(leaf.type == "presence" and leaf.negated for leaf in leaves(rule))  # not pregnant

@@ -123,3 +123,26 @@ def test_pregnancy_window(amass):
     window = planned[0].temporal
     assert (window.direction, window.operator, window.value, window.unit) == ("future", "<=", 2, "a")
     assert "planned" in planned[0].qualifiers
+
+
+def _criterion(trial, criterion_id):
+    return next(c for c in trial.criteria if c.id == criterion_id)
+
+
+def test_amass_keeps_its_example_and_its_exception(amass):
+    # E3 "Reduced immune response (e.g. HIV positive)": HIV is an example of the category, an alternative
+    e3 = _criterion(amass, "E3").rule
+    assert e3.type == "any" and any(leaf.concept.text.startswith("HIV") for leaf in leaves(e3))
+    # E6 "Topical treatment with eye drops other than to treat dry eye disease (DED)"
+    e6 = _criterion(amass, "E6").rule
+    drops = next(leaf for leaf in leaves(e6) if leaf.type == "presence" and leaf.role is None)
+    assert drops.concept.text == "eye drops" and [c.text for c in drops.excepted] == ["dry eye disease (DED)"]
+    assert any(leaf.type == "presence" and leaf.role == "exception" and leaf.negated for leaf in leaves(e6))
+
+
+def test_care_ssc_lists_infections_as_alternatives(care_ssc):
+    # E7 "Uncontrolled acute or chronic infection (HIV, HTLV-1/2 (...), hepatitis B surface Ag positive, ...)"
+    e7 = _criterion(care_ssc, "E7").rule
+    names = [leaf.concept.text for leaf in leaves(e7) if leaf.type == "presence"]
+    assert {"HIV", "hepatitis C"} <= set(names)
+    assert e7.type == "any"

@@ -213,7 +213,10 @@ def _excepted_words(text: str, leaf: Rule) -> str:
     stretch = text[leaf.span[0] : leaf.span[1]]
     cue = context.EXCEPTIONS.search(stretch)
     words = stretch[cue.end() :] if cue else text[leaf.concept.span[0] : leaf.concept.span[1]]
-    return words.strip(" \t\r\n,;.:()[]")
+    words = words.strip(" \t\r\n,;.:").lstrip("([")
+    while words.endswith((")", "]")) and words.count(")") + words.count("]") > words.count("(") + words.count("["):
+        words = words[:-1].rstrip(" ,;.:")  # the bracket the exception sat in, not one of its own: "(DED)"
+    return words
 
 
 _ITEM_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and/or|or|and)?|\band/or\b|\bor\b|\band\b|/)\s*", re.IGNORECASE)

@@ -23,6 +23,7 @@ from trialsieve.extract.relations import clause_start, default_model, logic_enab
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
 from trialsieve.extract.units import ucum
 from trialsieve.rules import (
+    NO_CONCEPT,
     All,
     Any,
     AtLeast,
@@ -153,8 +154,6 @@ class _Spans:
 
 
 _DEFAULT = object()
-#: Why a phrase is kept for review: the tagger found no condition, drug, procedure or observation in it.
-_NO_CONCEPT = "no clinical concept recognised"
 
 
 def structure_text(
@@ -715,13 +714,15 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     the model reads as the same thing as the one before ("progressive disease (PD)") joins it."""
     leaf = _phrase_leaf(text, start, end, covered, entities)
     if leaf is not None:  # what the leaf reads: after a defined label ("cardiac involvement consisting of")
-        start = max(start, leaf.rule.span[0])
+        start = max(start, leaf.start)
     named = [e for e in entities.inside(start, end) if not text[e.start - 1 : e.start].isdigit()]  # not "2nd"
     named = _before_modifier(text, named)
     if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = _text(text, leaf.rule.span)
-            leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=_NO_CONCEPT, span=leaf.rule.span))
+            if not context.has_content(_PERSON.sub(" ", words)):
+                return []  # "The patient is": who, not what
+            leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=NO_CONCEPT, span=leaf.rule.span))
         return [leaf] if leaf is not None else []
     merged: list[list[Entity]] = [[named[0]]]
     for prev, cur in itertools.pairwise(named):
@@ -758,8 +759,9 @@ _HEAD_SHARING = load("cues")["head_sharing"]
 _SHARES_HEAD = re.compile(
     rf"^(?:{phrase_regex(_HEAD_SHARING['words']).pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
 )
-_MODIFIER_BEFORE = re.compile(
-    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|(?:{_SHARES_HEAD.pattern[1:-1]}))\s+$", re.IGNORECASE
+_MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept
+    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{phrase_regex(_HEAD_SHARING['words']).pattern})\s+$",
+    re.IGNORECASE,
 )
 _ABBREVIATION = re.compile(r"(?=\S*[A-Z])[\w./+-]{1,8}")
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|nor)\b)?\s*[,/]?\s*", re.IGNORECASE)
@@ -899,8 +901,11 @@ def _presence(
         # a cue word right before the first concept denies it ("No prior treatment with bevacizumab");
         # prefixes ("non-operable", "untreated") and everything else are the model's to read
         worded = negation is not None and context.NEGATION_CUES.fullmatch(negation[0].strip(" \t-•*(").lower())
+        tagged_cue = bool(entities.inside(span[0], start, ("negation",)))  # "have not been diagnosed with X"
         before = len(entities.inside(clause_start(text, start), start))
-        negated = bool(worded) or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+        negated = (
+            bool(worded) or tagged_cue or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+        )
     named_condition = kind == "condition" or text[start:end].isupper()
     if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
         end, kind = head.end(), "drug"

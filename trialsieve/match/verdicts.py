@@ -27,7 +27,7 @@ from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
 from trialsieve.match.quantities import UnitMismatch, convert
-from trialsieve.rules import LOGIC_TYPES, Comparison, Demographic, Presence, Rule, Temporal, leaves
+from trialsieve.rules import LOGIC_TYPES, NO_CONCEPT, Comparison, Demographic, Presence, Rule, Temporal, leaves
 
 _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
@@ -37,8 +37,9 @@ _GRADING = frozenset(_SYNONYMS["grading_words"])
 _NORMAL = _REFERENCE["normal"]
 #: Unstructured reasons a screener presumes in the patient's favour.
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
-#: Unstructured reasons presumed not to exclude when the record says nothing of them.
-_UNLESS_RECORDED = frozenset({"ability", "investigator judgment"})
+#: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
+#: tagger found no concept in is read like a concept the record does not mention.
+_UNLESS_RECORDED = frozenset({"ability", "investigator judgment", NO_CONCEPT})
 _IMPLIED = _REFERENCE["implied"]
 _IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
 _FINDING_MEASURES = frozenset(_MEASURED_BY.values())
@@ -88,13 +89,16 @@ class Judge:
         self.values = [f for f in own if f.value is not None and f.present]
         self.family_findings = [f for f in facts if f.family and f.value is None]
 
-    def rule(self, rule: Rule, text: str, section: str = "inclusion") -> tuple[Verdict, list[Evidence]]:
+    def rule(
+        self, rule: Rule, text: str, section: str = "inclusion", denied: bool = False
+    ) -> tuple[Verdict, list[Evidence]]:
         """The verdict of ``rule`` (whose spans index ``text``) and the evidence of each leaf."""
         if self.by_sex and self.patient.sex is None and _sex_specific(rule):
             return self._either_sex(rule, text, section)
         if rule.type in ("all", "any", "not", "at_least"):
             args = [a for a in rule.args if not _vacuous(a)] or rule.args
-            results = [self.rule(arg, text, section) for arg in args]
+            below = denied != (rule.type == "not")  # under an odd number of `not`s the criterion asks for absence
+            results = [self.rule(arg, text, section, below) for arg in args]
             # a limit written for the other sex does not apply: its neighbours decide
             counted = [r for a, r in zip(args, results, strict=True) if self._applies(a)] or results
             verdicts = [v for v, _ in counted]
@@ -120,7 +124,7 @@ class Judge:
         elif rule.type == "comparison":
             evidence = self.comparison(rule, written, section)
         else:
-            evidence = self.presence(rule, written, section)
+            evidence = self.presence(rule, written, section, denied)
         return evidence.verdict, [evidence]
 
     # --- leaves ---------------------------------------------------------------------------
@@ -213,7 +217,8 @@ class Judge:
                 cited["missing"] = f"the lab's reference range for {fact.text}"
         return Evidence(text=written, verdict=verdict, reason=f"{fact.text} {shown}", **cited)
 
-    def presence(self, leaf: Presence, written: str, section: str = "inclusion") -> Evidence:
+    def presence(self, leaf: Presence, written: str, section: str = "inclusion", denied: bool = False) -> Evidence:
+        """The leaf's verdict; ``denied``: a `not` above it asks for absence, as ``negated`` does."""
         concept = leaf.concept
         # a relative's disease is asked about apart from the patient's own
         family = "family history" in leaf.qualifiers
@@ -237,8 +242,9 @@ class Judge:
         # silence is read in the patient's favour: an exclusion's concept is presumed absent, and so is
         # one an inclusion asks the patient not to have ("no history of X"); an exclusion that names
         # something the patient lacks ("cannot use heparin") is presumed not to hold
-        if verdict == "unknown" and not matches and self.presume and (section == "exclusion" or leaf.negated):
-            if section == "exclusion" and leaf.negated:
+        absent = leaf.negated != denied  # what the criterion, all told, asks of this concept
+        if verdict == "unknown" and not matches and self.presume and (section == "exclusion" or absent):
+            if section == "exclusion" and absent:
                 verdict, reason = "met", f"{concept.text} not in the record: presumed in the patient's favour"
             else:
                 verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
