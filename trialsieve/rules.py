@@ -201,6 +201,20 @@ def leaves(rule: Rule) -> list[Leaf]:
     return [rule]
 
 
+def shifted(model: BaseModel, offset: int) -> BaseModel:
+    """``model`` with every span moved by ``offset``: a child criterion's rule, embedded in its
+    parent's, then indexes the criteria text from the parent's start, as the parent's own leaves do."""
+    updates = {}
+    for name, value in model:
+        if name in ("span", "variable_span") and value is not None:
+            updates[name] = (value[0] + offset, value[1] + offset)
+        elif isinstance(value, BaseModel):
+            updates[name] = shifted(value, offset)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            updates[name] = [shifted(v, offset) for v in value]
+    return model.model_copy(update=updates)
+
+
 def status_of(rule: Rule) -> Status:
     """structured: every leaf is computable; needs_review: none is; partial: some are."""
     kinds = {leaf.type == "unstructured" for leaf in leaves(rule)}

@@ -146,3 +146,14 @@ def test_care_ssc_lists_infections_as_alternatives(care_ssc):
     names = [leaf.concept.text for leaf in leaves(e7) if leaf.type == "presence"]
     assert {"HIV", "hepatitis C"} <= set(names)
     assert e7.type == "any"
+
+
+def test_a_parents_tree_quotes_its_childrens_words(care_ssc):
+    # I2 embeds the rules of i), ii), a), b), c): each leaf's span quotes the criteria text from I2's start
+    i2 = _criterion(care_ssc, "I2")
+    text = care_ssc.trial.criteria_text[i2.start :]
+    limits = [leaf for leaf in leaves(i2.rule) if leaf.type == "comparison"]
+    assert len(limits) >= 6
+    for leaf in limits:
+        quoted = text[leaf.variable_span[0] : leaf.variable_span[1]]
+        assert quoted == leaf.variable or leaf.variable.endswith(quoted) or quoted in leaf.variable, (quoted, leaf)

@@ -95,7 +95,7 @@ def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
     for i, label in enumerate(labels):
         concept, definition = items[i].rule, items[i + 1].rule
         limits = leaves(definition)
-        bracketed = re.fullmatch(r"\s*[(\[]\s*", text[items[i].end : items[i + 1].start])
+        bracketed = re.fullmatch(r"\s*,?\s*[(\[]\s*", text[items[i].end : items[i + 1].start])
         if label == "method":  # "interstitial lung disease (chest X-ray and/or HRCT)": how it is found
             marked[i + 1] = Atom(items[i + 1].start, items[i + 1].end, _as_method(definition))
             continue

@@ -38,6 +38,7 @@ from trialsieve.rules import (
     Temporal,
     Unstructured,
     leaves,
+    shifted,
     status_of,
 )
 from trialsieve.trial import StructuredTrial, Trial
@@ -234,7 +235,8 @@ def structure_criteria(
         window = next(
             (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
         )
-        group = _group(criterion, cue, kids, [rule_of(k, window or inherited) for k in kids])
+        kid_rules = [shifted(rule_of(k, window or inherited), k.start - criterion.start) for k in kids]
+        group = _group(criterion, cue, kids, kid_rules)
         own_tags = tagged_of[criterion.id]
         if heading:
             kept = []
@@ -728,7 +730,9 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     for prev, cur in itertools.pairwise(named):
         kinds = (prev.type, cur.type)
         label, _ = entities.logic.pair(text, (prev.start, prev.end), (cur.start, cur.end), kinds, entities.section)
-        if label == "same" and (_ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)):
+        glossed = re.fullmatch(r"\s*\(\s*", text[prev.end : cur.start]) and re.match(r"\s*\)", text[cur.end :])
+        short = _ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)
+        if short and (label == "same" or glossed):  # "progressive disease (PD)", "CHF (NYHA) class III"
             merged[-1].append(cur)  # "progressive disease (PD)"; "ILD (chest X-ray ...)" says how it was found
         else:
             merged.append([cur])

@@ -86,7 +86,9 @@ def check(
         results.append(CriterionVerdict(id=cid, section="inclusion", text=text, verdict=verdict, evidence=evidence))
     for criterion in structured.criteria:
         section = "exclusion" if criterion.section == "exclusion" else "inclusion"
-        verdict, evidence = judge.rule(criterion.rule, criterion.text, section)
+        # spans index the criteria text from the criterion's start: its children's leaves are further on
+        text = structured.trial.criteria_text[criterion.start :] or criterion.text
+        verdict, evidence = judge.rule(criterion.rule, text, section)
         if criterion.parent is None:
             verdict, evidence = settle(llm, verdict, evidence, criterion.text, section, patient.note)
         results.append(
