@@ -141,7 +141,9 @@ class Unstructured(_Model):
     span: Span
 
 
-_CONFIDENCE = Field(None, ge=0, le=1, description="the logic model's probability for the weakest join in this node")
+_CONFIDENCE = Field(
+    None, ge=0, le=1, description="at a criterion's root: the logic model's probability for the weakest join"
+)
 
 
 class All(_Model):
@@ -215,11 +217,17 @@ def shifted(model: BaseModel, offset: int) -> BaseModel:
     return model.model_copy(update=updates)
 
 
+#: A tree whose weakest join the logic model read with less than this probability is not `structured`.
+CONFIDENT = 0.5
+
+
 def status_of(rule: Rule) -> Status:
-    """structured: every leaf is computable; needs_review: none is; partial: some are."""
+    """structured: every leaf is computable and every join read with confidence; needs_review: no
+    leaf is computable; partial: the rest."""
     kinds = {leaf.type == "unstructured" for leaf in leaves(rule)}
     if kinds == {False}:
-        return "structured"
+        unsure = getattr(rule, "confidence", None) is not None and rule.confidence < CONFIDENT
+        return "partial" if unsure else "structured"
     return "needs_review" if kinds == {True} else "partial"
 
 

@@ -25,9 +25,6 @@ from trialsieve.extract import context
 from trialsieve.extract.relations import LogicModel
 from trialsieve.rules import LOGIC_TYPES, All, Any, Not, Rule, Temporal, leaves
 
-#: A relation read with less than this probability is flagged for review.
-CONFIDENT = 0.5
-
 
 @dataclass
 class Atom:
@@ -85,7 +82,10 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         return assemble(text, _defined(text, items, labels), labels)
 
     root = build(list(range(len(atoms))), 0).rule
-    return root, (min(weakest) if weakest else None)
+    confidence = round(min(weakest), 3) if weakest else None
+    if confidence is not None and root.type in ("all", "any"):
+        root = root.model_copy(update={"confidence": confidence})
+    return root, confidence
 
 
 def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
