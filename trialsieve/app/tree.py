@@ -36,7 +36,10 @@ def leaf_text(leaf: Rule) -> str:
         return f"{leaf.variable} {leaf.operator} {value}{unit.rstrip()}{_when(leaf.temporal)}"
     if isinstance(leaf, Presence):
         words = " ".join([*leaf.qualifiers, leaf.concept.text])
-        return f"{'NOT: ' if leaf.negated else ''}{words} [{leaf.concept.kind}]{_when(leaf.temporal)}"
+        if leaf.role is not None:  # what the leaf says of its neighbour; it asks nothing itself
+            return f"({_ROLE[leaf.role]}: {words})"
+        excepted = f" except {', '.join(c.text for c in leaf.excepted)}" if leaf.excepted else ""
+        return f"{'NOT: ' if leaf.negated else ''}{words} [{leaf.concept.kind}]{excepted}{_when(leaf.temporal)}"
     if isinstance(leaf, Demographic):
         if leaf.attribute == "sex":
             return f"sex = {leaf.value_text}"
@@ -45,6 +48,9 @@ def leaf_text(leaf: Rule) -> str:
     if isinstance(leaf, Unstructured):
         return f"needs review: {leaf.text} ({leaf.reason})"
     return str(leaf)
+
+
+_ROLE = {"exception": "excepted", "defined": "defined by the limits beside it", "method": "found by"}
 
 
 def _when(temporal: Temporal | None) -> str:
