@@ -136,3 +136,7 @@ def test_a_sex_piece_with_states_is_read_whole(tagger):
     sexes = [leaf for leaf in leaves(rule) if leaf.type == "demographic"]
     assert {leaf.value_text for leaf in sexes} == {"male", "female"}
     assert any(leaf.type == "presence" and leaf.negated for leaf in leaves(rule))  # not pregnant
+
+
+def test_only_a_modifier_shares_the_next_items_head():
+    assert shared_heads("HIV or hepatitis B") == ["HIV", "hepatitis B"]

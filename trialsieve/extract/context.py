@@ -20,6 +20,12 @@ IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
+_HEAD_SHARING = _CUES["head_sharing"]
+#: Words that name no thing alone and share the next list item's head noun: an organ, an adjective.
+HEAD_SHARING_WORDS = phrase_regex(_HEAD_SHARING["words"])
+SHARES_HEAD = re.compile(
+    rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
+)
 NEGATION_CUES = phrase_regex(_CUES["negation"])
 PSEUDO_NEGATION = phrase_regex(_CUES["pseudo_negation"])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from trialsieve.extract import context
 from trialsieve.extract.relations import LogicModel
-from trialsieve.rules import LOGIC_TYPES, All, Any, Not, Rule, Temporal, leaves
+from trialsieve.extract.trees import rebuild
+from trialsieve.rules import All, Any, Not, Rule, Temporal, leaves
 
 
 @dataclass
@@ -107,11 +108,12 @@ def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
 
 def with_temporal(rule: Rule, temporal: Temporal) -> Rule:
     """``rule`` with ``temporal`` on each presence leaf that has no window of its own."""
-    if rule.type in LOGIC_TYPES:
-        return rule.model_copy(update={"args": [with_temporal(a, temporal) for a in rule.args]})
-    if rule.type == "presence" and rule.temporal is None:
-        return rule.model_copy(update={"temporal": temporal})
-    return rule
+
+    def dated(leaf: Rule) -> Rule:
+        bare = leaf.type == "presence" and leaf.temporal is None
+        return leaf.model_copy(update={"temporal": temporal}) if bare else leaf
+
+    return rebuild(rule, dated)
 
 
 def _as_method(rule: Rule) -> Rule:
@@ -189,12 +191,8 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
         for phrase in shared_heads(_excepted_words(text, leaf))
     ]
 
-    def mark(rule: Rule) -> Rule:
-        if rule.type in LOGIC_TYPES:
-            return rule.model_copy(update={"args": [mark(a) for a in rule.args]})
-        if rule.type == "presence":
-            return rule.model_copy(update={"excepted": [*rule.excepted, *concepts]})
-        return rule
+    def mark(leaf: Rule) -> Rule:
+        return leaf.model_copy(update={"excepted": [*leaf.excepted, *concepts]}) if leaf.type == "presence" else leaf
 
     def flip(rule: Rule) -> Rule:
         if rule.type == "presence":
@@ -203,7 +201,7 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
             return rule.model_copy(update={"args": [flip(a) for a in rule.args]})
         return Not(args=[rule])
 
-    marked = mark(base)
+    marked = rebuild(base, mark)
     args = list(marked.args) if marked.type == "all" else [marked]
     return All(args=[*args, *(flip(rule) for rule in exceptions)])
 
@@ -224,14 +222,16 @@ _ITEM_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and/or|or|and)?|\band/or\b|\bor\b|\b
 
 def shared_heads(phrase: str) -> list[str]:
     """The items of a list, each given the head noun the list shares: "lung, heart, or autoimmune
-    disease" -> lung disease, heart disease, autoimmune disease. An item of one word before a last
-    item of several takes the last item's words after its first; longer items keep their own words."""
+    disease" -> lung disease, heart disease, autoimmune disease. A one-word item that is a modifier
+    (``context.SHARES_HEAD``, as for the tree's own list items) takes the last item's words after its
+    first; other items keep their own words ("HIV or hepatitis B" stays two names)."""
     items = [i for i in _ITEM_SEPARATOR.split(phrase) if i and i.strip()]
     if len(items) < 2:
         return [phrase] if phrase else []
     last = items[-1].split()
     head = " ".join(last[1:])
-    return [f"{item} {head}" if head and len(item.split()) == 1 else item for item in items[:-1]] + [items[-1]]
+    shares = [head and len(item.split()) == 1 and context.SHARES_HEAD.match(item) for item in items[:-1]]
+    return [f"{item} {head}" if share else item for item, share in zip(items[:-1], shares, strict=True)] + [items[-1]]
 
 
 def _edge(rule: Rule, last: bool) -> Rule:

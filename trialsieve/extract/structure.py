@@ -686,12 +686,12 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> d
         return {}
     before = re.search(r"(\w+)\s+$", text[pieces[-1][0] : last[-1].start])
     head = " ".join(words[1:]) if len(words) > 1 else words[0]
-    if len(words) == 1 and not (before and _SHARES_HEAD.match(before[1])):
+    if len(words) == 1 and not (before and context.SHARES_HEAD.match(before[1])):
         return {}  # "..., or kidney disease": the head is what follows the last item's modifier
     found = {}
     for start, end in pieces[:-1]:
         word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
-        if entities.inside(start, end) or word is None or not _SHARES_HEAD.match(word[1]):
+        if entities.inside(start, end) or word is None or not context.SHARES_HEAD.match(word[1]):
             continue
         concept = (start + word.start(1), start + word.end(1))
         words_of = f"{word[1]} {head}"
@@ -733,7 +733,7 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         glossed = re.fullmatch(r"\s*\(\s*", text[prev.end : cur.start]) and re.match(r"\s*\)", text[cur.end :])
         short = _ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)
         if short and (label == "same" or glossed):  # "progressive disease (PD)", "CHF (NYHA) class III"
-            merged[-1].append(cur)  # "progressive disease (PD)"; "ILD (chest X-ray ...)" says how it was found
+            merged[-1].append(cur)
         else:
             merged.append([cur])
     atoms = []
@@ -759,12 +759,8 @@ def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
 _JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
-_HEAD_SHARING = load("cues")["head_sharing"]
-_SHARES_HEAD = re.compile(
-    rf"^(?:{phrase_regex(_HEAD_SHARING['words']).pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
-)
 _MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept
-    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{phrase_regex(_HEAD_SHARING['words']).pattern})\s+$",
+    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern})\s+$",
     re.IGNORECASE,
 )
 _ABBREVIATION = re.compile(r"(?=\S*[A-Z])[\w./+-]{1,8}")
@@ -775,7 +771,7 @@ def _shared_head(text: str, group: list[Entity], following: list[Entity] | None)
     """The concept's words when it shares the next item's head noun: in "atrial or ventricular rhythm
     disturbances", "atrial" means atrial rhythm disturbances. A one-word item right before a longer
     one, with only a list connective between, takes the longer one's words after its first."""
-    if following is None or len(group) > 1 or not _SHARES_HEAD.match(group[0].text):
+    if following is None or len(group) > 1 or not context.SHARES_HEAD.match(group[0].text):
         return None
     after = following[0].text.split()
     gap = text[group[0].end : following[0].start]
