@@ -140,3 +140,73 @@ def test_a_sex_piece_with_states_is_read_whole(tagger):
 
 def test_only_a_modifier_shares_the_next_items_head():
     assert shared_heads("HIV or hepatitis B") == ["HIV", "hepatitis B"]
+
+
+def test_a_window_bounds_a_concept_and_its_bracketed_exceptions(tagger):
+    # the limit "in the last five years" once swallowed the brackets into one leaf, losing the exceptions
+    text = "History of cancer (other than non-melanoma skin cancer or in-situ cervical cancer) in the last five years."
+    rule = _rule(tagger, text)
+    base = next(leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None)
+    assert base.temporal is not None and base.temporal.value == 5
+    assert [c.text for c in base.excepted] == ["non-melanoma skin cancer", "in-situ cervical cancer"]
+    exceptions = [leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role == "exception"]
+    assert len(exceptions) == 2 and all(leaf.negated for leaf in exceptions)  # "non-" names, it does not deny
+
+
+def test_an_example_belongs_to_the_category_right_before_it(tagger):
+    rule = _rule(
+        tagger, "International normalized ratio (INR) > 3 for patients using blood thinners (such as Coumadin)"
+    )
+    assert rule.type == "all"
+    alternatives = next(arg for arg in rule.args if arg.type == "any")
+    assert set(_presences(alternatives)) == {"blood thinners", "Coumadin"}
+    assert any(arg.type == "comparison" for arg in rule.args)
+
+
+def test_an_unbracketed_example_list_runs_to_its_last_item(tagger):
+    rule = _rule(
+        tagger,
+        "Known history of physical impairment such as immobility, use of walking aids, or required wheelchair use.",
+    )
+    assert rule.type == "any" and len(rule.args) == 4
+
+
+def test_a_negation_before_a_category_denies_its_examples_and_the_rest_of_the_list(tagger):
+    rule = _rule(tagger, "No blood thinners (e.g. warfarin or heparin) or antiplatelets", "inclusion")
+    assert rule.type == "not" and not any(leaf.negated for leaf in leaves(rule))
+    assert {"blood thinners", "warfarin", "heparin", "antiplatelets"} <= set(_presences(rule))
+
+
+def test_how_long_a_treatment_lasted_bounds_the_treatment_and_its_examples(tagger):
+    text = "At least six weeks of prior conservative treatment (e.g., physical therapy and/or use of narcotics)"
+    rule = _rule(tagger, text, "inclusion")
+    found = _presences(rule)
+    assert "conservative treatment" in found and "physical therapy" in found
+    assert all(leaf.temporal.measure == "duration" and leaf.temporal.value == 6 for leaf in found.values())
+    assert not any("weeks" in name for name in found)  # no leaf named after the duration itself
+
+
+def test_a_class_and_its_scale_stay_on_the_concept(tagger):
+    for text in ("NYHA class III or IV heart failure", "CHF (NYHA) class III or greater measured within 2 weeks"):
+        rule = _rule(tagger, text, "inclusion")
+        assert rule.type == "presence" and rule.concept.kind == "condition", text
+        assert "III" in rule.concept.text and "NYHA" in rule.concept.text
+
+
+def test_lead_words_that_say_how_a_concept_is_met_ask_nothing(tagger):
+    text = "Compliance with the diagnostic criteria for abdominal obesity (waist circumference ≥90 cm for males)"
+    assert not any(leaf.type == "unstructured" for leaf in leaves(_rule(tagger, text, "inclusion")))
+    text = "Males with erectile dysfunction for more than 6 months according to the NIH Consensus definition"
+    assert not any(leaf.type == "unstructured" for leaf in leaves(_rule(tagger, text, "inclusion")))
+
+
+def test_a_negated_limit_is_denied_not_kept():
+    rule = structure_text("Not drinking more than 2 alcoholic drinks per day", "inclusion")
+    assert rule.rule.type == "not" and rule.rule.args[0].type == "comparison"
+    assert rule.rule.args[0].variable == "drinking"
+
+
+def test_alternatives_are_alike(tagger):
+    # "and" between a finding and a measured limit asks both; between two drug classes the model may read "or"
+    rule = _rule(tagger, "have fixed dilated pupils and GCS = 3")
+    assert rule.type == "all"

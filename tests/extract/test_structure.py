@@ -33,7 +33,6 @@ def bounds_of(extraction, text):
             "Pain (> 3 on a 0-10 pain intensity numeric scale)",
             [("comparison", "pain intensity numeric scale", ">", 3, None)],
         ),
-        ("Stage 1-3 Parkinson's disease", [("comparison", "Parkinson's disease", "between", 1, 3)]),
         ("Pain > 4 on a visual analogue scale", [("comparison", "Pain", ">", 4, None)]),
         ("resistance training more than 2 times weekly", [("comparison", "resistance training", ">", 2, None)]),
         ("Smoking within 60 days prior to dosing", [("temporal", "Smoking", "<=", 60, None)]),
@@ -99,6 +98,21 @@ def bounds_of(extraction, text):
 )
 def test_variables_and_bounds(text, expected):
     assert bounds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("stage 4 or more chronic kidney disease", "stage 4 or more chronic kidney disease"),
+        ("Stage 1-3 Parkinson's disease", "Stage 1-3 Parkinson's disease"),
+        ("CKD stage 3-5", "CKD stage 3-5"),
+    ],
+)
+def test_a_stage_or_class_is_part_of_the_concept_not_a_limit(text, concept):
+    # a stage bounds which disease is meant (match/lexicons/qualifiers.json reads it), it is no value
+    rule = structure_text(text, "inclusion").rule
+    assert rule.type == "presence" and rule.concept.text == concept
+    assert not constraints(rule)
 
 
 @pytest.mark.parametrize(

@@ -278,3 +278,40 @@ def test_a_pressure_pair_is_read_against_both_pressures(text, verdict):
     ]
     judge = Judge(Patient(id="p", age=50, sex="male", facts=pressures), AS_OF, ConceptMatcher(), presume=False)
     assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("recorded", "verdict"),
+    [
+        ("heart failure", "unknown"),  # the record names the disease but not its class: neither way
+        ("heart failure NYHA class II", "not_met"),  # another class rules it out
+        ("asthma", "not_met"),  # nothing of it: presumed absent
+    ],
+)
+def test_a_disease_recorded_without_its_class_is_not_presumed_absent(recorded, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "NYHA class III or IV heart failure"
+    patient = Patient(id="p", age=60, sex="male", facts=[Fact(kind="condition", text=recorded)])
+    judge = Judge(patient, AS_OF, ConceptMatcher(), presume=True)
+    assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("sex", "facts", "verdict"),
+    [
+        ("female", ["postmenopausal"], "met"),
+        ("female", ["Hysterectomy"], "met"),
+        ("male", [], "met"),
+        ("female", ["asthma"], "unknown"),  # the record does not say
+    ],
+)
+def test_childbearing_potential_is_read_from_menopause_and_sterilisation(sex, facts, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "Not a woman of childbearing potential"
+    patient = Patient(id="p", age=64, sex=sex, facts=[Fact(kind="condition", text=f) for f in facts])
+    judge = Judge(patient, AS_OF, ConceptMatcher())
+    assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict

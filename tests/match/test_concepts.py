@@ -344,7 +344,7 @@ def test_the_class_lexicon_is_well_formed():
     classes, shared, brands = lexicon["classes"], lexicon["shared"], lexicon["brands"]
     assert len(classes) >= 60
     for name, spec in classes.items():
-        assert name == name.lower().strip() and spec["kind"] in ("drug", "condition", "procedure"), name
+        assert name == name.lower().strip() and spec["kind"] in ("drug", "condition", "procedure", "measurement"), name
         assert spec["members"] or spec.get("includes"), f"{name} is empty"
         for phrase in [*spec["aliases"], *spec["members"]]:
             assert phrase == phrase.lower().strip() and phrase, (name, phrase)

@@ -188,3 +188,15 @@ def test_a_duration_keeps_the_type_of_the_disease(condition_text, expected):
     # type 2 rules type 1 out: the type written before the timed concept stays with it
     text = "Type 1 diabetes for at least 5 years"
     assert verdict(text, "inclusion", facts=[condition(condition_text, "2015-01-01")])[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("ast", "expected"),
+    [
+        (220, "not_met"),  # AST 5.5 x and ALT 4.2 x their limits: neither above 10 x
+        (500, "met"),  # AST 12.5 x its limit: one transaminase is enough
+    ],
+)
+def test_a_class_of_analytes_reads_each_member(ast, expected):
+    facts = [value("AST", ast, "U/L", reference_high=40), value("ALT", 190, "U/L", reference_high=45)]
+    assert verdict("transaminases > ten times ULN", "exclusion", facts=facts)[0] == expected

@@ -35,7 +35,8 @@ def leaf_text(leaf: Rule) -> str:
         unit = f" x {leaf.multiplier_of}" if leaf.multiplier_of else f" {leaf.unit or leaf.unit_text or ''}"
         return f"{leaf.variable} {leaf.operator} {value}{unit.rstrip()}{_when(leaf.temporal)}"
     if isinstance(leaf, Presence):
-        words = " ".join([*leaf.qualifiers, leaf.concept.text])
+        said = leaf.concept.text.lower()  # a qualifier the concept's words already hold is not said twice
+        words = " ".join([*(q for q in leaf.qualifiers if q.lower() not in said), leaf.concept.text])
         if leaf.role is not None:  # what the leaf says of its neighbour; it asks nothing itself
             return f"({_ROLE[leaf.role]}: {words})"
         excepted = f" except {', '.join(c.text for c in leaf.excepted)}" if leaf.excepted else ""

@@ -27,6 +27,10 @@ SHARES_HEAD = re.compile(
     rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
+_NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)
+_AGENT_NON = re.compile(_CUES["negation_prefix"]["pattern"], re.IGNORECASE)
+
 PSEUDO_NEGATION = phrase_regex(_CUES["pseudo_negation"])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
@@ -89,8 +93,8 @@ def temporal_direction(before: str, after: str, operator_text: str = "") -> tupl
         return "window", "future"
     if re.search(window_cue, operator_text, re.I):
         return "window", "past"
-    if DURATION_TAIL.match(after):
-        return "duration", "current"
+    if DURATION_TAIL.match(after) or re.match(r"\s+of\s+(?!age\b)", after, re.I):
+        return "duration", "current"  # "3 years' duration", "six weeks of conservative treatment"
     if _TEMPORAL["duration"].search(before[-24:]) and not re.search(window_cue, before[-24:], re.I):
         return "duration", "current"
     if _TEMPORAL["future"].search(before[-30:]) or re.match(r"\s*(?:after|following|from now)\b", after, re.I):
@@ -135,3 +139,9 @@ def group_cue(own_text: str) -> tuple[str, int, int] | None:
     if found and own_text[found.end() :].strip(" :") == "":
         return "definition", 1, found.start()
     return None
+
+
+def name_prefix(text: str, pos: int) -> bool:
+    """Whether the "non" at ``pos`` is part of a name ("non-melanoma skin cancer", "non-Hodgkin
+    lymphoma") rather than a negation: only before an agent noun does it deny ("non-smokers")."""
+    return bool(_NON.match(text, pos)) and not _AGENT_NON.match(text, pos)

@@ -56,13 +56,18 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         a, kind_a = anchor(_edge(prev.rule, last=True))
         b, kind_b = anchor(_edge(cur.rule, last=False))
         between = (min(prev.end, b[0]), max(cur.start, min(prev.end, b[0])))  # the words between the two items
-        if model is None or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
-            return _connective(text, prev, cur)  # an exception cue between them is decisive: "other than to treat"
+        unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
+        if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
+            # an exception cue between them is decisive ("other than to treat"); the model relates
+            # concepts, so a phrase it could not read joins by its connective words
+            return _connective(text, prev, cur)
         label, p = model.pair(text, a, b, (kind_a, kind_b), section)
         if label == "same" and kind_a != kind_b:  # one thing has one kind: a procedure beside a condition finds it
             label = "method" if kind_b == "procedure" else "none"
-        if label in ("none", "and") and _OR_WORD.search(text, *between):
-            return "or"  # an "or" written between them is never read as "and"
+        if label in ("none", "and") and _OR_WORD.search(text, *between) and not _AND_WORD.search(text, *between):
+            return "or"  # an "or" written between them is never read as "and" (unless an "and" comes first)
+        if label == "or" and _AND_WORD.search(text, *between) and _limit(prev.rule) != _limit(cur.rule):
+            return "and"  # alternatives are alike: "fixed dilated pupils and GCS = 3" asks both
         weakest.append(p)
         return label
 
@@ -140,28 +145,78 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
+    items, labels = _with_examples(text, items, labels)
     groups: list[list[Atom]] = [[items[0]]]
-    window = None  # the category's time bound, which its examples share
-    for prev, label, item in zip(items[:-1], labels, items[1:], strict=True):
-        if label == "example":
-            window = next((leaf.temporal for leaf in leaves(prev.rule) if getattr(leaf, "temporal", None)), None)
-        elif label != "or":
-            window = None
-        if window is not None:  # "at least six weeks of conservative treatment (e.g. physical therapy)"
-            item = Atom(item.start, item.end, with_temporal(item.rule, window))
-        if label in ("or", "example"):
+    for label, item in zip(labels, items[1:], strict=True):
+        if label == "or":
             groups.append([item])
         else:
             groups[-1].append(item)
     anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
-    if len(anded) == 1:
-        return anded[0]
-    first = anded[0].rule
+    return anded[0] if len(anded) == 1 else _alternatives(anded)
+
+
+def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """Each category joined with its examples first, as one item: "INR > 3 for patients using blood
+    thinners (such as Coumadin)" is all(INR > 3, any(blood thinners, Coumadin)). The examples share
+    the category's time bound ("six weeks of conservative treatment (e.g. physical therapy)")."""
+    kept, kept_labels = [items[0]], []
+    i = 0
+    while i < len(labels):
+        if labels[i] != "example":
+            kept.append(items[i + 1])
+            kept_labels.append(labels[i])
+            i += 1
+            continue
+        run = [kept.pop()]  # the category: with the concepts its phrase runs on from ("causes of ... dysfunction")
+        while kept and kept_labels[-1] == "none" and _named(kept[-1].rule) and _named(run[0].rule):
+            run.insert(0, kept.pop())
+            kept_labels.pop()
+        chain = [run[0] if len(run) == 1 else Atom(run[0].start, run[-1].end, All(args=[a.rule for a in run]))]
+        window = next((leaf.temporal for leaf in leaves(chain[0].rule) if getattr(leaf, "temporal", None)), None)
+        j = i
+        while j < len(labels) and (labels[j] == "example" or _listed(text, labels[j], items[j], items[j + 1])):
+            item = items[j + 1]
+            chain.append(Atom(item.start, item.end, with_temporal(item.rule, window)) if window else item)
+            j += 1
+        kept.append(_alternatives(chain))
+        i = j
+    return kept, kept_labels
+
+
+def _listed(text: str, label: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``cur`` goes on the list ``prev`` is in: "such as diabetes, narcolepsy, and asthma"
+    are all examples, whatever joins them, until a bracket or clause closes."""
+    if _closes(text, prev, cur):
+        return False
+    if label == "or" or _LIST_LAST.fullmatch(text, prev.end, cur.start):
+        return True
+    return bool(_LIST_COMMA.fullmatch(text, prev.end, cur.start)) and _list_word(text, cur.end) is not None
+
+
+_LIST_LAST = re.compile(r"\s*,?\s*(?:and/or|or|and)\s+", re.IGNORECASE)
+
+
+def _limit(rule: Rule) -> bool:
+    """Whether ``rule`` bounds a value (a comparison or an age), not a concept's presence."""
+    return any(leaf.type in ("comparison", "demographic") for leaf in leaves(rule))
+
+
+def _named(rule: Rule) -> bool:
+    """Whether every leaf of ``rule`` names a concept (no limit, no age): a phrase an example can be of."""
+    return all(leaf.type == "presence" for leaf in leaves(rule))
+
+
+def _alternatives(items: list[Atom]) -> Atom:
+    """any(items); a negation before the first denies them all: "No prior bevacizumab or other VEGF
+    inhibitors" is not(any(bevacizumab, VEGF inhibitors))."""
+    first = items[0].rule
     if first.type == "presence" and first.negated and first.role is None:
-        # "No prior bevacizumab or other VEGF inhibitors": a negation before alternatives denies them all
-        alternatives = [_affirmed(a.rule) for a in anded]
-        return Atom(anded[0].start, anded[-1].end, Not(args=[Any(args=alternatives)]))
-    return Atom(anded[0].start, anded[-1].end, Any(args=[a.rule for a in anded]))
+        return Atom(items[0].start, items[-1].end, Not(args=[Any(args=[_affirmed(a.rule) for a in items])]))
+    if first.type == "not" and first.args[0].type == "any":  # "No blood thinners (e.g. warfarin) or antiplatelets"
+        denied = [*first.args[0].args, *(_affirmed(a.rule) for a in items[1:])]
+        return Atom(items[0].start, items[-1].end, Not(args=[Any(args=denied)]))
+    return Atom(items[0].start, items[-1].end, Any(args=[a.rule for a in items]))
 
 
 def _affirmed(rule: Rule) -> Rule:
@@ -170,6 +225,7 @@ def _affirmed(rule: Rule) -> Rule:
 
 
 _OR_WORD = re.compile(r"\b(?:or|and/or)\b", re.IGNORECASE)
+_AND_WORD = re.compile(r"\band\b(?!/)", re.IGNORECASE)
 
 
 def _closes(text: str, prev: Atom, cur: Atom) -> bool:
@@ -199,6 +255,8 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
             return rule.model_copy(update={"negated": not polarity, "role": "exception"})
         if rule.type in ("all", "any", "at_least"):
             return rule.model_copy(update={"args": [flip(a) for a in rule.args]})
+        if rule.type == "not":  # the exception's own negation gives way to the base's opposite
+            return flip(rule.args[0])
         return Not(args=[rule])
 
     marked = rebuild(base, mark)
@@ -208,15 +266,19 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
 
 def _excepted_words(text: str, leaf: Rule) -> str:
     """The words a leaf's stretch excepts: after the exception cue, without brackets."""
-    stretch = text[leaf.span[0] : leaf.span[1]]
+    begin, end = leaf.concept.span
+    stretch = text[leaf.span[0] : max(end, leaf.span[0])]  # up to the concept, not the next item
     cue = context.EXCEPTIONS.search(stretch)
-    words = stretch[cue.end() :] if cue else text[leaf.concept.span[0] : leaf.concept.span[1]]
+    before = _LAST_ITEM.split(text[leaf.span[0] : begin])[-1].split()
+    own = f"{before[0]} {text[begin:end]}" if len(before) == 1 else text[begin:end]  # "or in-situ cervical cancer"
+    words = stretch[cue.end() :] if cue else own
     words = words.strip(" \t\r\n,;.:").lstrip("([")
     while words.endswith((")", "]")) and words.count(")") + words.count("]") > words.count("(") + words.count("["):
         words = words[:-1].rstrip(" ,;.:")  # the bracket the exception sat in, not one of its own: "(DED)"
     return words
 
 
+_LAST_ITEM = re.compile(r"[,;(\[]|\b(?:and/or|or|and|nor)\b", re.IGNORECASE)
 _ITEM_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and/or|or|and)?|\band/or\b|\bor\b|\band\b|/)\s*", re.IGNORECASE)
 
 
@@ -240,16 +302,32 @@ def _edge(rule: Rule, last: bool) -> Rule:
 
 
 def _connective(text: str, prev: Atom, cur: Atom) -> str:
-    """Without a model: an exception cue in the gap excepts; 'or' makes alternatives, and after
-    "defined as" so does any gap without 'and'; anything else joins."""
+    """Without a model, or beside a phrase it cannot read: an exception cue in the gap excepts, an
+    example cue gives an example; 'or' makes alternatives, and after "defined as" so does any gap
+    without 'and'; a bare comma joins as its list does ("A, B or C"); anything else joins."""
     gap = text[prev.end : cur.start]
     if context.EXCEPTIONS.search(gap):
         return "except"
+    if context.EXAMPLES.search(gap):
+        return "example"
     definition = context.DEFINITION.search(text)
     in_definition = definition is not None and prev.start >= definition.end()
     if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
         return "or"
+    if _LIST_COMMA.fullmatch(gap):
+        word = _list_word(text, cur.end)
+        return "or" if word and word != "and" else "none"
     return "none"
+
+
+def _list_word(text: str, pos: int) -> str | None:
+    """The word that joins the list going on at ``pos`` ("A, B or C": or), None when the clause ends first."""
+    joint = _LIST_END.search(text, pos)
+    return joint[1].lower() if joint and joint[1] else None
+
+
+_LIST_COMMA = re.compile(r"\s*,\s*")
+_LIST_END = re.compile(r"[;)]|\.\s|\b(or|and/or|and)\b", re.IGNORECASE)  # a list's joining word, or its end
 
 
 def open_brackets(text: str, pos: int) -> list[int]:

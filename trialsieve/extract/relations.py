@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -36,13 +37,14 @@ from trialsieve.extract import context
 PAIR_LABELS = ("none", "or", "example", "and", "except", "same", "method")
 NEGATION_LABELS = ("kept", "negated")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK = re.compile(r"[;.](?:\s|$)|:\s")
 _MAX_GAP = 12
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case words and single punctuation marks; digits are folded so numbers generalise."""
-    return [re.sub(r"\d", "0", t.lower()) for t in _TOKEN.findall(text)]
+    return _TOKEN.findall(_DIGIT.sub("0", text.lower()))
 
 
 def pair_features(text: str, a: tuple[int, int], b: tuple[int, int], kinds: tuple[str, str], section: str) -> list[str]:
@@ -108,16 +110,30 @@ class Linear:
     weights: np.ndarray  # (features, labels)
     bias: np.ndarray  # (labels,)
 
-    def probabilities(self, feats: list[str]) -> np.ndarray:
-        rows = [self.index[f] for f in feats if f in self.index]
-        scores = self.bias + (self.weights[rows].sum(axis=0) if rows else 0.0)
-        scores = np.exp(scores - scores.max())
-        return scores / scores.sum()
+    def probabilities(self, feats: list[str]) -> list[float]:
+        # plain Python: with a handful of labels and a few dozen features, numpy's per-call cost dominates
+        rows = self._rows
+        scores = list(self._bias)
+        for f in feats:
+            if (row := rows.get(f)) is not None:
+                scores = [s + w for s, w in zip(scores, row, strict=True)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
 
     def predict(self, feats: list[str]) -> tuple[str, float]:
         p = self.probabilities(feats)
-        best = int(p.argmax())
-        return self.labels[best], float(p[best])
+        best = max(range(len(p)), key=p.__getitem__)
+        return self.labels[best], p[best]
+
+    @cached_property
+    def _rows(self) -> dict[str, tuple[float, ...]]:
+        return {f: tuple(self.weights[i].tolist()) for f, i in self.index.items()}
+
+    @cached_property
+    def _bias(self) -> tuple[float, ...]:
+        return tuple(self.bias.tolist())
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from trialsieve.rules import (
     Criterion,
     Demographic,
     Entity,
+    Not,
     Presence,
     Rule,
     StructuredCriterion,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 _AGE_WORD = phrase_regex(load("operators")["age_words"])
 _PERSON = phrase_regex(load("cues")["persons"]["words"])
+_LEAD_TIME = re.compile(r"(?:(?:prior|previous|past|ongoing|continuous|stable)\s+)?", re.IGNORECASE)
 _DURATION_OF = re.compile(r"\s+of\s+(?!age\b|old\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"[\s-]*(?:years?[\s-]*)?(?:of\s+age|old)\b", re.IGNORECASE)
@@ -146,7 +148,10 @@ class _Spans:
         before = [e for e in clause if ";" not in text[e.end : limit.start]]
         after = [e for e in names if limit.end <= e.start and not text[limit.end : e.start].strip(" ,:-")]
         chosen = before[-1] if before else after[0] if after else None
-        return (chosen.start, chosen.end) if chosen else var
+        if chosen is None:
+            return var
+        glossing = [e for e in clause if _GLOSSED.fullmatch(text, e.end, chosen.start)]
+        return ((glossing[-1] if glossing else chosen).start, chosen.end)  # "CHF (NYHA" is one concept
 
     def output(self) -> list[Entity]:
         """The tagger's entities when there is a model, else the grammar's."""
@@ -298,7 +303,10 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
     atoms: list[_Atom] = []
     floor = 0
     previous: tuple[tuple[int, int], bool] | None = None  # last variable span, and whether it was age
+    axes = [m.span() for m in context.AXIS_PHRASE.finditer(text)]
     for limit in find_limits(text):
+        if any(s < limit.value_span[0] and limit.value_span[1] <= e for s, e in axes):
+            continue  # "stage 4 or more chronic kidney disease": a stage of the disease, not a limit
         _add_limit_entities(text, limit, entities)
         before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
         op_text = _text(text, limit.operator_span) if limit.operator_span else ""
@@ -393,6 +401,9 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
         measured = variables.right(text, of.end())
         if measured and _MEASURED_TIME.search(_text(text, measured)):
             return measured, False  # "≥ 37 weeks of gestation", "at least 5 years of disease duration"
+        lasted = variables.right(text, _LEAD_TIME.match(text, of.end()).end())  # "of prior conservative treatment"
+        if lasted and variables.left(text, limit.start, floor) is None and not _OF_AGE.match(text, limit.end):
+            return lasted, False  # "At least six weeks of prior conservative treatment": how long it lasted
     # "patients that older than 18 treated for ...": an operator that says age counts nothing after it
     counts = not (limit.operator_span and _AGE_WORD.search(_text(text, limit.operator_span)))
     counts = counts and limit.unit is None and not limit.multiplier_of
@@ -564,8 +575,24 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     reason = context.unstructured_reason(_text(text, var))
     if reason:  # "participation in another trial within 30 days"
         return _Atom(start, end, Unstructured(text=_text(text, (start, end)), reason=reason, span=(start, end)))
+    named = (var[0], limit.start) if var[1] <= limit.start else var  # with the brackets between them
+    if (listed := _concept_tree(text, named, entities)) is not None:  # "cancer (other than skin cancer) in 5 years"
+        return _Atom(start, end, with_temporal(listed, temporal))
     presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
     return _Atom(start, end, presence)
+
+
+def _concept_tree(text: str, span: tuple[int, int], entities: _Spans) -> Rule | None:
+    """The tree over the several concepts a limit's phrase names, as the phrase path builds it, or
+    None for one concept: a window bounds the list, its exceptions and examples, not one fused leaf."""
+    if entities.logic is None or len(entities.inside(*span)) < 2:
+        return None
+    pieces = _top_level_cuts(text, span[0], span[1], context.EXCEPTIONS)
+    made = [a for s, e in pieces for a in _concept_atoms(text, s, e, [], entities)]
+    if len(made) < 2:
+        return made[0].rule if made else None  # one concept in several spans: "CHF (NYHA) class III"
+    rule, _ = combine(text, made, entities.section, entities.logic)
+    return rule
 
 
 def _since(limit: Limit, event: tuple[int, int], washout: bool, text: str, entities: _Spans) -> _Atom:
@@ -588,7 +615,13 @@ def _since(limit: Limit, event: tuple[int, int], washout: bool, text: str, entit
 def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inherited: bool) -> _Atom:
     spans = [(var, None)] if inherited else [(var, None), *variables.coordinated(text, var, floor)]
     made: list[Comparison] = []
-    for span, _ in spans:
+    denied, said = False, spans[0][0][0]  # said: where the first variable's words begin, its cue included
+    for i, (span, _) in enumerate(spans):
+        cue = context.NEGATION.match(text, span[0], span[1])
+        if i == 0 and cue and cue.end() < span[1] and text[cue.end()].isspace():
+            rest = len(text[cue.end() : span[1]]) - len(text[cue.end() : span[1]].lstrip())
+            denied, span = True, (cue.end() + rest, span[1])  # "Not drinking more than 2 drinks per day"
+            spans[0] = (span, spans[0][1])
         written = text[span[0] : span[1]]
         kind = entities.kind_at(span) or context.kind_of(written, "measurement", context.COMPARISON_KINDS)
         kind = "measurement" if kind == "demographic" else kind
@@ -605,12 +638,11 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inh
             )
         )
     made.reverse()
-    start = limit.start if inherited else min(made[0].span[0], limit.start)
+    start = limit.start if inherited else min(made[0].span[0], limit.start, said)
     rules: list[Rule] = made if limit.diastolic is None else [_pressures(c, limit.diastolic) for c in made]
-    if len(rules) == 1:
-        return _Atom(start, limit.end, rules[0])
     connective = spans[-1][1]
-    return _Atom(start, limit.end, All(args=rules) if connective == "and" else Any(args=rules))
+    rule = rules[0] if len(rules) == 1 else All(args=rules) if connective == "and" else Any(args=rules)
+    return _Atom(start, limit.end, Not(args=[rule]) if denied else rule)
 
 
 def _pressures(comparison: Comparison, diastolic: float) -> Rule:
@@ -732,7 +764,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         label, _ = entities.logic.pair(text, (prev.start, prev.end), (cur.start, cur.end), kinds, entities.section)
         glossed = re.fullmatch(r"\s*\(\s*", text[prev.end : cur.start]) and re.match(r"\s*\)", text[cur.end :])
         short = _ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)
-        if short and (label == "same" or glossed):  # "progressive disease (PD)", "CHF (NYHA) class III"
+        # "progressive disease (PD)", "CHF (NYHA)"; "precancerous lesions", "NYHA class III or IV heart failure"
+        if (short and (label == "same" or glossed)) or _one_phrase(text, prev, cur):
             merged[-1].append(cur)
         else:
             merged.append([cur])
@@ -742,8 +775,41 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         hi = end if i == len(merged) - 1 else merged[i + 1][0].start
         concept = (group[0].start, _balanced_end(text, group[0].start, group[-1].end))
         head = _shared_head(text, group, merged[i + 1] if i + 1 < len(merged) else None)
-        atoms.append(_Atom(concept[0], concept[1], _presence(text, (lo, hi), entities, concept=concept, words=head)))
+        phrase = len(group) > 1 and _one_phrase(text, group[-2], group[-1])
+        leaf = _presence(
+            text, (lo, hi), entities, concept=concept, words=head, kind=_head_kind(group) if phrase else None
+        )
+        atoms.append(_Atom(concept[0], concept[1], leaf))
     return atoms
+
+
+def _with_axes(text: str, start: int, end: int) -> tuple[int, int]:
+    """The concept's span with the class, stage or grade written right before or after it: "stage 4
+    or more chronic kidney disease", "CHF (NYHA) class III or greater"."""
+    before = [
+        m
+        for m in context.AXIS_PHRASE.finditer(text, 0, start)
+        if not context.QUALIFIERS.sub("", text[m.end() : start]).strip()
+    ]  # "stage 4 or more | chronic | kidney disease"
+    after = context.AXIS_PHRASE.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t,")))
+    return (before[-1].start() if before else start), (after.end() if after else end)
+
+
+def _one_phrase(text: str, prev: Entity, cur: Entity) -> bool:
+    """Whether two tagged spans are one noun phrase: nothing but a space between them, or a class,
+    stage or grade ("NYHA class III or IV heart failure": NYHA names the scale, not a concept)."""
+    if _ONE_PHRASE.fullmatch(text, prev.end, cur.start):
+        return True
+    axes = [m.span() for m in context.AXIS_PHRASE.finditer(text, max(0, prev.start - 1), min(len(text), cur.end + 1))]
+    inside = any(s <= prev.start < e or s < cur.end <= e for s, e in axes)
+    gap = context.AXIS_PHRASE.sub(" ", text[prev.end : cur.start])
+    return inside and re.fullmatch(r"[\s()]*", gap) is not None
+
+
+def _head_kind(group: list[Entity]) -> str:
+    """The kind of a phrase's head noun, the last span that is not a scale: "anti-cancer therapy" is a
+    procedure, "heart failure NYHA" a condition."""
+    return next((e.type for e in reversed(group) if e.type != "observation"), group[-1].type)
 
 
 def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
@@ -759,10 +825,14 @@ def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
 _JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
+_MEETS_CRITERIA = re.compile(load("cues")["meets_criteria"]["pattern"], re.IGNORECASE)
 _MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept
     rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern})\s+$",
     re.IGNORECASE,
 )
+_GLOSSED = re.compile(r"\s*\(\s*")  # what stands between a concept and its abbreviation or scale
+_ROMAN = re.compile(r"[ivx]+[a-c]?", re.IGNORECASE)
+_ONE_PHRASE = re.compile(r"[ \t-]+")  # two tagged spans with only a space between are one noun phrase
 _ABBREVIATION = re.compile(r"(?=\S*[A-Z])[\w./+-]{1,8}")
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|nor)\b)?\s*[,/]?\s*", re.IGNORECASE)
 
@@ -798,6 +868,10 @@ def _phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | 
         return _Atom(start, end, _sexes(text, start, sex, entities))
     if context.ANCHOR.match(piece) or _PERSON_ONLY.fullmatch(piece) or (len(piece) > 3 and ucum(piece)):
         return None  # "at the time of consent" says when; "Adults" and a unit said twice ask nothing
+    if _JUDGED_BY.match(piece):
+        return None  # "according to the NIH Consensus definition (...)" says how its neighbour is judged
+    if lead := _MEETS_CRITERIA.match(piece):  # "Compliance with the diagnostic criteria for abdominal obesity"
+        start, piece = start + lead.end(), piece[lead.end() :]
     reason = context.unstructured_reason(piece)
     if reason:
         return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
@@ -856,9 +930,11 @@ def _presence(
     temporal: Temporal | None = None,
     concept: tuple[int, int] | None = None,
     words: str | None = None,
+    kind: str | None = None,
 ) -> Presence:
     """The presence leaf for ``span``; ``concept`` is the concept's own span when it is already known,
-    ``words`` what it means when that differs from what is written there (a shared head noun)."""
+    ``words`` what it means when that differs from what is written there (a shared head noun),
+    ``kind`` the kind of its head noun when it runs over several tagged spans."""
     start, end = span
     negated = False
     negation = context.NEGATION.match(text, start, end)
@@ -885,7 +961,8 @@ def _presence(
     if start >= end:
         start, end = span
     named = entities.inside(*span)
-    if not negated and entities.inside(span[0], named[0].start if named else start, ("negation",)):
+    cues = entities.inside(span[0], named[0].start if named else start, ("negation",))
+    if not negated and any(not context.name_prefix(text, cue.start) for cue in cues):
         negated = True  # a cue the grammar's list lacks: "free of", "negative for"
     if concept is not None:
         start, end = concept
@@ -895,13 +972,15 @@ def _presence(
     modifier = _MODIFIER_BEFORE.search(text, span[0], start) if entities.logic is not None else None
     if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
-    kind = named[0].type if named else context.kind_of(text[start:end], "condition")
+    start, end = _with_axes(text, start, end)
+    kind = kind or (named[0].type if named else context.kind_of(text[start:end], "condition"))
     kind = "condition" if kind in ("measurement", "demographic") else kind
     if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")
         # a cue word right before the first concept denies it ("No prior treatment with bevacizumab");
         # prefixes ("non-operable", "untreated") and everything else are the model's to read
         worded = negation is not None and context.NEGATION_CUES.fullmatch(negation[0].strip(" \t-•*(").lower())
-        tagged_cue = bool(entities.inside(span[0], start, ("negation",)))  # "have not been diagnosed with X"
+        cues = entities.inside(span[0], start, ("negation",))  # "have not been diagnosed with X"
+        tagged_cue = any(not context.name_prefix(text, cue.start) for cue in cues)  # not "non-melanoma"
         before = len(entities.inside(clause_start(text, start), start))
         negated = (
             bool(worded) or tagged_cue or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
@@ -952,7 +1031,8 @@ def _splittable_or(text: str, start: int, cut: int) -> bool:
     word = before[-1].lower().strip(",")
     after = text[cut:].split(maxsplit=2)
     single_letters = len(word) == 1 and len(after) > 1 and len(after[1].strip(",;")) == 1  # "hepatitis B or C"
-    return word not in _NON_SPLIT_BEFORE_OR and not word[-1:].isdigit() and not single_letters
+    numbered = word[-1:].isdigit() or _ROMAN.fullmatch(word)  # "stage 2 or 3", "class III or greater"
+    return word not in _NON_SPLIT_BEFORE_OR and not numbered and not single_letters
 
 
 def _top_level_cuts(text: str, start: int, end: int, pattern: re.Pattern[str], keep=None) -> list[tuple[int, int]]:

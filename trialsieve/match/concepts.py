@@ -366,6 +366,7 @@ def _agreement(wanted: _Values, have: _Values, both: frozenset[str], relaxed: bo
 
 # --- classes ----------------------------------------------------------------------------------
 
+_SCALE_WORDS = frozenset().union(*(axis.kept for axis in _AXES.values()))  # "nyha": a scale's name
 _SPECS = _CLASSES["classes"]
 _FILLER = frozenset(_CLASSES["filler_words"]) | _STOP
 _SUFFIX = frozenset(_CLASSES["suffix_words"])
@@ -376,6 +377,7 @@ _ANSWERS = {
     "drug": frozenset({"drug", "condition", "observation", "device"}),
     "condition": frozenset({"condition", "observation"}),
     "procedure": frozenset({"procedure", "condition"}),
+    "measurement": frozenset({"measurement"}),
 }
 
 
@@ -549,7 +551,7 @@ class ConceptMatcher:
         concept is written in, whose qualifiers next to it are the concept's ("type 1" before "diabetes")."""
         if not facts:
             return []
-        found, _ = self._sort(_concept(text, context), facts, code, embed=True)
+        found, _, _ = self._sort(_concept(text, context), facts, code, embed=True)
         return sorted(found.values(), key=lambda m: -m.score)
 
     def contradicts(
@@ -559,25 +561,44 @@ class ConceptMatcher:
         ("type 2 diabetes mellitus" for "type 1 diabetes mellitus"). For a list, only when every item is."""
         if not facts:
             return []
-        _, against = self._sort(_concept(text, context), facts, code, embed=False)
+        _, against, _ = self._sort(_concept(text, context), facts, code, embed=False)
         return list(against.values())
+
+    def undetermined(
+        self, text: str, facts: list[Fact], code: Code | None = None, context: str | None = None
+    ) -> list[Match]:
+        """The facts that name the concept but not its type, stage, class or grade ("heart failure" for
+        "NYHA class III or IV heart failure"): they neither meet it nor rule it out."""
+        if not facts:
+            return []
+        concept = _concept(text, context)
+        _, _, unsure = self._sort(concept, facts, code, embed=False)
+        core = concept.base - _SCALE_WORDS  # "heart failure" names NYHA class III heart failure, class unsaid
+        for i, fact in enumerate(facts):
+            named = _fact(fact.text)
+            if concept.values and core and core <= named.words and not named.values.keys() & concept.values.keys():
+                unsure.setdefault(i, Match(fact, "undetermined", 1.0))
+        return list(unsure.values())
 
     def _sort(
         self, concept: _Concept, facts: list[Fact], code: Code | None, embed: bool
-    ) -> tuple[dict[int, Match], dict[int, Match]]:
-        """The facts that match the concept and those that contradict it, by index."""
+    ) -> tuple[dict[int, Match], dict[int, Match], dict[int, Match]]:
+        """The facts that match the concept, those that contradict it, and those that name it without
+        saying its type, stage or class; by index."""
         if concept.parts:
             found: dict[int, Match] = {}
             against: list[dict[int, Match]] = []
+            unsure: dict[int, Match] = {}
             for part in concept.parts:
-                matched, refuted = self._sort(_concept(part, None), facts, code, embed)
+                matched, refuted, unsettled = self._sort(_concept(part, None), facts, code, embed)
                 for i, m in matched.items():
                     if i not in found or m.score > found[i].score:
                         found[i] = m
                 against.append(refuted)
+                unsure.update(unsettled)
             ruled_out = {i: m for r in against for i, m in r.items()} if all(against) else {}
-            return found, {i: m for i, m in ruled_out.items() if i not in found}
-        found, against, rest = {}, {}, []
+            return found, {i: m for i, m in ruled_out.items() if i not in found}, unsure
+        found, against, unsure, rest = {}, {}, {}, []
         for i, fact in enumerate(facts):
             if code is not None and any((c.system, c.code) == (code.system, code.code) for c in fact.codes):
                 found[i] = Match(fact, "code", 1.0)
@@ -600,9 +621,11 @@ class ConceptMatcher:
                 against[i] = Match(fact, "contradicts", 1.0)
             elif agreement == "agree":
                 rest.append(i)
+            elif how and agreement == "undetermined":
+                unsure[i] = Match(fact, "undetermined", 1.0)
         if embed and self.embedder is not None and concept.words and rest:
             vectors = self.embedder.embed([concept.wanted] + [normalise(facts[i].text) for i in rest])
             for i, score in zip(rest, vectors[1:] @ vectors[0], strict=True):
                 if score >= self.threshold:
                     found[i] = Match(facts[i], "embedding", float(score))
-        return found, against
+        return found, against, unsure

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trialsieve.extract.lexicon import load
 from trialsieve.rules import Code
 
 FactKind = Literal["condition", "drug", "procedure", "measurement", "observation", "device"]
@@ -69,4 +70,26 @@ class Patient(BaseModel):
                 state = False
             if state is not None:
                 derived.append(Fact(kind="condition", text=concept, present=state, source=f"patient.{concept}"))
+        if (potential := self._childbearing_potential()) is not None:
+            derived.append(potential)
         return self.facts + derived
+
+    def _childbearing_potential(self) -> Fact | None:
+        """Not of childbearing potential: a man, or a woman whose record names menopause or
+        sterilisation (``lexicons/derived.json``). None when the record does not say."""
+        spec = load("derived", "trialsieve.match")["childbearing_potential"]
+        if self.sex == "male":
+            return Fact(kind="condition", text=spec["concept"], present=False, source="patient.sex")
+        if self.sex != "female":
+            return None
+        ended = next(
+            (
+                f
+                for f in self.facts
+                if f.present and not f.family and any(word in f.text.lower() for word in spec["ends_by"])
+            ),
+            None,
+        )
+        if ended is None:
+            return None
+        return Fact(kind="condition", text=spec["concept"], present=False, source=f"derived from: {ended.text}")

@@ -236,6 +236,12 @@ class Judge:
             against = self.matcher.contradicts(concept.text, [f for f in findings if f.present], concept.code, written)
             if against:
                 verdict, reason, used = "not_met", f"ruled out by {against[0].fact.text}", against[0]
+            elif unsure := self.matcher.undetermined(
+                concept.text, [f for f in findings if f.present], concept.code, written
+            ):
+                # "heart failure" for "NYHA class III heart failure": the record names it, not its class
+                reason = f"{unsure[0].fact.text} is recorded, but not whether it is {concept.text}"
+                verdict, used, matches = "unknown", unsure[0], unsure
         if used is None:
             reason = f"{concept.text}: {reason}"
         missing = None
