@@ -144,8 +144,40 @@ def test_care_ssc_lists_infections_as_alternatives(care_ssc):
     # E7 "Uncontrolled acute or chronic infection (HIV, HTLV-1/2 (...), hepatitis B surface Ag positive, ...)"
     e7 = _criterion(care_ssc, "E7").rule
     names = [leaf.concept.text for leaf in leaves(e7) if leaf.type == "presence"]
-    assert {"HIV", "hepatitis C"} <= set(names)
+    assert {"HIV", "hepatitis C", "hepatitis B surface Ag"} <= set(names)
     assert e7.type == "any"
+    infections = next(arg for arg in e7.args if arg.type == "any")
+    assert all(node.type == "any" for node in _logic_nodes(infections))  # alternatives, nothing AND-ed
+    assert any(leaf.type == "unstructured" for leaf in e7.args)  # "or high risk thereof": for review
+
+
+def test_care_ssc_ckd_stage_is_defined_by_its_gfr(care_ssc):
+    # E3 4. "stage 4 or more chronic kidney disease (glomerular filtration rate < 30 mL/min)"
+    e3 = _criterion(care_ssc, "E3").rule
+    ckd = next(leaf for leaf in leaves(e3) if leaf.type == "presence" and "kidney" in leaf.concept.text)
+    assert ckd.concept.text == "stage 4 or more chronic kidney disease" and ckd.role == "defined"
+    gfr = [leaf for leaf in leaves(e3) if leaf.type == "comparison" and "glomerular" in leaf.variable]
+    assert [(leaf.operator, leaf.value) for leaf in gfr] == [("<", 30)]
+    assert not any(leaf.type == "unstructured" for leaf in leaves(e3))  # no stray "stage" leaf
+
+
+def test_care_ssc_cardiac_involvement_is_a_list_of_alternatives(care_ssc):
+    # I2 c) "atrial or ventricular rhythm disturbances such as recurrent episodes of atrial fibrillation or
+    # flutter, recurrent atrial paroxysmal tachycardia, conduction abnormalities (...)": any one of them
+    i2 = _criterion(care_ssc, "I2").rule
+    cardiac = next(
+        node
+        for node in _logic_nodes(i2)
+        if any(getattr(a, "concept", None) and "flutter" in a.concept.text for a in node.args)
+    )
+    assert cardiac.type == "any"
+
+
+def _logic_nodes(rule):
+    if rule.type in ("all", "any", "not", "at_least"):
+        yield rule
+        for arg in rule.args:
+            yield from _logic_nodes(arg)
 
 
 def test_a_parents_tree_quotes_its_childrens_words(care_ssc):

@@ -57,6 +57,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         b, kind_b = anchor(_edge(cur.rule, last=False))
         between = (min(prev.end, b[0]), max(cur.start, min(prev.end, b[0])))  # the words between the two items
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
+        if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
+            return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
         if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             # an exception cue between them is decisive ("other than to treat"); the model relates
             # concepts, so a phrase it could not read joins by its connective words
@@ -84,7 +86,7 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             else:
                 items.append(atoms[indices[i]])
             i = j
-        labels = [relate(p, c) for p, c in itertools.pairwise(items)]
+        labels = _listed_alike(text, items, [relate(p, c) for p, c in itertools.pairwise(items)])
         return assemble(text, _defined(text, items, labels), labels)
 
     root = build(list(range(len(atoms))), 0).rule
@@ -92,6 +94,26 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
     if confidence is not None and root.type in ("all", "any"):
         root = root.model_copy(update={"confidence": confidence})
     return root, confidence
+
+
+def _listed_alike(text: str, items: list[Atom], labels: list[str]) -> list[str]:
+    """A bare comma joins as the list around it does: in "HIV, HTLV-1/2 (Human T-lymphotropic virus),
+    hepatitis B surface Ag positive, hepatitis C" or "atrial fibrillation or flutter, recurrent atrial
+    paroxysmal tachycardia, conduction abnormalities" every item is an alternative, though a gloss in
+    brackets or a qualifier hides the list from the words around the comma."""
+    joined = list(labels)
+    for i, label in enumerate(labels):
+        if label != "none" or not _LIST_COMMA_GAP.fullmatch(text, items[i].end, items[i + 1].start):
+            continue
+        around = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
+        if "or" in around and "none" not in around and "and" not in around:
+            joined[i] = "or"
+    return joined
+
+
+_LIST_COMMA_GAP = re.compile(  # a comma, perhaps after a bracket, and up to two qualifying words after it
+    r"(?:[^,;()]*\))?\s*,\s*(?:(?!(?:and|or|but|with|without)\b)[a-z-]+\s+){0,2}", re.IGNORECASE
+)
 
 
 def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
