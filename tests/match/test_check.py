@@ -103,10 +103,21 @@ def test_registry_limits_and_relative_limits(care_ssc):
 
 
 def test_incompatible_units_give_unknown_with_a_reason(care_ssc):
-    patient = Patient(age=40, facts=[Fact(kind="measurement", text="hemoglobin", value=6.2, unit="mmol/L")])
+    patient = Patient(age=40, facts=[Fact(kind="measurement", text="hemoglobin", value=6.2, unit="%")])
     e10 = next(c for c in check(care_ssc, patient, AS_OF, ConceptMatcher()).criteria if c.id == "E10")
     reasons = [e.reason for e in e10.evidence if e.fact == "hemoglobin"]
-    assert reasons == ["cannot convert mmol/L to g/dL"]
+    assert len(reasons) == 1 and reasons[0].startswith("cannot convert % to g/dL")
+
+
+def test_haemoglobin_in_mmol_per_litre_meets_a_limit_in_grams():
+    # 6.2 mmol/L x 1.6114 = 10.0 g/dL (ucum.json substances: haemoglobin per haem monomer)
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    patient = Patient(age=40, facts=[Fact(kind="measurement", text="hemoglobin", value=6.2, unit="mmol/L")])
+    judge = Judge(patient, AS_OF, ConceptMatcher())
+    for text, verdict in (("Hemoglobin >= 9 g/dL", "met"), ("Hemoglobin >= 11 g/dL", "not_met")):
+        assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
 
 
 def test_presumption_covers_what_an_inclusion_asks_the_patient_not_to_have():

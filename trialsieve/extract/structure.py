@@ -21,6 +21,7 @@ from trialsieve.extract.logic import combine, open_brackets, with_temporal
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import clause_start, default_model, logic_enabled
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
+from trialsieve.extract.trees import rebuild
 from trialsieve.extract.units import ucum
 from trialsieve.rules import (
     NO_CONCEPT,
@@ -181,8 +182,34 @@ def structure_text(
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
     rule, _ = combine(text, atoms, section, logic)
+    rule = _allergens(text, rule)
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
+
+
+def _allergens(text: str, rule: Rule) -> Rule:
+    """Each thing listed after "hypersensitivity to" or "allergy to" is an allergy to it: "Known
+    hypersensitivity to lecithin (soya) or peanuts" asks for an allergy to peanuts, not for peanuts."""
+    cues = list(_ALLERGY_HEAD.finditer(text))
+    if not cues:
+        return rule
+
+    def allergen(leaf: Rule) -> Rule:
+        start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
+        cue = next(
+            (c for c in reversed(cues) if c.end() <= start and not re.search(r"[;.]\s", text[c.end() : start])), None
+        )
+        if cue is None or leaf.type not in ("presence", "unstructured"):
+            return leaf
+        if leaf.type == "unstructured" and leaf.reason != NO_CONCEPT:
+            return leaf
+        words = leaf.concept.text if leaf.type == "presence" else _text(text, _strip(text, *leaf.span))
+        concept = Concept(text=f"allergy to {words}", kind="condition", span=(start, start + len(words)))
+        if leaf.type == "presence":
+            return leaf.model_copy(update={"concept": concept})
+        return Presence(concept=concept, span=leaf.span)
+
+    return rebuild(rule, allergen) or rule
 
 
 def structure_texts(texts: list[str], sections: list[str], tagger: EntityTagger | None = None) -> list[Extraction]:
@@ -825,6 +852,7 @@ def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
 _JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
+_ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)
 _MEETS_CRITERIA = re.compile(load("cues")["meets_criteria"]["pattern"], re.IGNORECASE)
 _MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept
     rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern})\s+$",

@@ -2,8 +2,13 @@
 
 Each resource is validated with ``fhir.resources`` (its R4B models, which read R4 records); a
 resource that fails names its entry. Patient gives birth date and gender; Condition, Observation,
-MedicationStatement/MedicationRequest and Procedure become facts with their codes and dates.
-A refuted condition, a medication not taken and a procedure not done are facts of absence.
+MedicationStatement/MedicationRequest, Procedure, AllergyIntolerance, Immunization and inpatient
+Encounters become facts with their codes and dates. What the record says is over stays history
+(``Fact.ended``, ``Fact.end``): a resolved, inactive or abated condition, a stopped or completed
+medication. A refuted condition, a medication not taken and a procedure not done are facts of
+absence. An Observation's components (a blood pressure panel's systolic and diastolic) are facts of
+their own, and a coded answer keeps what was measured ("HIV 1+2 Ab: Negative" is an absent HIV test
+result, not an absent "Negative").
 """
 
 from __future__ import annotations
@@ -25,7 +30,16 @@ _KINDS = {
     "MedicationStatement": "drug",
     "MedicationRequest": "drug",
     "Procedure": "procedure",
+    "AllergyIntolerance": "condition",
+    "Immunization": "procedure",
+    "Encounter": "procedure",
 }
+#: Statuses that say a condition or an allergy is over, and a medication no longer taken.
+_OVER = {"resolved", "inactive", "remission"}
+_STOPPED = {"stopped", "completed", "on-hold"}
+_NOT_SO = {"refuted", "entered-in-error"}
+#: Encounter classes that are a stay in hospital (v3 ActCode): the others are visits.
+_INPATIENT = {"IMP", "ACUTE", "NONAC", "SS", "EMER"}
 
 
 def read_fhir(data: dict, source: str = "") -> Patient:
@@ -70,46 +84,115 @@ def read_fhir(data: dict, source: str = "") -> Patient:
         if kind == "Observation" and _codes_in(resource.code) & PREGNANCY_STATUS:
             patient.pregnant = _pregnant(resource)
         elif kind in _KINDS:
-            fact = _fact(resource, kind)
-            if fact is not None:
-                patient.facts.append(fact)
+            patient.facts.extend(_facts(resource, kind))
     return patient
 
 
-def _fact(resource, kind: str) -> Fact | None:
-    concept = resource.medicationCodeableConcept if kind.startswith("Medication") else resource.code
-    text, codes = _concept(concept)
+def _facts(resource, kind: str) -> list[Fact]:
+    """The facts one resource gives: most give one, an Observation with components one per component."""
+    if kind == "Encounter":
+        return [fact] if (fact := _stay(resource)) is not None else []
+    concept = {
+        "MedicationStatement": "medicationCodeableConcept",
+        "MedicationRequest": "medicationCodeableConcept",
+        "Immunization": "vaccineCode",
+    }.get(kind, "code")
+    text, codes = _concept(getattr(resource, concept))
     if not text:
-        return None
+        return []
     fact = Fact(kind=_KINDS[kind], text=text, codes=codes, source=f"{kind}/{resource.id or '?'}")
     if kind == "Condition":
-        verification = _first_code(resource.verificationStatus)
-        fact.present = verification not in ("refuted", "entered-in-error")
-        fact.date = _day(resource.onsetDateTime or resource.recordedDate)
+        fact.present = _first_code(resource.verificationStatus) not in _NOT_SO
+        fact.date = _day(resource.onsetDateTime or (resource.onsetPeriod.start if resource.onsetPeriod else None))
+        fact.date = fact.date or _day(resource.recordedDate)
+        fact.end = _day(
+            resource.abatementDateTime or (resource.abatementPeriod.end if resource.abatementPeriod else None)
+        )
+        fact.ended = fact.end is not None or _first_code(resource.clinicalStatus) in _OVER
+        stages = [_concept(stage.summary)[0] for stage in resource.stage or [] if stage.summary is not None]
+        if stages and stages[0] and stages[0].lower() not in text.lower():
+            fact.text = f"{text}, {stages[0]}"  # "Non-small cell lung cancer, stage IV": the stage is read
     elif kind == "Observation":
-        fact.date = _day(resource.effectiveDateTime or resource.issued)
-        quantity = resource.valueQuantity
-        if quantity is not None and quantity.value is not None:
-            fact.value = float(quantity.value)
-            fact.unit = quantity.code if quantity.system == UCUM_SYSTEM and quantity.code else ucum(quantity.unit or "")
-            high = resource.referenceRange[0].high if resource.referenceRange else None
-            fact.reference_high = float(high.value) if high is not None and high.value is not None else None
-        elif resource.valueCodeableConcept is not None:  # "Current every day smoker", "Never smoker"
-            value_text, _ = _concept(resource.valueCodeableConcept)
-            fact.kind, fact.text = "observation", value_text or text
-            fact.present = not _NEGATIVE_VALUE.match(value_text or "")
+        fact.date = _day(
+            resource.effectiveDateTime or (resource.effectivePeriod.start if resource.effectivePeriod else None)
+        )
+        fact.date = fact.date or _day(resource.issued)
+        facts = [_observed(fact, resource)]
+        for part in resource.component or []:  # a blood pressure panel: systolic and diastolic
+            part_text, part_codes = _concept(part.code)
+            if part_text:
+                facts.append(_observed(fact.model_copy(update={"text": part_text, "codes": part_codes}), part))
+        return [f for f in facts if f is not None]
     elif kind == "MedicationStatement":
         fact.present = resource.status not in ("not-taken", "entered-in-error")
         period = resource.effectivePeriod
         fact.date = _day(resource.effectiveDateTime or (period.start if period else None) or resource.dateAsserted)
+        fact.end = _day(period.end if period else None)
+        fact.ended = resource.status in _STOPPED or (fact.end is not None)
     elif kind == "MedicationRequest":
         fact.present = resource.status not in ("cancelled", "entered-in-error")
         fact.date = _day(resource.authoredOn)
+        fact.ended = resource.status in _STOPPED
+    elif kind == "AllergyIntolerance":  # "Allergy to peanuts", "Latex allergy"
+        fact.present = _first_code(resource.verificationStatus) not in _NOT_SO
+        fact.date = _day(resource.onsetDateTime or resource.recordedDate)
+        fact.ended = _first_code(resource.clinicalStatus) in _OVER
+        if "allerg" not in text.lower() and "intoleran" not in text.lower():
+            fact.text = f"allergy to {text}"
+    elif kind == "Immunization":
+        fact.present = resource.status not in ("not-done", "entered-in-error")
+        fact.date = _day(resource.occurrenceDateTime)
     else:  # Procedure
         fact.present = resource.status not in ("not-done", "entered-in-error")
         period = resource.performedPeriod
         fact.date = _day(resource.performedDateTime or (period.start if period else None))
-    return fact
+        fact.end = _day(period.end if period else None)
+    return [fact]
+
+
+def _observed(fact: Fact, part) -> Fact | None:
+    """``fact`` with the value an Observation (or one of its components) gives; None when it gives none."""
+    quantity = part.valueQuantity
+    if quantity is not None and quantity.value is not None:
+        unit = quantity.code if quantity.system == UCUM_SYSTEM and quantity.code else ucum(quantity.unit or "")
+        ranges = getattr(part, "referenceRange", None)
+        high = ranges[0].high if ranges else None
+        reference = float(high.value) if high is not None and high.value is not None else None
+        return fact.model_copy(update={"value": float(quantity.value), "unit": unit, "reference_high": reference})
+    if part.valueCodeableConcept is not None:  # "Never smoker"; "HIV 1+2 Ab: Negative"
+        answer, _ = _concept(part.valueCodeableConcept)
+        denied = bool(_NEGATIVE_VALUE.match(answer or ""))
+        bare = denied and not _content_after_negation(answer or "")
+        text = fact.text if bare else (answer or fact.text)  # a bare "Negative" says the test found nothing
+        return fact.model_copy(update={"kind": "observation", "text": text, "present": not denied})
+    return fact if fact.kind == "measurement" and getattr(part, "component", None) is None else None
+
+
+def _content_after_negation(answer: str) -> bool:
+    """Whether a coded answer names something beyond its negation: "Never smoker" does, "Negative" not."""
+    rest = _NEGATIVE_VALUE.sub("", answer).strip(" .,:;-()")
+    return bool(
+        re.search(r"[A-Za-z]{3,}", re.sub(r"\b(?:detected|found|present|seen|reactive)\b", "", rest, flags=re.I))
+    )
+
+
+def _stay(resource) -> Fact | None:
+    """A stay in hospital (an inpatient, acute or emergency Encounter) as a procedure fact, dated by its period."""
+    kind = resource.class_fhir.code if getattr(resource, "class_fhir", None) is not None else None
+    if kind not in _INPATIENT:
+        return None
+    period = resource.period
+    reasons = [_concept(r)[0] for r in resource.reasonCode or []]
+    what = "emergency visit" if kind == "EMER" else "hospitalization"
+    text = f"{what} for {reasons[0]}" if reasons and reasons[0] else what
+    return Fact(
+        kind="procedure",
+        text=text,
+        date=_day(period.start if period else None),
+        end=_day(period.end if period else None),
+        present=resource.status not in ("cancelled", "entered-in-error"),
+        source=f"Encounter/{resource.id or '?'}",
+    )
 
 
 def _concept(concept) -> tuple[str | None, list[Code]]:

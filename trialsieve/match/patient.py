@@ -39,6 +39,10 @@ class Fact(BaseModel):
         description='with no date: how many days before the record was written it happened or began ("two weeks'
         ' ago", "cough for 2 days" in a note); read as days before the evaluation date',
     )
+    ended: bool = Field(
+        False, description="the record says it is over: a condition resolved or in remission, a drug stopped"
+    )
+    end: dt.date | None = Field(None, description="when it resolved, stopped or ended, when the record says")
     source: str = Field("", description="where in the record: a FHIR entry, a field, a note sentence")
     family: bool = Field(False, description="a relative's, from a family history: never the patient's own")
 

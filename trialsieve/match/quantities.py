@@ -61,3 +61,39 @@ def convert(value: float, unit: str | None, to: str | None) -> float:
     except Exception as error:  # pint raises several types, even AssertionError, on what it cannot parse
         raise UnitMismatch(f"cannot convert {unit} to {to}") from error
     return float(quantity.magnitude) / f_to
+
+
+def convert_substance(value: float, unit: str | None, to: str | None, name: str) -> float:
+    """``convert``, and where mass meets amount of substance (g/dL and mmol/L) or equivalents meet
+    moles (mEq/L and mmol/L), the analyte's molar mass or valence (``lexicons/ucum.json``) bridges
+    them: haemoglobin 9.4 g/dL is 5.8 mmol/L. Raises UnitMismatch for an analyte it does not know."""
+    try:
+        return convert(value, unit, to)
+    except UnitMismatch:
+        spec = _substance(name)
+        if spec is None or not unit or not to:
+            raise
+    valence = spec.get("valence", 1)
+    if _EQ.search(unit):  # a monovalent ion's mEq is its mmol; a divalent one's, half of it
+        return convert_substance(value / valence, _EQ.sub("mol", unit), to, name)
+    if _EQ.search(to):
+        return convert_substance(value, unit, _EQ.sub("mol", to), name) * valence
+    registry = _registry()
+    (f_from, u_from), (f_to, u_to) = _pint(unit), _pint(to)
+    try:
+        with registry.context("chemistry", mw=spec["molar_mass"] * registry("g/mol")):
+            return float(registry.Quantity(value * f_from, u_from).to(u_to).magnitude) / f_to
+    except Exception as error:  # pint raises several types on what it cannot convert
+        raise UnitMismatch(f"cannot convert {unit} to {to} for {name}") from error
+
+
+_EQ = re.compile(r"(?<=[mu])[Ee]q\b|^[Ee]q\b")  # mEq, uEq: equivalents
+
+
+def _substance(name: str) -> dict | None:
+    """The molar mass and valence of the analyte ``name`` names, if the lexicon has it."""
+    lowered = name.lower()
+    for key, spec in _LEX.get("substances", {}).items():
+        if key in lowered and not any(word in lowered for word in spec.get("not_with", [])):
+            return spec
+    return None

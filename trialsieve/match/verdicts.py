@@ -26,7 +26,7 @@ from trialsieve.match.intervals import Interval, settles
 from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
-from trialsieve.match.quantities import UnitMismatch, convert
+from trialsieve.match.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.rules import LOGIC_TYPES, NO_CONCEPT, Comparison, Demographic, Presence, Rule, Temporal, leaves
 
 _REFERENCE = load("reference_ranges", "trialsieve.match")
@@ -164,7 +164,9 @@ class Judge:
                 return Evidence(text=written, verdict="unknown", reason=reason, source="patient.sex")
             verdict = "met" if section == "inclusion" else "not_met"  # it holds nothing against the patient
             return Evidence(text=written, verdict=verdict, reason=f"does not apply: {reason}", source="patient.sex")
-        matches = [m for m in self._values(leaf.variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+        variable = _pressure_meant(leaf) or leaf.variable  # "High-normal blood pressure (130-139 mmHg)"
+        matches = [m for m in self._values(variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+        matches = [m for m in matches if self._comparable(leaf, m.fact)] or matches  # Hb, not HbA1c in %
         if not matches and leaf.unit:  # "heavy alcohol use (> 14 drinks per week)": a count of drinks is its value
             matches = [m for m in self._counted_in(leaf.unit) if self._in_window(m.fact, leaf.temporal) != "not_met"]
         if not matches:
@@ -224,13 +226,15 @@ class Judge:
         family = "family history" in leaf.qualifiers
         findings = self.family_findings if family else self.findings
         matches = self.matcher.find(concept.text, findings, concept.code, context=written)
+        if _ALLERGY.match(concept.text):  # an allergy is to one substance: "peanuts" is not "nut" however alike
+            matches = [m for m in matches if m.how != "embedding"]
         if leaf.excepted:  # "malignancy other than basal cell carcinoma": a basal cell carcinoma does not count
             excepted = leaf.excepted
             matches = [m for m in matches if not any(self.matcher.find(e.text, [m.fact], e.code) for e in excepted)]
         if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
-        verdict, reason, used = self._presence_verdict(matches, leaf.temporal)
+        verdict, reason, used = self._presence_verdict(matches, leaf.temporal, "history of" in leaf.qualifiers)
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
             against = self.matcher.contradicts(concept.text, [f for f in findings if f.present], concept.code, written)
@@ -372,13 +376,24 @@ class Judge:
                     return Evidence(text=written, verdict=verdict, reason=reason, **_cited(match))
         return None
 
-    def _presence_verdict(self, matches: list[Match], temporal: Temporal | None) -> tuple[Verdict, str, Match | None]:
-        """Is the concept present (in its window)? The first fact that settles it is the evidence."""
-        present = [m for m in matches if m.fact.present]
+    def _presence_verdict(
+        self, matches: list[Match], temporal: Temporal | None, history: bool = False
+    ) -> tuple[Verdict, str, Match | None]:
+        """Is the concept present (in its window)? The first fact that settles it is the evidence.
+
+        What the record says is over (a resolved condition, a stopped drug, or a fact a later
+        documented absence supersedes) meets "history of X" and a window it falls in, never "X" now."""
+        present = [_superseded(m, matches) for m in matches if m.fact.present]
+        if temporal is None and not history:  # "X", "active X", "taking X": now
+            over = [m for m in present if m.fact.ended]
+            present = [m for m in present if not m.fact.ended]
+            if over and not present:
+                when = f" ({over[0].fact.end.isoformat()})" if over[0].fact.end else ""
+                return "not_met", f"recorded as over{when}, not current: {over[0].fact.text}", over[0]
         windows = [(m, self._in_window(m.fact, temporal)) for m in present]
         for m, inside in windows:
             if inside == "met":
-                return "met", f"recorded: {m.fact.text}", m
+                return "met", f"recorded: {m.fact.text}" + (" (now over)" if m.fact.ended else ""), m
         for m, inside in windows:
             if inside == "unknown":
                 return "unknown", f"recorded without a date: {m.fact.text}", m
@@ -391,10 +406,13 @@ class Judge:
         return "unknown", "not in the record", None  # the caller names the concept
 
     def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
-        """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say."""
+        """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say. A
+        fact that went on until its end date was there until then: its end is what a window asks of."""
         if temporal is None:
             return "met"
-        days = (self.as_of - fact.date).days if fact.date else fact.days_before
+        ended_within = temporal.measure == "window" and fact.ended and fact.end is not None
+        last = fact.end if ended_within else fact.date
+        days = (self.as_of - last).days if last else fact.days_before
         if days is None or temporal.direction == "future":
             return "unknown"
         elapsed = convert(days, "d", temporal.unit)
@@ -488,8 +506,16 @@ class Judge:
                 return None, ""
             ratio = convert(fact.value, fact.unit, unit) / limit
             return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
-        value = convert(fact.value, fact.unit, leaf.unit)
+        value = convert_substance(fact.value, fact.unit, leaf.unit, fact.text)
         return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+
+    def _comparable(self, leaf: Comparison, fact: Fact) -> bool:
+        """Whether the fact's value can be read in the limit's terms: a haemoglobin limit in g/dL is
+        not answered by an HbA1c in %, when a haemoglobin in g/dL is there too."""
+        try:
+            return self._value_in_rule_terms(leaf, fact)[0] is not None
+        except UnitMismatch:
+            return False
 
 
 def _counted_things(unit: str) -> frozenset[str]:
@@ -569,6 +595,38 @@ def _graded_condition(variable: str) -> str | None:
     if len(named) == len(written) or not words(normalise(" ".join(named))) - _NO_CONCEPT:
         return None
     return " ".join(named)
+
+
+def _pressure_meant(leaf: Comparison) -> str | None:
+    """The pressure a limit on a bare "blood pressure" bounds, by its size: 130-139 mmHg is a systolic
+    limit, 85-89 mmHg a diastolic one; in between (96-104) it cannot be told."""
+    if not _BARE_PRESSURE.search(leaf.variable) or _WHICH_PRESSURE.search(leaf.variable):
+        return None
+    if leaf.unit not in (None, "mm[Hg]") or leaf.multiplier_of:
+        return None
+    low, high = leaf.value, leaf.value2 if leaf.value2 is not None else leaf.value
+    if low >= 105:
+        return "systolic blood pressure"
+    if high <= 95:
+        return "diastolic blood pressure"
+    return None
+
+
+_ALLERGY = re.compile(r"allerg\w*\s+to\b", re.IGNORECASE)
+_BARE_PRESSURE = re.compile(r"\b(?:blood\s+pressure|BP)\b", re.IGNORECASE)
+_WHICH_PRESSURE = re.compile(r"systolic|diastolic|\bSBP\b|\bDBP\b|\bmean\b|\bMAP\b|pulse", re.IGNORECASE)
+
+
+def _superseded(match: Match, matches: list[Match]) -> Match:
+    """``match``, ended when a later dated fact of the same concept records it absent ("tobacco use:
+    absent, 2026" after "cigarette smoking, 1985": he quit)."""
+    fact = match.fact
+    if fact.ended or fact.date is None:
+        return match
+    later = [m.fact.date for m in matches if not m.fact.present and m.fact.date and m.fact.date > fact.date]
+    if not later:
+        return match
+    return Match(fact.model_copy(update={"ended": True, "end": min(later)}), match.how, match.score)
 
 
 def _presumed(reason: str, section: str) -> bool:
