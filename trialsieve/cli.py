@@ -216,6 +216,8 @@ def check(
         person = read_patient(patient, entity_tagger)
     except PatientError as error:
         raise typer.BadParameter(str(error), param_hint="--patient") from error
+    for warning in person.warnings:  # what was left out of the record, said before any verdict
+        typer.echo(f"warning: {warning}", err=True)
     if backend is not None:
         from trialsieve.llm.notes import with_note_facts
 
@@ -265,6 +267,8 @@ def match_patient(
         found = screen(opened, person, k, method_of(method), None, rerank, entity_tagger, matcher, day, presume)
     except PatientError as error:
         raise typer.BadParameter(str(error), param_hint="--patient") from error
+    for warning in person.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if json_out:
         for candidate in found:
             typer.echo(candidate.model_dump_json())

@@ -10,7 +10,7 @@ CRITERIA = """Inclusion Criteria:
 - Able to walk 1 mile
 - Age 18 years or older
 Exclusion Criteria:
-- Known allergy to penicillin or any component of the study drug as judged by the investigator
+- Known allergy to penicillin or inability to tolerate the study drug as judged by the investigator
 """
 
 

@@ -59,7 +59,7 @@ def test_a_reading_the_text_does_not_bear_out_is_rejected_and_logged(server, llm
 
 def test_what_the_grammar_parsed_is_never_overridden(server, llm):
     allergy = criterion(
-        "Known allergy to penicillin or any component of the study drug as judged by the investigator", "exclusion"
+        "Known allergy to penicillin or inability to tolerate the study drug as judged by the investigator", "exclusion"
     )
     assert allergy.status == "partial"
     server.content(

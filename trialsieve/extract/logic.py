@@ -167,7 +167,7 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
-    items, labels = _with_examples(text, items, labels)
+    items, labels = _with_examples(text, *_either(text, items, labels))
     groups: list[list[Atom]] = [[items[0]]]
     for label, item in zip(labels, items[1:], strict=True):
         if label == "or":
@@ -176,6 +176,31 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
             groups[-1].append(item)
     anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
     return anded[0] if len(anded) == 1 else _alternatives(anded)
+
+
+def _either(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """ "either B or C" is one item before anything joins it: "DM ... and which requires either insulin
+    or anti-hyperglycemic drug therapy" is all(DM, any(insulin, drug therapy))."""
+    kept, kept_labels = [items[0]], []
+    i = 0
+    while i < len(labels):
+        start = kept[-1].end if kept else 0
+        if _EITHER.search(text, start, items[i + 1].end) and i + 1 < len(labels) and labels[i + 1] == "or":
+            j = i + 1
+            while j < len(labels) and labels[j] == "or":
+                j += 1
+            chain = items[i + 1 : j + 1]
+            kept.append(Atom(chain[0].start, chain[-1].end, Any(args=[a.rule for a in chain])))
+            kept_labels.append(labels[i])
+            i = j
+            continue
+        kept.append(items[i + 1])
+        kept_labels.append(labels[i])
+        i += 1
+    return kept, kept_labels
+
+
+_EITHER = re.compile(r"\beither\b", re.IGNORECASE)
 
 
 def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:

@@ -174,7 +174,7 @@ def structure_text(
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
-    entities = _Spans(tagged, logic=logic, section=section)
+    entities = _Spans(_with_allergy_names(text, tagged), logic=logic, section=section)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_windows(text, sorted(atoms, key=lambda a: a.start))
@@ -185,6 +185,22 @@ def structure_text(
     rule = _allergens(text, rule)
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
+
+
+def _with_allergy_names(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """The tagger's spans, with an allergy written allergen first ("Nut allergy", "penicillin
+    allergy") as one condition: the allergen alone would be a drug the patient takes."""
+    if tagged is None:
+        return None
+    named = [
+        _entity("condition", found.span(), text)
+        for found in _ALLERGY_NAME.finditer(text)
+        if found[0].split()[0].lower() not in _NOT_ALLERGENS
+    ]
+    if not named:
+        return tagged
+    kept = [e for e in tagged if not any(a.start < e.end and e.start < a.end for a in named)]
+    return sorted([*kept, *named], key=lambda e: (e.start, e.end))
 
 
 def _allergens(text: str, rule: Rule) -> Rule:
@@ -204,6 +220,8 @@ def _allergens(text: str, rule: Rule) -> Rule:
         if leaf.type == "unstructured" and leaf.reason != NO_CONCEPT:
             return leaf
         words = leaf.concept.text if leaf.type == "presence" else _text(text, _strip(text, *leaf.span))
+        if _ALLERGIC.search(words):
+            return leaf  # "intolerance", "drug allergy": its own head
         concept = Concept(text=f"allergy to {words}", kind="condition", span=(start, start + len(words)))
         if leaf.type == "presence":
             return leaf.model_copy(update={"concept": concept})
@@ -696,6 +714,8 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
     for found in context.IGNORE.finditer(text):
         stop = re.search(r"[,;()]|\b(?:and|or|plus|with)\b", text[found.end() :])
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
+    mask += [found.span() for found in _STUDY_EVENT.finditer(text)]  # "prior to study injection" says when
+    mask += [found.span() for found in _ASIDE.finditer(text)]  # "(prometrium contains peanut oil)" explains
     for found in context.IGNORE_SENTENCE.finditer(text):  # a caveat sentence, from its start to its end
         begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
         stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
@@ -852,6 +872,11 @@ def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
 _JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
+_STUDY_EVENT = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
+_ASIDE = re.compile(load("cues")["asides"]["pattern"], re.IGNORECASE)
+_ALLERGY_NAME = re.compile(load("cues")["allergy_names"]["pattern"], re.IGNORECASE)
+_NOT_ALLERGENS = frozenset({"known", "any", "severe", "serious", "of", "with", "no", "or", "and", "an", "a", "the"})
+_ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
 _ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)
 _MEETS_CRITERIA = re.compile(load("cues")["meets_criteria"]["pattern"], re.IGNORECASE)
 _MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept

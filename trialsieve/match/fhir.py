@@ -56,19 +56,35 @@ def read_fhir(data: dict, source: str = "") -> Patient:
         entries = [e.get("resource") if isinstance(e, dict) else None for e in listed]
     else:
         raise PatientError(f"{source}: not a FHIR Bundle or Patient (resourceType {kind!r})")
-    resources = []
+    if version := _older_version(entries):
+        raise PatientError(
+            f"{source}: this is FHIR {version}; trialsieve reads FHIR R4 (convert the record to R4 first, "
+            "for example with the HL7 FHIR converter or Synthea's R4 export)"
+        )
+    resources, warnings = [], []
     for number, resource in enumerate(entries):
         where = f"{source}: entry {number}"
         if not isinstance(resource, dict) or "resourceType" not in resource:
             raise PatientError(f"{where}: no resource with a resourceType")
+        name = f"{resource['resourceType']}/{resource.get('id', '?')}"
         try:
             model = get_fhir_model_class(resource["resourceType"])
+        except KeyError as error:
+            raise PatientError(f"{where} ({name}): not a FHIR R4 resource type") from error
+        try:
             resources.append(model.model_validate(resource))
-        except Exception as error:  # unknown type (KeyError) or pydantic's ValidationError
+            continue
+        except Exception as error:  # pydantic's ValidationError
             first = str(error).strip().splitlines()
-            raise PatientError(
-                f"{where} ({resource['resourceType']}/{resource.get('id', '?')}): invalid: {' '.join(first[:3])}"
-            ) from error
+            message = f"{where} ({name}): invalid: {' '.join(first[:3])}"
+            fields = _invalid_fields(error)
+        if not fields or fields & _NEEDED.get(resource["resourceType"], set()):
+            raise PatientError(message)
+        try:  # one bad field the check never reads (Patient.name) does not cost the whole record
+            resources.append(model.model_validate({k: v for k, v in resource.items() if k not in fields}))
+        except Exception as error:
+            raise PatientError(message) from error
+        warnings.append(f"{name}: left out the invalid {', '.join(sorted(fields))}")
     people = [r for r in resources if r.get_resource_type() == "Patient"]
     if not people:
         raise PatientError(f"{source}: the bundle has no Patient resource")
@@ -78,6 +94,7 @@ def read_fhir(data: dict, source: str = "") -> Patient:
         birth_date=person.birthDate,
         sex=person.gender if person.gender in ("female", "male", "other") else None,
         source=source,
+        warnings=warnings,
     )
     for resource in resources:
         kind = resource.get_resource_type()
@@ -86,6 +103,46 @@ def read_fhir(data: dict, source: str = "") -> Patient:
         elif kind in _KINDS:
             patient.facts.extend(_facts(resource, kind))
     return patient
+
+
+#: The fields each resource is read by: an invalid one rejects the record, any other is left out.
+_NEEDED = {
+    "Patient": {"birthDate", "gender", "resourceType"},
+    "Condition": {"code", "clinicalStatus", "verificationStatus", "onsetDateTime", "abatementDateTime", "resourceType"},
+    "Observation": {"code", "valueQuantity", "valueCodeableConcept", "component", "effectiveDateTime", "resourceType"},
+    "MedicationRequest": {"medicationCodeableConcept", "status", "authoredOn", "resourceType"},
+    "MedicationStatement": {"medicationCodeableConcept", "status", "effectiveDateTime", "effectivePeriod"},
+    "Procedure": {"code", "status", "performedDateTime", "performedPeriod", "resourceType"},
+    "AllergyIntolerance": {"code", "clinicalStatus", "verificationStatus", "resourceType"},
+}
+#: What only the earlier FHIR versions have: resource types, and fields written as a bare code.
+_DSTU2_TYPES = {"MedicationOrder", "DiagnosticOrder", "Order", "OrderResponse", "DeviceUseRequest"}
+_STU3_TYPES = {"ProcedureRequest", "ReferralRequest", "ProcessRequest", "EligibilityRequest"}
+_CODED_IN_R4 = {"Condition": ("clinicalStatus", "verificationStatus"), "AllergyIntolerance": ("clinicalStatus",)}
+
+
+def _older_version(entries: list) -> str | None:
+    """ "DSTU2" or "STU3" when the resources are written in that version of FHIR, else None."""
+    for resource in entries:
+        if not isinstance(resource, dict):
+            continue
+        kind = resource.get("resourceType")
+        names = resource.get("name") if kind == "Patient" else None
+        if kind in _DSTU2_TYPES or (
+            isinstance(names, list) and any(isinstance(n, dict) and isinstance(n.get("family"), list) for n in names)
+        ):
+            return "DSTU2"
+        if kind in _STU3_TYPES or any(isinstance(resource.get(f), str) for f in _CODED_IN_R4.get(kind, ())):
+            return "STU3"
+    return None
+
+
+def _invalid_fields(error: Exception) -> set[str]:
+    """The top-level fields a validation error is about."""
+    try:
+        return {str(e["loc"][0]) for e in error.errors() if e.get("loc")}  # type: ignore[attr-defined]
+    except Exception:
+        return set()
 
 
 def _facts(resource, kind: str) -> list[Fact]:
@@ -190,6 +247,7 @@ def _stay(resource) -> Fact | None:
         text=text,
         date=_day(period.start if period else None),
         end=_day(period.end if period else None),
+        ended=bool(period and period.end),  # a stay that ended is history: it meets a window, not "now"
         present=resource.status not in ("cancelled", "entered-in-error"),
         source=f"Encounter/{resource.id or '?'}",
     )

@@ -59,6 +59,7 @@ class Patient(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     note: str | None = Field(None, description="free text kept with the record")
     source: str = ""
+    warnings: list[str] = Field(default_factory=list, description="what the reader could not read and left out")
 
     def age_on(self, day: dt.date) -> float | None:
         """Age in years on ``day``: from the birth date when known, else the stated age."""

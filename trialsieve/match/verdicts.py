@@ -225,6 +225,8 @@ class Judge:
         # a relative's disease is asked about apart from the patient's own
         family = "family history" in leaf.qualifiers
         findings = self.family_findings if family else self.findings
+        if concept.kind in ("condition", "observation"):  # a test done is no diagnosis: "pregnancy test"
+            findings = [f for f in findings if not (f.kind == "procedure" and _TEST.search(f.text))]
         matches = self.matcher.find(concept.text, findings, concept.code, context=written)
         if _ALLERGY.match(concept.text):  # an allergy is to one substance: "peanuts" is not "nut" however alike
             matches = [m for m in matches if m.how != "embedding"]
@@ -612,6 +614,7 @@ def _pressure_meant(leaf: Comparison) -> str | None:
     return None
 
 
+_TEST = re.compile(rf"\b(?:{'|'.join(map(re.escape, load('synonyms', 'trialsieve.match')['test_words']))})\b", re.I)
 _ALLERGY = re.compile(r"allerg\w*\s+to\b", re.IGNORECASE)
 _BARE_PRESSURE = re.compile(r"\b(?:blood\s+pressure|BP)\b", re.IGNORECASE)
 _WHICH_PRESSURE = re.compile(r"systolic|diastolic|\bSBP\b|\bDBP\b|\bmean\b|\bMAP\b|pulse", re.IGNORECASE)
