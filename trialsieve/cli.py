@@ -276,6 +276,8 @@ def match_patient(
     for c in found:
         verdict = (c.overall or "").upper().replace("_", " ")
         typer.echo(f"{c.rank:>3}  {c.trial_id:12} {verdict:13} (retrieved #{c.retrieval_rank})  {c.title or ''}")
+        if c.why:
+            typer.echo(f"{'':5}found for: {'; '.join(c.why)}")
         if c.ruled_out_by:
             typer.echo(f"{'':5}ruled out by: {', '.join(c.ruled_out_by)}")
 

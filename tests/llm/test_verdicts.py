@@ -10,7 +10,7 @@ from tests.conftest import FIXTURES
 from trialsieve.cli import app
 from trialsieve.llm.backends import OpenAICompatible
 from trialsieve.llm.verdicts import settle, verdict_from_note
-from trialsieve.match.check import check
+from trialsieve.match.check import FOCUS, check
 from trialsieve.match.patient import Patient
 
 NOTE = "A 45-year-old man presents with chest pain. He has smoked a pack a day for 20 years. No known allergies."
@@ -55,7 +55,9 @@ def test_settled_verdicts_are_never_asked_about(server, llm):
 def test_check_asks_only_about_unknown_top_level_criteria(server, llm, amass):
     patient = Patient(id="p", age=54, sex="female", note="54-year-old woman. She has Sjogren's syndrome.")
     plain = check(amass, patient, dt.date(2026, 1, 1))
-    unknown = [c.id for c in plain.criteria if c.parent is None and c.verdict == "unknown"]
+    unknown = [
+        c.id for c in plain.criteria if c.parent is None and c.verdict == "unknown" and c.id != FOCUS
+    ]  # the trial's focus is no criterion
     for _ in unknown:
         server.content(json.dumps({"verdict": "not_met", "sentences": [1]}))
     report = check(amass, patient, dt.date(2026, 1, 1), llm=llm)

@@ -326,3 +326,19 @@ def test_childbearing_potential_is_read_from_menopause_and_sterilisation(sex, fa
     patient = Patient(id="p", age=64, sex=sex, facts=[Fact(kind="condition", text=f) for f in facts])
     judge = Judge(patient, AS_OF, ConceptMatcher())
     assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict
+
+
+@pytest.mark.parametrize(("recorded", "focus"), [("asthma", "met"), ("hypertension", "unknown")])
+def test_the_trials_condition_is_a_row_that_never_rules_out(tagger, recorded, focus):
+    from trialsieve.extract.ingest import read_file
+    from trialsieve.extract.structure import structure_trial
+    from trialsieve.match.check import FOCUS
+
+    trial = next(t for t in read_file(ROOT / "data" / "trials" / "ctgov20.jsonl") if t.id == "NCT03103880")
+    assert trial.conditions == ["Asthma"]
+    patient = Patient(id="p", age=40, sex="female", facts=[Fact(kind="condition", text=recorded)])
+    report = check(structure_trial(trial, tagger), patient, AS_OF, ConceptMatcher())
+    row = next(c for c in report.criteria if c.id == FOCUS)
+    assert row.verdict == focus and FOCUS not in report.ruled_out_by
+    if focus == "unknown":
+        assert report.overall != "eligible"  # no one is eligible for an asthma trial without asthma recorded

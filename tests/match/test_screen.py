@@ -3,26 +3,37 @@ import datetime as dt
 import pytest
 
 from tests.conftest import ROOT
+from trialsieve.index.metadata import Filters
 from trialsieve.index.search import TrialIndex
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Fact, Patient, PatientError
 from trialsieve.match.records import read_patient
-from trialsieve.match.screen import patient_query, screen
+from trialsieve.match.screen import patient_filters, patient_query, screen
 
 PATIENTS = ROOT / "data" / "patients"
 AS_OF = dt.date(2026, 1, 1)
 
 
-def test_the_query_is_the_note_else_the_findings():
+def test_the_query_is_the_note_else_the_active_problems():
     assert patient_query(Patient(note="67-year-old woman with a cool right foot")).startswith("67-year-old")
     facts = [
         Fact(kind="drug", text="hydroxychloroquine"),
         Fact(kind="condition", text="Sjogren syndrome"),
+        Fact(kind="condition", text="acute bronchitis", ended=True),  # over: not what to search for
+        Fact(kind="measurement", text="Hemoglobin [Mass/volume] in Blood", value=13.0, unit="g/dL"),
         Fact(kind="condition", text="diabetes", present=False),
     ]
-    assert patient_query(Patient(facts=facts)) == "Sjogren syndrome; hydroxychloroquine"
-    with pytest.raises(PatientError, match="no note and no recorded findings"):
-        patient_query(Patient(facts=facts[2:]))
+    assert patient_query(Patient(facts=facts)) == "Sjogren syndrome"
+    with pytest.raises(PatientError, match="no note and no recorded conditions"):
+        patient_query(Patient(facts=facts[4:]))
+
+
+def test_a_patients_age_and_sex_filter_the_trials():
+    child = Patient(birth_date=dt.date(2015, 6, 1), sex="male", facts=[Fact(kind="condition", text="asthma")])
+    filters = patient_filters(child, AS_OF)
+    assert (filters.sex, round(filters.age)) == ("male", 11)
+    given = patient_filters(child, AS_OF, Filters(age=40.0))
+    assert given.age == 40.0  # what the user asked for stands
 
 
 def test_a_ruled_out_trial_moves_below_the_open_ones(built, embedder, tagger):
@@ -36,4 +47,7 @@ def test_a_ruled_out_trial_moves_below_the_open_ones(built, embedder, tagger):
     assert amass.retrieval_rank == 1 and amass.rank > 1
     order = {"eligible": 0, "needs_review": 1, "ineligible": 2}
     assert [order[c.overall] for c in checked] == sorted(order[c.overall] for c in checked)
-    assert [c.rank for c in checked] == [1, 2, 3, 4, 5]
+    assert [c.rank for c in checked] == list(
+        range(1, len(checked) + 1)
+    )  # trials closed to her age or sex are not shown
+    assert all(c.why for c in checked)  # each says what it was found for

@@ -33,7 +33,7 @@ from trialsieve.match.screen import screen
 _BADGE = {"met": "✓ met", "not_met": "✗ not met", "unknown": "? unknown", "needs_review": "⚑ needs review"}
 _OVERALL = {"eligible": "✓ ELIGIBLE", "ineligible": "✗ INELIGIBLE", "needs_review": "⚑ NEEDS REVIEW"}
 CHECK_HEADERS = ["criterion", "section", "verdict", "criterion text", "evidence"]
-MATCH_HEADERS = ["rank", "trial", "verdict", "retrieved", "title", "ruled out by"]
+MATCH_HEADERS = ["rank", "trial", "verdict", "retrieved", "title", "found for", "ruled out by"]
 SEARCH_HEADERS = ["rank", "trial", "title", "best passage"]
 EXAMPLE_QUESTIONS = [
     "What is the minimum age for the AMASS trial?",
@@ -311,6 +311,7 @@ def _match(services: Services, text: str, path: str | None, k: float) -> list[li
             _OVERALL.get(c.overall or "", ""),
             c.retrieval_rank,
             c.title or "",
+            "; ".join(c.why),
             ", ".join(criterion_label(r) for r in c.ruled_out_by),
         ]
         for c in found

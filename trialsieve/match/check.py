@@ -18,7 +18,7 @@ from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.logic import Verdict
 from trialsieve.match.patient import Patient
 from trialsieve.match.verdicts import Evidence, Judge
-from trialsieve.rules import Demographic, Rule, Section
+from trialsieve.rules import Concept, Demographic, Presence, Rule, Section
 from trialsieve.trial import StructuredTrial, Trial
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ def check(
     for cid, text, rule in _registry_criteria(structured.trial):
         verdict, evidence = judge.rule(rule, text)
         results.append(CriterionVerdict(id=cid, section="inclusion", text=text, verdict=verdict, evidence=evidence))
+    if (focus := _focus(judge, structured.trial)) is not None:
+        results.append(focus)
     for criterion in structured.criteria:
         section = "exclusion" if criterion.section == "exclusion" else "inclusion"
         # spans index the criteria text from the criterion's start: its children's leaves are further on
@@ -117,6 +119,29 @@ def check(
         review=review,
         criteria=results,
     )
+
+
+def _focus(judge: Judge, trial: Trial) -> CriterionVerdict | None:
+    """The trial's registry conditions as a row of their own: met when the record names one, else
+    unknown ("not recorded"); never not_met, for a trial's focus alone rules no one out. A patient
+    without the disease a trial studies is then not called eligible on its written criteria alone."""
+    if not trial.conditions:
+        return None
+    text = f"the trial studies: {'; '.join(trial.conditions)}"
+    found = [
+        judge.presence(Presence(concept=Concept(text=name, kind="condition"), span=(0, len(text))), name)
+        for name in trial.conditions
+    ]
+    met = next((e for e in found if e.verdict == "met"), None)
+    if met is not None:
+        return CriterionVerdict(id=FOCUS, section="inclusion", text=text, verdict="met", evidence=[met])
+    reason = "none of the trial's conditions is recorded; a trial's focus alone rules no one out"
+    evidence = Evidence(text=text, verdict="unknown", reason=reason, missing=trial.conditions[0])
+    return CriterionVerdict(id=FOCUS, section="inclusion", text=text, verdict="unknown", evidence=[evidence])
+
+
+#: The id of the row that says whether the patient has what the trial studies.
+FOCUS = "registry.conditions"
 
 
 def _registry_criteria(trial: Trial) -> list[tuple[str, str, Rule]]:

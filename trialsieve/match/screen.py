@@ -1,8 +1,10 @@
 """Patient to trials: retrieve candidate trials from an index, then order them by eligibility.
 
-Retrieval finds trials about the patient's problems; the eligibility check then moves trials the
-patient is ruled out of below those still open, keeping retrieval order within each group:
-eligible first, then needs review, then ineligible.
+Retrieval searches with the patient's active problems (a note's text when there is one), among
+trials open to the patient's age and sex; each candidate says which of the patient's problems it
+was found for. The eligibility check then moves trials the patient is ruled out of below those
+still open, and within each group a trial about a disease the patient has comes first, then
+retrieval order: eligible first, then needs review, then ineligible.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from trialsieve.extract.tagger import EntityTagger
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
 from trialsieve.index.search import Method, TrialIndex
-from trialsieve.match.check import Overall, Report, check
-from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.check import FOCUS, Overall, Report, check
+from trialsieve.match.concepts import ConceptMatcher, normalise
+from trialsieve.match.concepts import words as content_words
 from trialsieve.match.patient import Patient, PatientError
 
 _ORDER: dict[Overall, int] = {"eligible": 0, "needs_review": 1, "ineligible": 2}
@@ -33,17 +36,38 @@ class Candidate(BaseModel):
     overall: Overall | None = None  # None when not checked
     ruled_out_by: list[str] = []
     missing_data: list[str] = []
+    why: list[str] = []  # the patient's problems the trial was found for
+    focus: str | None = None  # whether the patient has what the trial studies (met, unknown)
+
+
+def problems(patient: Patient) -> list[str]:
+    """What the record says the patient has now: active conditions, not lab names, tests or history;
+    all recorded conditions when none is active."""
+    conditions = [f for f in patient.facts if f.kind == "condition" and f.present and not f.family]
+    active = [f for f in conditions if not f.ended] or conditions
+    return list(dict.fromkeys(f.text for f in active))
 
 
 def patient_query(patient: Patient) -> str:
-    """The search text for a patient: the note, else the things the record says the patient has."""
+    """The search text for a patient: the note, else the patient's problems (``problems``)."""
     if patient.note and patient.note.strip():
         return patient.note
-    present = sorted((f for f in patient.facts if f.present), key=lambda f: f.kind != "condition")
-    query = "; ".join(dict.fromkeys(f.text for f in present))
+    query = "; ".join(problems(patient))
     if not query:
-        raise PatientError(f"{patient.source or patient.id}: no note and no recorded findings to search trials with")
+        raise PatientError(f"{patient.source or patient.id}: no note and no recorded conditions to search trials with")
     return query
+
+
+def patient_filters(patient: Patient, as_of: dt.date, filters: Filters | None = None) -> Filters:
+    """``filters`` with the patient's age and sex added where they say nothing: a child is not shown
+    trials for adults, a man not trials for women."""
+    given = filters.model_dump() if filters else {}
+    age = patient.age_on(as_of)
+    if given.get("age") is None and age is not None:
+        given["age"] = round(age, 2)
+    if not given.get("sex") and patient.sex in ("female", "male"):
+        given["sex"] = patient.sex
+    return Filters(**given)
 
 
 def screen(
@@ -59,7 +83,9 @@ def screen(
     presume: bool = False,
 ) -> list[Candidate]:
     """The ``k`` trials retrieved for ``patient``, re-ranked by their eligibility check."""
-    hits = index.rank_trials(patient_query(patient), k, filters, method)
+    as_of = as_of or dt.date.today()
+    hits = index.rank_trials(patient_query(patient), k, patient_filters(patient, as_of, filters), method)
+    named = problems(patient)
     candidates = []
     for hit in hits:
         candidate = Candidate(
@@ -70,14 +96,21 @@ def screen(
             retrieval_score=hit.score,
             best=hit.best,
         )
-        if check_eligibility:
-            trial = index.metadata.trial(hit.trial_id)
+        trial = index.metadata.trial(hit.trial_id)
+        about = " ".join([*(trial.conditions if trial else []), hit.title or "", hit.best.text])
+        candidate.why = [p for p in named if _words(p) & _words(about)] or [f"passage: {hit.best.text[:80]}"]
+        if check_eligibility and trial is not None:
             report: Report = check(structure_trial(trial, tagger), patient, as_of, matcher, presume)
             candidate.overall, candidate.ruled_out_by = report.overall, report.ruled_out_by
             candidate.missing_data = report.missing_data
+            candidate.focus = next((c.verdict for c in report.criteria if c.id == FOCUS), None)
         candidates.append(candidate)
     if check_eligibility:
-        candidates.sort(key=lambda c: (_ORDER[c.overall], c.retrieval_rank))
+        candidates.sort(key=lambda c: (_ORDER.get(c.overall, 1), c.focus != "met", c.retrieval_rank))
         for rank, candidate in enumerate(candidates, start=1):
             candidate.rank = rank
     return candidates
+
+
+def _words(text: str) -> frozenset[str]:
+    return content_words(normalise(text))
