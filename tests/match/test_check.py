@@ -342,3 +342,26 @@ def test_the_trials_condition_is_a_row_that_never_rules_out(tagger, recorded, fo
     assert row.verdict == focus and FOCUS not in report.ruled_out_by
     if focus == "unknown":
         assert report.overall != "eligible"  # no one is eligible for an asthma trial without asthma recorded
+
+
+def test_a_pregnancy_recorded_decades_ago_is_over():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    old = Fact(kind="condition", text="Tubal pregnancy", date=dt.date(1982, 3, 1))  # active, never abated
+    judge = Judge(Patient(id="p", age=76, sex="female", facts=[old]), AS_OF, ConceptMatcher())
+    for text, verdict in (("Pregnant", "not_met"), ("History of tubal pregnancy", "met")):
+        assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == verdict, text
+
+
+def test_the_head_of_an_allergy_list_asks_nothing_of_its_own(tagger):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.rules import leaves
+
+    text = "Known hypersensitivity to lecithin (soya) or peanuts"
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
+    assert [leaf.concept.text for leaf in leaves(rule)] == ["allergy to lecithin", "allergy to peanuts"]
+    shellfish = Patient(id="p", age=50, facts=[Fact(kind="condition", text="Shellfish allergy")])
+    from trialsieve.match.verdicts import Judge
+
+    assert Judge(shellfish, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == "unknown"

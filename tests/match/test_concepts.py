@@ -392,3 +392,11 @@ def test_the_qualifier_lexicon_is_well_formed():
         assert spec.get("keywords") or spec.get("words"), name
         for phrase in [*spec.get("keywords", []), *spec.get("words", {})]:
             assert phrase == phrase.lower().strip(), (name, phrase)
+
+
+def test_a_generic_word_or_a_snomed_tag_names_nothing():
+    matcher = ConceptMatcher()
+    sinusitis = [Fact(kind="condition", text="Chronic sinusitis (disorder)")]
+    assert not matcher.find("disorder", sinusitis)  # the tag is no part of the name
+    assert not matcher.find("disease", [Fact(kind="condition", text="Coronary Heart Disease")])
+    assert matcher.find("sinusitis", sinusitis)

@@ -210,7 +210,17 @@ def _allergens(text: str, rule: Rule) -> Rule:
     if not cues:
         return rule
 
-    def allergen(leaf: Rule) -> Rule:
+    starts = [leaf.concept.span[0] for leaf in leaves(rule) if leaf.type == "presence" and leaf.concept.span]
+
+    def allergen(leaf: Rule) -> Rule | None:
+        if (head := _allergy_head(text, leaf, cues)) is not None:
+            # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
+            # item read after it ("to any component of the study drug") it is an allergy to those words
+            if any(head.end() <= s and not re.search(r"[;.]\s", text[head.end() : s]) for s in starts):
+                return None
+            rest = re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
+            concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
+            return leaf.model_copy(update={"concept": concept})
         start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
         cue = next(
             (c for c in reversed(cues) if c.end() <= start and not re.search(r"[;.]\s", text[c.end() : start])), None
@@ -228,6 +238,14 @@ def _allergens(text: str, rule: Rule) -> Rule:
         return Presence(concept=concept, span=leaf.span)
 
     return rebuild(rule, allergen) or rule
+
+
+def _allergy_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | None:
+    """The allergy cue a presence leaf is the head noun of ("hypersensitivity" in "hypersensitivity to")."""
+    if leaf.type != "presence" or not leaf.concept.span:
+        return None
+    start, end = leaf.concept.span
+    return next((c for c in cues if start <= c.start() < end + 2 and c.end() > end), None)
 
 
 def structure_texts(texts: list[str], sections: list[str], tagger: EntityTagger | None = None) -> list[Extraction]:

@@ -41,13 +41,17 @@ _GROUPS = [*_LEX["groups"], *([generic, *names] for generic, names in _CLASSES["
 _PREFERRED = {name: group[0] for group in _GROUPS for name in group}
 _NAME = re.compile(rf"(?:{alternation(list(_PREFERRED))})")
 _STOP = frozenset(_LEX["ignored_words"])
+_GENERIC = frozenset(_LEX["generic_words"])
+_SEMANTIC_TAG = re.compile(rf"\s*\((?:{'|'.join(map(re.escape, _LEX['semantic_tags']))})\)\s*$", re.IGNORECASE)
 
 DEFAULT_THRESHOLD = 0.80
 
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Lower case, punctuation to spaces, each known name rewritten to its preferred name."""
+    """Lower case, punctuation to spaces, each known name rewritten to its preferred name; a SNOMED CT
+    semantic tag ("Chronic sinusitis (disorder)") is no part of the name."""
+    text = _SEMANTIC_TAG.sub("", text)
     text = re.sub(r"[^\w\s/+-]", " ", text.lower().replace("’", "'").replace("'s", ""))
     text = " ".join(text.split())
     return _NAME.sub(lambda m: _PREFERRED[m[0]], text)
@@ -606,7 +610,7 @@ class ConceptMatcher:
             named = _fact(fact.text)
             relaxed = bool(concept.own) and _kind_of(fact, named.kinds, concept.own)
             how = None
-            if any(n <= named.words for n in concept.needs):
+            if any(n <= named.words for n in concept.needs if n - _GENERIC):  # "disease" alone names nothing
                 how = "lexicon"
             elif relaxed or (concept.kinds and _kind_of(fact, named.kinds, concept.kinds)):
                 how = "kind_of"

@@ -83,7 +83,7 @@ class Judge:
     by_sex: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
-        facts = self.patient.all_facts()
+        facts = [_episode_over(f, self.as_of) for f in self.patient.all_facts()]
         own = [f for f in facts if not f.family]
         self.findings = [f for f in own if f.value is None]  # a measured value is not a finding
         self.values = [f for f in own if f.value is not None and f.present]
@@ -618,6 +618,22 @@ _TEST = re.compile(rf"\b(?:{'|'.join(map(re.escape, load('synonyms', 'trialsieve
 _ALLERGY = re.compile(r"allerg\w*\s+to\b", re.IGNORECASE)
 _BARE_PRESSURE = re.compile(r"\b(?:blood\s+pressure|BP)\b", re.IGNORECASE)
 _WHICH_PRESSURE = re.compile(r"systolic|diastolic|\bSBP\b|\bDBP\b|\bmean\b|\bMAP\b|pulse", re.IGNORECASE)
+
+
+def _episode_over(fact: Fact, as_of: dt.date) -> Fact:
+    """``fact``, ended once its usual course has passed when it is a self-limited episode (a pregnancy,
+    an acute infection: ``lexicons/derived.json``) recorded with a start and no end."""
+    if fact.ended or fact.date is None or fact.kind != "condition" or fact.value is not None:
+        return fact
+    named = fact.text.lower()
+    for episode in _EPISODES:
+        if any(word in named for word in episode["words"]):
+            end = fact.date + dt.timedelta(days=episode["days"])
+            return fact.model_copy(update={"ended": True, "end": end}) if end < as_of else fact
+    return fact
+
+
+_EPISODES = load("derived", "trialsieve.match")["episodes"]
 
 
 def _superseded(match: Match, matches: list[Match]) -> Match:
