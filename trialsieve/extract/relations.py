@@ -112,11 +112,9 @@ class Linear:
 
     def probabilities(self, feats: list[str]) -> list[float]:
         # plain Python: with a handful of labels and a few dozen features, numpy's per-call cost dominates
-        rows = self._rows
-        scores = list(self._bias)
-        for f in feats:
-            if (row := rows.get(f)) is not None:
-                scores = [s + w for s, w in zip(scores, row, strict=True)]
+        rows = [row for f in feats if (row := self._rows.get(f)) is not None]
+        columns = zip(*rows, strict=True) if rows else ((0.0,) for _ in self._bias)  # one column per label
+        scores = [b + sum(col) for b, col in zip(self._bias, columns, strict=True)]
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
