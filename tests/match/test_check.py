@@ -365,3 +365,16 @@ def test_the_head_of_an_allergy_list_asks_nothing_of_its_own(tagger):
     from trialsieve.match.verdicts import Judge
 
     assert Judge(shellfish, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == "unknown"
+
+
+def test_a_chronic_disease_named_acute_does_not_end():
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    facts = [
+        Fact(kind="condition", text="B-cell acute lymphoblastic leukemia", date=dt.date(2020, 1, 1)),
+        Fact(kind="condition", text="Chronic sinusitis (disorder)", date=dt.date(2015, 1, 1)),
+    ]
+    judge = Judge(Patient(id="p", age=40, sex="male", facts=facts), AS_OF, ConceptMatcher())
+    for text in ("acute lymphoblastic leukemia", "chronic sinusitis"):
+        assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == "met", text
