@@ -79,3 +79,17 @@ def test_a_family_history_is_a_relatives_not_the_patients(tagger):
     judge = Judge(patient, dt.date(2026, 1, 1), ConceptMatcher())
     for text, verdict in (("History of cancer", "unknown"), ("Family history of cancer", "met")):
         assert judge.rule(structure_text(text).rule, text)[0] == verdict, text
+
+
+def test_a_score_and_a_time_in_seconds_are_values_but_a_duration_is_not(tagger):
+    from trialsieve.match.note import read_note
+
+    note = "54-year-old woman with Sjogren's syndrome. OSDI score 45. NIKBUT 6 sec. Cough for 2 days."
+    values = {(f.text, f.value, f.unit) for f in read_note(note, tagger).facts if f.value is not None}
+    assert values == {("OSDI", 45.0, "{score}"), ("NIKBUT", 6.0, "s")}
+
+
+def test_a_unit_written_as_people_write_it_converts():
+    from trialsieve.match.quantities import convert
+
+    assert convert(4, "mm/5min", "mm/(5.min)") == 4 and convert(6, "sec", "s") == 6

@@ -165,6 +165,11 @@ def _negated(sentence: str, start: int) -> bool:
     return any(not _PSEUDO.match(sentence, cue.start()) for cue in cues)
 
 
+_SCORED = re.compile(r"\b(?:score|scale|index)\s*(?:of|is|was|:|=)?\s*$", re.IGNORECASE)
+_MEASURED_TIMES = {"s", "min"}  # seconds and minutes measure (a tear break-up time); days and more last
+_DURATION_CUE = re.compile(r"\b(?:for|within|every|over|after|since|during|lasting)\s*$", re.IGNORECASE)
+
+
 def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
     """Values with a unit and the name just before them: "creatinine of 2.1 mg/dL".
 
@@ -178,8 +183,12 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
         floor, previous_end = previous_end, match.end()
         pressure = bool(match[2]) and bool(_PRESSURE.search(sentence, max(floor, match.start() - 30), match.start()))
         code = unit.code if unit else "mm[Hg]" if pressure else None  # "blood pressure is 80/60"
-        if code is None or code in TIME_UNITS:
-            continue
+        before = sentence[floor : match.start()]
+        if code is None and _SCORED.search(before):
+            code = "{score}"  # "OSDI score 45": a score needs no unit
+        timed = code in TIME_UNITS and not (code in _MEASURED_TIMES and not _DURATION_CUE.search(before))
+        if code is None or timed:
+            continue  # "for 2 days" is how long, not a value; "NIKBUT 6 sec" is a value
         named = [e for e in entities if e.type in _FACT_KINDS and floor <= e.start and e.end <= match.start()]
         if named and match.start() - named[-1].end <= 25:
             label = named[-1].text

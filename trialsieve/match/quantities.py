@@ -13,6 +13,7 @@ from functools import cache
 import pint
 
 from trialsieve.extract.lexicon import load
+from trialsieve.extract.units import ucum
 
 _LEX = load("ucum", "trialsieve.match")
 _ATOM = re.compile(r"[a-zA-Z]*\[[^\]]*\]|[a-zA-Z]+|%")
@@ -53,6 +54,9 @@ def _pint(code: str) -> tuple[float, str]:
 def convert(value: float, unit: str | None, to: str | None) -> float:
     """``value`` in ``unit`` expressed in ``to``; no unit on either side means a plain number."""
     if (unit or None) == (to or None) or not unit or not to:
+        return value
+    unit, to = _code(unit), _code(to)  # "mm/5min" as a simple patient file may write it: mm/(5.min)
+    if unit == to:
         return value
     registry = _registry()
     (f_from, u_from), (f_to, u_to) = _pint(unit), _pint(to)
@@ -97,3 +101,8 @@ def _substance(name: str) -> dict | None:
         if key in lowered and not any(word in lowered for word in spec.get("not_with", [])):
             return spec
     return None
+
+
+def _code(unit: str) -> str:
+    """``unit`` as a UCUM code: written forms the units lexicon knows ("mm/5min", "sec") become codes."""
+    return ucum(unit) or unit
