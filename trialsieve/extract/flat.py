@@ -36,7 +36,9 @@ def constraints(rule: Rule) -> list[dict]:
 def _beside(leaf: Presence, window: tuple[int, int]) -> tuple[int, int]:
     """From the leaf's start to its concept's end when the window follows, else the reverse."""
     concept = leaf.concept.span or leaf.span
-    return (leaf.span[0], concept[1]) if concept[1] <= window[0] else (concept[0], leaf.span[1])
+    if concept[1] <= window[0]:  # a concept the window shares with an earlier leaf may lie before this leaf
+        return (min(leaf.span[0], concept[0]), concept[1])
+    return (concept[0], max(leaf.span[1], concept[1]))
 
 
 def _bound(kind: str, variable: str, span: tuple[int, int], written: tuple[int, int], limit) -> dict:
