@@ -210,3 +210,9 @@ def test_alternatives_are_alike(tagger):
     # "and" between a finding and a measured limit asks both; between two drug classes the model may read "or"
     rule = _rule(tagger, "have fixed dilated pupils and GCS = 3")
     assert rule.type == "all"
+
+
+def test_what_a_patient_can_tolerate_is_for_review(tagger):
+    # "can tolerate surgery" asks a judgment of fitness, not for a surgery on record
+    rule = _rule(tagger, "Heart, lung, liver, brain and kidney function can tolerate surgery", "inclusion")
+    assert [leaf.type for leaf in leaves(rule)] == ["unstructured"]
