@@ -4,6 +4,8 @@ Leaves come in text order (limits from the grammar, concepts from the tagger). B
 what a bracket holds is built first and joins its neighbours as one item. Between two neighbouring
 items the logic model (``relations.py``) reads the relation, and the tree follows it:
 
+- a category binds its examples first, and "either B or C" binds first: "INR > 3 for patients using
+  blood thinners (such as Coumadin)" is all(INR > 3, any(blood thinners, Coumadin));
 - ``except`` binds loosest: "malignancy (other than squamous or basal cell skin cancer)" is
   all(malignancy excepting both, not squamous, not basal). The base leaf carries the exceptions in
   ``excepted`` so that a verdict never counts an excepted fact; the exception leaves, marked
@@ -184,8 +186,7 @@ def _either(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom]
     kept, kept_labels = [items[0]], []
     i = 0
     while i < len(labels):
-        start = kept[-1].end if kept else 0
-        if _EITHER.search(text, start, items[i + 1].end) and i + 1 < len(labels) and labels[i + 1] == "or":
+        if i + 1 < len(labels) and labels[i + 1] == "or" and _EITHER.search(text, kept[-1].end, items[i + 1].end):
             j = i + 1
             while j < len(labels) and labels[j] == "or":
                 j += 1
