@@ -132,6 +132,11 @@ class _Spans:
         """Tagged entities of ``types`` that lie within ``start:end``."""
         return [e for e in self.tagged or () if e.type in types and start <= e.start and e.end <= end]
 
+    def denied(self, text: str, start: int, end: int) -> bool:
+        """Whether a tagged negation cue lies within ``start:end``; "non" in a name ("non-melanoma")
+        is none."""
+        return any(not context.name_prefix(text, cue.start) for cue in self.inside(start, end, ("negation",)))
+
     def kind_at(self, span: tuple[int, int]) -> str | None:
         """The type of the first tagged concept overlapping ``span``."""
         hits = (e for e in self.tagged or () if e.type in _CONCEPT_TYPES and e.start < span[1] and span[0] < e.end)
@@ -216,15 +221,13 @@ def _allergens(text: str, rule: Rule) -> Rule:
         if (head := _allergy_head(text, leaf, cues)) is not None:
             # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
             # item read after it ("to any component of the study drug") it is an allergy to those words
-            if any(head.end() <= s and not re.search(r"[;.]\s", text[head.end() : s]) for s in starts):
+            if any(head.end() <= s and _one_sentence(text, head.end(), s) for s in starts):
                 return None
             rest = re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
             concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
             return leaf.model_copy(update={"concept": concept})
         start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
-        cue = next(
-            (c for c in reversed(cues) if c.end() <= start and not re.search(r"[;.]\s", text[c.end() : start])), None
-        )
+        cue = next((c for c in reversed(cues) if c.end() <= start and _one_sentence(text, c.end(), start)), None)
         if cue is None or leaf.type not in ("presence", "unstructured"):
             return leaf
         if leaf.type == "unstructured" and leaf.reason != NO_CONCEPT:
@@ -238,6 +241,14 @@ def _allergens(text: str, rule: Rule) -> Rule:
         return Presence(concept=concept, span=leaf.span)
 
     return rebuild(rule, allergen) or rule
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    """Whether no sentence or clause ends between ``start`` and ``end``."""
+    return _SENTENCE_END.search(text, start, end) is None
+
+
+_SENTENCE_END = re.compile(r"[;.]\s")
 
 
 def _allergy_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | None:
@@ -1032,8 +1043,7 @@ def _presence(
     if start >= end:
         start, end = span
     named = entities.inside(*span)
-    cues = entities.inside(span[0], named[0].start if named else start, ("negation",))
-    if not negated and any(not context.name_prefix(text, cue.start) for cue in cues):
+    if not negated and entities.denied(text, span[0], named[0].start if named else start):
         negated = True  # a cue the grammar's list lacks: "free of", "negative for"
     if concept is not None:
         start, end = concept
@@ -1050,8 +1060,7 @@ def _presence(
         # a cue word right before the first concept denies it ("No prior treatment with bevacizumab");
         # prefixes ("non-operable", "untreated") and everything else are the model's to read
         worded = negation is not None and context.NEGATION_CUES.fullmatch(negation[0].strip(" \t-•*(").lower())
-        cues = entities.inside(span[0], start, ("negation",))  # "have not been diagnosed with X"
-        tagged_cue = any(not context.name_prefix(text, cue.start) for cue in cues)  # not "non-melanoma"
+        tagged_cue = entities.denied(text, span[0], start)  # "have not been diagnosed with X"
         before = len(entities.inside(clause_start(text, start), start))
         negated = (
             bool(worded) or tagged_cue or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]

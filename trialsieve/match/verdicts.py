@@ -239,12 +239,11 @@ class Judge:
         verdict, reason, used = self._presence_verdict(matches, leaf.temporal, "history of" in leaf.qualifiers)
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
-            against = self.matcher.contradicts(concept.text, [f for f in findings if f.present], concept.code, written)
+            recorded = [f for f in findings if f.present]
+            against = self.matcher.contradicts(concept.text, recorded, concept.code, written)
             if against:
                 verdict, reason, used = "not_met", f"ruled out by {against[0].fact.text}", against[0]
-            elif unsure := self.matcher.undetermined(
-                concept.text, [f for f in findings if f.present], concept.code, written
-            ):
+            elif unsure := self.matcher.undetermined(concept.text, recorded, concept.code, written):
                 # "heart failure" for "NYHA class III heart failure": the record names it, not its class
                 reason = f"{unsure[0].fact.text} is recorded, but not whether it is {concept.text}"
                 verdict, used, matches = "unknown", unsure[0], unsure
