@@ -66,3 +66,35 @@ def test_the_simple_patient_file(tmp_path):
     path.write_text("id: p1\nsex: maybe\n")
     with pytest.raises(PatientError, match="not a valid patient file"):
         read_patient(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "version"),
+    [
+        (
+            lambda r: (
+                r.update(name=[{"family": ["Abbott"], "given": ["Ann"]}]) if r["resourceType"] == "Patient" else None
+            ),
+            "DSTU2",
+        ),
+        (lambda r: r.update(clinicalStatus="active") if r["resourceType"] == "Condition" else None, "STU3"),
+    ],
+)
+def test_an_older_fhir_version_is_named(edit, version):
+    bundle = _bundle("care-ssc-missing-data")
+    for entry in bundle["entry"]:
+        edit(entry["resource"])
+    with pytest.raises(PatientError, match=f"this is FHIR {version}; trialsieve reads FHIR R4"):
+        read_fhir(bundle, "old.json")
+
+
+def test_a_bad_field_the_check_never_reads_is_left_out_with_a_warning():
+    bundle = _bundle("care-ssc-missing-data")
+    person = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    person["name"] = [{"family": 123}]
+    patient = read_fhir(bundle, "p.json")
+    assert patient.sex is not None and patient.facts  # the rest is read
+    assert len(patient.warnings) == 1 and "left out the invalid name" in patient.warnings[0]
+    person["gender"] = 7  # a field the check reads: the record is refused, naming the entry
+    with pytest.raises(PatientError, match="invalid"):
+        read_fhir(bundle, "p.json")
