@@ -216,3 +216,9 @@ def test_what_a_patient_can_tolerate_is_for_review(tagger):
     # "can tolerate surgery" asks a judgment of fitness, not for a surgery on record
     rule = _rule(tagger, "Heart, lung, liver, brain and kidney function can tolerate surgery", "inclusion")
     assert [leaf.type for leaf in leaves(rule)] == ["unstructured"]
+
+
+def test_an_organ_stays_on_its_concept(tagger):
+    # "pelvic radiotherapy" is not any radiotherapy; "renal or hepatic impairment" shares its head
+    assert _rule(tagger, "History of pelvic radiotherapy").concept.text == "pelvic radiotherapy"
+    assert set(_presences(_rule(tagger, "Renal or hepatic impairment"))) == {"Renal impairment", "hepatic impairment"}
