@@ -20,6 +20,7 @@ from trialsieve.options import (
     IndexOption,
     LLMModelOption,
     LLMOption,
+    LookBackOption,
     MethodOption,
     ModelOption,
     NoModelOption,
@@ -189,6 +190,7 @@ def check(
     trial: Annotated[Path, typer.Option(help="A trial file in any format `structure` reads (the first trial in it).")],
     as_of: AsOfOption = None,
     presume: PresumeOption = False,
+    look_back: LookBackOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the machine-readable report.")] = False,
     embeddings: EmbeddingsOption = True,
     model: ModelOption = None,
@@ -226,7 +228,7 @@ def check(
     if not isinstance(record, Trial):
         raise typer.BadParameter(f"{trial}: {getattr(record, 'reason', 'no trial in the file')}", param_hint="--trial")
     matcher = ConceptMatcher(embedder() if embeddings else None)
-    report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume, backend)
+    report = run_check(structure_trial(record, entity_tagger), person, day, matcher, presume, backend, look_back)
     if json_out:
         typer.echo(report.model_dump_json(indent=2))
     else:
@@ -246,6 +248,7 @@ def match_patient(
     ] = True,
     as_of: AsOfOption = None,
     presume: PresumeOption = False,
+    look_back: LookBackOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
     model: ModelOption = None,
     no_model: NoModelOption = False,
@@ -264,7 +267,9 @@ def match_patient(
     try:
         person = read_patient(patient, entity_tagger)
         matcher = ConceptMatcher(opened.embedder)
-        found = screen(opened, person, k, method_of(method), None, rerank, entity_tagger, matcher, day, presume)
+        found = screen(
+            opened, person, k, method_of(method), None, rerank, entity_tagger, matcher, day, presume, look_back
+        )
     except PatientError as error:
         raise typer.BadParameter(str(error), param_hint="--patient") from error
     for warning in person.warnings:

@@ -17,6 +17,16 @@ ModelOption = Annotated[
     typer.Option("--model", help="Entity-model directory (default: the shipped model).", show_default=False),
 ]
 NoModelOption = Annotated[bool, typer.Option("--no-model", help="Structure with the grammar alone (faster).")]
+LookBackOption = Annotated[
+    int | None,
+    typer.Option(
+        "--look-back",
+        min=0,
+        help="Days a value may be old for a limit that asks for a current one and gives no window "
+        "('current HbA1c >= 7%'); 0: any age.  [default: 90]",
+        show_default=False,
+    ),
+]
 PresumeOption = Annotated[
     bool, typer.Option(help="Read silence in the patient's favour: unmentioned exclusions absent, consent given.")
 ]

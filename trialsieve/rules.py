@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]
@@ -65,6 +65,11 @@ class Comparison(_Model):
     unit_text: str | None = Field(None, description="the unit as written")
     multiplier_of: str | None = Field(None, description="relative limit: value x ULN, LLN...")
     temporal: Temporal | None = None
+    qualifiers: list[str] = Field(
+        default_factory=list,
+        description='"current": the latest value must be recent ("current HbA1c >= 7%"); a check reads '
+        "values within its look-back only",
+    )
     population: Literal["female", "male"] | None = Field(
         None,
         description='the sex the limit is written for ("> 450 ms (men)", "< 11 g/dL in females"); '

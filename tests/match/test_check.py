@@ -378,3 +378,51 @@ def test_a_chronic_disease_named_acute_does_not_end():
     judge = Judge(Patient(id="p", age=40, sex="male", facts=facts), AS_OF, ConceptMatcher())
     for text in ("acute lymphoblastic leukemia", "chronic sinusitis"):
         assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == "met", text
+
+
+@pytest.mark.parametrize(
+    ("text", "days_ago", "look_back", "verdict"),
+    [
+        ("Current HbA1c >= 7%", 30, None, "met"),
+        ("Current HbA1c >= 7%", 6 * 365, None, "unknown"),  # six years old: no evidence of now
+        ("Current HbA1c >= 7%", 6 * 365, 0, "met"),  # no look-back: the latest value, however old
+        ("Current HbA1c >= 7%", 200, 365, "met"),
+        ("HbA1c >= 7%", 6 * 365, None, "met"),  # no "current": the latest value, with its date
+        ("Current (within 3 months) HbA1c >= 7.01%", 200, 0, "unknown"),  # its own window rules
+        ("Current (within 3 months) HbA1c >= 7.01%", 30, None, "met"),
+    ],
+)
+def test_a_current_value_must_be_recent(text, days_ago, look_back, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import LOOK_BACK_DAYS, Judge
+
+    a1c = Fact(kind="measurement", text="Hemoglobin A1c", value=8.1, unit="%", date=AS_OF - dt.timedelta(days_ago))
+    days = LOOK_BACK_DAYS if look_back is None else look_back or None
+    judge = Judge(Patient(id="p", age=50, sex="male", facts=[a1c]), AS_OF, ConceptMatcher(), look_back=days)
+    verdict_now, evidence = judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")
+    assert verdict_now == verdict
+    if verdict == "unknown":  # the stale value is shown, and what to collect is said
+        assert evidence[0].date == a1c.date and "window" in evidence[0].missing
+
+
+@pytest.mark.parametrize(
+    ("taken", "wash_out", "window"),
+    [
+        ("still taken", "not_met", "met"),  # a medication taken now was taken within any past window
+        ("stopped 2 months ago", "met", "not_met"),  # its last dose is its end date
+        ("stopped a week ago", "not_met", "met"),
+    ],
+)
+def test_time_since_the_last_dose_runs_from_the_end_of_a_drug(taken, wash_out, window):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    end = {"still taken": None, "stopped 2 months ago": 63, "stopped a week ago": 7}[taken]
+    drug = Fact(kind="drug", text="methotrexate", date=dt.date(2024, 1, 1), source="MedicationRequest/1")
+    drug.ended, drug.end = end is not None, (AS_OF - dt.timedelta(end) if end is not None else None)
+    judge = Judge(Patient(id="p", age=50, sex="male", facts=[drug]), AS_OF, ConceptMatcher())
+    for text, verdict in (
+        ("At least 4 weeks since the last dose of methotrexate", wash_out),
+        ("Methotrexate within 4 weeks before randomization", window),
+    ):
+        assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict, text

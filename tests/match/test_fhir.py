@@ -98,3 +98,25 @@ def test_a_bad_field_the_check_never_reads_is_left_out_with_a_warning():
     person["gender"] = 7  # a field the check reads: the record is refused, naming the entry
     with pytest.raises(PatientError, match="invalid"):
         read_fhir(bundle, "p.json")
+
+
+def test_a_diagnostic_report_is_a_test_done_and_the_diagnoses_it_concludes():
+    bundle = _bundle("care-ssc-missing-data")
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "biopsy",
+        "status": "final",
+        "code": {"text": "Skin biopsy pathology report"},
+        "effectiveDateTime": "2025-03-04",
+        "conclusionCode": [{"coding": [{"system": "http://snomed.info/sct", "code": "254701007"}], "text": "Morphea"}],
+    }
+    bundle["entry"].append({"resource": report})
+    facts = {f.text: f for f in read_fhir(bundle).facts if f.source == "DiagnosticReport/biopsy"}
+    assert {name: f.kind for name, f in facts.items()} == {
+        "Skin biopsy pathology report": "procedure",
+        "Morphea": "condition",
+    }
+    assert str(facts["Morphea"].date) == "2025-03-04" and facts["Morphea"].codes[0].code == "254701007"
+    report["status"] = "entered-in-error"
+    facts = [f for f in read_fhir(bundle).facts if f.source == "DiagnosticReport/biopsy"]
+    assert [(f.kind, f.present) for f in facts] == [("procedure", False)]  # a report in error concludes nothing

@@ -77,9 +77,9 @@ def test_every_resource_type_is_read():
     for bundle in BUNDLES:
         for fact in read_patient(bundle).facts:
             read.setdefault(fact.source.split("/")[0], fact)
-    assert {"Condition", "Observation", "MedicationRequest", "Procedure", "AllergyIntolerance", "Immunization"} <= set(
-        read
-    )
+    kinds = {"Condition", "Observation", "MedicationRequest", "Procedure", "AllergyIntolerance", "Immunization"}
+    assert kinds | {"Encounter", "DiagnosticReport"} <= set(read)
+    assert read["DiagnosticReport"].kind == "procedure"  # a panel done: a test, which answers no diagnosis
 
 
 def test_a_blood_pressure_panel_gives_systolic_and_diastolic():

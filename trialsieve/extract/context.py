@@ -27,6 +27,7 @@ SHARES_HEAD = re.compile(
     rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+RECENT_VALUE = re.compile(rf"(?:{alternation(_CUES['recent_value']['words'])})\s+", re.IGNORECASE)
 AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
 _NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)
 _AGENT_NON = re.compile(_CUES["negation_prefix"]["pattern"], re.IGNORECASE)

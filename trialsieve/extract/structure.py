@@ -377,6 +377,7 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
     atoms: list[_Atom] = []
     floor = 0
     previous: tuple[tuple[int, int], bool] | None = None  # last variable span, and whether it was age
+    ahead: _Atom | None = None  # a window said before the value it bounds: "Current (within 3 months) HbA1c"
     axes = [m.span() for m in context.AXIS_PHRASE.finditer(text)]
     for limit in find_limits(text):
         if any(s < limit.value_span[0] and limit.value_span[1] <= e for s, e in axes):
@@ -412,14 +413,26 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
                 floor = limit.end
                 continue  # "mycophenolate 2-3 g/d for at least 3 months": the dose has lasted
             atom, previous = _temporal_presence(limit, var, text, temporal, entities), None
+            if var is not None and context.RECENT_VALUE.fullmatch(var_text + " "):
+                ahead, floor = atom, limit.end  # its value comes next
+                continue
         elif var is not None:
             atom = _comparisons(limit, var, text, floor, entities, inherited)
             previous = (var, False)
+            if ahead is not None and atom.rule.type == "comparison" and atom.rule.temporal is None:
+                window = ahead.rule.temporal
+                atom = _Atom(ahead.start, atom.end, atom.rule.model_copy(update={"temporal": window}))
+                ahead = None
         else:
             floor = limit.end
             continue
+        if ahead is not None:  # the window bounds no value after all: it stays a phrase of its own
+            atoms.append(ahead)
+            ahead = None
         atoms.append(atom)
         floor = limit.end
+    if ahead is not None:
+        atoms.append(ahead)
     return _share_age_words(text, atoms)
 
 
@@ -696,6 +709,10 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inh
             rest = len(text[cue.end() : span[1]]) - len(text[cue.end() : span[1]].lstrip())
             denied, span = True, (cue.end() + rest, span[1])  # "Not drinking more than 2 drinks per day"
             spans[0] = (span, spans[0][1])
+        recent = context.RECENT_VALUE.match(text, span[0], span[1])
+        if recent and recent.end() < span[1]:  # "Current HbA1c >= 7%": a recent HbA1c
+            span = (recent.end(), span[1])
+            spans[i] = (span, spans[i][1])
         written = text[span[0] : span[1]]
         kind = entities.kind_at(span) or context.kind_of(written, "measurement", context.COMPARISON_KINDS)
         kind = "measurement" if kind == "demographic" else kind
@@ -709,6 +726,7 @@ def _comparisons(limit: Limit, var, text: str, floor: int, entities: _Spans, inh
                 multiplier_of=limit.multiplier_of,
                 span=(limit.start if inherited else min(span[0], limit.start), limit.end),
                 variable_span=span,
+                qualifiers=["current"] if recent else [],
             )
         )
     made.reverse()

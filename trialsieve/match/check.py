@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.logic import Verdict
 from trialsieve.match.patient import Patient
-from trialsieve.match.verdicts import Evidence, Judge
+from trialsieve.match.verdicts import LOOK_BACK_DAYS, Evidence, Judge
 from trialsieve.rules import Concept, Demographic, Presence, Rule, Section
 from trialsieve.trial import StructuredTrial, Trial
 
@@ -70,16 +70,20 @@ def check(
     matcher: ConceptMatcher | None = None,
     presume: bool = False,
     llm: LLM | None = None,
+    look_back: int | None = None,
 ) -> Report:
     """Every criterion's verdict for ``patient``, and the overall verdict.
 
     ``llm``, when given, reads the patient's note for top-level criteria the rules leave unknown.
+    ``look_back``: days a "current" value with no window of its own may be old (None: ``LOOK_BACK_DAYS``;
+    0: any age).
     """
     from trialsieve.llm.verdicts import settle
 
     as_of = as_of or dt.date.today()
     conditions = tuple(structured.trial.conditions)  # the event of an "age at diagnosis" that names none
-    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume, conditions=conditions)
+    days = LOOK_BACK_DAYS if look_back is None else look_back or None
+    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume, conditions=conditions, look_back=days)
     results = []
     for cid, text, rule in _registry_criteria(structured.trial):
         verdict, evidence = judge.rule(rule, text)

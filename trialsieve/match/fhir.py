@@ -2,8 +2,8 @@
 
 Each resource is validated with ``fhir.resources`` (its R4B models, which read R4 records); a
 resource that fails names its entry. Patient gives birth date and gender; Condition, Observation,
-MedicationStatement/MedicationRequest, Procedure, AllergyIntolerance, Immunization and inpatient
-Encounters become facts with their codes and dates. What the record says is over stays history
+MedicationStatement/MedicationRequest, Procedure, AllergyIntolerance, Immunization, inpatient
+Encounters and DiagnosticReports become facts with their codes and dates. What the record says is over stays history
 (``Fact.ended``, ``Fact.end``): a resolved, inactive or abated condition, a stopped or completed
 medication. A refuted condition, a medication not taken and a procedure not done are facts of
 absence. An Observation's components (a blood pressure panel's systolic and diastolic) are facts of
@@ -33,6 +33,7 @@ _KINDS = {
     "AllergyIntolerance": "condition",
     "Immunization": "procedure",
     "Encounter": "procedure",
+    "DiagnosticReport": "procedure",
 }
 #: Statuses that say a condition or an allergy is over, and a medication no longer taken.
 _OVER = {"resolved", "inactive", "remission"}
@@ -114,6 +115,7 @@ _NEEDED = {
     "MedicationStatement": {"medicationCodeableConcept", "status", "effectiveDateTime", "effectivePeriod"},
     "Procedure": {"code", "status", "performedDateTime", "performedPeriod", "resourceType"},
     "AllergyIntolerance": {"code", "clinicalStatus", "verificationStatus", "resourceType"},
+    "DiagnosticReport": {"code", "status", "conclusionCode", "effectiveDateTime", "resourceType"},
 }
 #: What only the earlier FHIR versions have: resource types, and fields written as a bare code.
 _DSTU2_TYPES = {"MedicationOrder", "DiagnosticOrder", "Order", "OrderResponse", "DeviceUseRequest"}
@@ -149,6 +151,8 @@ def _facts(resource, kind: str) -> list[Fact]:
     """The facts one resource gives: most give one, an Observation with components one per component."""
     if kind == "Encounter":
         return [fact] if (fact := _stay(resource)) is not None else []
+    if kind == "DiagnosticReport":
+        return _reported(resource)
     concept = {
         "MedicationStatement": "medicationCodeableConcept",
         "MedicationRequest": "medicationCodeableConcept",
@@ -231,6 +235,23 @@ def _content_after_negation(answer: str) -> bool:
     return bool(
         re.search(r"[A-Za-z]{3,}", re.sub(r"\b(?:detected|found|present|seen|reactive)\b", "", rest, flags=re.I))
     )
+
+
+def _reported(resource) -> list[Fact]:
+    """A DiagnosticReport: the report itself (a test done, which answers no diagnosis: "Lipid Panel"),
+    and each diagnosis it concludes (``conclusionCode``: a pathology report's "Adenocarcinoma").
+    Its results are Observations of their own, read as such."""
+    text, codes = _concept(resource.code)
+    period = resource.effectivePeriod
+    when = _day(resource.effectiveDateTime or (period.start if period else None) or resource.issued)
+    present = resource.status not in ("cancelled", "entered-in-error")
+    source = f"DiagnosticReport/{resource.id or '?'}"
+    facts = [Fact(kind="procedure", text=text, codes=codes, date=when, present=present, source=source)] if text else []
+    for concluded in resource.conclusionCode or []:
+        found, found_codes = _concept(concluded)
+        if found and present:
+            facts.append(Fact(kind="condition", text=found, codes=found_codes, date=when, source=source))
+    return facts
 
 
 def _stay(resource) -> Fact | None:

@@ -81,6 +81,7 @@ def screen(
     matcher: ConceptMatcher | None = None,
     as_of: dt.date | None = None,
     presume: bool = False,
+    look_back: int | None = None,
 ) -> list[Candidate]:
     """The ``k`` trials retrieved for ``patient``, re-ranked by their eligibility check."""
     as_of = as_of or dt.date.today()
@@ -100,7 +101,9 @@ def screen(
         about = " ".join([*(trial.conditions if trial else []), hit.title or "", hit.best.text])
         candidate.why = [p for p in named if _words(p) & _words(about)] or [f"passage: {hit.best.text[:80]}"]
         if check_eligibility and trial is not None:
-            report: Report = check(structure_trial(trial, tagger), patient, as_of, matcher, presume)
+            report: Report = check(
+                structure_trial(trial, tagger), patient, as_of, matcher, presume, look_back=look_back
+            )
             candidate.overall, candidate.ruled_out_by = report.overall, report.ruled_out_by
             candidate.missing_data = report.missing_data
             candidate.focus = next((c.verdict for c in report.criteria if c.id == FOCUS), None)

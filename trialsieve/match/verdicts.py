@@ -23,6 +23,7 @@ from trialsieve.extract.lexicon import load
 from trialsieve.match import logic
 from trialsieve.match.concepts import ConceptMatcher, Match, normalise, variants, words
 from trialsieve.match.intervals import Interval, settles
+from trialsieve.match.labs import lab_codes, loinc_codes
 from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
@@ -48,6 +49,9 @@ _NORMAL_MEASURES = frozenset(_NORMAL)
 #: (ALT: 33-56 U/L against 40): a relative limit read against the typical limit is settled only when
 #: every usual limit gives the same answer
 _USUAL_RANGE = (0.8, 1.4)
+#: How old a value may be for a limit that asks for a current one ("current HbA1c >= 7%") and gives
+#: no window: three months, the usual validity of a screening lab. ``check --look-back`` changes it.
+LOOK_BACK_DAYS = 90
 _SEVERAL = re.compile(r"\s*/\s*|\s+(?:and/or|or)\s+", re.IGNORECASE)  # "ALT/AST", "AST or ALT"
 _CLEARANCE = re.compile(r"creatinine\s+clearance|\bcr\s?cl\b|\bcl\s?cr\b|cockcroft", re.IGNORECASE)
 _NOT_SERUM_CREATININE = re.compile(r"clearance|urine|urinary|ratio|kinase|\bgfr\b", re.IGNORECASE)
@@ -81,6 +85,8 @@ class Judge:
     conditions: tuple[str, ...] = ()
     #: with no recorded sex, a rule with sex-specific limits is judged for each sex (below)
     by_sex: bool = field(default=True, repr=False)
+    #: days a "current" value may be old when its limit gives no window; None: any age
+    look_back: int | None = LOOK_BACK_DAYS
 
     def __post_init__(self) -> None:
         facts = [_episode_over(f, self.as_of) for f in self.patient.all_facts()]
@@ -165,10 +171,12 @@ class Judge:
             verdict = "met" if section == "inclusion" else "not_met"  # it holds nothing against the patient
             return Evidence(text=written, verdict=verdict, reason=f"does not apply: {reason}", source="patient.sex")
         variable = _pressure_meant(leaf) or leaf.variable  # "High-normal blood pressure (130-139 mmHg)"
-        matches = [m for m in self._values(variable) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+        window = leaf.temporal or self._look_back(leaf)
+        found = self._values(variable)
+        matches = [m for m in found if self._in_window(m.fact, window) != "not_met"]
         matches = [m for m in matches if self._comparable(leaf, m.fact)] or matches  # Hb, not HbA1c in %
         if not matches and leaf.unit:  # "heavy alcohol use (> 14 drinks per week)": a count of drinks is its value
-            matches = [m for m in self._counted_in(leaf.unit) if self._in_window(m.fact, leaf.temporal) != "not_met"]
+            matches = [m for m in self._counted_in(leaf.unit) if self._in_window(m.fact, window) != "not_met"]
         if not matches:
             if implied := self._implied(leaf, written):
                 return implied
@@ -182,6 +190,17 @@ class Judge:
                 if graded and not self.matcher.find(graded, self.findings):
                     reason = f"{reason}, nor of {graded}: presumed absent"
                     return Evidence(text=written, verdict="not_met", reason=reason)
+            if found and window is not None:  # older values are no evidence of a value now
+                latest = max(found, key=lambda m: m.fact.date or dt.date.min).fact
+                return Evidence(
+                    text=written,
+                    verdict="unknown",
+                    reason=f"no value of {leaf.variable} in the window ({window.text}); the latest is older",
+                    missing=f"a value of {leaf.variable} in the window ({window.text})",
+                    fact=latest.text,
+                    date=latest.date,
+                    source=latest.source,
+                )
             return Evidence(text=written, verdict="unknown", reason=reason, missing=leaf.variable)
         groups = self._members(leaf.variable, matches)
         if len(groups) > 1:  # "ALT/AST > 3 x ULN": each analyte's latest value, either one above is enough
@@ -408,19 +427,34 @@ class Judge:
 
     def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
         """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say. A
-        fact that went on until its end date was there until then: its end is what a window asks of."""
+        fact that went on until its end date was there until then: its end is what a window asks of,
+        and a medication the record lists as still taken is taken today (its last dose is now)."""
         if temporal is None:
             return "met"
         ended_within = temporal.measure == "window" and fact.ended and fact.end is not None
         last = fact.end if ended_within else fact.date
+        if temporal.measure == "window" and _still_taken(fact) and fact.date is not None:
+            last = max(fact.date, self.as_of)
         days = (self.as_of - last).days if last else fact.days_before
         if days is None or temporal.direction == "future":
             return "unknown"
         elapsed = convert(days, "d", temporal.unit)
         return _compare(elapsed, temporal.operator, temporal.value, temporal.value2)
 
+    def _look_back(self, leaf: Comparison) -> Temporal | None:
+        """The window a "current" value with no window of its own must fall in: the look-back."""
+        if "current" not in leaf.qualifiers or self.look_back is None:
+            return None
+        text = f"the {self.look_back}-day look-back for a current value"
+        return Temporal(measure="window", operator="<=", value=self.look_back, unit="d", text=text, span=leaf.span)
+
     def _values(self, variable: str) -> list[Match]:
-        """Facts with a value for the variable; "ASAT/ALAT" looks for either when none names both."""
+        """Facts with a value for the variable; "ASAT/ALAT" looks for either when none names both. Facts
+        coded as the lab the variable names come first (``labs.py``): "Hb" reads haemoglobin, not HbA1c."""
+        if codes := lab_codes(variable):
+            coded = [Match(f, "code", 1.0) for f in self.values if loinc_codes(f) & codes]
+            if coded:
+                return coded
         found = self.matcher.find(variable, self.values)
         if not found and (measure := _measured_by(variable)):  # "neutropenia < 0.5" limits the neutrophil count
             found = self.matcher.find(measure, self.values)
@@ -633,6 +667,17 @@ def _episode_over(fact: Fact, as_of: dt.date) -> Fact:
 
 
 _EPISODES = load("derived", "trialsieve.match")["episodes"]
+
+
+def _still_taken(fact: Fact) -> bool:
+    """A medication list's entry not stopped (a FHIR MedicationRequest or MedicationStatement): the
+    patient takes it now. A dated drug fact elsewhere (a simple file's "chemotherapy, 2 months ago")
+    says when it was given, no more."""
+    return (
+        fact.kind == "drug"
+        and not fact.ended
+        and fact.source.startswith(("MedicationRequest/", "MedicationStatement/"))
+    )
 
 
 def _superseded(match: Match, matches: list[Match]) -> Match:
