@@ -110,3 +110,16 @@ def test_an_allergy_record_meets_a_hypersensitivity_criterion():
     text = "Known hypersensitivity to lecithin (soya) or peanuts"
     judge = Judge(patient, AS_OF, ConceptMatcher())
     assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == "met"
+
+
+def test_a_lab_named_in_a_limit_is_read_by_its_loinc_code():
+    # p22 has haemoglobin (718-7) and HbA1c (4548-4): "Hb" is the one, "HbA1c level" the other
+    from trialsieve.extract.structure import structure_text
+
+    patient = read_patient(ROOT / "data" / "fhir" / "synthea" / "p22.json")
+    coded = {f.source: {c.code for c in f.codes} for f in patient.facts}
+    judge = Judge(patient, AS_OF, ConceptMatcher(), look_back=None)
+    for text, code in (("Hb < 12.5 g/dL", "718-7"), ("HbA1c level >= 6.5%", "4548-4")):
+        verdict, evidence = judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")
+        assert verdict in ("met", "not_met") and code in coded[evidence[0].source], text
+        assert evidence[0].match == "code"
