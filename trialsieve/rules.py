@@ -143,6 +143,9 @@ class Unstructured(_Model):
     type: Literal["unstructured"] = "unstructured"
     text: str
     reason: str
+    negated: bool = Field(
+        False, description="the words ask for the lack of what they name: 'unable to swallow tablets', 'unwilling to'"
+    )
     span: Span
 
 

@@ -168,16 +168,20 @@ def test_a_window_after_a_measurement_says_when_it_was_measured():
 
 
 @pytest.mark.parametrize(
-    ("text", "reason"),
+    ("text", "reason", "negated"),
     [
-        ("Inability to provide informed consent", "consent"),
-        ("Any condition that, in the opinion of the investigator, would interfere", "investigator judgment"),
-        ("Participation in another interventional trial within 30 days", "study participation"),
+        ("Inability to provide informed consent", "consent", True),
+        ("Any condition that, in the opinion of the investigator, would interfere", "investigator judgment", False),
+        ("Participation in another interventional trial within 30 days", "study participation", False),
+        ("Unable to swallow tablets", "ability", True),
+        ("Unwilling to use a novel pillbox", "willingness", True),
+        ("Willing to use contraception", "willingness", False),
+        ("Willing to comply with study visits and not pregnant", "compliance", False),  # the "not" is later
     ],
 )
-def test_what_needs_a_person_is_kept(text, reason):
-    (leaf,) = leaves(structure_text(text).rule)
-    assert leaf.type == "unstructured" and leaf.reason == reason
+def test_what_needs_a_person_is_kept_with_its_polarity(text, reason, negated):
+    found = [leaf for leaf in leaves(structure_text(text).rule) if leaf.type == "unstructured"]
+    assert [(leaf.reason, leaf.negated) for leaf in found[:1]] == [(reason, negated)]
 
 
 def test_lists_and_sex():

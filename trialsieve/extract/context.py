@@ -75,6 +75,14 @@ def unstructured_reason(text: str) -> str | None:
     return next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
 
 
+def denies_review(text: str, reason: str) -> bool:
+    """Whether ``text`` asks for the lack of what its reason names: a negation cue up to the end of
+    the reason's cue ("unable to swallow tablets", "not willing to use contraception", "inability
+    to provide informed consent"), not one later in the text ("willing to comply and not pregnant")."""
+    cue = dict(_UNSTRUCTURED)[reason].search(text)
+    return cue is not None and any(m.start() < cue.end() for m in NEGATION_CUES.finditer(text))
+
+
 def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) -> str:
     """The kind a phrase's words suggest, trying kinds in ``order``, else ``default``."""
     for kind in order:

@@ -661,12 +661,19 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
         end = ago.end()  # "diagnosed at least 1 year ago": the word says when, it names nothing
     reason = context.unstructured_reason(_text(text, var))
     if reason:  # "participation in another trial within 30 days"
-        return _Atom(start, end, Unstructured(text=_text(text, (start, end)), reason=reason, span=(start, end)))
+        return _review(text, start, end, reason)
     named = (var[0], limit.start) if var[1] <= limit.start else var  # with the brackets between them
     if (listed := _concept_tree(text, named, entities)) is not None:  # "cancer (other than skin cancer) in 5 years"
         return _Atom(start, end, with_temporal(listed, temporal))
     presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
     return _Atom(start, end, presence)
+
+
+def _review(text: str, start: int, end: int, reason: str) -> _Atom:
+    """A leaf for a person to read, with the polarity its words give it ("unable to swallow")."""
+    words = text[start:end]
+    negated = context.denies_review(words, reason)
+    return _Atom(start, end, Unstructured(text=words, reason=reason, negated=negated, span=(start, end)))
 
 
 def _concept_tree(text: str, span: tuple[int, int], entities: _Spans) -> Rule | None:
@@ -974,7 +981,7 @@ def _phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | 
         start, piece = start + lead.end(), piece[lead.end() :]
     reason = context.unstructured_reason(piece)
     if reason:
-        return _Atom(start, end, Unstructured(text=piece, reason=reason, span=(start, end)))
+        return _review(text, start, end, reason)
     if context.MODIFIER.match(piece):
         return None  # "by cardiac echocardiography" says how its neighbour is measured
     definition = context.DEFINITION.search(piece)
