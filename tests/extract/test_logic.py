@@ -222,3 +222,20 @@ def test_an_organ_stays_on_its_concept(tagger):
     # "pelvic radiotherapy" is not any radiotherapy; "renal or hepatic impairment" shares its head
     assert _rule(tagger, "History of pelvic radiotherapy").concept.text == "pelvic radiotherapy"
     assert set(_presences(_rule(tagger, "Renal or hepatic impairment"))) == {"Renal impairment", "hepatic impairment"}
+
+
+@pytest.mark.parametrize(
+    ("text", "windowed", "unbounded"),
+    [
+        # a window after the list's last item bounds every item, and a qualifier qualifies only its own
+        ("Myocardial infarction, unstable angina, or stroke within the past 6 months", 3, 0),
+        ("History of stroke, or myocardial infarction within 6 months", 1, 1),  # a history keeps what it says
+        ("Stroke within 6 months, or diabetes", 1, 1),  # the window is not after the list's last item
+    ],
+)
+def test_a_window_after_a_list_bounds_each_item(tagger, text, windowed, unbounded):
+    found = [leaf for leaf in leaves(_rule(tagger, text)) if leaf.type == "presence"]
+    assert (sum(p.temporal is not None for p in found), sum(p.temporal is None for p in found)) == (windowed, unbounded)
+    if "angina" in text:
+        qualified = {p.concept.text: p.qualifiers for p in found}
+        assert qualified["Myocardial infarction"] == [] and qualified["angina"] == ["uncontrolled"]

@@ -182,7 +182,7 @@ def structure_text(
     entities = _Spans(_with_allergy_names(text, tagged), logic=logic, section=section)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
-    atoms = _lend_windows(text, sorted(atoms, key=lambda a: a.start))
+    atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
     if not atoms:
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
@@ -457,6 +457,44 @@ def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return lent
 
 
+def _lend_to_list(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """A past window after the last item of an "or" or comma list bounds every item of it: "MI,
+    unstable angina, or stroke within the past 6 months". An item with a window of its own, or a
+    history ("history of stroke, or MI within 6 months"), keeps what it says."""
+    atoms = list(atoms)
+    for i, atom in enumerate(atoms):
+        rule = atom.rule
+        if rule.type != "presence" or rule.temporal is None or rule.temporal.measure != "window":
+            continue
+        if rule.temporal.direction != "past":
+            continue
+        after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
+        if after and _OR_GAP.fullmatch(after):
+            continue  # not the list's last item: "stroke within 6 months, or diabetes"
+        k = i - 1
+        while k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and _lendable(atoms[k].rule):
+            atoms[k] = _Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
+            k -= 1
+    return atoms
+
+
+def _item_gap(gap: str) -> bool:
+    """Whether ``gap`` only separates two items of a list, the next item's qualifiers aside ("MI,
+    unstable angina")."""
+    return _OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", gap)) is not None
+
+
+def _lendable(rule: Rule) -> bool:
+    """Whether a list item takes a window written after the list: presences with no window or
+    history of their own (a phrase for a person passes it on)."""
+    return all(
+        leaf.type == "unstructured"
+        or (leaf.type == "presence" and leaf.temporal is None and "history of" not in leaf.qualifiers)
+        for leaf in leaves(rule)
+    )
+
+
+_ITEM_END = re.compile(r"\s*(?:[,;]|\b(?:and/or|or|and)\b)", re.IGNORECASE)
 _OR_GAP = re.compile(r"\s*,?\s*(?:and/or|or)\s+|\s*,\s*", re.IGNORECASE)
 
 
@@ -875,6 +913,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         lo = start if i == 0 else merged[i - 1][-1].end
         hi = end if i == len(merged) - 1 else merged[i + 1][0].start
         concept = (group[0].start, _balanced_end(text, group[0].start, group[-1].end))
+        if (gap := _ITEM_END.search(text, concept[1], hi)) is not None:
+            hi = gap.start()  # "MI, unstable angina": a word after the comma qualifies the next item
         head = _shared_head(text, group, merged[i + 1] if i + 1 < len(merged) else None)
         phrase = len(group) > 1 and _one_phrase(text, group[-2], group[-1])
         leaf = _presence(
