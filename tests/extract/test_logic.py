@@ -239,3 +239,18 @@ def test_a_window_after_a_list_bounds_each_item(tagger, text, windowed, unbounde
     if "angina" in text:
         qualified = {p.concept.text: p.qualifiers for p in found}
         assert qualified["Myocardial infarction"] == [] and qualified["angina"] == ["uncontrolled"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "Exposure to any investigational drug or procedure within 1 month prior to study entry",
+            "investigational procedure",
+        ),
+        ("Treatment with investigational drug, device or procedure", "investigational procedure"),
+        ("Blood transfusion or surgery within 3 months", "surgery"),  # "blood" lends nothing: no modifier
+    ],
+)
+def test_a_bare_generic_head_takes_the_modifier_of_the_item_before(tagger, text, concept):
+    assert concept in _presences(_rule(tagger, text))

@@ -27,6 +27,13 @@ SHARES_HEAD = re.compile(
     rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+_LENT = _CUES["lent_modifiers"]
+LENT_HEAD = phrase_regex(_LENT["heads"])
+#: a modifier and its noun, then a list connective, at the end of the text before a bare head
+LENT_MODIFIER = re.compile(
+    rf"(?<![\w-])({alternation(_LENT['words'])})\s+[\w-]+(?:\s*,\s*[\w-]+)*\s*(?:,\s*)?(?:(?:and/or|or)\s+)?$",
+    re.IGNORECASE,
+)
 RECENT_VALUE = re.compile(rf"(?:{alternation(_CUES['recent_value']['words'])})\s+", re.IGNORECASE)
 AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
 _NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)

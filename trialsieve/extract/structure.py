@@ -1134,6 +1134,9 @@ def _presence(
     if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
         end, kind = head.end(), "drug"
     entities.append(_entity(kind, (start, end), text))
+    lent = context.LENT_MODIFIER.search(text, 0, start) if context.LENT_HEAD.fullmatch(text, start, end) else None
+    if words is None and lent:  # "investigational drug or procedure": the procedure is investigational too
+        words = f"{lent[1]} {text[start:end]}"
     return Presence(
         concept=Concept(text=words or text[start:end], kind=kind, span=(start, end)),
         negated=negated,
