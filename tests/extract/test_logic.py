@@ -254,3 +254,15 @@ def test_a_window_after_a_list_bounds_each_item(tagger, text, windowed, unbounde
 )
 def test_a_bare_generic_head_takes_the_modifier_of_the_item_before(tagger, text, concept):
     assert concept in _presences(_rule(tagger, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Men with insufficient manual dexterity to operate a vacuum device", "insufficient manual dexterity"),
+        ("Insulin-dependent diabetes mellitus", "Insulin-dependent diabetes mellitus"),
+        ("History of drug-induced liver injury", "drug-induced liver injury"),
+    ],
+)
+def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
+    assert concept in _presences(_rule(tagger, text))

@@ -426,3 +426,14 @@ def test_time_since_the_last_dose_runs_from_the_end_of_a_drug(taken, wash_out, w
         ("Methotrexate within 4 weeks before randomization", window),
     ):
         assert judge.rule(structure_text(text, "inclusion").rule, text, "inclusion")[0] == verdict, text
+
+
+@pytest.mark.parametrize(("recorded", "verdict"), [("Diabetes mellitus type 2", "not_met"), ("Type 1 diabetes", "met")])
+def test_insulin_dependent_diabetes_is_type_1(tagger, recorded, verdict):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "Insulin-dependent diabetes mellitus"
+    patient = Patient(id="p", age=50, sex="male", facts=[Fact(kind="condition", text=recorded)])
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
+    assert Judge(patient, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == verdict

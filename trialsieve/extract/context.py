@@ -27,6 +27,11 @@ SHARES_HEAD = re.compile(
     rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+_MODIFIES = _CUES["concept_modifiers"]
+#: a word that makes the concept after it another concept: "insufficient", "insulin-dependent"
+CONCEPT_MODIFIER = re.compile(
+    rf"(?:{alternation(_MODIFIES['words'])}|[^\W\d_][\w]*-(?:{alternation(_MODIFIES['suffixes'])}))", re.IGNORECASE
+)
 _LENT = _CUES["lent_modifiers"]
 LENT_HEAD = phrase_regex(_LENT["heads"])
 #: a modifier and its noun, then a list connective, at the end of the text before a bare head

@@ -973,10 +973,12 @@ _NOT_ALLERGENS = frozenset({"known", "any", "severe", "serious", "of", "with", "
 _ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
 _ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)
 _MEETS_CRITERIA = re.compile(load("cues")["meets_criteria"]["pattern"], re.IGNORECASE)
-_MODIFIER_BEFORE = re.compile(  # an organ, or a type or stage, written right before a concept
-    rf"\b((?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern})\s+$",
-    re.IGNORECASE,
+_MODIFIER_WORD = (
+    rf"(?:(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern}"
+    rf"|{context.CONCEPT_MODIFIER.pattern})"
 )
+#: an organ, a type or stage, or words that make another concept of it, written right before a concept
+_MODIFIER_BEFORE = re.compile(rf"(?<![\w-])((?:{_MODIFIER_WORD}\s+)*{_MODIFIER_WORD})\s+$", re.IGNORECASE)
 _GLOSSED = re.compile(r"\s*\(\s*")  # what stands between a concept and its abbreviation or scale
 _ROMAN = re.compile(r"[ivx]+[a-c]?", re.IGNORECASE)
 _ONE_PHRASE = re.compile(r"[ \t-]+")  # two tagged spans with only a space between are one noun phrase
