@@ -266,3 +266,23 @@ def test_a_bare_generic_head_takes_the_modifier_of_the_item_before(tagger, text,
 )
 def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
     assert concept in _presences(_rule(tagger, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        ("lung, heart, or autoimmune disease", {"lung disease", "heart disease", "autoimmune disease"}),
+        (
+            "atrial or ventricular rhythm disturbances",
+            {"atrial rhythm disturbances", "ventricular rhythm disturbances"},
+        ),
+        (
+            "Compressive pathology due to stenosis or herniated or sequestered discs",
+            {"herniated discs", "sequestered discs"},
+        ),
+        ("serious or significant cardiac disease", {"cardiac disease"}),  # a qualifier alone is no item
+    ],
+)
+def test_list_items_share_the_head_the_tagger_named_alone(tagger, text, concepts):
+    found = set(_presences(_rule(tagger, text)))
+    assert concepts <= found and not any(name in found for name in ("disease", "discs", "herniated", "serious disease"))

@@ -23,15 +23,18 @@ EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
 _HEAD_SHARING = _CUES["head_sharing"]
 #: Words that name no thing alone and share the next list item's head noun: an organ, an adjective.
 HEAD_SHARING_WORDS = phrase_regex(_HEAD_SHARING["words"])
-SHARES_HEAD = re.compile(
-    rf"^(?:{HEAD_SHARING_WORDS.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$", re.IGNORECASE
-)
-NEGATION_CUES = phrase_regex(_CUES["negation"])
 _MODIFIES = _CUES["concept_modifiers"]
 #: a word that makes the concept after it another concept: "insufficient", "insulin-dependent"
 CONCEPT_MODIFIER = re.compile(
     rf"(?:{alternation(_MODIFIES['words'])}|[^\W\d_][\w]*-(?:{alternation(_MODIFIES['suffixes'])}))", re.IGNORECASE
 )
+#: a one-word list item that shares the next item's head; a qualifier ("serious or significant X") is none
+SHARES_HEAD = re.compile(
+    rf"^(?!(?:{QUALIFIERS.pattern})$)"
+    rf"(?:{HEAD_SHARING_WORDS.pattern}|{CONCEPT_MODIFIER.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$",
+    re.IGNORECASE,
+)
+NEGATION_CUES = phrase_regex(_CUES["negation"])
 _LENT = _CUES["lent_modifiers"]
 LENT_HEAD = phrase_regex(_LENT["heads"])
 #: a modifier and its noun, then a list connective, at the end of the text before a bare head

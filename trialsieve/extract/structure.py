@@ -179,7 +179,7 @@ def structure_text(
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
-    entities = _Spans(_with_allergy_names(text, tagged), logic=logic, section=section)
+    entities = _Spans(_with_list_modifiers(text, _with_allergy_names(text, tagged)), logic=logic, section=section)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
@@ -206,6 +206,29 @@ def _with_allergy_names(text: str, tagged: list[Entity] | None) -> list[Entity] 
         return tagged
     kept = [e for e in tagged if not any(a.start < e.end and e.start < a.end for a in named)]
     return sorted([*kept, *named], key=lambda e: (e.start, e.end))
+
+
+def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """The tagger's concept spans, each taking the one modifier the list before it gave its item:
+    in "atrial or ventricular rhythm disturbances" the item is "ventricular rhythm disturbances",
+    not "rhythm disturbances" (the tagger often names the head alone). A qualifier ("or severe")
+    stays a qualifier."""
+    if not tagged:
+        return tagged
+    out = []
+    for e in tagged:
+        found = _LISTED_MODIFIER.search(text, 0, e.start) if e.type in _CONCEPT_TYPES else None
+        word = found[2] if found else ""
+        taken = any(o.start < e.start and found and found.start(2) < o.end for o in tagged)
+        if found and not taken and context.SHARES_HEAD.match(word) and not context.QUALIFIERS.fullmatch(word):
+            e = _entity(e.type, (found.start(2), e.end), text)
+        out.append(e)
+    return out
+
+
+_CONCEPT_TYPES = frozenset({"condition", "drug", "procedure", "observation"})
+#: a list connective, then one word right before a tagged span: "... or ventricular |rhythm disturbances"
+_LISTED_MODIFIER = re.compile(r"(,|\b(?:or|and|and/or|nor))\s+([^\W\d_][\w-]*)\s+$", re.IGNORECASE)
 
 
 def _allergens(text: str, rule: Rule) -> Rule:
@@ -862,8 +885,10 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> d
     found = {}
     for start, end in pieces[:-1]:
         word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
-        if entities.inside(start, end) or word is None or not context.SHARES_HEAD.match(word[1]):
+        if word is None or not context.SHARES_HEAD.match(word[1]):
             continue
+        if any(e.text != word[1] for e in entities.inside(start, end)):
+            continue  # an item with a name of its own; the modifier alone tagged ("herniated") has none
         concept = (start + word.start(1), start + word.end(1))
         words_of = f"{word[1]} {head}"
         leaf = _presence(text, (start, end), entities, concept=concept, words=words_of)
@@ -989,12 +1014,19 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|nor)\b)?\s*[,/]?\s*", r
 def _shared_head(text: str, group: list[Entity], following: list[Entity] | None) -> str | None:
     """The concept's words when it shares the next item's head noun: in "atrial or ventricular rhythm
     disturbances", "atrial" means atrial rhythm disturbances. A one-word item right before a longer
-    one, with only a list connective between, takes the longer one's words after its first."""
+    one, with only a list connective between, takes the longer one's words after its first; before
+    a noun the tagger named without its own modifier ("herniated or sequestered discs"), the noun."""
     if following is None or len(group) > 1 or not context.SHARES_HEAD.match(group[0].text):
         return None
     after = following[0].text.split()
     gap = text[group[0].end : following[0].start]
-    if len(after) < 2 or not gap.strip() or _LIST_GAP.fullmatch(gap) is None:
+    if not gap.strip():
+        return None
+    connective = _LIST_GAP.match(gap)
+    modifiers = gap[connective.end() :].split() if connective else []
+    if modifiers and connective.end() > 0 and all(context.SHARES_HEAD.match(w) for w in modifiers):
+        return f"{group[0].text} {following[0].text}"  # "herniated or sequestered discs": herniated discs
+    if len(after) < 2 or _LIST_GAP.fullmatch(gap) is None:
         return None
     return f"{group[0].text} {' '.join(after[1:])}"
 
@@ -1011,8 +1043,8 @@ def _phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | 
         return None
     start, end = _strip(text, start, end)
     piece = text[start:end]
-    if not context.has_content(piece):
-        return None
+    if not context.has_content(piece) or context.QUALIFIERS.fullmatch(piece):
+        return None  # "serious or significant cardiac disease": a qualifier alone is no item of the list
     if sex := _SEX.match(piece):
         return _Atom(start, end, _sexes(text, start, sex, entities))
     if context.ANCHOR.match(piece) or _PERSON_ONLY.fullmatch(piece) or (len(piece) > 3 and ucum(piece)):
