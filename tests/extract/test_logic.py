@@ -286,3 +286,10 @@ def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
 def test_list_items_share_the_head_the_tagger_named_alone(tagger, text, concepts):
     found = set(_presences(_rule(tagger, text)))
     assert concepts <= found and not any(name in found for name in ("disease", "discs", "herniated", "serious disease"))
+
+
+def test_modifiers_tagged_alone_share_the_head_and_lead_words_ask_nothing(tagger):
+    found = _presences(_rule(tagger, "Hypertrophic obstructive or other clinically significant cardiomyopathy"))
+    assert "Hypertrophic obstructive cardiomyopathy" in found and "Hypertrophic obstructive" not in found
+    text = "Have a history of blood donation of 1 unit (approximately 450 mL) or more in the last 3 months"
+    assert [leaf.type for leaf in leaves(_rule(tagger, text))] == ["presence"]  # no review leaf for the lead words

@@ -880,17 +880,19 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> d
         return {}
     before = re.search(r"(\w+)\s+$", text[pieces[-1][0] : last[-1].start])
     head = " ".join(words[1:]) if len(words) > 1 else words[0]
-    if len(words) == 1 and not (before and context.SHARES_HEAD.match(before[1])):
+    modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
+    if len(words) == 1 and not modified:
         return {}  # "..., or kidney disease": the head is what follows the last item's modifier
     found = {}
     for start, end in pieces[:-1]:
         word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
+        tagged = entities.inside(start, end)
         if word is None or not context.SHARES_HEAD.match(word[1]):
             continue
-        if any(e.text != word[1] for e in entities.inside(start, end)):
-            continue  # an item with a name of its own; the modifier alone tagged ("herniated") has none
-        concept = (start + word.start(1), start + word.end(1))
-        words_of = f"{word[1]} {head}"
+        if any(not all(context.SHARES_HEAD.match(w) for w in e.text.split()) for e in tagged):
+            continue  # an item with a name of its own; modifiers alone tagged ("Hypertrophic obstructive") have none
+        concept = (tagged[0].start, tagged[0].end) if tagged else (start + word.start(1), start + word.end(1))
+        words_of = f"{text[concept[0] : concept[1]]} {head}"  # "heart disease", "Hypertrophic obstructive ..."
         leaf = _presence(text, (start, end), entities, concept=concept, words=words_of)
         typed = leaf.concept.model_copy(update={"kind": last[-1].type})
         found[start] = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed}))
@@ -918,8 +920,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = _text(text, leaf.rule.span)
-            if not context.has_content(_PERSON.sub(" ", words)):
-                return []  # "The patient is": who, not what
+            if not context.has_content(context.QUALIFIERS.sub(" ", _PERSON.sub(" ", words))):
+                return []  # "The patient is", "Have a history of": who and when, not what
             leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=NO_CONCEPT, span=leaf.rule.span))
         return [leaf] if leaf is not None else []
     merged: list[list[Entity]] = [[named[0]]]
