@@ -15,6 +15,9 @@ QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
 _UNSTRUCTURED = [
     (reason, phrase_regex(phrases)) for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_")
 ]
+_ANY_UNSTRUCTURED = phrase_regex(
+    [p for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_") for p in phrases]
+)
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
@@ -87,6 +90,8 @@ def qualifier(phrase: str) -> str:
 def unstructured_reason(text: str) -> str | None:
     """Why ``text`` needs a person, or None; reasons are tried in the lexicon's order, so
     "inability to provide informed consent" is about consent before willingness."""
+    if not _ANY_UNSTRUCTURED.search(text):  # most text has no such cue: one search instead of one a reason
+        return None
     return next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
 
 

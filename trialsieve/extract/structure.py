@@ -1151,7 +1151,8 @@ def _presence(
         named = [e for e in named if start <= e.start and e.end <= end]
     elif len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
         start, end = named[0].start, named[0].end
-    modifier = _MODIFIER_BEFORE.search(text, span[0], start) if entities.logic is not None else None
+    near = max(span[0], start - 60)  # a few words before the concept: searching further only costs time
+    modifier = _MODIFIER_BEFORE.search(text, near, start) if entities.logic is not None else None
     if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
     start, end = _with_axes(text, start, end)
