@@ -99,11 +99,12 @@ class Presence(_Model):
         default_factory=list,
         description='what does not count as this concept: "malignancy other than basal cell carcinoma"',
     )
-    role: Literal["exception", "defined", "method"] | None = Field(
+    role: Literal["exception", "defined", "method", "effect"] | None = Field(
         None,
         description="exception: the leaf names what a sibling's `excepted` leaves out; defined: the limits in "
         "brackets right after it define it ('Uncontrolled diabetes (HbA1c > 12%)'); method: it says how a "
-        "sibling is found ('ILD (chest X-ray or HRCT)'). In each case it asks nothing of its own",
+        "sibling is found ('ILD (chest X-ray or HRCT)'); effect: what the thing a sibling names does "
+        "('medications that affect appetite'). In each case it asks nothing of its own",
     )
     span: Span
     source: Source = "grammar"

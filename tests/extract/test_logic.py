@@ -1,5 +1,6 @@
 """The logic layer: the learned relation model and the trees it assembles, with the shipped models."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -293,3 +294,20 @@ def test_modifiers_tagged_alone_share_the_head_and_lead_words_ask_nothing(tagger
     assert "Hypertrophic obstructive cardiomyopathy" in found and "Hypertrophic obstructive" not in found
     text = "Have a history of blood donation of 1 unit (approximately 450 mL) or more in the last 3 months"
     assert [leaf.type for leaf in leaves(_rule(tagger, text))] == ["presence"]  # no review leaf for the lead words
+
+
+def test_a_thing_named_by_its_effect_is_for_a_person_and_its_examples_count(tagger):
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.patient import Fact, Patient
+    from trialsieve.match.verdicts import Judge
+
+    text = "Medications that affect behavior/learning/appetite"
+    rule = _rule(tagger, text)
+    reviews = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert [leaf.reason for leaf in reviews] == ["effect"]
+    assert all(p.role == "effect" for p in _presences(rule).values())  # "appetite" asks nothing of its own
+    hungry = Patient(id="p", age=40, sex="female", facts=[Fact(kind="condition", text="loss of appetite")])
+    assert Judge(hungry, dt.date(2026, 11, 30), ConceptMatcher()).rule(rule, text, "exclusion")[0] == "needs_review"
+    text = "Medical condition that would increase risk of neuromuscular blockade (myasthenia gravis, Eaton Lambert)"
+    weak = Patient(id="p", age=40, sex="female", facts=[Fact(kind="condition", text="Myasthenia gravis")])
+    assert Judge(weak, dt.date(2026, 11, 30), ConceptMatcher()).rule(_rule(tagger, text), text, "exclusion")[0] == "met"

@@ -51,7 +51,12 @@ def leaf_text(leaf: Rule) -> str:
     return str(leaf)
 
 
-_ROLE = {"exception": "excepted", "defined": "defined by the limits beside it", "method": "found by"}
+_ROLE = {
+    "exception": "excepted",
+    "defined": "defined by the limits beside it",
+    "method": "found by",
+    "effect": "what it does",
+}
 
 
 def _when(temporal: Temporal | None) -> str:

@@ -12,12 +12,14 @@ _KINDS = load("kinds")
 NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])}|{_CUES['negation_prefix']['pattern']})", re.IGNORECASE)
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
 QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
+_REVIEW_CUES = {reason: cues for reason, cues in _CUES["unstructured"].items() if not reason.startswith("_")}
+#: each reason's cues: a list of phrases, or {"patterns": [regular expressions]}
 _UNSTRUCTURED = [
-    (reason, phrase_regex(phrases)) for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_")
+    (reason, re.compile("|".join(cues["patterns"]), re.IGNORECASE) if isinstance(cues, dict) else phrase_regex(cues))
+    for reason, cues in _REVIEW_CUES.items()
 ]
-_ANY_UNSTRUCTURED = phrase_regex(
-    [p for reason, phrases in _CUES["unstructured"].items() if not reason.startswith("_") for p in phrases]
-)
+_REASON_CUES = dict(_UNSTRUCTURED)
+_ANY_UNSTRUCTURED = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _UNSTRUCTURED), re.IGNORECASE)
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
@@ -99,8 +101,13 @@ def denies_review(text: str, reason: str) -> bool:
     """Whether ``text`` asks for the lack of what its reason names: a negation cue up to the end of
     the reason's cue ("unable to swallow tablets", "not willing to use contraception", "inability
     to provide informed consent"), not one later in the text ("willing to comply and not pregnant")."""
-    cue = dict(_UNSTRUCTURED)[reason].search(text)
+    cue = review_cue(text, reason)
     return cue is not None and any(m.start() < cue.end() for m in NEGATION_CUES.finditer(text))
+
+
+def review_cue(text: str, reason: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first cue of ``reason`` in ``text[start:end]``."""
+    return _REASON_CUES[reason].search(text, start, len(text) if end is None else end)
 
 
 def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) -> str:

@@ -40,7 +40,7 @@ _NORMAL = _REFERENCE["normal"]
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
 #: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
 #: tagger found no concept in is read like a concept the record does not mention.
-_UNLESS_RECORDED = frozenset({"ability", "investigator judgment", NO_CONCEPT})
+_UNLESS_RECORDED = frozenset({"ability", "investigator judgment", "effect", NO_CONCEPT})
 _IMPLIED = _REFERENCE["implied"]
 _IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
 _FINDING_MEASURES = frozenset(_MEASURED_BY.values())
@@ -693,8 +693,9 @@ def _superseded(match: Match, matches: list[Match]) -> Match:
 
 
 def _presumed(reason: str, section: str) -> bool:
-    """Cooperation is presumed. An ability, and an investigator's judgment, only where they would
-    exclude ("inability to swallow", "any condition that in the investigator's opinion..."): a
+    """Cooperation is presumed. An ability, an investigator's judgment and a thing named by its effect,
+    only where they would exclude ("inability to swallow", "any condition that in the investigator's
+    opinion...", "medications that affect appetite"): a
     record silent about them gives no reason to exclude, but an inclusion that requires one ("able
     to speak English") needs evidence."""
     return reason in _COOPERATION or (reason in _UNLESS_RECORDED and section == "exclusion")
