@@ -917,8 +917,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         start = max(start, leaf.start)
     named = [e for e in entities.inside(start, end) if not text[e.start - 1 : e.start].isdigit()]  # not "2nd"
     named = _before_modifier(text, named)
-    if leaf is not None and leaf.rule.type == "unstructured" and leaf.rule.reason == "effect":
-        return [_with_effects(text, leaf, named, entities)]
+    if leaf is not None and leaf.rule.type == "unstructured" and named:
+        return [_review_with_parts(text, leaf, named, entities)]
     if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = _text(text, leaf.rule.span)
@@ -953,26 +953,27 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     return atoms
 
 
-def _with_effects(text: str, leaf: _Atom, named: list[Entity], entities: _Spans) -> _Atom:
-    """A thing named by what it does ("medications that affect behavior/learning/appetite"): the
-    phrase for a person, beside what the thing does (each a presence with role ``effect``, which asks
-    nothing of its own). Examples given in brackets or after "such as" are alternatives to it: a
-    patient with one of them has such a thing ("condition that would increase the risk of
-    neuromuscular blockade (myasthenia gravis, ...)"). Its parts come first, so each names its words."""
-    cue = context.review_cue(text, "effect", leaf.start, leaf.end)
-    if cue is None:
-        return leaf
+def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _Spans) -> _Atom:
+    """A phrase for a person with the concepts that can be read in it. Examples given in brackets or
+    after "such as" are alternatives to it: a patient with one of them has what it asks ("any
+    condition that, in the opinion of the investigator, would place the subject at risk (e.g.,
+    uterine fibroids)"; "condition that would increase the risk of neuromuscular blockade
+    (myasthenia gravis, ...)"). A thing named by what it does ("medications that affect appetite")
+    keeps what it does beside it, each a presence with role ``effect``, which asks nothing of its own.
+    The parts come first, so each names its own words."""
+    rule = leaf.rule
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)
     depth = _bracket_depths(text, leaf.start, leaf.end)
     examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
-    objects = [e for e in named if e.start >= cue.end() and e not in examples]
+    cue = context.review_cue(text, "effect", leaf.start, leaf.end) if rule.reason == "effect" else None
+    objects = [e for e in named if cue is not None and e.start >= cue.end() and e not in examples]
 
     def presences(found: list[Entity], role: str | None) -> list[Rule]:
         made = [_presence(text, (e.start, e.end), entities, concept=(e.start, e.end)) for e in found]
         return [p.model_copy(update={"role": role, "negated": False}) if role else p for p in made]
 
     effects = presences(objects, "effect")
-    core = leaf.rule if not effects else All(args=[effects[0] if len(effects) == 1 else Any(args=effects), leaf.rule])
+    core = rule if not effects else All(args=[effects[0] if len(effects) == 1 else Any(args=effects), rule])
     alternatives = presences(examples, None)
     return _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
 
