@@ -311,3 +311,22 @@ def test_a_thing_named_by_its_effect_is_for_a_person_and_its_examples_count(tagg
     text = "Medical condition that would increase risk of neuromuscular blockade (myasthenia gravis, Eaton Lambert)"
     weak = Patient(id="p", age=40, sex="female", facts=[Fact(kind="condition", text="Myasthenia gravis")])
     assert Judge(weak, dt.date(2026, 11, 30), ConceptMatcher()).rule(_rule(tagger, text), text, "exclusion")[0] == "met"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "verdict"), [("patent foramen ovale", "not_met"), ("atrial septal defect", "met")]
+)
+def test_several_exceptions_are_left_out_together(tagger, recorded, verdict):
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.patient import Fact, Patient
+    from trialsieve.match.verdicts import Judge
+
+    text = "Congenital heart defect, other than PDA and/or patent foramen ovale (PFO)"
+    rule = _rule(tagger, text)
+    (group,) = [arg for arg in rule.args if arg.type == "not"]  # not(any(PDA, PFO)): neither counts
+    assert group.args[0].type == "any" and all(leaf.role == "exception" for leaf in leaves(group))
+    patient = Patient(
+        id="p", age=30, sex="female", facts=[Fact(kind="condition", text=f"Congenital heart defect: {recorded}")]
+    )
+    judge = Judge(patient, dt.date(2026, 11, 30), ConceptMatcher(), presume=True)
+    assert judge.rule(rule, text, "exclusion")[0] == verdict

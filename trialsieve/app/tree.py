@@ -9,7 +9,7 @@ any
 
 from __future__ import annotations
 
-from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal, Unstructured
+from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal, Unstructured, leaves
 
 
 def tree(rule: Rule) -> str:
@@ -20,6 +20,8 @@ def _lines(rule: Rule, lead: str, indent: str) -> list[str]:
     args = getattr(rule, "args", None)
     if args is None:
         return [lead + leaf_text(rule)]
+    if rule.type == "not" and all(getattr(leaf, "role", None) for leaf in leaves(rule)):
+        return _lines(args[0], lead, indent)  # "(excepted: PDA)": what the sibling leaves out, said once
     head = {"all": "all of", "any": "any of", "not": "not", "at_least": f"at least {getattr(rule, 'n', 1)} of"}
     lines = [lead + head[rule.type]]
     for number, arg in enumerate(args):

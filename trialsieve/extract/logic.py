@@ -309,7 +309,12 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
 
     marked = rebuild(base, mark)
     args = list(marked.args) if marked.type == "all" else [marked]
-    return All(args=[*args, *(flip(rule) for rule in exceptions)])
+    flipped = [flip(rule) for rule in exceptions]
+    if len(flipped) > 1 and all(rule.type == "presence" for rule in flipped):
+        # "other than PDA and/or PFO": not(any(PDA, PFO)), the alternatives the base leaves out
+        kept = [rule.model_copy(update={"negated": polarity}) for rule in flipped]
+        return All(args=[*args, Not(args=[Any(args=kept)])])
+    return All(args=[*args, *flipped])
 
 
 def _excepted_words(text: str, leaf: Rule) -> str:

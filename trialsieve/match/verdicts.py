@@ -702,7 +702,10 @@ def _presumed(reason: str, section: str) -> bool:
 
 
 def _vacuous(rule: Rule) -> bool:
-    """A presence leaf whose concept is only words that name nothing."""
+    """A presence leaf whose concept is only words that name nothing, or a part of the tree made only
+    of leaves that ask nothing of their own (``Presence.role``: "other than PDA and/or PFO")."""
+    if rule.type in LOGIC_TYPES:
+        return all(leaf.type == "presence" and leaf.role is not None for leaf in leaves(rule))
     return rule.type == "presence" and not (words(normalise(rule.concept.text)) - _NO_CONCEPT)
 
 
