@@ -339,3 +339,17 @@ def test_markdown_escapes_keep_offsets_and_read_as_written():
     (limit,) = [leaf for leaf in leaves(structure_text(read).rule) if leaf.type == "comparison"]
     assert (limit.operator, limit.value, limit.value2) == ("between", 25, 30)
     assert written[limit.span[0] : limit.span[1]].endswith("25\\~30")
+
+
+def test_items_pasted_under_a_first_item_with_its_own_bullet_are_its_siblings():
+    # as ClinicalTrials.gov renders a list pasted from a word processor (NCT06059833)
+    text = (
+        "Exclusion Criteria:\n\n* • Renal failure patients.\n\n  * Type I DM patients.\n  * Acute pancreatitis.\n"
+        "  * Patients on Mg supplement.\n"
+    )
+    found = [(c.id, c.parent, c.text) for c in segment(text)]
+    assert [(i, p) for i, p, _ in found] == [("E1", None), ("E2", None), ("E3", None), ("E4", None)]
+    assert found[1][2] == "Type I DM patients."
+    # a heading with a bullet of its own and a colon keeps its items
+    nested = segment("Exclusion Criteria:\n\n* • Any of the following:\n\n  * Stroke\n  * Myocardial infarction\n")
+    assert [c.parent for c in nested] == [None, "E1", "E1"]

@@ -86,12 +86,29 @@ def segment(text: str) -> list[Criterion]:
     for root in roots:
         _split_inline(text, root)
     roots, _ = _regroup(text, _expand_inline(roots))
+    roots = [node for root in roots for node in _unnested(text, root)]
     criteria: list[Criterion] = []
     counters: dict[str, int] = {}
     for root in roots:
         counters[root.section] = counters.get(root.section, 0) + 1
         _emit(text, root, f"{_PREFIX[root.section]}{counters[root.section]}", None, criteria)
     return criteria
+
+
+def _unnested(text: str, root: _Node) -> list[_Node]:
+    """``root``, and after it its children when they are its siblings pasted in under it: a first item
+    that carries a bullet of its own ("* • Renal failure patients." then "  * Type I DM patients.", as
+    ClinicalTrials.gov renders a list pasted from a word processor) and closes its sentence is no
+    heading; the indented items after it are the list's next items."""
+    own = _own_text(text, root).strip()
+    if not root.children or not _PASTED_BULLET.match(own) or own.endswith((":", "：")):
+        return [root]
+    children, root.children = root.children, []
+    root.end = children[0].marker_start
+    return [root, *children]
+
+
+_PASTED_BULLET = re.compile(r"[•·‣▪◦●]\s*\w")
 
 
 def is_heading(text: str) -> bool:
