@@ -330,3 +330,25 @@ def test_several_exceptions_are_left_out_together(tagger, recorded, verdict):
     )
     judge = Judge(patient, dt.date(2026, 11, 30), ConceptMatcher(), presume=True)
     assert judge.rule(rule, text, "exclusion")[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "concept", "negated"),
+    [
+        ("Untreated brain metastases", "exclusion", "Untreated brain metastases", False),  # a state, no denial
+        ("Has unresolved toxicities from previous anticancer therapy;", "exclusion", "toxicities", False),
+        ("Subjects could not be on androgens or alpha blockers.", "exclusion", "androgens", False),  # a prohibition
+        ("Patients must not have received prior chemotherapy", "inclusion", "chemotherapy", True),
+    ],
+)
+def test_states_heads_and_prohibitions_keep_their_polarity(tagger, text, section, concept, negated):
+    rule = _rule(tagger, text, section)
+    found = [(p, path) for p, path in _leaf_paths(rule) if concept.lower() in p.concept.text.lower()]
+    assert found and all((p.negated != (path.count("not") % 2 == 1)) == negated for p, path in found)
+    assert "anticancer therapy" not in _presences(rule)  # the therapy alone is not what excludes
+
+
+def _leaf_paths(rule, path=()):
+    if rule.type in ("all", "any", "not", "at_least"):
+        return [x for arg in rule.args for x in _leaf_paths(arg, (*path, rule.type))]
+    return [(rule, list(path))] if rule.type == "presence" else []

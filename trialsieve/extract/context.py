@@ -29,9 +29,12 @@ _HEAD_SHARING = _CUES["head_sharing"]
 #: Words that name no thing alone and share the next list item's head noun: an organ, an adjective.
 HEAD_SHARING_WORDS = phrase_regex(_HEAD_SHARING["words"])
 _MODIFIES = _CUES["concept_modifiers"]
+#: "untreated", "unresolved", "unexplained": a state of the concept after it, not a denial of it
+UN_PARTICIPLE = re.compile(r"\bun(?!able\b|willing)[a-z]{3,}ed\b", re.IGNORECASE)
 #: a word that makes the concept after it another concept: "insufficient", "insulin-dependent"
 CONCEPT_MODIFIER = re.compile(
-    rf"(?:{alternation(_MODIFIES['words'])}|[^\W\d_][\w]*-(?:{alternation(_MODIFIES['suffixes'])}))", re.IGNORECASE
+    rf"(?:{alternation(_MODIFIES['words'])}|[^\W\d_][\w]*-(?:{alternation(_MODIFIES['suffixes'])})|{UN_PARTICIPLE.pattern})",
+    re.IGNORECASE,
 )
 #: a one-word list item that shares the next item's head; a qualifier ("serious or significant X") is none
 SHARES_HEAD = re.compile(
@@ -40,6 +43,13 @@ SHARES_HEAD = re.compile(
     re.IGNORECASE,
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+_CONSEQUENCE = _CUES["consequence_heads"]
+#: "toxicities from previous |anticancer therapy": the head and its link, right before a concept
+CONSEQUENCE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{alternation(_CONSEQUENCE['words'])})\s+(?:{alternation(_CONSEQUENCE['links'])})\s+"
+    r"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their)\s+)*$",
+    re.IGNORECASE,
+)
 _LENT = _CUES["lent_modifiers"]
 LENT_HEAD = phrase_regex(_LENT["heads"])
 #: a modifier and its noun, then a list connective, at the end of the text before a bare head
@@ -179,5 +189,6 @@ def group_cue(own_text: str) -> tuple[str, int, int] | None:
 
 def name_prefix(text: str, pos: int) -> bool:
     """Whether the "non" at ``pos`` is part of a name ("non-melanoma skin cancer", "non-Hodgkin
-    lymphoma") rather than a negation: only before an agent noun does it deny ("non-smokers")."""
-    return bool(_NON.match(text, pos)) and not _AGENT_NON.match(text, pos)
+    lymphoma") rather than a negation: only before an agent noun does it deny ("non-smokers"). An
+    "un-" participle ("untreated brain metastases", "unresolved toxicities") is part of the name too."""
+    return (bool(_NON.match(text, pos)) and not _AGENT_NON.match(text, pos)) or bool(UN_PARTICIPLE.match(text, pos))

@@ -187,7 +187,7 @@ def structure_text(
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
     rule, _ = combine(text, atoms, section, logic)
-    rule = _allergens(text, rule)
+    rule = _allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
 
@@ -206,6 +206,27 @@ def _with_allergy_names(text: str, tagged: list[Entity] | None) -> list[Entity] 
         return tagged
     kept = [e for e in tagged if not any(a.start < e.end and e.start < a.end for a in named)]
     return sorted([*kept, *named], key=lambda e: (e.start, e.end))
+
+
+def _prohibited(text: str, section: str, rule: Rule) -> Rule:
+    """An exclusion written as the rule it enforces ("Subjects could not be on androgens or alpha
+    blockers", "Patients must not have received ...") excludes those who are on them: the "not" says
+    what is forbidden, not what excludes. Only a prohibition (a modal and a verb of having or taking)
+    reads so; "cannot walk" is a state that excludes."""
+    if section != "exclusion" or not _PROHIBITION.search(text):
+        return rule
+    if rule.type == "not":
+        return rule.args[0]
+    if rule.type == "presence" and rule.negated:
+        return rule.model_copy(update={"negated": False})
+    return rule
+
+
+_PROHIBITION = re.compile(
+    r"\b(?:must|should|could|may|shall|will)\s+not\s+(?:be|have|take|receive|use|undergo|participate|get)\b"
+    r"|\b(?:is|are)\s+not\s+(?:allowed|permitted)\b",
+    re.IGNORECASE,
+)
 
 
 def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
@@ -1188,6 +1209,8 @@ def _presence(
         named = [e for e in named if start <= e.start and e.end <= end]
     elif len(named) == 1:  # the tagger's span names the concept; the rest is qualifiers and context
         start, end = named[0].start, named[0].end
+    if consequence := context.CONSEQUENCE_BEFORE.search(text, max(span[0], start - 80), start):
+        start = consequence.start()  # "toxicities from previous anticancer therapy": not the therapy alone
     near = max(span[0], start - 60)  # a few words before the concept: searching further only costs time
     modifier = _MODIFIER_BEFORE.search(text, near, start) if entities.logic is not None else None
     if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
