@@ -352,3 +352,9 @@ def _leaf_paths(rule, path=()):
     if rule.type in ("all", "any", "not", "at_least"):
         return [x for arg in rule.args for x in _leaf_paths(arg, (*path, rule.type))]
     return [(rule, list(path))] if rule.type == "presence" else []
+
+
+def test_a_semicolon_parts_items_as_the_section_does(tagger):
+    text = "History of autoimmune disease; interstitial pneumonitis"
+    assert _rule(tagger, text, "exclusion").type == "any"  # either excludes
+    assert _rule(tagger, text, "inclusion").type == "all"

@@ -61,6 +61,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
         if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
+        if ";" in text[prev.end : cur.start]:  # items a semicolon parts join as the section's items do
+            return "or" if section == "exclusion" else "and"
         if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             # an exception cue between them is decisive ("other than to treat"); the model relates
             # concepts, so a phrase it could not read joins by its connective words
