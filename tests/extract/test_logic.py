@@ -358,3 +358,16 @@ def test_a_semicolon_parts_items_as_the_section_does(tagger):
     text = "History of autoimmune disease; interstitial pneumonitis"
     assert _rule(tagger, text, "exclusion").type == "any"  # either excludes
     assert _rule(tagger, text, "inclusion").type == "all"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Progressive neurological deficit (usually requiring urgent surgery)", "Progressive neurological deficit"),
+        ("Robot-assisted radical prostatectomy", "Robot-assisted radical prostatectomy"),
+        ("Platinum-based chemotherapy", "Platinum-based chemotherapy"),
+    ],
+)
+def test_hedged_asides_ask_nothing_and_hyphenated_modifiers_stay(tagger, text, concept):
+    found = _presences(_rule(tagger, text, "inclusion"))
+    assert concept in found and "surgery" not in found and "Robot" not in found

@@ -29,6 +29,8 @@ _HEAD_SHARING = _CUES["head_sharing"]
 #: Words that name no thing alone and share the next list item's head noun: an organ, an adjective.
 HEAD_SHARING_WORDS = phrase_regex(_HEAD_SHARING["words"])
 _MODIFIES = _CUES["concept_modifiers"]
+#: the end of a hyphenated adjective built on a word the tagger named alone: "Robot|-assisted |prostatectomy"
+HYPHEN_MODIFIER = re.compile(rf"-(?:{alternation(_MODIFIES['suffixes'])})\s+", re.IGNORECASE)
 #: "untreated", "unresolved", "unexplained": a state of the concept after it, not a denial of it
 UN_PARTICIPLE = re.compile(r"\bun(?!able\b|willing)[a-z]{3,}ed\b", re.IGNORECASE)
 #: a word that makes the concept after it another concept: "insufficient", "insulin-dependent"

@@ -230,14 +230,24 @@ _PROHIBITION = re.compile(
 
 
 def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
-    """The tagger's concept spans, each taking the one modifier the list before it gave its item:
+    """The tagger's concept spans, a hyphenated adjective built on one of them joined to the next
+    ("Robot-assisted radical prostatectomy"), and each taking the one modifier the list before it gave its item:
     in "atrial or ventricular rhythm disturbances" the item is "ventricular rhythm disturbances",
     not "rhythm disturbances" (the tagger often names the head alone). A qualifier ("or severe")
     stays a qualifier."""
     if not tagged:
         return tagged
+    joined: list[Entity] = []
+    for e in tagged:  # "Robot-assisted radical prostatectomy": the tagger's "Robot" modifies the procedure
+        if (
+            joined
+            and joined[-1].type in _CONCEPT_TYPES
+            and context.HYPHEN_MODIFIER.fullmatch(text, joined[-1].end, e.start)
+        ):
+            e = _entity(e.type, (joined.pop().start, e.end), text)
+        joined.append(e)
     out = []
-    for e in tagged:
+    for e in joined:
         found = _LISTED_MODIFIER.search(text, 0, e.start) if e.type in _CONCEPT_TYPES else None
         word = found[2] if found else ""
         taken = any(o.start < e.start and found and found.start(2) < o.end for o in tagged)
