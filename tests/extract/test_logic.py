@@ -371,3 +371,15 @@ def test_a_semicolon_parts_items_as_the_section_does(tagger):
 def test_hedged_asides_ask_nothing_and_hyphenated_modifiers_stay(tagger, text, concept):
     found = _presences(_rule(tagger, text, "inclusion"))
     assert concept in found and "surgery" not in found and "Robot" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Anatomical malformation of the penis", "Anatomical malformation of the penis"),
+        ("Previous radiation therapy to pelvis", "radiation therapy to pelvis"),
+        ("Symptomatic disc herniation at L4-L5", "disc herniation at L4-L5"),
+    ],
+)
+def test_a_site_written_after_a_concept_stays_on_it(tagger, text, concept):
+    assert any(name.endswith(concept) for name in _presences(_rule(tagger, text)))

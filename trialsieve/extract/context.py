@@ -45,6 +45,13 @@ SHARES_HEAD = re.compile(
     re.IGNORECASE,
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+#: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1"
+SITE_AFTER = re.compile(
+    r"\s+(?:of|to|in|on|at|from|involving|affecting)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*"
+    rf"(?:(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])"
+    r"|[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b)",
+    re.IGNORECASE,
+)
 _CONSEQUENCE = _CUES["consequence_heads"]
 #: "toxicities from previous |anticancer therapy": the head and its link, right before a concept
 CONSEQUENCE_BEFORE = re.compile(

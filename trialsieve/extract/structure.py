@@ -1226,6 +1226,8 @@ def _presence(
     if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
     start, end = _with_axes(text, start, end)
+    if (site := context.SITE_AFTER.match(text, end)) and site.end() <= span[1]:
+        end = site.end()  # "malformation of the penis", "radiation therapy to pelvis": the site is part of it
     kind = kind or (named[0].type if named else context.kind_of(text[start:end], "condition"))
     kind = "condition" if kind in ("measurement", "demographic") else kind
     if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")
