@@ -383,3 +383,12 @@ def test_hedged_asides_ask_nothing_and_hyphenated_modifiers_stay(tagger, text, c
 )
 def test_a_site_written_after_a_concept_stays_on_it(tagger, text, concept):
     assert any(name.endswith(concept) for name in _presences(_rule(tagger, text)))
+
+
+def test_an_undertaking_keeps_its_examples_and_a_state_its_words(tagger):
+    text = "Agree not to use any other treatments for ED (including herbal or over-the-counter drugs) during the study"
+    (leaf,) = leaves(_rule(tagger, text, "inclusion"))  # what is promised: no "drugs" leaf any patient meets
+    assert (leaf.type, leaf.reason, leaf.negated) == ("unstructured", "willingness", False)
+    assert "Normal fasting glucose" in _presences(_rule(tagger, "Normal fasting glucose", "inclusion"))
+    found = _presences(_rule(tagger, "Hospitalisation for acute decompensation", "inclusion"))
+    assert "Hospitalisation for acute decompensation" in found

@@ -56,7 +56,7 @@ _CONSEQUENCE = _CUES["consequence_heads"]
 #: "toxicities from previous |anticancer therapy": the head and its link, right before a concept
 CONSEQUENCE_BEFORE = re.compile(
     rf"(?<![\w-])(?:{alternation(_CONSEQUENCE['words'])})\s+(?:{alternation(_CONSEQUENCE['links'])})\s+"
-    r"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their)\s+)*$",
+    rf"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their|{QUALIFIERS.pattern})\s+)*$",
     re.IGNORECASE,
 )
 _LENT = _CUES["lent_modifiers"]
@@ -119,9 +119,10 @@ def unstructured_reason(text: str) -> str | None:
 def denies_review(text: str, reason: str) -> bool:
     """Whether ``text`` asks for the lack of what its reason names: a negation cue up to the end of
     the reason's cue ("unable to swallow tablets", "not willing to use contraception", "inability
-    to provide informed consent"), not one later in the text ("willing to comply and not pregnant")."""
+    to provide informed consent"), not one inside the cue ("agree not to use") or later in the text
+    ("willing to comply and not pregnant")."""
     cue = review_cue(text, reason)
-    return cue is not None and any(m.start() < cue.end() for m in NEGATION_CUES.finditer(text))
+    return cue is not None and any(m.start() <= cue.start() for m in NEGATION_CUES.finditer(text))
 
 
 def review_cue(text: str, reason: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:

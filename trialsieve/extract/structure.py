@@ -993,6 +993,8 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
     keeps what it does beside it, each a presence with role ``effect``, which asks nothing of its own.
     The parts come first, so each names its own words."""
     rule = leaf.rule
+    if rule.reason in _UNDERTAKINGS:  # "agree not to use ED drugs (including herbal ...)": what is promised
+        return leaf
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)
     depth = _bracket_depths(text, leaf.start, leaf.end)
     examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
@@ -1007,6 +1009,11 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
     core = rule if not effects else All(args=[effects[0] if len(effects) == 1 else Any(args=effects), rule])
     alternatives = presences(examples, None)
     return _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
+
+
+#: review reasons that name an undertaking: their examples are what is promised, not facts about the
+#: patient (elsewhere they are: "unable to consent for other reason (e.g., cognitive deficit)")
+_UNDERTAKINGS = frozenset({"willingness", "compliance"})
 
 
 def _bracket_depths(text: str, start: int, end: int) -> list[int]:
