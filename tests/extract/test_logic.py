@@ -392,3 +392,10 @@ def test_an_undertaking_keeps_its_examples_and_a_state_its_words(tagger):
     assert "Normal fasting glucose" in _presences(_rule(tagger, "Normal fasting glucose", "inclusion"))
     found = _presences(_rule(tagger, "Hospitalisation for acute decompensation", "inclusion"))
     assert "Hospitalisation for acute decompensation" in found
+
+
+def test_a_new_subject_after_a_comma_starts_another_item_of_the_section(tagger):
+    text = "International Normalized Ratio greater than 2.5, and men on any blood thinners other than 81mg aspirin"
+    rule = _rule(tagger, text)
+    (either,) = [arg for arg in rule.args if arg.type == "any"]  # each excludes on its own
+    assert {leaf.type for leaf in leaves(either)} == {"comparison", "presence"}

@@ -61,7 +61,9 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
         if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
-        if ";" in text[prev.end : cur.start]:  # items a semicolon parts join as the section's items do
+        if ";" in text[prev.end : cur.start] or _NEW_SUBJECT.match(text, prev.end):
+            # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
+            # section's items: each excludes, or each is required
             return "or" if section == "exclusion" else "and"
         if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             # an exception cue between them is decisive ("other than to treat"); the model relates
@@ -275,6 +277,12 @@ def _affirmed(rule: Rule) -> Rule:
 
 
 _OR_WORD = re.compile(r"\b(?:or|and/or)\b", re.IGNORECASE)
+#: a comma and a connective right after an item, then who a new clause is about
+_NEW_SUBJECT = re.compile(
+    r"\s*,\s*(?:and|or|and/or)\s+(?:(?:all|any)\s+)?(?:men|women|males|females|patients|subjects|participants|individuals"
+    r"|persons|people|those|children|adults)\b",
+    re.IGNORECASE,
+)
 _AND_WORD = re.compile(r"\band\b(?!/)", re.IGNORECASE)
 
 
