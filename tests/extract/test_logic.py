@@ -399,3 +399,10 @@ def test_a_new_subject_after_a_comma_starts_another_item_of_the_section(tagger):
     rule = _rule(tagger, text)
     (either,) = [arg for arg in rule.args if arg.type == "any"]  # each excludes on its own
     assert {leaf.type for leaf in leaves(either)} == {"comparison", "presence"}
+
+
+def test_spine_levels_are_a_site_not_a_limit_or_a_concept(tagger):
+    text = "Have previous trauma to the C3 to C7 levels"
+    rule = _rule(tagger, text)
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
+    assert any("C3 to C7" in name for name in _presences(rule)) and "C" not in _presences(rule)

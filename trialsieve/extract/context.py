@@ -45,6 +45,8 @@ SHARES_HEAD = re.compile(
     re.IGNORECASE,
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+#: spine levels: "C3 to C7", "L4-L5", "L1-S1" (a site, never a range of numbers)
+SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b")
 #: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1"
 SITE_AFTER = re.compile(
     r"\s+(?:of|to|in|on|at|from|involving|affecting)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*"

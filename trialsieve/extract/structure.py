@@ -230,15 +230,19 @@ _PROHIBITION = re.compile(
 
 
 def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
-    """The tagger's concept spans, a hyphenated adjective built on one of them joined to the next
-    ("Robot-assisted radical prostatectomy"), and each taking the one modifier the list before it gave its item:
+    """The tagger's concept spans (none inside a spine level, "C3 to C7"), a hyphenated adjective built
+    on one of them joined to the next ("Robot-assisted radical prostatectomy"), and each taking the one
+    modifier the list before it gave its item:
     in "atrial or ventricular rhythm disturbances" the item is "ventricular rhythm disturbances",
     not "rhythm disturbances" (the tagger often names the head alone). A qualifier ("or severe")
     stays a qualifier."""
     if not tagged:
         return tagged
+    levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]  # "C3 to C7": a site, not a concept "C"
     joined: list[Entity] = []
-    for e in tagged:  # "Robot-assisted radical prostatectomy": the tagger's "Robot" modifies the procedure
+    for e in tagged:
+        if any(s <= e.start and e.end <= end for s, end in levels):
+            continue  # "Robot-assisted radical prostatectomy": the tagger's "Robot" modifies the procedure
         if (
             joined
             and joined[-1].type in _CONCEPT_TYPES
@@ -432,10 +436,10 @@ def _limit_atoms(text: str, entities: _Spans) -> list[_Atom]:
     floor = 0
     previous: tuple[tuple[int, int], bool] | None = None  # last variable span, and whether it was age
     ahead: _Atom | None = None  # a window said before the value it bounds: "Current (within 3 months) HbA1c"
-    axes = [m.span() for m in context.AXIS_PHRASE.finditer(text)]
+    axes = [m.span() for m in (*context.AXIS_PHRASE.finditer(text), *context.SPINE_LEVELS.finditer(text))]
     for limit in find_limits(text):
-        if any(s < limit.value_span[0] and limit.value_span[1] <= e for s, e in axes):
-            continue  # "stage 4 or more chronic kidney disease": a stage of the disease, not a limit
+        if any(s <= limit.value_span[0] and limit.value_span[1] <= e for s, e in axes):
+            continue  # "stage 4 or more chronic kidney disease", "C3 to C7": a stage or a site, not a limit
         _add_limit_entities(text, limit, entities)
         before, after = text[max(0, limit.start - 60) : limit.start], text[limit.end : limit.end + 40]
         op_text = _text(text, limit.operator_span) if limit.operator_span else ""
