@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
@@ -130,7 +131,14 @@ def parse_number(written: str) -> float | None:
 
 
 def find_limits(text: str) -> list[Limit]:
-    """Every numeric limit in ``text``, left to right, not overlapping."""
+    """Every numeric limit in ``text``, left to right, not overlapping. Structuring a criterion reads
+    its limits three times (limits, durations, sex-specific limits): the last texts' are kept; the
+    limits are shared, so a caller must not change them."""
+    return list(_limits(text))
+
+
+@lru_cache(maxsize=64)
+def _limits(text: str) -> tuple[Limit, ...]:
     limits: list[Limit] = []
     consumed = 0
     for number in _NUMBER.finditer(text):
@@ -156,7 +164,7 @@ def find_limits(text: str) -> list[Limit]:
             if later:
                 limit.multiplier_of = _reference(later["ref"])
                 limit.unit_text, limit.end = times[0].strip(), times.end()
-    return limits
+    return tuple(limits)
 
 
 def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
