@@ -439,3 +439,17 @@ def test_insulin_dependent_diabetes_is_type_1(tagger, recorded, verdict):
     patient = Patient(id="p", age=50, sex="male", facts=[Fact(kind="condition", text=recorded)])
     rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
     assert Judge(patient, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == verdict
+
+
+def test_an_ex_smoker_is_no_nicotine_or_tobacco_user(tagger):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    text = "Current smoker or nicotine and/or tobacco user"
+    facts = [
+        Fact(kind="condition", text="cigarette smoking", date=dt.date(1985, 1, 1)),
+        Fact(kind="condition", text="tobacco use", date=dt.date(2026, 11, 1), present=False),
+    ]
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
+    patient = Patient(id="p", age=60, sex="male", facts=facts)
+    assert Judge(patient, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == "not_met"

@@ -45,6 +45,7 @@ SHARES_HEAD = re.compile(
     re.IGNORECASE,
 )
 NEGATION_CUES = phrase_regex(_CUES["negation"])
+SUBSTANCE_USE = phrase_regex(_CUES["substance_use"]["phrases"])
 #: spine levels: "C3 to C7", "L4-L5", "L1-S1" (a site, never a range of numbers)
 SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b")
 #: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1"

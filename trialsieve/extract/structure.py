@@ -239,6 +239,12 @@ def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity]
     if not tagged:
         return tagged
     levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]  # "C3 to C7": a site, not a concept "C"
+    used = [  # "nicotine and/or tobacco user": the use the tagger left untagged
+        _entity("observation", m.span(), text)
+        for m in context.SUBSTANCE_USE.finditer(text)
+        if not any(e.start < m.end() and m.start() < e.end for e in tagged)
+    ]
+    tagged = sorted([*tagged, *used], key=lambda e: (e.start, e.end))
     joined: list[Entity] = []
     for e in tagged:
         if any(s <= e.start and e.end <= end for s, end in levels):
