@@ -51,8 +51,7 @@ SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\
 #: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1"
 SITE_AFTER = re.compile(
     r"\s+(?:of|to|in|on|at|from|involving|affecting)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*"
-    rf"(?:(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])"
-    r"|[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b)",
+    rf"(?:(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])|{SPINE_LEVELS.pattern})",
     re.IGNORECASE,
 )
 _CONSEQUENCE = _CUES["consequence_heads"]
@@ -120,10 +119,10 @@ def unstructured_reason(text: str) -> str | None:
 
 
 def denies_review(text: str, reason: str) -> bool:
-    """Whether ``text`` asks for the lack of what its reason names: a negation cue up to the end of
-    the reason's cue ("unable to swallow tablets", "not willing to use contraception", "inability
-    to provide informed consent"), not one inside the cue ("agree not to use") or later in the text
-    ("willing to comply and not pregnant")."""
+    """Whether ``text`` asks for the lack of what its reason names: a negation cue that starts where
+    or before the reason's cue does ("unable to swallow tablets", "not willing to use contraception",
+    "inability to provide informed consent"), not one inside the cue ("agree not to use") or later in
+    the text ("willing to comply and not pregnant")."""
     cue = review_cue(text, reason)
     return cue is not None and any(m.start() <= cue.start() for m in NEGATION_CUES.finditer(text))
 

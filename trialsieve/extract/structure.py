@@ -179,7 +179,7 @@ def structure_text(
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
-    entities = _Spans(_with_list_modifiers(text, _with_allergy_names(text, tagged)), logic=logic, section=section)
+    entities = _Spans(_concept_spans(text, _with_allergy_names(text, tagged)), logic=logic, section=section)
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
@@ -229,42 +229,43 @@ _PROHIBITION = re.compile(
 )
 
 
-def _with_list_modifiers(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
-    """The tagger's concept spans (none inside a spine level, "C3 to C7"), a hyphenated adjective built
-    on one of them joined to the next ("Robot-assisted radical prostatectomy"), and each taking the one
-    modifier the list before it gave its item:
-    in "atrial or ventricular rhythm disturbances" the item is "ventricular rhythm disturbances",
-    not "rhythm disturbances" (the tagger often names the head alone). A qualifier ("or severe")
-    stays a qualifier."""
+def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """The tagger's spans, mended where it often errs on real criteria: a substance's use it left
+    untagged is named ("nicotine and/or tobacco user"), a spine level is no concept ("C3 to C7"), a
+    hyphenated adjective built on a tagged word joins the concept after it ("Robot-assisted radical
+    prostatectomy"), and a list item takes back the modifier the tagger cut off ("atrial or
+    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances")."""
     if not tagged:
         return tagged
-    levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]  # "C3 to C7": a site, not a concept "C"
-    used = [  # "nicotine and/or tobacco user": the use the tagger left untagged
+    used = [
         _entity("observation", m.span(), text)
         for m in context.SUBSTANCE_USE.finditer(text)
         if not any(e.start < m.end() and m.start() < e.end for e in tagged)
     ]
-    tagged = sorted([*tagged, *used], key=lambda e: (e.start, e.end))
+    levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]
+    spans = [
+        e
+        for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
+        if not any(s <= e.start and e.end <= end for s, end in levels)
+    ]
     joined: list[Entity] = []
-    for e in tagged:
-        if any(s <= e.start and e.end <= end for s, end in levels):
-            continue  # "Robot-assisted radical prostatectomy": the tagger's "Robot" modifies the procedure
-        if (
-            joined
-            and joined[-1].type in _CONCEPT_TYPES
-            and context.HYPHEN_MODIFIER.fullmatch(text, joined[-1].end, e.start)
-        ):
+    for e in spans:
+        hyphened = joined and joined[-1].type in _CONCEPT_TYPES
+        if hyphened and context.HYPHEN_MODIFIER.fullmatch(text, joined[-1].end, e.start):
             e = _entity(e.type, (joined.pop().start, e.end), text)
         joined.append(e)
-    out = []
-    for e in joined:
-        found = _LISTED_MODIFIER.search(text, 0, e.start) if e.type in _CONCEPT_TYPES else None
-        word = found[2] if found else ""
-        taken = any(o.start < e.start and found and found.start(2) < o.end for o in tagged)
-        if found and not taken and context.SHARES_HEAD.match(word) and not context.QUALIFIERS.fullmatch(word):
-            e = _entity(e.type, (found.start(2), e.end), text)
-        out.append(e)
-    return out
+    return [_with_list_modifier(text, e, joined) for e in joined]
+
+
+def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
+    """``e`` with the one modifier right after a list connective before it ("or ventricular"); a
+    qualifier ("or severe") stays a qualifier, and a word another span holds stays its own."""
+    found = _LISTED_MODIFIER.search(text, 0, e.start) if e.type in _CONCEPT_TYPES else None
+    if found is None or not context.SHARES_HEAD.match(found[2]) or context.QUALIFIERS.fullmatch(found[2]):
+        return e
+    if any(o.start < e.start and found.start(2) < o.end for o in spans):
+        return e
+    return _entity(e.type, (found.start(2), e.end), text)
 
 
 _CONCEPT_TYPES = frozenset({"condition", "drug", "procedure", "observation"})
