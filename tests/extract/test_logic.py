@@ -406,3 +406,9 @@ def test_spine_levels_are_a_site_not_a_limit_or_a_concept(tagger):
     rule = _rule(tagger, text)
     assert not [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
     assert any("C3 to C7" in name for name in _presences(rule)) and "C" not in _presences(rule)
+
+
+def test_eg_without_dots_gives_examples_and_no_allergen(tagger):
+    text = "Any serious allergic reaction to penicillins or any BLIs (eg, tazobactam, sulbactam)"
+    found = _presences(_rule(tagger, text))
+    assert "allergy to tazobactam" in found and not any(name.endswith(" eg") for name in found)

@@ -298,6 +298,8 @@ def _allergens(text: str, rule: Rule) -> Rule:
         if leaf.type == "unstructured" and leaf.reason != NO_CONCEPT:
             return leaf
         words = leaf.concept.text if leaf.type == "presence" else _text(text, _strip(text, *leaf.span))
+        if context.EXAMPLES.fullmatch(words.strip(" ,.;:()")):
+            return None  # "(eg, tazobactam, ...)": the cue of the examples names no allergen
         if _ALLERGIC.search(words):
             return leaf  # "intolerance", "drug allergy": its own head
         concept = Concept(text=f"allergy to {words}", kind="condition", span=(start, start + len(words)))
