@@ -647,7 +647,7 @@ def _pressure_meant(leaf: Comparison) -> str | None:
     return None
 
 
-_TEST = re.compile(rf"\b(?:{'|'.join(map(re.escape, load('synonyms', 'trialsieve.match')['test_words']))})\b", re.I)
+_TEST = re.compile(rf"\b(?:{'|'.join(map(re.escape, _SYNONYMS['test_words']))})\b", re.I)
 _ALLERGY = re.compile(r"allerg\w*\s+to\b", re.IGNORECASE)
 _BARE_PRESSURE = re.compile(r"\b(?:blood\s+pressure|BP)\b", re.IGNORECASE)
 _WHICH_PRESSURE = re.compile(r"systolic|diastolic|\bSBP\b|\bDBP\b|\bmean\b|\bMAP\b|pulse", re.IGNORECASE)
