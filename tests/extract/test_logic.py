@@ -412,3 +412,7 @@ def test_eg_without_dots_gives_examples_and_no_allergen(tagger):
     text = "Any serious allergic reaction to penicillins or any BLIs (eg, tazobactam, sulbactam)"
     found = _presences(_rule(tagger, text))
     assert "allergy to tazobactam" in found and not any(name.endswith(" eg") for name in found)
+
+
+def test_and_written_in_an_inclusion_asks_for_both(tagger):
+    assert _rule(tagger, "Patients with diabetes and erectile dysfunction", "inclusion").type == "all"

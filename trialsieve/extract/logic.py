@@ -76,6 +76,9 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             return "or"  # an "or" written between them is never read as "and" (unless an "and" comes first)
         if label == "or" and _AND_WORD.search(text, *between) and _limit(prev.rule) != _limit(cur.rule):
             return "and"  # alternatives are alike: "fixed dilated pupils and GCS = 3" asks both
+        written_and = _AND_WORD.search(text, *between) and not _OR_WORD.search(text, *between)
+        if label == "or" and written_and and section == "inclusion" and p < _SURE_OR:
+            return "and"  # "patients with diabetes and erectile dysfunction" need both, unless the model is sure
         weakest.append(p)
         return label
 
@@ -276,6 +279,8 @@ def _affirmed(rule: Rule) -> Rule:
     return rule.model_copy(update={"negated": False}) if rule.type == "presence" else rule
 
 
+#: how sure the model must be to read an "and" written in an inclusion as alternatives
+_SURE_OR = 0.75
 _OR_WORD = re.compile(r"\b(?:or|and/or)\b", re.IGNORECASE)
 #: a comma and a connective right after an item, then who a new clause is about
 _NEW_SUBJECT = re.compile(
