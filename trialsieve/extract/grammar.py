@@ -8,6 +8,7 @@ comparator and no range is not a limit ("stage 2", "ACR 2016") and is left alone
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -374,3 +375,23 @@ def _after(text: str, pos: int) -> tuple[str, int, int] | None:
         return None
     written = re.sub(r"\s+", " ", found[0].strip().lower())
     return _AFTER[written], found.end(), found.end() - len(found[0].lstrip())
+
+
+_MALFORMED = [(why, re.compile(p, re.IGNORECASE)) for why, p in _OPS["malformed"].items() if why != "_doc"]
+_UNIT_LEFT_OVER = re.compile(r"/\s?[^\W\d_]")  # "mg/dL/kg/m2/h", "kilogram/meter squared": more unit than was read
+_LONGEST_MEASURE = 15  # significant digits: more is no measurement ("< 1111...1 g/dL", 41 digits)
+
+
+def unreadable(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` writes a limit that no reading is safe for, and why (``operators.json``
+    ``malformed``, a unit read only in part, a number too long to be measured). The caller keeps
+    such a clause for review: a guessed limit or a concept named after the broken text would give
+    a verdict the criterion does not."""
+    found = [(m.start(), m.end(), why) for why, pattern in _MALFORMED for m in pattern.finditer(text)]
+    for limit in find_limits(text):
+        if limit.unit_span and _UNIT_LEFT_OVER.match(text, limit.unit_span[1]):
+            found.append((limit.start, limit.unit_span[1] + 1, "a unit understood only in part"))
+        digits = sum(ch.isdigit() for ch in text[limit.value_span[0] : limit.value_span[1]])
+        if digits > _LONGEST_MEASURE or not math.isfinite(limit.value):
+            found.append((limit.start, limit.end, "a number too long to be a measurement"))
+    return sorted(found)

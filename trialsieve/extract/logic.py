@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trialsieve.extract import context
 from trialsieve.extract.relations import LogicModel
@@ -51,7 +52,7 @@ def anchor(leaf: Rule) -> tuple[tuple[int, int], str]:
 
 def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None) -> tuple[Rule, float | None]:
     """The tree over ``atoms`` (in text order) and the probability of its weakest relation."""
-    opens = [open_brackets(text, a.start) for a in atoms]
+    opens = brackets_open_at(text, [a.start for a in atoms])
     weakest: list[float] = []
 
     def relate(prev: Atom, cur: Atom) -> str:
@@ -378,14 +379,21 @@ def _connective(text: str, prev: Atom, cur: Atom) -> str:
         return "except"
     if context.EXAMPLES.search(gap):
         return "example"
-    definition = context.DEFINITION.search(text)
-    in_definition = definition is not None and prev.start >= definition.end()
+    definition = _definition_end(text)
+    in_definition = definition is not None and prev.start >= definition
     if context.ANY_CONNECTIVE.search(gap) or (in_definition and not re.search(r"\band\b", gap, re.I)):
         return "or"
     if _LIST_COMMA.fullmatch(gap):
         word = _list_word(text, cur.end)
         return "or" if word and word != "and" else "none"
     return "none"
+
+
+@lru_cache(maxsize=4)
+def _definition_end(text: str) -> int | None:
+    """Where "defined as" ends in ``text``, searched once per text, not once per pair of leaves."""
+    definition = context.DEFINITION.search(text)
+    return definition.end() if definition else None
 
 
 def _list_word(text: str, pos: int) -> str | None:
@@ -395,15 +403,27 @@ def _list_word(text: str, pos: int) -> str | None:
 
 
 _LIST_COMMA = re.compile(r"\s*,\s*")
+_BRACKET = re.compile(r"[()\[\]]")
 _LIST_END = re.compile(r"[;)]|\.\s|\b(or|and/or|and)\b", re.IGNORECASE)  # a list's joining word, or its end
 
 
 def open_brackets(text: str, pos: int) -> list[int]:
     """Positions of the brackets still open at ``pos``, outermost first."""
+    return brackets_open_at(text, [pos])[0]
+
+
+def brackets_open_at(text: str, positions: list[int]) -> list[list[int]]:
+    """``open_brackets`` at each of ``positions``, in one pass over the text: asked once per leaf from
+    the start, it made a long criterion quadratic."""
+    wanted = sorted(set(positions))
+    found: dict[int, list[int]] = {}
     stack: list[int] = []
-    for i, ch in enumerate(text[:pos]):
-        if ch in "([":
-            stack.append(i)
-        elif ch in ")]" and stack:
-            stack.pop()
-    return stack
+    i = 0
+    for pos in wanted:
+        for m in _BRACKET.finditer(text, i, pos):
+            if m[0] in "([":
+                stack.append(m.start())
+            elif stack:
+                stack.pop()
+        found[pos], i = list(stack), max(i, pos)
+    return [found[pos] for pos in positions]

@@ -20,13 +20,14 @@ weight row per known feature, summed, so inference needs numpy only and runs in 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
 import os
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -73,7 +74,18 @@ def pair_features(text: str, a: tuple[int, int], b: tuple[int, int], kinds: tupl
 
 def clause_start(text: str, pos: int) -> int:
     """Where the clause holding ``pos`` starts: after the last ';', '. ' or ': ' before it."""
-    return max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)), default=0)
+    ends = _clause_ends(text)
+    return ends[bisect.bisect_right(ends, pos) - 1]
+
+
+@lru_cache(maxsize=4)
+def _clause_ends(text: str) -> list[int]:
+    """0 and where each break ends (a break ending past ``pos`` is not before it): found once per
+    text, so that asking for every concept stays linear in a long criterion."""
+    ends = [0]
+    for m in _CLAUSE_BREAK.finditer(text):
+        ends.append(m.end())
+    return ends
 
 
 def negation_features(text: str, span: tuple[int, int], kind: str, section: str, before: int = 0) -> list[str]:
@@ -81,8 +93,9 @@ def negation_features(text: str, span: tuple[int, int], kind: str, section: str,
     and how many concepts stand between the clause's start and it (``before``): a cue denies the
     first concept after it, and the rest only through the list that joins them."""
     start = clause_start(text, span[0])
-    said = context.PSEUDO_NEGATION.sub(lambda m: " " * len(m[0]), text[: span[0]])  # "not limited to" denies nothing
-    left = tokens(said[start:])
+    # "not limited to" denies nothing; only the clause is read, so a long criterion stays linear
+    said = context.PSEUDO_NEGATION.sub(lambda m: " " * len(m[0]), text[start : span[0]])
+    left = tokens(said)
     own = tokens(text[span[0] : span[1]])
     feats = [f"kind={kind}", f"section={section}", "bias", f"left_len={min(len(left), _MAX_GAP)}"]
     feats += [f"left={t}" for t in set(left)]
@@ -91,10 +104,10 @@ def negation_features(text: str, span: tuple[int, int], kind: str, section: str,
     feats += [f"own={t}" for t in own[:3]]
     if left:
         feats.append(f"clause_first={left[0]}")
-    cues = list(context.NEGATION_CUES.finditer(said, start, span[0]))
+    cues = list(context.NEGATION_CUES.finditer(said))
     feats.append(f"before={min(before, 2)}")
     if cues:  # the lexicon's cues, and how far the nearest is, in words
-        feats += ["cue=negation", f"cue_distance={min(len(tokens(text[cues[-1].end() : span[0]])), _MAX_GAP)}"]
+        feats += ["cue=negation", f"cue_distance={min(len(tokens(text[start + cues[-1].end() : span[0]])), _MAX_GAP)}"]
         feats.append(f"cue_before={min(before, 2)}")
     if context.EXCEPTIONS.search(text, start, span[0]):
         feats.append("cue=except")

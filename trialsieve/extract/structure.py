@@ -7,14 +7,16 @@ of", a trailing "or"), so CARE-SSc inclusion 2 becomes any(i, all(mRss > 15, at_
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import context, variables
-from trialsieve.extract.grammar import Limit, find_limits
+from trialsieve.extract.grammar import Limit, find_limits, unreadable
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
 from trialsieve.extract.logic import combine, open_brackets, with_temporal
@@ -97,6 +99,8 @@ _NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
 _DRUG_HEAD = re.compile(rf"\s+(?:{phrase_regex(load('cues')['drug_heads']['words']).pattern})", re.IGNORECASE)
 
 
+#: Longer than any tagged name: how far before a span to look for a name that overlaps it.
+_LONGEST_NAME = 300
 #: Entity types that name a clinical concept: what a presence leaf asks about.
 _CONCEPT_TYPES = ("condition", "drug", "procedure", "observation")
 
@@ -130,7 +134,21 @@ class _Spans:
 
     def inside(self, start: int, end: int, types=_CONCEPT_TYPES) -> list[Entity]:
         """Tagged entities of ``types`` that lie within ``start:end``."""
-        return [e for e in self.tagged or () if e.type in types and start <= e.start and e.end <= end]
+        return [e for e in self.starting(start, end) if e.type in types and e.end <= end]
+
+    def starting(self, start: int, end: int) -> list[Entity]:
+        """Tagged entities that start within ``start:end``: a bisection, so that asking once per leaf
+        stays linear in a long criterion."""
+        tagged = self._by_start
+        return tagged[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+
+    @cached_property
+    def _by_start(self) -> list[Entity]:
+        return sorted(self.tagged or (), key=lambda e: e.start)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [e.start for e in self._by_start]
 
     def denied(self, text: str, start: int, end: int) -> bool:
         """Whether a tagged negation cue lies within ``start:end``; "non" in a name ("non-melanoma")
@@ -139,7 +157,8 @@ class _Spans:
 
     def kind_at(self, span: tuple[int, int]) -> str | None:
         """The type of the first tagged concept overlapping ``span``."""
-        hits = (e for e in self.tagged or () if e.type in _CONCEPT_TYPES and e.start < span[1] and span[0] < e.end)
+        near = self.starting(span[0] - _LONGEST_NAME, span[1])
+        hits = (e for e in near if e.type in _CONCEPT_TYPES and span[0] < e.end)
         return next((e.type for e in hits), None)
 
     def variable(self, text: str, var: tuple[int, int] | None, limit: Limit, floor: int) -> tuple[int, int] | None:
@@ -147,12 +166,12 @@ class _Spans:
         limit (same clause) or right after it: "Smokers (> 20 cigarettes per week)" bounds smokers."""
         if self.tagged is None:
             return var
-        names = [e for e in self.tagged if e.type in _CONCEPT_TYPES]
-        if var is not None and (var[0] >= limit.end or any(e.start < var[1] and var[0] < e.end for e in names)):
+        if var is not None and (var[0] >= limit.end or self.kind_at(var) is not None):
             return var  # named, or named after the limit on purpose: "a score of >= 3 on PANSS item P1"
-        clause = [e for e in names if floor <= e.start and e.end <= limit.start]
+        clause = self.inside(floor, limit.start)
         before = [e for e in clause if ";" not in text[e.end : limit.start]]
-        after = [e for e in names if limit.end <= e.start and not text[limit.end : e.start].strip(" ,:-")]
+        following = self.starting(limit.end, limit.end + _LONGEST_NAME)
+        after = [e for e in following if e.type in _CONCEPT_TYPES and not text[limit.end : e.start].strip(" ,:-")]
         chosen = before[-1] if before else after[0] if after else None
         if chosen is None:
             return var
@@ -183,6 +202,7 @@ def structure_text(
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = _without_unreadable_limits(text, atoms)
     if not atoms:
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
@@ -190,6 +210,23 @@ def structure_text(
     rule = _allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
+
+
+def _without_unreadable_limits(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """``atoms`` with each clause that writes a limit no reading is safe for ("Hemoglobin < < 11
+    g/dL", "Platelets > inf", "mg/dL/kg/m2/h") made one review leaf that says what is wrong."""
+    for start, end, why in unreadable(text):
+        first = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+        last = next((m.start() for m in _CLAUSE_EDGE.finditer(text, max(start + 1, end - 1))), len(text))
+        first, last = _strip(text, first, max(last, first + 1))
+        kept = [a for a in atoms if a.end <= first or a.start >= last]
+        reason = f"a limit no reading is safe for: {why}"
+        atoms = [*kept, _Atom(first, last, Unstructured(text=text[first:last], reason=reason, span=(first, last)))]
+    return sorted(atoms, key=lambda a: a.start)
+
+
+#: Where a clause of a list ends: a broken limit takes its clause, not the criterion, out of reading.
+_CLAUSE_EDGE = re.compile(r"[;,]|\.(?:\s|$)")
 
 
 def _with_allergy_names(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
@@ -260,7 +297,8 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
 def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
     """``e`` with the one modifier right after a list connective before it ("or ventricular"); a
     qualifier ("or severe") stays a qualifier, and a word another span holds stays its own."""
-    found = _LISTED_MODIFIER.search(text, 0, e.start) if e.type in _CONCEPT_TYPES else None
+    near = max(0, e.start - 60)  # a connective and one word: searching further back only costs time
+    found = _LISTED_MODIFIER.search(text, near, e.start) if e.type in _CONCEPT_TYPES else None
     if found is None or not context.SHARES_HEAD.match(found[2]) or context.QUALIFIERS.fullmatch(found[2]):
         return e
     if any(o.start < e.start and found.start(2) < o.end for o in spans):
@@ -1044,7 +1082,7 @@ def _with_axes(text: str, start: int, end: int) -> tuple[int, int]:
     or more chronic kidney disease", "CHF (NYHA) class III or greater"."""
     before = [
         m
-        for m in context.AXIS_PHRASE.finditer(text, 0, start)
+        for m in context.AXIS_PHRASE.finditer(text, max(0, start - 80), start)  # a phrase or two before
         if not context.QUALIFIERS.sub("", text[m.end() : start]).strip()
     ]  # "stage 4 or more | chronic | kidney disease"
     after = context.AXIS_PHRASE.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t,")))

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from tokenizers import Encoding, Tokenizer
 
 MAX_TOKENS = 256
+#: Words a window holds when a text is longer than MAX_TOKENS (a word is about 1.3 pieces), and how
+#: many words neighbouring windows share.
+WINDOW_WORDS = 150
+WINDOW_OVERLAP = 30
 WEIGHTS = "weights.safetensors"
 
 
@@ -81,16 +85,28 @@ class EntityTagger:
         return cls(model, load_tokenizer(directory), tags)
 
     def tag(self, texts: list[str], batch_size: int | None = None) -> list[list[Entity]]:
-        """Entities for each text. Texts are batched by length so little time goes to padding."""
+        """Entities for each text. Texts are batched by length so little time goes to padding; a text
+        longer than the model reads at once is tagged in overlapping windows of words, each word by
+        the window it sits furthest inside, so that nothing after the first few hundred tokens is
+        lost."""
         encoded = encode(self.tokenizer, texts)
-        encodings = [e for _, e in encoded]
-        result: list[list[Entity]] = [[] for _ in texts]
+        pieces: list[tuple[int, int, int, int]] = []  # (text, first word, first word kept, end kept)
+        encodings: list[Encoding] = []
+        for i, (words, encoding) in enumerate(encoded):
+            if _cut_short(encoding, len(words)):
+                for start, end, keep, stop in windows(len(words)):
+                    pieces.append((i, start, keep, stop))
+                    encodings.append(_encode_words(self.tokenizer, texts[i], words[start:end]))
+            else:
+                pieces.append((i, 0, 0, len(words)))
+                encodings.append(encoding)
+        tags: list[list[str]] = [[bio.OUTSIDE] * len(words) for words, _ in encoded]
         for batch in _batches(encodings, batch_size or self.batch_size):
-            for i, tags in zip(batch, self._predict([encodings[i] for i in batch]), strict=True):
-                words = encoded[i][0]
-                tags = tags + [bio.OUTSIDE] * (len(words) - len(tags))  # words cut off by truncation
-                result[i] = bio.decode(words, tags, texts[i])
-        return result
+            for j, predicted in zip(batch, self._predict([encodings[j] for j in batch]), strict=True):
+                i, start, keep, stop = pieces[j]
+                for w in range(keep, min(stop, start + len(predicted))):  # words cut off stay outside
+                    tags[i][w] = predicted[w - start]
+        return [bio.decode(words, t, text) for (words, _), t, text in zip(encoded, tags, texts, strict=True)]
 
     def _predict(self, encodings: list[Encoding]) -> list[list[str]]:
         import torch
@@ -99,6 +115,30 @@ class EntityTagger:
         with torch.inference_mode():
             log_probs = self.model(input_ids=ids, attention_mask=mask).logits.log_softmax(-1).numpy()
         return [bio.best_tags(log_probs[row, first_pieces(e)], self.tags) for row, e in enumerate(encodings)]
+
+
+def windows(n_words: int, size: int = WINDOW_WORDS, overlap: int = WINDOW_OVERLAP) -> list[tuple[int, int, int, int]]:
+    """Overlapping windows over ``n_words`` words: (start, end, first word kept, end of words kept).
+    Each word is kept from the window where it has the most context on both sides."""
+    step = size - overlap
+    starts = list(range(0, max(n_words - overlap, 1), step))
+    result = []
+    for k, start in enumerate(starts):
+        end = min(start + size, n_words)
+        keep = start if k == 0 else start + overlap // 2
+        stop = end if k == len(starts) - 1 else end - (overlap - overlap // 2)
+        result.append((start, end, keep, stop))
+    return result
+
+
+def _cut_short(encoding: Encoding, n_words: int) -> bool:
+    """Whether truncation left words of the text untagged."""
+    ids = [w for w in encoding.word_ids if w is not None]
+    return n_words > 0 and (not ids or max(ids) < n_words - 1)
+
+
+def _encode_words(tokenizer: Tokenizer, text: str, words: list[tuple[int, int]]) -> Encoding:
+    return tokenizer.encode([text[s:e] for s, e in words], is_pretokenized=True)
 
 
 def pad(encodings: list[Encoding]) -> tuple[torch.Tensor, torch.Tensor]:
