@@ -71,6 +71,7 @@ def structure(
     ] = Path("out/trials.jsonl"),
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes to structure with.")] = 1,
     resume: Annotated[bool, typer.Option(help="Skip trials already in the output.")] = True,
+    force: Annotated[bool, typer.Option(help="Overwrite an output file that is not trialsieve output.")] = False,
     criteria_jsonl: Annotated[
         Path | None, typer.Option("--criteria-jsonl", help='One criterion a line: {"id", "text", "section"?}.')
     ] = None,
@@ -85,19 +86,24 @@ def structure(
     With --llm, criteria left partial or needs_review are also read by the LLM; each reading is
     checked against the criterion's text, and what it did is logged to OUTPUT with .llm.jsonl.
     """
-    from trialsieve.batch import structure_criteria_lines, structure_files
+    from trialsieve.batch import OutputError, structure_criteria_lines, structure_files
 
-    if criteria_jsonl is not None:
-        if inputs:
-            raise typer.BadParameter("give either INPUTS or --criteria-jsonl, not both")
-        if not criteria_jsonl.is_file():
-            raise typer.BadParameter(f"no such file: {criteria_jsonl}", param_hint="--criteria-jsonl")
-        summary = structure_criteria_lines(criteria_jsonl, output, progress, _model_dir(model, no_model))
-    else:
-        if not inputs:
-            raise typer.BadParameter("give at least one input file, folder or pattern")
-        backend = _llm(llm, llm_model)
-        summary = structure_files(inputs, output, workers, resume, progress, _model_dir(model, no_model), backend)
+    try:
+        if criteria_jsonl is not None:
+            if inputs:
+                raise typer.BadParameter("give either INPUTS or --criteria-jsonl, not both")
+            if not criteria_jsonl.is_file():
+                raise typer.BadParameter(f"no such file: {criteria_jsonl}", param_hint="--criteria-jsonl")
+            model_dir = _model_dir(model, no_model)
+            summary = structure_criteria_lines(criteria_jsonl, output, progress, model_dir, force=force)
+        else:
+            if not inputs:
+                raise typer.BadParameter("give at least one input file, folder or pattern")
+            backend = _llm(llm, llm_model)
+            model_dir = _model_dir(model, no_model)
+            summary = structure_files(inputs, output, workers, resume, progress, model_dir, backend, force)
+    except OutputError as error:
+        raise typer.BadParameter(str(error), param_hint="--output") from error
     for line in summary.lines():
         typer.echo(line, err=line.startswith("FAILED"))
     typer.echo(f"wrote {output}")
@@ -241,7 +247,7 @@ def check(
 def match_patient(
     patient: Annotated[Path, typer.Option(help="FHIR R4 JSON, a simple patient file (JSON/YAML), or a note (text).")],
     index: IndexOption,
-    k: Annotated[int, typer.Option("-k", min=1, help="How many trials.")] = 20,
+    k: Annotated[int, typer.Option("-k", min=1, max=1000, help="How many trials, at most 1000.")] = 20,
     method: MethodOption = "hybrid",
     rerank: Annotated[
         bool, typer.Option(help="Re-rank by the eligibility check (eligible, review, ineligible).")
@@ -382,7 +388,7 @@ def _day(as_of: str | None):
     try:
         return evaluation_day(as_of)
     except ValueError as error:
-        raise typer.BadParameter(f"not a date: {as_of}", param_hint="--as-of") from error
+        raise typer.BadParameter(str(error), param_hint="--as-of") from error
 
 
 @eval_app.command("eligibility")

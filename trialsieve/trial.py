@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from trialsieve.rules import SCHEMA_VERSION, StructuredCriterion
@@ -9,6 +11,22 @@ from trialsieve.rules import SCHEMA_VERSION, StructuredCriterion
 
 class RecordError(ValueError):
     """An input record that cannot be read as a trial; the message says why."""
+
+
+#: A trial id names files, index entries and URLs downstream, so it must be a plain name: letters,
+#: digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters, never '..'.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def is_safe_id(value: object) -> bool:
+    """Whether ``value`` can be a trial id (see ``_SAFE_ID``)."""
+    return isinstance(value, str) and _SAFE_ID.fullmatch(value) is not None and ".." not in value
+
+
+def safe_id(text: str) -> str:
+    """``text`` (say a file name) made into a trial id: unsafe characters become '_'."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).replace("..", "_").lstrip("._-")[:100]
+    return name or "trial"
 
 
 class Age(BaseModel):

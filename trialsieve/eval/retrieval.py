@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from trialsieve.index.search import METHODS, TrialIndex
 from trialsieve.jsonl import read_rows, require
-from trialsieve.trial import Trial
+from trialsieve.trial import Trial, is_safe_id
 
 _FIELDS = frozenset({"patient_id", "patient_text", "trial_id", "trial_criteria_text", "label"})
 METRICS = ("ndcg@10", "p@10", "mrr", "recall@10", "recall@50", "share@90")
@@ -61,6 +61,13 @@ def read(path: Path) -> Judgements:
 
 def _check(row: dict) -> None:
     require(row, _FIELDS)
+    if not is_safe_id(row["trial_id"]):  # it names index entries: a plain name, like ids at ingest
+        raise ValueError(f"trial_id {str(row['trial_id'])[:60]!r} is not a plain name (letters, digits, '.', '-', '_')")
+    for key in ("patient_id", "patient_text", "trial_criteria_text"):
+        if not isinstance(row[key], str):
+            raise ValueError(f"{key} is not a string")
+    if not isinstance(row.get("trial_title", ""), str | None):
+        raise ValueError("trial_title is not a string")
     if row["label"] not in (0, 1, 2):
         raise ValueError(f"label {row['label']!r} is not 0, 1 or 2")
 

@@ -2,19 +2,24 @@
 
 Formats, detected per file: ClinicalTrials.gov API v2 JSON (one study, a list, an API page) or
 JSONL (a study per line); trial pages as plain text; plain criteria text. A record that cannot
-be read is yielded as a ``Failure`` with its path and reason, never dropped.
+be read is yielded as a ``Failure`` with its path and reason, never dropped: a bad record does not
+stop the file or the batch. Every trial id is checked to be a plain name here, at the one door every
+record comes through, since later stages use ids in file names, index entries and URLs.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from trialsieve.extract import ctgov, pages
-from trialsieve.trial import RecordError, Trial
+from trialsieve.trial import RecordError, Trial, is_safe_id, safe_id
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".txt", ".text", ".md")
 
@@ -46,6 +51,15 @@ def expand(inputs: Iterable[str]) -> tuple[list[Path], list[Failure]]:
 
 def read_file(path: Path) -> Iterator[Trial | Failure]:
     """Every trial in one file, or a ``Failure`` for each part that cannot be read."""
+    for item in _read_file(path):
+        if isinstance(item, Trial) and not is_safe_id(item.id):
+            reason = f"trial id {item.id[:60]!r} is not a plain name (letters, digits, '.', '-', '_'; no '..')"
+            yield Failure(re.sub(r" \((?:ctgov v2|trial page|criteria text)\)$", "", item.source), reason)
+        else:
+            yield item
+
+
+def _read_file(path: Path) -> Iterator[Trial | Failure]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -60,7 +74,7 @@ def read_file(path: Path) -> Iterator[Trial | Failure]:
     elif suffix == ".json" or text.lstrip()[:1] in "{[":
         yield from _read_json(path, text)
     else:
-        yield _guard(str(path), lambda: read_text(text, str(path), path.stem))
+        yield _guard(str(path), lambda: read_text(text, str(path), safe_id(path.stem)))
 
 
 def read_text(text: str, source: str, fallback_id: str) -> Trial:
@@ -72,12 +86,13 @@ def read_text(text: str, source: str, fallback_id: str) -> Trial:
 
 def _read_json(path: Path, text: str) -> Iterator[Trial | Failure]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield Failure(str(path), f"invalid JSON: {error}")
+        document = _loads(text)
+    except ValueError as error:
+        yield Failure(str(path), str(error))
         return
+    many = isinstance(document, list) or (isinstance(document, dict) and "studies" in document)
     for index, study in enumerate(ctgov.studies(document)):
-        source = f"{path}#{index}" if isinstance(document, list) or "studies" in document else str(path)
+        source = f"{path}#{index}" if many else str(path)
         yield _guard(source, lambda s=study, src=source: ctgov.read_study(s, f"{src} (ctgov v2)"))
 
 
@@ -87,11 +102,21 @@ def _read_jsonl(path: Path, text: str) -> Iterator[Trial | Failure]:
             continue
         source = f"{path}:{number}"
         try:
-            study = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Failure(source, f"invalid JSON: {error}")
+            study = _loads(line)
+        except ValueError as error:
+            yield Failure(source, str(error))
             continue
         yield _guard(source, lambda s=study, src=source: ctgov.read_study(s, f"{src} (ctgov v2)"))
+
+
+def _loads(text: str) -> object:
+    """Parsed JSON; ``ValueError`` for invalid JSON and for JSON nested too deep to parse."""
+    try:
+        return json.loads(text)
+    except ValueError as error:  # a syntax error, or a number too long to convert
+        raise ValueError(f"invalid JSON: {error}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deep") from None
 
 
 def _guard(source: str, read) -> Trial | Failure:
@@ -105,7 +130,32 @@ def read_inputs(inputs: Iterable[str]) -> tuple[list[Trial], list[Failure]]:
     """Every trial in ``inputs`` (paths, folders, patterns), and every input that could not be read."""
     files, failures = expand(inputs)
     trials: list[Trial] = []
+    seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, source) of its first record
     for path in files:
         for item in read_file(path):
-            (trials if isinstance(item, Trial) else failures).append(item)
+            if isinstance(item, Failure):
+                failures.append(item)
+            elif (clash := duplicate(item, seen)) is None:
+                trials.append(item)
+            elif clash:
+                failures.append(clash)
     return trials, failures
+
+
+def fingerprint(trial: Trial) -> str:
+    """A trial's content, wherever it was read from: equal for the same record in two files."""
+    return hashlib.sha256(trial.model_dump_json(exclude={"source"}).encode()).hexdigest()
+
+
+def duplicate(trial: Trial, seen: dict[str, tuple[str, str]]) -> Failure | Literal[False] | None:
+    """None for a new id (now in ``seen``); False for a copy of a record already read; a ``Failure``
+    for a record whose id was read before with other content, which is not read so that a trial is
+    never silently one record or the other."""
+    mark = fingerprint(trial)
+    if trial.id not in seen:
+        seen[trial.id] = (mark, trial.source)
+        return None
+    first_mark, first_source = seen[trial.id]
+    if mark == first_mark:
+        return False
+    return Failure(trial.source, f"trial {trial.id} was read before from {first_source} with other content; not read")
