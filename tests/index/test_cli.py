@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -68,7 +69,7 @@ def test_bad_index_and_options_are_usage_errors(tmp_path, cli_index):
 
 def test_match_ranks_trials_for_a_patient(cli_index):
     patient = ROOT / "data" / "patients" / "amass-ruled-out-schirmer.json"
-    result = invoke("match", "--patient", patient, "--index", cli_index, "-k", "3", "--as-of", "2026-01-01", "--json")
+    result = invoke("match", "--patient", patient, "--index", cli_index, "-k", "3", "--as-of", "2026-11-01", "--json")
     assert result.exit_code == 0, result.output
     ranked = [json.loads(line) for line in result.stdout.splitlines()]
     amass = next(r for r in ranked if r["trial_id"] == "NCT04615455")
@@ -86,3 +87,20 @@ def test_eval_retrieval_writes_one_object_per_method(tmp_path):
     for method in ("bm25", "dense", "hybrid"):
         assert {"ndcg@10", "p@10", "mrr", "recall@10", "recall@50"} <= set(scores[method])
     assert "NDCG" in result.output or "ndcg@10" in result.output
+
+
+@pytest.mark.parametrize("change", [{"files": {}}, {"dimension": 768}])
+def test_info_refuses_an_index_that_search_refuses(cli_index, tmp_path, change):
+    broken = shutil.copytree(cli_index, tmp_path / "broken")
+    manifest = json.loads((broken / "manifest.json").read_text())
+    (broken / "manifest.json").write_text(json.dumps(manifest | change))
+    for args in (["info"], ["search", "dry eye", "--method", "bm25"]):
+        result = invoke("index", *args, "--index", broken)
+        assert result.exit_code == 2 and "rebuild the index" in said(result), (args, result.output)
+
+
+@pytest.mark.parametrize("k", [0, 1001, 1000000000])
+def test_match_k_is_bounded(cli_index, k):
+    patient = ROOT / "data" / "patients" / "amass-ruled-out-schirmer.json"
+    result = invoke("match", "--patient", patient, "--index", cli_index, "-k", k)
+    assert result.exit_code == 2 and "-k" in said(result)

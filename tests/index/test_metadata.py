@@ -46,3 +46,12 @@ def test_no_filter_admits_every_row_and_chunks_round_trip(metadata):
     assert len(store.rows(Filters())) == len(chunks)
     assert store.chunks([0, 5]) == {0: chunks[0], 5: chunks[5]}
     assert store.counts() == (5, len(chunks))
+
+
+def test_condition_wildcards_are_plain_text(metadata):
+    assert admitted(metadata, condition="%") == set()
+    assert admitted(metadata, condition="_") == set()
+    assert admitted(metadata, condition="heart_failure") == set()  # '_' is not "any character"
+    assert admitted(metadata, condition="heart%failure") == set()
+    assert admitted(metadata, condition="\\") == set()
+    assert admitted(metadata, condition="HEART failure") == {"NCT05000001"}

@@ -1,6 +1,7 @@
 """Index files on disk: incremental adds, clear errors for broken or foreign indexes, crash safety."""
 
 import json
+import shutil
 
 import pytest
 
@@ -8,7 +9,7 @@ from tests.conftest import FIXTURES
 from trialsieve.extract.ingest import read_inputs
 from trialsieve.index import build as builder
 from trialsieve.index.search import TrialIndex
-from trialsieve.index.store import MANIFEST, StoreError, read_manifest
+from trialsieve.index.store import MANIFEST, StoreError, checksums, read_manifest
 
 
 def test_manifest_names_model_dimension_and_checksums(built):
@@ -101,3 +102,56 @@ def test_build_refuses_to_overwrite_a_folder_that_is_not_an_index(tmp_path, embe
     with pytest.raises(StoreError, match="not an index"):
         builder.build(tmp_path, trials, embedder, progress=False)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def resign(index):
+    """Make the manifest's checksums match the files again, as a foreign or hand-edited index may."""
+    path = index / MANIFEST
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps(manifest | {"files": checksums(index / manifest["generation"])}))
+
+
+def test_a_manifest_that_lists_no_files_is_refused(index_copy):
+    path = index_copy / MANIFEST
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"files": {}}))
+    with pytest.raises(StoreError, match="does not list the index's files"):
+        TrialIndex(index_copy)
+
+
+def test_a_generation_outside_the_index_is_refused(index_copy):
+    path = index_copy / MANIFEST
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"generation": "../elsewhere"}))
+    with pytest.raises(StoreError, match="not a generation folder"):
+        read_manifest(index_copy)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("metadata.sqlite", b"not a database"), ("dense.faiss", b"IxFI")],
+)
+def test_files_that_do_not_open_are_refused_by_readers_and_writers(index_copy, trials, embedder, name, content):
+    (index_copy / read_manifest(index_copy).generation / name).write_bytes(content)
+    resign(index_copy)
+    with pytest.raises(StoreError, match="cannot read the index files"):
+        TrialIndex(index_copy)
+    extra = trials[0].model_copy(update={"id": "NCT09999999"})
+    with pytest.raises(StoreError, match="cannot read the index files"):
+        builder.add(index_copy, [extra], embedder, progress=False)
+
+
+def test_metadata_of_another_index_is_refused(index_copy, tmp_path, trials, embedder):
+    other = builder.build(tmp_path / "other", trials[:1], embedder, progress=False).manifest
+    generation = read_manifest(index_copy).generation
+    shutil.copyfile(
+        tmp_path / "other" / other.generation / "metadata.sqlite", index_copy / generation / "metadata.sqlite"
+    )
+    resign(index_copy)
+    with pytest.raises(StoreError, match="metadata does not match the manifest"):
+        TrialIndex(index_copy)
+
+
+def test_build_refuses_a_path_that_is_a_file(tmp_path, trials, embedder):
+    (tmp_path / "ix").write_text("mine")
+    with pytest.raises(StoreError, match="is a file, not a folder"):
+        builder.build(tmp_path / "ix", trials, embedder, progress=False)
+    assert (tmp_path / "ix").read_text() == "mine"

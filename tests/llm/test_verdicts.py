@@ -77,7 +77,7 @@ def test_the_apps_check_asks_the_llm_too(server, llm, built, embedder, tagger):
     server.content(json.dumps({"facts": []}))  # the note's facts are read first
     for _ in range(40):
         server.content(json.dumps({"verdict": "not_met", "sentences": [1]}))
-    _, rows, _ = _check(services, lambda: patient, "NCT04615455", "2026-01-01", False)
+    _, rows, _ = _check(services, lambda: patient, "NCT04615455", "2026-11-01", False)
     assert len(server.requests) > 1
     assert any("read the note" in row[-1] for row in rows)
 

@@ -12,10 +12,10 @@ import pytest
 
 from tests.conftest import ROOT
 from trialsieve.extract.ingest import read_file
+from trialsieve.extract.quantities import convert
 from trialsieve.extract.structure import structure_trial
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.quantities import convert
 from trialsieve.match.records import read_patient
 from trialsieve.match.verdicts import Judge
 from trialsieve.rules import leaves

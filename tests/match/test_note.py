@@ -90,6 +90,6 @@ def test_a_score_and_a_time_in_seconds_are_values_but_a_duration_is_not(tagger):
 
 
 def test_a_unit_written_as_people_write_it_converts():
-    from trialsieve.match.quantities import convert
+    from trialsieve.extract.quantities import convert
 
     assert convert(4, "mm/5min", "mm/(5.min)") == 4 and convert(6, "sec", "s") == 6

@@ -1,6 +1,6 @@
 import pytest
 
-from trialsieve.match.quantities import UnitMismatch, convert
+from trialsieve.extract.quantities import UnitMismatch, convert
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from trialsieve.index import dense, store
 from trialsieve.index.chunks import Chunk, chunk_trial
 from trialsieve.index.embeddings import Embedder, default_model
 from trialsieve.index.lexical import Lexical
+from trialsieve.index.lock import DEFAULT_WAIT, LOCK, writing
 from trialsieve.index.metadata import Metadata, digest
 from trialsieve.trial import Trial
 
@@ -46,22 +48,38 @@ def build(
     embedder: Embedder,
     index_type: dense.IndexType | None = None,
     progress: bool = True,
+    wait: float = DEFAULT_WAIT,
 ) -> Outcome:
-    """A new index of ``trials`` in ``directory``, replacing any index there."""
+    """A new index of ``trials`` in ``directory``, replacing any index there; one writer at a time."""
     trials = list(trials)
     if not trials:
         raise ValueError("no trials to index")
-    if directory.exists() and any(directory.iterdir()) and not (directory / store.MANIFEST).is_file():
+    if directory.exists() and not directory.is_dir():
+        raise store.StoreError(f"{directory} is a file, not a folder; choose another --index")
+    foreign = directory.is_dir() and not (directory / store.MANIFEST).is_file()
+    if foreign and any(p.name != LOCK for p in directory.iterdir()):
         raise store.StoreError(f"{directory} is a non-empty folder that is not an index; choose another --index")
-    return _write(directory, trials, embedder, None, index_type, progress)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise store.StoreError(f"cannot create {directory}: {error.strerror or error}") from error
+    with writing(directory, wait):
+        return _write(directory, trials, embedder, None, index_type, progress)
 
 
-def add(directory: Path, trials: Iterable[Trial], embedder: Embedder, progress: bool = True) -> Outcome:
-    """``trials`` added to the index in ``directory``; those already in it are not embedded again."""
-    manifest = store.read_manifest(directory)
-    check_model(manifest, embedder)
-    store.verify(directory, manifest)
-    return _write(directory, list(trials), embedder, manifest, None, progress)
+def add(
+    directory: Path, trials: Iterable[Trial], embedder: Embedder, progress: bool = True, wait: float = DEFAULT_WAIT
+) -> Outcome:
+    """``trials`` added to the index in ``directory``; those already in it are not embedded again.
+
+    The manifest is read again once the lock is held: a writer that finished meanwhile changed it.
+    """
+    store.read_manifest(directory)  # a folder that is not an index is refused before a lock file is made in it
+    with writing(directory, wait):
+        manifest = store.read_manifest(directory)
+        check_model(manifest, embedder)
+        store.verify(directory, manifest)
+        return _write(directory, list(trials), embedder, manifest, None, progress)
 
 
 def check_model(manifest: store.Manifest, embedder: Embedder) -> None:
@@ -86,13 +104,11 @@ def _write(
     outcome = Outcome(manifest=base)
     try:
         if base:
-            old = store.generation_dir(directory, base)
-            shutil.copyfile(old / store.METADATA, work / store.METADATA)
-            metadata, vectors = Metadata(work / store.METADATA), dense.read(old / store.DENSE)
+            metadata, vectors, seen = _read_base(directory, base, work)
         else:
-            metadata, vectors = Metadata(work / store.METADATA, create=True), None
+            metadata, vectors, seen = Metadata(work / store.METADATA, create=True), None, {}
         with closing(metadata):
-            fresh = _sort_out(trials, metadata.digests(), outcome)
+            fresh = _sort_out(trials, seen, outcome)
             if base and not fresh:
                 shutil.rmtree(work)
                 return outcome  # nothing new: the index stays as it is
@@ -121,6 +137,25 @@ def _write(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return outcome
+
+
+def _read_base(directory: Path, base: store.Manifest, work: Path) -> tuple[Metadata, faiss.Index, dict[str, str]]:
+    """The current generation's metadata (copied into ``work``), vectors and digests, or a StoreError.
+
+    Checksums only say the files are the ones the manifest names; a foreign or hand-edited
+    index can still hold files that do not open, or vectors of another size than it states.
+    """
+    old = store.generation_dir(directory, base)
+    try:
+        shutil.copyfile(old / store.METADATA, work / store.METADATA)
+        metadata, vectors = Metadata(work / store.METADATA), dense.read(old / store.DENSE)
+        seen = metadata.digests()
+    except (RuntimeError, OSError, sqlite3.DatabaseError) as error:
+        raise store.StoreError(f"{directory}: cannot read the index files ({error}); rebuild the index") from error
+    if (vectors.d, vectors.ntotal) != (base.dimension, base.chunks):
+        metadata.close()
+        raise store.StoreError(f"{directory}: the vectors do not match the manifest; rebuild the index")
+    return metadata, vectors, seen
 
 
 def _sort_out(trials: list[Trial], seen: dict[str, str], outcome: Outcome) -> list[Trial]:

@@ -19,6 +19,15 @@ from trialsieve.options import (
 
 app = typer.Typer(help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True)
 
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        help="Seconds to wait while another process writes to the index; then exit 1 saying it is busy.",
+    ),
+]
+
 
 def embedder(model: Path | None = None, batch_size: int = 64):
     """The embedding model, or a usage error naming what is wrong with ``--model``."""
@@ -60,13 +69,14 @@ def build(
         typer.Option("--index-type", help="flat (exact) or hnsw (approximate); default by size.", show_default=False),
     ] = None,
     progress: ProgressOption = True,
+    wait: WaitOption = 60.0,
 ) -> None:
     """Index trial records, replacing any index in the directory (atomically)."""
     from trialsieve.index import build as builder
 
     if index_type not in (None, "flat", "hnsw"):
         raise typer.BadParameter(f"{index_type!r} is not flat or hnsw", param_hint="--index-type")
-    _write(lambda trials, e: builder.build(index, trials, e, index_type, progress), inputs, model, batch_size)
+    _write(lambda trials, e: builder.build(index, trials, e, index_type, progress, wait), inputs, model, batch_size)
 
 
 @app.command()
@@ -76,15 +86,17 @@ def add(
     model: EmbeddingModelOption = None,
     batch_size: BatchOption = 64,
     progress: ProgressOption = True,
+    wait: WaitOption = 60.0,
 ) -> None:
     """Add trial records to an index; trials already in it are not embedded again."""
     from trialsieve.index import build as builder
 
-    _write(lambda trials, e: builder.add(index, trials, e, progress), inputs, model, batch_size)
+    _write(lambda trials, e: builder.add(index, trials, e, progress, wait), inputs, model, batch_size)
 
 
 def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> None:
     from trialsieve.extract.ingest import read_inputs
+    from trialsieve.index.lock import IndexBusy
     from trialsieve.index.store import StoreError
 
     trials, failures = read_inputs(inputs)
@@ -95,6 +107,9 @@ def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> No
         raise typer.Exit(1)
     try:
         outcome = action(trials, embedder(model, batch_size))
+    except IndexBusy as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
     except StoreError as error:
         raise typer.BadParameter(str(error), param_hint="--index") from error
     manifest = outcome.manifest
@@ -110,14 +125,12 @@ def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> No
 
 @app.command()
 def info(index: IndexOption, json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Counts, model, dimensions, index type and size on disk."""
-    from trialsieve.index.store import StoreError, generation_dir, read_manifest, verify
+    """Counts, model, dimensions, index type and size on disk; the index is checked as `search` checks it."""
+    from trialsieve.index.store import generation_dir
 
-    try:
-        manifest = read_manifest(index)
-        verify(index, manifest)
-    except StoreError as error:
-        raise typer.BadParameter(str(error), param_hint="--index") from error
+    opened = open_index(index)
+    opened.close()
+    manifest = opened.manifest
     size = sum(p.stat().st_size for p in generation_dir(index, manifest).rglob("*") if p.is_file())
     facts = manifest.model_dump(mode="json", exclude={"files"}) | {"bytes": size, "path": str(index)}
     if json_out:

@@ -18,8 +18,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from trialsieve.extract.quantities import convert
 from trialsieve.index.chunks import Chunk
-from trialsieve.match.quantities import convert
 from trialsieve.trial import Age, Trial
 
 _SCHEMA = """
@@ -170,16 +170,21 @@ def _where(filters: Filters) -> tuple[str, list]:
         clauses.append("(t.min_age IS NULL OR t.min_age <= ?) AND (t.max_age IS NULL OR t.max_age >= ?)")
         params += [filters.age, filters.age]
     if filters.condition:
-        pattern = f"%{filters.condition.lower()}%"
+        pattern = f"%{_literal(filters.condition.lower())}%"
         clauses.append(
-            "(EXISTS (SELECT 1 FROM json_each(t.conditions) WHERE value LIKE ?)"
-            " OR (t.conditions = '[]' AND lower(t.title) LIKE ?))"
+            "(EXISTS (SELECT 1 FROM json_each(t.conditions) WHERE value LIKE ? ESCAPE '\\')"
+            " OR (t.conditions = '[]' AND lower(t.title) LIKE ? ESCAPE '\\'))"
         )
         params += [pattern, pattern]
     if filters.trial_ids:
         clauses.append(f"t.id IN ({','.join('?' * len(filters.trial_ids))})")
         params += filters.trial_ids
     return " AND ".join(clauses), params
+
+
+def _literal(text: str) -> str:
+    """``text`` as a LIKE pattern matching itself: a condition of '%' or '_' is text, not a wildcard."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _years(age: Age | None) -> float | None:

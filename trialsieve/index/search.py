@@ -7,6 +7,7 @@ BM25 and MedCPT the same way. Trials are ranked by their best chunk under each m
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Literal
@@ -60,6 +61,14 @@ class TrialIndex:
         if (self.vectors.d, self.vectors.ntotal) != (self.manifest.dimension, self.manifest.chunks):
             raise store.StoreError(f"{directory}: the vectors do not match the manifest; rebuild the index")
         self.metadata = Metadata(base / store.METADATA)
+        try:
+            counts = self.metadata.counts()
+        except sqlite3.DatabaseError as error:
+            self.metadata.close()
+            raise store.StoreError(f"{directory}: cannot read the index files ({error}); rebuild the index") from error
+        if counts != (self.manifest.trials, self.manifest.chunks):
+            self.metadata.close()
+            raise store.StoreError(f"{directory}: the metadata does not match the manifest; rebuild the index")
         self._embedder = embedder
 
     @property

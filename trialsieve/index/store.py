@@ -3,6 +3,7 @@
 Layout::
 
     DIR/manifest.json          model, dimension, index type, counts, checksums, generation
+    DIR/.lock                  held by the one process writing (``lock.py``)
     DIR/gen-000002/dense.faiss     FAISS vectors (row i = chunk i)
     DIR/gen-000002/metadata.sqlite trials and chunks
     DIR/gen-000002/bm25/           bm25s arrays (numpy, no pickle) and vocabulary (JSON)
@@ -54,17 +55,29 @@ class Manifest(BaseModel):
 def read_manifest(directory: Path) -> Manifest:
     path = directory / MANIFEST
     if not path.is_file():
-        what = "no such directory" if not directory.exists() else f"no {MANIFEST} in it"
+        if not directory.exists():
+            what = "no such directory"
+        elif not directory.is_dir():
+            what = "a file, not a folder"
+        else:
+            what = f"no {MANIFEST} in it"
         raise StoreError(f"{directory} is not a trialsieve index ({what}); build one with `trialsieve index build`")
     try:
         manifest = Manifest.model_validate_json(path.read_text("utf-8"))
-    except (ValidationError, ValueError) as error:
+    except ValidationError as error:  # pydantic's own text runs over several lines; the first problem is enough
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        detail = f"{where}: {first['msg']}" if where else first["msg"]
+        raise StoreError(f"{path} is corrupt ({detail}); rebuild the index") from error
+    except (ValueError, OSError) as error:
         raise StoreError(f"{path} is unreadable or corrupt: {error}") from error
     if manifest.schema_version != SCHEMA_VERSION:
         raise StoreError(
             f"{directory} has index schema {manifest.schema_version}; "
             f"this trialsieve reads {SCHEMA_VERSION}: rebuild it"
         )
+    if not _is_generation(manifest.generation) or manifest.generation.endswith(".partial"):
+        raise StoreError(f"{path} is corrupt: {manifest.generation!r} is not a generation folder; rebuild the index")
     return manifest
 
 
@@ -73,7 +86,13 @@ def generation_dir(directory: Path, manifest: Manifest) -> Path:
 
 
 def verify(directory: Path, manifest: Manifest) -> None:
-    """Every file the manifest names exists and matches its checksum."""
+    """The manifest names every part of an index, and each file it names exists and matches its checksum.
+
+    A manifest that names no files would pass every checksum, so the parts are required by name.
+    """
+    named = set(manifest.files)
+    if not {DENSE, METADATA} <= named or not any(name.startswith(f"{LEXICAL}/") for name in named):
+        raise StoreError(f"{directory / MANIFEST} does not list the index's files (corrupt); rebuild the index")
     base = generation_dir(directory, manifest)
     for name, expected in manifest.files.items():
         path = base / name
@@ -125,7 +144,7 @@ def commit(directory: Path, work: Path, manifest: Manifest) -> None:
 
 def _is_generation(name: str) -> bool:
     stem = name.removesuffix(".partial")
-    return stem.startswith("gen-") and stem[4:].isdigit()
+    return stem.startswith("gen-") and stem[4:].isascii() and stem[4:].isdigit()
 
 
 def _fsync_tree(base: Path) -> None:

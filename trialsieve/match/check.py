@@ -58,9 +58,27 @@ class Report(BaseModel):
     criteria: list[CriterionVerdict]
 
 
+#: The evaluation dates a check is made at: a record's dates and ages mean nothing much outside them.
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def evaluation_day(text: str | None) -> dt.date:
     """The date a check is made as of: ``text`` (YYYY-MM-DD; ValueError otherwise) or today."""
-    return dt.date.fromisoformat(text) if text else dt.date.today()
+    if not text:
+        return dt.date.today()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"not a date: {text}") from error
+    return _possible(day)
+
+
+def _possible(day: dt.date) -> dt.date:
+    """``day``, when a check can be made on it: year 1 or 9999 makes every age impossible, and date
+    arithmetic on it overflows. ValueError otherwise."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"{day} is outside the dates a check is made on ({EARLIEST_DAY} to {LATEST_DAY})")
+    return day
 
 
 def check(
@@ -80,7 +98,7 @@ def check(
     """
     from trialsieve.llm.verdicts import settle
 
-    as_of = as_of or dt.date.today()
+    as_of = _possible(as_of or dt.date.today())
     conditions = tuple(structured.trial.conditions)  # the event of an "age at diagnosis" that names none
     days = LOOK_BACK_DAYS if look_back is None else look_back or None
     judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume, conditions=conditions, look_back=days)
@@ -105,6 +123,14 @@ def check(
                 parent=criterion.parent,
                 verdict=verdict,
                 evidence=evidence,
+            )
+        )
+    if not structured.criteria:  # nothing was read, so nothing was checked: no one is eligible on that
+        text = "no criteria were read from the trial's eligibility section"
+        evidence = Evidence(text=text, verdict="needs_review", reason=f"{text}; a person must read the trial")
+        results.append(
+            CriterionVerdict(
+                id=NO_CRITERIA, section="inclusion", text=text, verdict="needs_review", evidence=[evidence]
             )
         )
     roots = [r for r in results if r.parent is None]
@@ -146,6 +172,8 @@ def _focus(judge: Judge, trial: Trial) -> CriterionVerdict | None:
 
 #: The id of the row that says whether the patient has what the trial studies.
 FOCUS = "registry.conditions"
+#: The id of the row that says the trial gave no criteria to check.
+NO_CRITERIA = "criteria.none"
 
 
 def _registry_criteria(trial: Trial) -> list[tuple[str, str, Rule]]:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pydantic import ValidationError
+
 from trialsieve.extract.units import ucum
-from trialsieve.match.patient import Fact, Patient, PatientError
+from trialsieve.match.patient import Fact, Patient, PatientError, describe, plausible
 from trialsieve.rules import Code
 
 UCUM_SYSTEM = "http://unitsofmeasure.org"
@@ -65,12 +67,12 @@ def read_fhir(data: dict, source: str = "") -> Patient:
     resources, warnings = [], []
     for number, resource in enumerate(entries):
         where = f"{source}: entry {number}"
-        if not isinstance(resource, dict) or "resourceType" not in resource:
+        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             raise PatientError(f"{where}: no resource with a resourceType")
-        name = f"{resource['resourceType']}/{resource.get('id', '?')}"
+        name = f"{resource['resourceType']}/{str(resource.get('id', '?'))[:64]}"
         try:
             model = get_fhir_model_class(resource["resourceType"])
-        except KeyError as error:
+        except (KeyError, ValueError, AttributeError) as error:  # what fhir.resources raises for a name it lacks
             raise PatientError(f"{where} ({name}): not a FHIR R4 resource type") from error
         try:
             resources.append(model.model_validate(resource))
@@ -89,20 +91,39 @@ def read_fhir(data: dict, source: str = "") -> Patient:
     people = [r for r in resources if r.get_resource_type() == "Patient"]
     if not people:
         raise PatientError(f"{source}: the bundle has no Patient resource")
+    if len(people) > 1:  # whose record is it? reading the first would judge one person on another's facts
+        named = ", ".join(f"Patient/{p.id or '?'}" for p in people[:5])
+        raise PatientError(f"{source}: the bundle has {len(people)} Patient resources ({named}); give one patient's")
     person = people[0]
-    patient = Patient(
-        id=person.id or "patient",
-        birth_date=person.birthDate,
-        sex=person.gender if person.gender in ("female", "male", "other") else None,
-        source=source,
-        warnings=warnings,
-    )
+    if person.gender not in (None, "female", "male", "other", "unknown"):
+        warnings.append(
+            f"Patient/{person.id or '?'}: gender {str(person.gender)[:40]!r} is no FHIR gender; sex unknown"
+        )
+    try:
+        patient = Patient(
+            id=person.id or "patient",
+            birth_date=person.birthDate,
+            sex=person.gender if person.gender in ("female", "male", "other") else None,
+            source=source,
+            warnings=warnings,
+        )
+    except ValidationError as error:
+        raise PatientError(f"{source}: Patient/{person.id or '?'}: {describe(error)}") from error
+    if patient.birth_precision != "day":
+        patient.warnings.append(
+            f"Patient/{person.id or '?'}: the birth date {person.birthDate} gives only the {patient.birth_precision}: "
+            f"ages are read as the range it allows, and as of {patient.birth_date} where one day is needed"
+        )
     for resource in resources:
         kind = resource.get_resource_type()
-        if kind == "Observation" and _codes_in(resource.code) & PREGNANCY_STATUS:
-            patient.pregnant = _pregnant(resource)
-        elif kind in _KINDS:
-            patient.facts.extend(_facts(resource, kind))
+        try:
+            if kind == "Observation" and _codes_in(resource.code) & PREGNANCY_STATUS:
+                patient.pregnant = _pregnant(resource)
+            elif kind in _KINDS:
+                patient.facts.extend(_facts(resource, kind))
+        except (ValidationError, PatientError) as error:  # a value no record can hold (1e308): the record is at fault
+            why = describe(error) if isinstance(error, ValidationError) else str(error)
+            raise PatientError(f"{source}: {kind}/{resource.id or '?'}: {why}") from error
     return patient
 
 
@@ -129,6 +150,8 @@ def _older_version(entries: list) -> str | None:
         if not isinstance(resource, dict):
             continue
         kind = resource.get("resourceType")
+        if not isinstance(kind, str):
+            continue  # read_fhir names it
         names = resource.get("name") if kind == "Patient" else None
         if kind in _DSTU2_TYPES or (
             isinstance(names, list) and any(isinstance(n, dict) and isinstance(n.get("family"), list) for n in names)
@@ -216,9 +239,12 @@ def _observed(fact: Fact, part) -> Fact | None:
     quantity = part.valueQuantity
     if quantity is not None and quantity.value is not None:
         unit = quantity.code if quantity.system == UCUM_SYSTEM and quantity.code else ucum(quantity.unit or "")
+        unit = unit or quantity.unit or quantity.code or None  # kept as written when not read: never "no unit"
         ranges = getattr(part, "referenceRange", None)
         high = ranges[0].high if ranges else None
         reference = float(high.value) if high is not None and high.value is not None else None
+        if not (plausible(float(quantity.value)) and plausible(reference)):
+            raise PatientError(f"the value {quantity.value} {quantity.unit or ''} is beyond any measurement")
         return fact.model_copy(update={"value": float(quantity.value), "unit": unit, "reference_high": reference})
     if part.valueCodeableConcept is not None:  # "Never smoker"; "HIV 1+2 Ab: Negative"
         answer, _ = _concept(part.valueCodeableConcept)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, get_args
 
 from trialsieve.extract.grammar import parse_number
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
+from trialsieve.extract.quantities import convert
 from trialsieve.extract.units import TIME_UNITS, match_unit
-from trialsieve.match.patient import Fact, FactKind, Patient
-from trialsieve.match.quantities import convert
+from trialsieve.match.patient import MAX_AGE, MAX_DAYS, Fact, FactKind, Patient, plausible
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -98,7 +98,9 @@ def _times(sentence: str) -> list[tuple[int, int, float]]:
         n = 1.0 if count is None or count.lower() in ("a", "an") else parse_number(count)
         unit = match_unit(m["unit"] or m["unit2"] or m["unit3"], 0)
         if n is not None and unit is not None and unit.code in TIME_UNITS:
-            found.append((m.start(), m.end(), convert(n, unit.code, "d")))
+            days = convert(n, unit.code, "d")
+            if 0 <= days <= MAX_DAYS:  # "for 99999 years" is no time a patient has had
+                found.append((m.start(), m.end(), days))
     return found
 
 
@@ -136,12 +138,13 @@ def sentences(text: str) -> tuple[str, ...]:
 
 
 def _age(text: str) -> float | None:
+    """The age the note states; None when it states none, or one no one reaches ("a 999-year-old")."""
     match = _AGE.search(text)
     if not match:
         return None
-    if match[1]:
-        return float(match[1]) * _AGE_UNIT.get(match[2].lower(), 1 / 365.25)
-    return float(match[3] or match[4])
+    unit = _AGE_UNIT.get(match[2].lower(), 1 / 365.25) if match[1] else 1.0
+    age = float(match[1] or match[3] or match[4]) * unit
+    return age if age <= MAX_AGE else None
 
 
 def _sex(text: str) -> str | None:
@@ -197,8 +200,8 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
             words = [w for w in name[1].split() if w.lower() not in _NAME_STOP] if name else []
             label = " ".join(words[-3:])
         value = parse_number(match[1])
-        if not label or value is None:
-            continue
+        if not label or value is None or not plausible(value) or (match[2] and not plausible(float(match[2]))):
+            continue  # no name, or a number no measurement has ("10,000,000,000,000,000 mg")
         if match[2] and _PRESSURE.search(label):  # "BP 150/95 mmHg"
             for part, number in (("systolic blood pressure", value), ("diastolic blood pressure", float(match[2]))):
                 facts.append(Fact(kind="measurement", text=part, value=number, unit=code, source=where))

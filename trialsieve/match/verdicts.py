@@ -20,6 +20,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from trialsieve.extract.lexicon import load
+from trialsieve.extract.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.match import logic
 from trialsieve.match.concepts import ConceptMatcher, Match, normalise, variants, words
 from trialsieve.match.intervals import Interval, settles
@@ -27,7 +28,6 @@ from trialsieve.match.labs import lab_codes, loinc_codes
 from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
-from trialsieve.match.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.rules import LOGIC_TYPES, NO_CONCEPT, Comparison, Demographic, Presence, Rule, Temporal, leaves
 
 _REFERENCE = load("reference_ranges", "trialsieve.match")
@@ -90,6 +90,11 @@ class Judge:
 
     def __post_init__(self) -> None:
         facts = [_episode_over(f, self.as_of) for f in self.patient.all_facts()]
+        # what the record dates after the evaluation day was not known then, and what it dates after today is
+        # a wrong date: neither is used, and a leaf it alone would answer says so (``_later``)
+        last = min(self.as_of, dt.date.today())
+        self.later = [f for f in facts if f.date is not None and f.date > last and not f.family]
+        facts = [f for f in facts if f.date is None or f.date <= last]
         own = [f for f in facts if not f.family]
         self.findings = [f for f in own if f.value is None]  # a measured value is not a finding
         self.values = [f for f in own if f.value is not None and f.present]
@@ -146,18 +151,29 @@ class Judge:
                 return Evidence(text=written, verdict="unknown", reason="sex not recorded", missing="sex")
             verdict = "met" if self.patient.sex == wanted else "not_met"
             return Evidence(text=written, verdict=verdict, reason=f"sex is {self.patient.sex}", source="patient.sex")
-        age = self.patient.age_on(self.as_of)
-        if age is None or leaf.value is None:
+        age, ages = self.patient.age_on(self.as_of), self.patient.age_range(self.as_of)
+        if age is None or ages is None or leaf.value is None:
             return Evidence(text=written, verdict="unknown", reason="age not recorded", missing="age or birth date")
+        if problem := self.patient.age_problem(self.as_of):
+            return Evidence(text=written, verdict="unknown", reason=problem, missing="a possible age or birth date")
         try:
-            value = convert(age, "a", leaf.unit or "a")
+            low, high = (convert(a, "a", leaf.unit or "a") for a in ages)
         except UnitMismatch:  # an age in a unit that is no time
             return Evidence(text=written, verdict="unknown", reason=f"an age in {leaf.unit}", missing="age")
-        verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
+        reason, missing = f"age {age:.1f} years on {self.as_of}", None
+        if low == high:
+            verdict = _compare(low, leaf.operator, leaf.value, leaf.value2)
+        else:  # a birth year or month: every age it allows must agree
+            verdict = settles(Interval(max(low, 0.0), high), Interval.of(leaf.operator, leaf.value, leaf.value2))
+            born = self.patient.birth_date
+            when = str(born.year) if self.patient.birth_precision == "year" else f"{born:%Y-%m}"
+            reason = f"age {ages[0]:.1f} to {ages[1]:.1f} years on {self.as_of}: born in {when}, no day recorded"
+            missing = "the full birth date" if verdict == "unknown" else None
         return Evidence(
             text=written,
             verdict=verdict,
-            reason=f"age {age:.1f} years on {self.as_of}",
+            reason=reason,
+            missing=missing,
             value=round(age, 2),
             unit="a",
             source="patient.birth_date" if self.patient.birth_date else "patient.age",
@@ -201,6 +217,8 @@ class Judge:
                     date=latest.date,
                     source=latest.source,
                 )
+            if later := self._later(leaf.variable, valued=True):
+                return later.model_copy(update={"text": written, "missing": leaf.variable})
             return Evidence(text=written, verdict="unknown", reason=reason, missing=leaf.variable)
         groups = self._members(leaf.variable, matches)
         if len(groups) > 1:  # "ALT/AST > 3 x ULN": each analyte's latest value, either one above is enough
@@ -268,6 +286,8 @@ class Judge:
                 verdict, used, matches = "unknown", unsure[0], unsure
         if used is None:
             reason = f"{concept.text}: {reason}"
+        if verdict == "unknown" and not matches and not family and (later := self._later(concept.text)):
+            return later.model_copy(update={"text": written, "missing": concept.text})  # nor is it presumed absent
         missing = None
         # silence is read in the patient's favour: an exclusion's concept is presumed absent, and so is
         # one an inclusion asks the patient not to have ("no history of X"); an exclusion that names
@@ -287,6 +307,20 @@ class Judge:
         return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _later(self, name: str, valued: bool = False) -> Evidence | None:
+        """Unknown, when the record has ``name`` (a value of it, when ``valued``) only after the evaluation
+        date: a fact dated in the future is a wrong date or not yet so, and either way it settles nothing."""
+        pool = [f for f in self.later if (f.value is not None) == valued and (f.present or not valued)]
+        found = self.matcher.find(name, pool) if pool else []
+        if not found:
+            return None
+        first = min((m.fact for m in found), key=lambda f: f.date or dt.date.max)
+        after = "today" if first.date > dt.date.today() else f"the evaluation date {self.as_of}"
+        reason = f"{name}: recorded only with a date after {after} ({first.text}, {first.date}): not used"
+        return Evidence(
+            text=name, verdict="unknown", reason=reason, fact=first.text, date=first.date, source=first.source
+        )
 
     def _applies(self, rule: Rule) -> bool:
         """Whether ``rule`` has a leaf for this patient: a limit written for the other sex has none."""
@@ -314,6 +348,8 @@ class Judge:
         named = f"{leaf.at_event} of {event}" if event else leaf.at_event
         if self.patient.birth_date is None and self.patient.age is None:
             return Evidence(text=written, verdict="unknown", reason="age not recorded", missing="age or birth date")
+        if problem := self.patient.age_problem(self.as_of):
+            return Evidence(text=written, verdict="unknown", reason=problem, missing="a possible age or birth date")
         matches = self._event_facts(leaf)
         if matches is None:
             reason = f"{leaf.at_event}: the record does not say of which condition"
@@ -333,6 +369,9 @@ class Judge:
             age = (day - self.patient.birth_date).days / 365.25
         else:
             age = self.patient.age - (self.as_of - day).days / 365.25
+        if age < 0:  # dated before the patient was born: one of the two dates is wrong
+            reason = f"{match.fact.text} is dated {day}, before the patient was born"
+            return Evidence(text=written, verdict="unknown", reason=reason, missing=f"date of {named}", **_cited(match))
         try:
             verdict = _compare(convert(age, "a", leaf.unit or "a"), leaf.operator, leaf.value, leaf.value2)
         except UnitMismatch:
@@ -492,7 +531,7 @@ class Judge:
             if not _NOT_SERUM_CREATININE.search(m.fact.text) and self._in_window(m.fact, leaf.temporal) != "not_met"
         ]
         weight = self.matcher.find("body weight", self.values) or self.matcher.find("weight", self.values)
-        if age is None or not creatinine or not weight:
+        if age is None or self.patient.age_problem(self.as_of) or not creatinine or not weight:
             return None
         cr = max(creatinine, key=lambda m: m.fact.date or dt.date.min).fact
         kg = max(weight, key=lambda m: m.fact.date or dt.date.min).fact

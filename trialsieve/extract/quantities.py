@@ -15,7 +15,7 @@ import pint
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.units import ucum
 
-_LEX = load("ucum", "trialsieve.match")
+_LEX = load("ucum")
 _ATOM = re.compile(r"[a-zA-Z]*\[[^\]]*\]|[a-zA-Z]+|%")
 _FACTOR = re.compile(r"10\*(-?\d+)|10\^(-?\d+)")
 
@@ -52,9 +52,15 @@ def _pint(code: str) -> tuple[float, str]:
 
 
 def convert(value: float, unit: str | None, to: str | None) -> float:
-    """``value`` in ``unit`` expressed in ``to``; no unit on either side means a plain number."""
-    if (unit or None) == (to or None) or not unit or not to:
+    """``value`` in ``unit`` expressed in ``to``. A limit with no unit takes the number as it is. A value
+    with no unit meets a limit in a unit only when that unit is a plain count or score (``{score}``,
+    ``1``): 300 with no unit is not 300 x 10^9/L, it is a number nobody can read (UnitMismatch)."""
+    if (unit or None) == (to or None) or not to:
         return value
+    if not unit:
+        if _plain(_code(to)):
+            return value
+        raise UnitMismatch(f"{value:g} is recorded without a unit; the limit is in {to}")
     unit, to = _code(unit), _code(to)  # "mm/5min" as a simple patient file may write it: mm/(5.min)
     if unit == to:
         return value
@@ -101,6 +107,11 @@ def _substance(name: str) -> dict | None:
         if key in lowered and not any(word in lowered for word in spec.get("not_with", [])):
             return spec
     return None
+
+
+def _plain(code: str) -> bool:
+    """Whether a UCUM code is a bare number: nothing but annotations (``{score}``, ``{INR}``) or ``1``."""
+    return re.sub(r"\{[^}]*\}", "", code).strip() in ("", "1")
 
 
 def _code(unit: str) -> str:
