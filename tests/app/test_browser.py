@@ -6,6 +6,7 @@ the README) or a temp folder.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -119,3 +120,85 @@ def test_a_narrow_window_does_not_scroll_sideways(page, shots):
 
 def test_the_page_asked_nothing_of_the_internet(page):
     assert page.outside == []
+
+
+PAYLOADS = "![x](http://example.invalid/a.png) <img src=http://example.invalid/b.png>"
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory, embedder, tagger):
+    """A second app whose one trial carries markdown-image and HTML-image payloads in its title and criteria."""
+    import json
+    import socket
+
+    from tests.conftest import FIXTURES
+    from trialsieve.app.catalog import Catalog
+    from trialsieve.app.server import launch
+    from trialsieve.app.ui import Services
+    from trialsieve.extract.ingest import read_inputs
+    from trialsieve.index.build import build
+    from trialsieve.index.search import TrialIndex
+    from trialsieve.match.concepts import ConceptMatcher
+
+    folder = tmp_path_factory.mktemp("hostile")
+    study = json.loads((FIXTURES / "ctgov_study.json").read_text())
+    module = study["protocolSection"]
+    module["identificationModule"].update(nctId="NCT05999999", briefTitle=f"Heart failure {PAYLOADS}")
+    module["eligibilityModule"]["eligibilityCriteria"] = (
+        f"Inclusion Criteria:\n\n* Age ≥ 18 years\n* Heart failure {PAYLOADS}\n\n"
+        f"Exclusion Criteria:\n\n* Pregnancy {PAYLOADS}\n* Type 1 diabetes ```\n<img src=http://example.invalid/c.png>"
+    )
+    (folder / "hostile.json").write_text(json.dumps(study))
+    trials, _ = read_inputs([str(folder / "hostile.json")])
+    build(folder / "index", trials, embedder, progress=False)
+    services = Services(Catalog(TrialIndex(folder / "index", embedder), tagger), tagger, ConceptMatcher(embedder))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = launch(services, port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+def test_image_payloads_in_a_trial_and_a_question_fetch_nothing_outside(page, hostile_url):
+    """Trial text, a question and an error quoting what was typed all show their images as text."""
+    context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    hostile = context.new_page()
+    outside = []
+
+    def loopback(url):
+        return urlparse(url).hostname in ("127.0.0.1", "localhost")
+
+    hostile.on("request", lambda request: None if loopback(request.url) else outside.append(request.url))
+    hostile.route("**/*", lambda route: route.continue_() if loopback(route.request.url) else route.abort())
+    hostile.goto(hostile_url + "?trial=NCT05999999")
+    hostile.get_by_text("Type 1 diabetes").locator("visible=true").first.wait_for(timeout=30_000)
+    explored = hostile.inner_html("body")
+    hostile.get_by_role("tab", name="Ask").click()
+    question = hostile.get_by_label("Question")
+    question.fill(f"What are the exclusion criteria of NCT05999999? {PAYLOADS}")
+    question.press("Enter")
+    hostile.locator(".message").filter(has_text="Pregnancy").last.wait_for(timeout=30_000)
+    hostile.wait_for_timeout(1_000)
+    asked = hostile.inner_html("body")
+    said = hostile.locator(".message").filter(has_text="What are the exclusion criteria").first.inner_text()
+    assert PAYLOADS in said  # the question shows as typed
+    hostile.get_by_role("tab", name="Check eligibility").click()
+    hostile.get_by_label("Evaluate as of (YYYY-MM-DD)").fill("<img src=http://example.invalid/d.png>")
+    hostile.get_by_role("button", name="Check the form's patient").click()
+    hostile.get_by_text("is not a date").first.wait_for(timeout=30_000)  # the error quotes the date
+    hostile.wait_for_timeout(1_000)
+    hostile.get_by_label("Evaluate as of (YYYY-MM-DD)").fill("2026-01-01")
+    hostile.get_by_role("button", name="Check the form's patient").click()
+    hostile.get_by_text("as of 2026-01-01").first.wait_for(timeout=30_000)  # a table quoting the criteria
+    hostile.get_by_role("tab", name="Explore trials").click()
+    hostile.get_by_label("Search the trials").fill("heart failure")
+    hostile.get_by_label("Search the trials").press("Enter")
+    hostile.get_by_text("NCT05999999", exact=True).locator("visible=true").first.wait_for(timeout=30_000)
+    hostile.wait_for_timeout(1_000)
+    images = hostile.eval_on_selector_all("img", "images => images.map(i => i.src)")
+    context.close()
+    assert outside == []
+    assert "example.invalid" in explored and "example.invalid" in asked  # the payloads are shown, as text
+    assert [src for src in images if "example.invalid" in src] == []
+    assert not re.search(r"<img[^>]*example\.invalid", explored + asked)

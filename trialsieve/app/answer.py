@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from trialsieve.app.catalog import Catalog
-from trialsieve.app.citations import Citation
+from trialsieve.app.citations import Citation, plain
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
@@ -100,12 +100,16 @@ class Answerer:
             return self._criteria(trial_id, intent.split("_")[0])
         return self._passages(question, named, focus)
 
+    def _name(self, trial_id: str) -> str:
+        """The trial's name as answers write it: escaped, since a record's acronym is anyone's text."""
+        return plain(self.catalog.name(trial_id))
+
     def _example(self) -> str:
         trial = next(iter(self.catalog.trials.values()), None)
         return f"What is the minimum age for {trial.acronym or trial.id}?" if trial else "the minimum age for NCT…"
 
     def _ages(self, trial_id: str, intent: str) -> Answer:
-        trial, name = self.catalog.trials[trial_id], self.catalog.name(trial_id)
+        trial, name = self.catalog.trials[trial_id], self._name(trial_id)
         parts, citations = [], []
         limits = (("minimum", trial.minimum_age, _LOWER), ("maximum", trial.maximum_age, _UPPER))
         for which, registry, wording in limits:
@@ -142,7 +146,7 @@ class Answerer:
         return found
 
     def _sex(self, trial_id: str) -> Answer:
-        trial, name = self.catalog.trials[trial_id], self.catalog.name(trial_id)
+        trial, name = self.catalog.trials[trial_id], self._name(trial_id)
         if not trial.sex:
             return Answer(f"{name}'s record does not state which sexes it enrols.", focus=trial_id)
         who = {"all": "all sexes", "female": "women only", "male": "men only"}[trial.sex]
@@ -150,7 +154,7 @@ class Answerer:
         return Answer(_cited(f"{name} enrols **{who}**.", citations), citations, trial_id)
 
     def _criteria(self, trial_id: str, section: str) -> Answer:
-        name = self.catalog.name(trial_id)
+        name = self._name(trial_id)
         criteria = [c for c in self.catalog.structured(trial_id).criteria if section == "all" or c.section == section]
         if not criteria:
             return Answer(f"{name} lists no {section} criteria.", focus=trial_id)
@@ -163,6 +167,7 @@ class Answerer:
 
     def _which_trials(self, match: re.Match[str], focus: str | None) -> Answer:
         topic = match["topic"].strip(" .?!")
+        quoted = plain(topic)  # the asker's words, shown as written
         verb = match.groupdict().get("verb") or "concern"
         section = _lexicon()["section_of_verb"].get(verb.lower())
         best: dict[str, Citation] = {}
@@ -171,13 +176,13 @@ class Answerer:
                 best.setdefault(chunk.trial_id, Citation.of_chunk(chunk))
         if not best:
             where = f"{section} criteria" if section else "trials"
-            return Answer(f"No indexed trial's {where} mention “{topic}”.", focus=focus, found=False)
+            return Answer(f"No indexed trial's {where} mention “{quoted}”.", focus=focus, found=False)
         limit = _lexicon()["max_listed_trials"]
         what = {"exclusion": "exclude", "inclusion": "require or admit"}.get(section or "", "mention")
-        lines = [f"{len(best)} indexed trial{'s' if len(best) > 1 else ''} {what} “{topic}”:"]
+        lines = [f"{len(best)} indexed trial{'s' if len(best) > 1 else ''} {what} “{quoted}”:"]
         for trial_id, citation in list(best.items())[:limit]:
-            title = self.catalog.trials[trial_id].title or ""
-            lines.append(f"- **{trial_id}** {title}: {citation.markdown()}")
+            title = plain(self.catalog.trials[trial_id].title or "")
+            lines.append(f"- **{plain(trial_id)}** {title}: {citation.markdown()}")
         if len(best) > limit:
             lines.append(f"- … and {len(best) - limit} more")
         return Answer("\n".join(lines), list(best.values())[:limit], focus)
@@ -218,7 +223,7 @@ class Answerer:
                 return Answer("\n".join(lines), citations, focus)
             if named:
                 break  # a question about a named trial is not answered from other trials
-        where = f"in {self.catalog.name(named)}" if named else "in the indexed trials"
+        where = f"in {self._name(named)}" if named else "in the indexed trials"
         return Answer(f"Nothing {where} matches that question closely enough to answer it.", focus=focus, found=False)
 
 

@@ -2,7 +2,8 @@
 
 Every way in ends in the same ``Patient`` the command line reads, and every bad input raises
 ``PatientError`` with a message fit to show the user. Sizes are capped so that one paste cannot
-tie up the server.
+tie up the server, and uploaded JSON or YAML is parsed in a child process (``work.in_child``) that
+is stopped at the time limit, since a hostile file can keep a parser busy for ever.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from trialsieve.app import work
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.extract.units import ucum
 from trialsieve.match.patient import Fact, Patient, PatientError
@@ -17,6 +19,9 @@ from trialsieve.match.records import parse_patient, read_patient
 
 MAX_NOTE = 50_000  # characters: a long discharge summary is about 20,000
 MAX_JSON = 2_000_000  # bytes of FHIR or patient JSON
+MAX_LIST = 10_000  # characters of the form's conditions or medications: a long history is about 2,000
+MAX_ROWS = 200  # measurement rows in the form
+FILE_FORMATS = (".json", ".yaml", ".yml")  # uploads read as records; anything else is a note
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "patients"
 
 
@@ -30,6 +35,11 @@ def from_form(
     """A patient from the form: conditions and medications one per line, measurements as rows."""
     if age is not None and not 0 <= age <= 130:
         raise PatientError(f"age {age:g} is not between 0 and 130 years")
+    for what, text in (("conditions", conditions), ("medications", medications)):
+        if len(text or "") > MAX_LIST:
+            raise PatientError(f"the {what} are over {MAX_LIST:,} characters; list the relevant ones")
+    if len(measurements or []) > MAX_ROWS:
+        raise PatientError(f"the form has over {MAX_ROWS} measurement rows; keep the relevant ones")
     facts = [Fact(kind="condition", text=line, source="form") for line in _lines(conditions)]
     facts += [Fact(kind="drug", text=line, source="form") for line in _lines(medications)]
     for number, row in enumerate(measurements or [], 1):
@@ -59,8 +69,16 @@ def from_upload(path: str | None, tagger: EntityTagger | None) -> Patient:
     if not path:
         raise PatientError("no file was uploaded")
     upload = Path(path)
-    if upload.stat().st_size > MAX_JSON:
+    size = upload.stat().st_size
+    if size > MAX_JSON:
         raise PatientError(f"the file is over {MAX_JSON // 1_000_000} MB")
+    if upload.suffix.lower() in FILE_FORMATS:
+        try:
+            return work.in_child(read_patient, upload, None, upload.name)
+        except MemoryError:
+            raise PatientError(f"{upload.name}: reading it needs too much memory") from None
+    if size > 4 * MAX_NOTE:  # bytes: at most four to a character
+        raise PatientError(f"the note is over {MAX_NOTE:,} characters; upload the relevant part")
     return read_patient(upload, tagger, source=upload.name)
 
 

@@ -4,23 +4,30 @@ Each handler turns widget values into a call on the services (``Services``) and 
 into widget values. Bad input raises ``gr.Error`` with a plain message: the user sees it, the
 server keeps serving, and no stack trace reaches the page. Every handler is also an API
 endpoint (``api_name``), which is how the tests drive it with ``gradio_client``.
+
+Checks and matches run in a bounded pool with a time limit (``work.py``), so one slow request
+cannot hold up the others. Text that is not ours (trial records, questions) is escaped before it
+is rendered as markdown (``plain``): an image or tag in it is shown, never fetched, because the
+page promises that nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import gradio as gr
 
-from trialsieve.app import patients
+from trialsieve.app import patients, work
 from trialsieve.app.answer import MAX_QUESTION, Answerer
 from trialsieve.app.catalog import Catalog
-from trialsieve.app.citations import criterion_label
+from trialsieve.app.citations import criterion_label, plain
 from trialsieve.app.tree import tree
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.llm.backends import LLM
@@ -35,6 +42,7 @@ _OVERALL = {"eligible": "✓ ELIGIBLE", "ineligible": "✗ INELIGIBLE", "needs_r
 CHECK_HEADERS = ["criterion", "section", "verdict", "criterion text", "evidence"]
 MATCH_HEADERS = ["rank", "trial", "verdict", "retrieved", "title", "found for", "ruled out by"]
 SEARCH_HEADERS = ["rank", "trial", "title", "best passage"]
+MAX_DATE = 40  # characters of the "as of" date; a date needs 10
 EXAMPLE_QUESTIONS = [
     "What is the minimum age for the AMASS trial?",
     "and the maximum age?",
@@ -71,20 +79,14 @@ def build(services: Services) -> gr.Blocks:
         )
         with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
+                # Not gr.ChatInterface: it shows the question as markdown, images included.
                 focus = gr.State(None)
-                gr.ChatInterface(
-                    fn=lambda message, history, current: _ask(services, message, current),
-                    additional_inputs=[focus],
-                    additional_outputs=[focus],
-                    chatbot=gr.Chatbot(
-                        label="Answers cite the trial, section and criterion they come from", height=460
-                    ),
-                    textbox=gr.Textbox(
-                        placeholder="Ask about the indexed trials, e.g. " + EXAMPLE_QUESTIONS[0],
-                        label="Question",
-                        max_length=MAX_QUESTION,
-                    ),
-                    api_name="ask",
+                chat = gr.Chatbot(label="Answers cite the trial, section and criterion they come from", height=460)
+                question = gr.Textbox(
+                    placeholder="Ask about the indexed trials, e.g. " + EXAMPLE_QUESTIONS[0],
+                    label="Question",
+                    max_length=MAX_QUESTION,
+                    submit_btn=True,
                 )
                 gr.Markdown("Try: " + " · ".join(f"*{q}*" for q in EXAMPLE_QUESTIONS))
 
@@ -93,7 +95,12 @@ def build(services: Services) -> gr.Blocks:
                     choices=choices, label="Trial", filterable=True, value=choices[0][1] if choices else None
                 )
                 with gr.Row():
-                    as_of = gr.Textbox(label="Evaluate as of (YYYY-MM-DD)", value=dt.date.today().isoformat(), scale=1)
+                    as_of = gr.Textbox(
+                        label="Evaluate as of (YYYY-MM-DD)",
+                        value=dt.date.today().isoformat(),
+                        max_length=MAX_DATE,
+                        scale=1,
+                    )
                     presume = gr.Checkbox(
                         label="Read silence in the patient's favour (unmentioned exclusions absent)",
                         value=False,
@@ -104,8 +111,10 @@ def build(services: Services) -> gr.Blocks:
                         with gr.Row():
                             age = gr.Number(label="Age (years)", minimum=0, maximum=130)
                             sex = gr.Radio(["female", "male"], label="Sex")
-                        conditions = gr.Textbox(label="Conditions, one per line", lines=3)
-                        medications = gr.Textbox(label="Medications, one per line", lines=2)
+                        conditions = gr.Textbox(label="Conditions, one per line", lines=3, max_length=patients.MAX_LIST)
+                        medications = gr.Textbox(
+                            label="Medications, one per line", lines=2, max_length=patients.MAX_LIST
+                        )
                         measurements = gr.Dataframe(
                             headers=["name", "value", "unit"],
                             datatype=["str", "number", "str"],
@@ -143,7 +152,9 @@ def build(services: Services) -> gr.Blocks:
 
             with gr.Tab("Explore trials", id="explore"):
                 with gr.Row():
-                    query = gr.Textbox(label="Search the trials", placeholder="e.g. dry eye Sjogren", scale=4)
+                    query = gr.Textbox(
+                        label="Search the trials", placeholder="e.g. dry eye Sjogren", max_length=MAX_QUESTION, scale=4
+                    )
                     search_button = gr.Button("Search", scale=1)
                 results = gr.Dataframe(
                     headers=SEARCH_HEADERS,
@@ -175,6 +186,13 @@ def build(services: Services) -> gr.Blocks:
                     column_widths=["7%", "14%", "16%", "10%", "38%", "15%"],
                 )
 
+        question.submit(partial(_converse, services), [question, chat, focus], [question, chat, focus], api_name=False)
+
+        def ask(question: str) -> str:
+            """The answer to one question, with its citations (the API; the page keeps a conversation)."""
+            return _ask(services, question, None)[0]
+
+        gr.api(ask, api_name="ask")
         readers = {
             "check_form": (check_form, [age, sex, conditions, medications, measurements], patients.from_form),
             "check_json": (check_json, [record], lambda text: patients.from_text(text, "json", services.tagger)),
@@ -215,17 +233,32 @@ def _ask(services: Services, message: str, focus: str | None) -> tuple[str, str 
     return answer.text, answer.focus
 
 
+def _converse(services: Services, message: str, history: list, focus: str | None) -> tuple:
+    """The Ask tab: the question, shown as typed (escaped), and its answer join the conversation."""
+    text, focus = _ask(services, message, focus)
+    said = plain((message or "").strip()[:MAX_QUESTION])
+    return "", [*history, {"role": "user", "content": said}, {"role": "assistant", "content": text}], focus
+
+
 def _check(services: Services, read, trial_id: str | None, as_of: str, presume: bool, *given) -> tuple:
-    """The report for the patient ``read(*given)`` makes, as the verdict, the table and the notes."""
+    """The report for the patient ``read(*given)`` makes, as the verdict, the table and the notes; in
+    the bounded pool, stopped at its time limit."""
+    return work.run(_check_now, services, read, trial_id, as_of, presume, *given)
+
+
+def _check_now(services: Services, read, trial_id: str | None, as_of: str, presume: bool, *given) -> tuple:
     if not trial_id or trial_id not in services.catalog.trials:
-        raise gr.Error(f"Unknown trial {trial_id!r}: choose one from the list.")
+        raise _refusal(f"Unknown trial {_clip(trial_id)}: choose one from the list.")
+    as_of = (as_of or "").strip()
     try:
-        day = evaluation_day((as_of or "").strip())
+        if len(as_of) > MAX_DATE:
+            raise ValueError(as_of)
+        day = evaluation_day(as_of)
     except ValueError:
-        raise gr.Error(f"{as_of!r} is not a date; use YYYY-MM-DD.") from None
+        raise _refusal(f"{_clip(as_of)} is not a date; use YYYY-MM-DD.") from None
     patient: Patient = with_note_facts(_patient(lambda: read(*given)), services.llm)
     report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume, services.llm)
-    head = f"### {_OVERALL[report.overall]}\n{services.catalog.name(trial_id)}, as of {report.as_of}"
+    head = f"### {_OVERALL[report.overall]}\n{plain(services.catalog.name(trial_id))}, as of {report.as_of}"
     if report.ruled_out_by:
         head += "\n\nRuled out by: " + ", ".join(criterion_label(c) for c in report.ruled_out_by)
     rows = [
@@ -238,7 +271,7 @@ def _check(services: Services, read, trial_id: str | None, as_of: str, presume: 
         ]
         for c in report.criteria
     ]
-    to_collect = "\n".join(f"- {item}" for item in report.missing_data)
+    to_collect = "\n".join(f"- {plain(item)}" for item in report.missing_data)
     review = ", ".join(criterion_label(c) for c in report.review)
     notes = (f"**Data to collect**\n{to_collect}\n\n" if to_collect else "") + (
         f"**For a person to review:** {review}" if review else ""
@@ -246,13 +279,25 @@ def _check(services: Services, read, trial_id: str | None, as_of: str, presume: 
     return head, rows, notes
 
 
+def _refusal(message: str) -> gr.Error:
+    """An error for the user. Gradio shows its message as HTML, and it may quote what they sent or
+    what a file holds, so tags in it are escaped: shown, never made (an image would be fetched)."""
+    return gr.Error(html.escape(message, quote=False))
+
+
+def _clip(value, width: int = 60) -> str:
+    """A value the user sent, quoted in a message: short, whatever they sent."""
+    said = repr(value)
+    return said if len(said) <= width else said[: width - 1] + "…"
+
+
 def _patient(read) -> Patient:
     try:
         return read()
     except PatientError as error:
-        raise gr.Error(str(error)) from None
+        raise _refusal(str(error)) from None
     except (ValueError, TypeError) as error:  # a record shaped in a way no reader foresaw
-        raise gr.Error(f"could not read the patient record: {error}") from None
+        raise _refusal(f"could not read the patient record: {error}") from None
 
 
 def _search(services: Services, query: str) -> list[list]:
@@ -269,22 +314,29 @@ def _picked(event: gr.SelectData) -> str | None:
     return event.row_value[1] if event.row_value else None
 
 
+@cache
+def downloads() -> Path:
+    """This process's own folder for downloads. ``mkdtemp`` makes it new and private (mode 0700): no
+    other user of the machine can read a download there or plant a file or link where one will go."""
+    return Path(tempfile.mkdtemp(prefix="trialsieve-downloads-"))
+
+
 def _explore(services: Services, trial_id: str | None) -> tuple:
     if not trial_id:
         return "", "", gr.DownloadButton(visible=False)
     if trial_id not in services.catalog.trials:
-        raise gr.Error(f"Unknown trial {trial_id!r}.")
+        raise _refusal(f"Unknown trial {_clip(trial_id)}.")
     structured = services.catalog.structured(trial_id)
     trial = structured.trial
-    parts = [f"### {trial.id}: {trial.title or ''}"]
+    parts = [f"### {plain(trial.id)}: {plain(trial.title or '')}"]
     for criterion in structured.criteria:
         depth = criterion.id.count(".")
-        quote = " ".join(criterion.text.split())
+        quote = plain(" ".join(criterion.text.split()))
         parts.append(f"{'> ' * depth}**{criterion_label(criterion.id)}** ({criterion.status}): {quote}")
         if criterion.parent is None:
-            parts.append(f"```\n{tree(criterion.rule)}\n```")
-    path = Path(tempfile.gettempdir()) / "trialsieve" / f"{trial.id}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+            parts.append(_code(tree(criterion.rule)))
+    # The file name is made of safe characters whatever the id holds ("../", "/", a leading dot).
+    path = downloads() / f"{re.sub(r'[^A-Za-z0-9_-]+', '_', trial.id).strip('_')[:100] or 'trial'}.json"
     path.write_text(structured.model_dump_json(indent=2), "utf-8")
     summary = json.dumps(
         {k: v for k, v in trial.model_dump(mode="json", exclude={"criteria_text", "source"}).items() if v},
@@ -294,7 +346,19 @@ def _explore(services: Services, trial_id: str | None) -> tuple:
     return "\n\n".join(parts), f"{summary}\n\n{trial.criteria_text}", gr.DownloadButton(value=str(path), visible=True)
 
 
+def _code(text: str) -> str:
+    """``text`` as a markdown code block, fenced by more backticks than any run in it, so it cannot end
+    the block early and have the rest rendered as markdown."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return f"{fence}\n{text}\n{fence}"
+
+
 def _match(services: Services, text: str, path: str | None, k: float) -> list[list]:
+    """The trials for the patient, eligible first; in the bounded pool, stopped at its time limit."""
+    return work.run(_match_now, services, text, path, k)
+
+
+def _match_now(services: Services, text: str, path: str | None, k: float) -> list[list]:
     if path:
         patient = _patient(lambda: patients.from_upload(path, services.tagger))
     else:
@@ -303,7 +367,7 @@ def _match(services: Services, text: str, path: str | None, k: float) -> list[li
     try:
         found = screen(services.catalog.index, patient, int(k), tagger=services.tagger, matcher=services.matcher)
     except PatientError as error:  # a record with nothing to search by
-        raise gr.Error(str(error)) from None
+        raise _refusal(str(error)) from None
     return [
         [
             c.rank,

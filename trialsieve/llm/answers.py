@@ -11,8 +11,8 @@ import re
 
 from pydantic import BaseModel, Field
 
-from trialsieve.app.citations import Citation
 from trialsieve.llm.backends import LLM, LLMError, instructed
+from trialsieve.llm.citations import Citation, inert
 
 PROMPT = (
     "Answer the question about clinical trials using only the numbered passages. Cite every "
@@ -39,4 +39,4 @@ def phrase(llm: LLM, question: str, citations: list[Citation]) -> tuple[str | No
     if not reply.cited or not set(reply.cited) <= given or not markers or not markers <= given:
         return None, f"the reply cites {sorted(set(reply.cited) | markers)}, not only passages 1-{len(citations)}"
     sources = [f"[{n}] {citations[n - 1].markdown()}" for n in sorted(markers)]
-    return "\n".join([reply.answer.strip(), "", *sources]), None
+    return "\n".join([inert(reply.answer.strip()), "", *sources]), None  # no image or tag it was led to write
