@@ -67,7 +67,7 @@ def test_checks_from_a_record_an_upload_a_form_and_a_note(client):
     ("record", "says"),
     [
         ("{not json", "not valid JSON"),
-        ("x" * 3_000_000, "over 2 MB"),
+        ("x" * 17_000_000, "over 16 MB"),
         ('{"resourceType": "Bundle", "entry": 5}', "entry is not a list"),
     ],
 )

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from trialsieve.app import patients
@@ -44,8 +46,8 @@ def test_bad_measurements_are_named(row, says):
 def test_pasted_text_is_checked_and_capped(tagger):
     with pytest.raises(PatientError, match="not valid JSON"):
         patients.from_text("{not json", "json", tagger)
-    with pytest.raises(PatientError, match="over 2 MB"):
-        patients.from_text("x" * 5_000_000, "json", tagger)
+    with pytest.raises(PatientError, match="over 16 MB"):
+        patients.from_text("x" * 17_000_000, "json", tagger)
     with pytest.raises(PatientError, match="over 50,000 characters"):
         patients.from_text("x" * 60_000, "note", tagger)
     with pytest.raises(PatientError, match="nothing was pasted"):
@@ -65,3 +67,27 @@ def test_uploads_and_examples(tmp_path, tagger):
         patients.from_upload(str(binary), tagger)
     with pytest.raises(PatientError, match="no file"):
         patients.from_upload(None, tagger)
+
+
+SYNTHEA = [
+    Path(__file__).resolve().parents[2] / "data" / "fhir" / "synthea",
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "fhir" / "synthea",  # 20 more, up to 2.5 MB
+]
+
+
+def test_real_synthea_bundles_of_long_lives_upload():
+    """Every Synthea export at hand must pass the upload cap: real EHR exports run to MBs."""
+    bundles = sorted((p for folder in SYNTHEA if folder.is_dir() for p in folder.glob("*.json")), key=_size)
+    for bundle in bundles[-3:]:
+        patient = patients.from_upload(str(bundle), None)
+        assert patient.birth_date is not None and len(patient.facts) > 100, bundle
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+@pytest.mark.parametrize("value", ["inf", "-1e400", "1e308"])
+def test_an_impossible_value_in_the_form_is_a_clear_error(value):
+    with pytest.raises(PatientError, match="is not a value a test gives"):
+        patients.from_form(54, "female", "", "", [["hemoglobin", value, "g/dL"]])

@@ -37,3 +37,11 @@ def test_new_facts_join_the_patient_without_duplicates(server, tagger):
     assert len(more.facts) == len(patient.facts) + 1 and more.facts[-1].source.startswith("note (openai:")
     server.content("{broken")
     assert with_note_facts(patient, OpenAICompatible(server.url, "tiny", retries=1)) is patient
+
+
+
+def test_a_value_no_record_can_hold_is_rejected_not_raised(server):
+    note = "Platelets 99999999999999999 /uL."
+    server.content(json.dumps({"facts": [{"kind": "measurement", "text": "Platelets", "value": 99999999999999999}]}))
+    kept, rejected = note_facts(OpenAICompatible(server.url, "tiny"), note)
+    assert kept == [] and len(rejected) == 1 and "less than or equal" in rejected[0], rejected

@@ -14,11 +14,11 @@ from pathlib import Path
 from trialsieve.app import work
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.extract.units import ucum
-from trialsieve.match.patient import Fact, Patient, PatientError
+from trialsieve.match.patient import MAX_VALUE, Fact, Patient, PatientError
 from trialsieve.match.records import parse_patient, read_patient
 
 MAX_NOTE = 50_000  # characters: a long discharge summary is about 20,000
-MAX_JSON = 2_000_000  # bytes of FHIR or patient JSON
+MAX_JSON = 16_000_000  # bytes of FHIR or patient JSON: a Synthea bundle of a long life is 2-3 MB
 MAX_LIST = 10_000  # characters of the form's conditions or medications: a long history is about 2,000
 MAX_ROWS = 200  # measurement rows in the form
 FILE_FORMATS = (".json", ".yaml", ".yml")  # uploads read as records; anything else is a note
@@ -100,6 +100,8 @@ def _measurement(number: int, name: str, value, unit: str) -> Fact:
         raise PatientError(f"measurement row {number} ({name}): {value!r} is not a number") from None
     if math.isnan(number_value):
         raise PatientError(f"measurement row {number} ({name}) has no value")
+    if not math.isfinite(number_value) or abs(number_value) > MAX_VALUE:
+        raise PatientError(f"measurement row {number} ({name}): {value} is not a value a test gives")
     code = ucum(unit) if unit else None
     if unit and code is None:
         raise PatientError(f"measurement row {number} ({name}): unknown unit {unit!r}; try e.g. g/dL, 10^9/L, %")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from trialsieve.llm.backends import LLM, LLMError, instructed
 from trialsieve.llm.grounding import find, numbers_in, unit_code
@@ -61,8 +61,8 @@ def note_facts(llm: LLM, note: str) -> tuple[list[Fact], list[str]]:
         elif item.date and (item.date not in note or not _is_date(item.date)):
             rejected.append(f"{item.text}: date {item.date!r} is not written in the note")
         else:
-            facts.append(
-                Fact(
+            try:
+                fact = Fact(
                     kind=item.kind,
                     text=item.text.strip(),
                     present=item.present,
@@ -71,7 +71,10 @@ def note_facts(llm: LLM, note: str) -> tuple[list[Fact], list[str]]:
                     date=dt.date.fromisoformat(item.date) if item.date else None,
                     source=f"note ({llm.name})",
                 )
-            )
+            except ValidationError as error:  # a value no test gives, a date before 1850...
+                rejected.append(f"{item.text}: {error.errors()[0]['msg']}")
+                continue
+            facts.append(fact)
     return facts, rejected
 
 
