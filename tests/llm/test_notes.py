@@ -39,7 +39,6 @@ def test_new_facts_join_the_patient_without_duplicates(server, tagger):
     assert with_note_facts(patient, OpenAICompatible(server.url, "tiny", retries=1)) is patient
 
 
-
 def test_a_value_no_record_can_hold_is_rejected_not_raised(server):
     note = "Platelets 99999999999999999 /uL."
     server.content(json.dumps({"facts": [{"kind": "measurement", "text": "Platelets", "value": 99999999999999999}]}))
