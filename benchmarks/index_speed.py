@@ -1,6 +1,6 @@
 """Index speed and size: embedding throughput, build time, search latency, memory per million chunks.
 
-python benchmarks/index_speed.py [--sizes 10000,100000,1000000] [--hnsw-up-to 1000000]
+python benchmarks/index_speed.py [--sizes 10000,100000,1000000] [--hnsw-up-to 1000000] [--parts filtered]
 
 Targets on 2 cores: FAISS search alone p50 under 5 ms at 100k chunks; an end-to-end hybrid query
 (query embedding, BM25, FAISS, fusion, metadata) p50 under 50 ms.
@@ -12,6 +12,10 @@ Targets on 2 cores: FAISS search alone p50 under 5 ms at 100k chunks; an end-to-
    100k chunks. Their texts repeat, so each distinct text is embedded once and its vector reused
    (embedding speed is part 1's business); queries are the TrialGPT patient notes, each embedded
    afresh.
+4. Filtered FAISS at 100k chunks (HNSW, the synthetic vectors of part 2): filters passing 1 to
+   60,000 chunks, as runs of consecutive rows (a trial's chunks) and scattered (status, phase):
+   results per query against min(k, passing), and latency (target p50 under 5 ms). "HNSW filter
+   alone" is FAISS's filtered graph search without the exact fallback, as the index searched before.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from trialsieve.index.search import TrialIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 DIMENSION = 384
+PARTS = ("real", "end-to-end", "faiss", "filtered")
 
 
 def percentiles(seconds: list[float]) -> str:
@@ -49,20 +54,24 @@ def real_build(embedder: Embedder, scratch: Path) -> None:
     print(f"bundled trials: {len(trials)} trials, {chunks} chunks, build {took:.1f} s ({chunks / took:.0f} chunks/s)")
 
 
-def faiss_alone(sizes: list[int], hnsw_up_to: int) -> None:
-    import faiss
+def sampler(rng: np.random.Generator):
+    """Unit vectors around 2,000 topics (a centre plus noise as large): text embeddings cluster too.
 
-    rng = np.random.default_rng(0)
+    Uniform random vectors would make every neighbour a near-tie and recall meaningless.
+    """
     centres = rng.standard_normal((2000, DIMENSION), dtype=np.float32)
 
     def sample(count: int) -> np.ndarray:
-        """Unit vectors around 2,000 topics (a centre plus noise as large): text embeddings cluster too.
-
-        Uniform random vectors would make every neighbour a near-tie and recall meaningless.
-        """
         x = centres[rng.integers(0, len(centres), count)] + rng.standard_normal((count, DIMENSION), dtype=np.float32)
         return x / np.linalg.norm(x, axis=1, keepdims=True)
 
+    return sample
+
+
+def faiss_alone(sizes: list[int], hnsw_up_to: int) -> None:
+    import faiss
+
+    sample = sampler(np.random.default_rng(0))
     queries = sample(200)
     for size in sizes:
         vectors = sample(size)
@@ -142,20 +151,61 @@ def end_to_end(embedder: Embedder, scratch: Path, target: int) -> None:
         print(f"  {name:25} {percentiles(times)}  ({len(times)} patient notes as queries)")
 
 
+def filtered(size: int = 100_000, k: int = 10) -> None:
+    import faiss
+
+    rng = np.random.default_rng(0)
+    sample = sampler(rng)
+    index = dense.create(DIMENSION, "hnsw")
+    start = time.perf_counter()
+    index.add(sample(size))
+    print(f"filtered FAISS, HNSW of {size:,} chunks (built in {time.perf_counter() - start:.1f} s), k={k}:")
+    queries = sample(200)
+    for passing in (1, 5, 50, 500, 5_000, 20_000, 60_000):
+        for shape in ("runs", "scattered"):
+            times, found, alone = [], [], []
+            for query in queries:
+                if shape == "runs":
+                    first = rng.integers(0, size - passing + 1)
+                    rows = np.arange(first, first + passing, dtype=np.int64)
+                else:
+                    rows = np.sort(rng.choice(size, passing, replace=False))
+                start = time.perf_counter()
+                hits = dense.search(index, query, k, rows)
+                times.append(time.perf_counter() - start)
+                found.append(len(hits))
+                params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(rows), efSearch=dense.EF_SEARCH)
+                alone.append(int((index.search(query.reshape(1, -1), k, params=params)[1] >= 0).sum()))
+            want = min(k, passing)
+            print(
+                f"  {passing:>6,} passing, {shape:9}: {percentiles(times)}, results {np.mean(found):.2f}/{want} "
+                f"(short {np.mean(np.array(found) < want):.0%}); HNSW filter alone {np.mean(alone):.2f}/{want} "
+                f"(short {np.mean(np.array(alone) < want):.0%}, none {np.mean(np.array(alone) == 0):.0%})"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="FAISS sizes, comma-separated")
     parser.add_argument("--hnsw-up-to", type=int, default=1_000_000, help="largest size to build HNSW at")
     parser.add_argument("--end-to-end", type=int, default=100_000, help="chunks in the end-to-end index")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"which parts to run, comma-separated: {PARTS}")
     args = parser.parse_args()
+    parts = args.parts.split(",")
     import faiss
 
     print(f"FAISS {faiss.__version__}, {faiss.omp_get_max_threads()} threads")
-    embedder = Embedder()
-    with tempfile.TemporaryDirectory() as scratch:
-        real_build(embedder, Path(scratch))
-        end_to_end(embedder, Path(scratch), args.end_to_end)
-    faiss_alone([int(s) for s in args.sizes.split(",")], args.hnsw_up_to)
+    if "real" in parts or "end-to-end" in parts:
+        embedder = Embedder()
+        with tempfile.TemporaryDirectory() as scratch:
+            if "real" in parts:
+                real_build(embedder, Path(scratch))
+            if "end-to-end" in parts:
+                end_to_end(embedder, Path(scratch), args.end_to_end)
+    if "faiss" in parts:
+        faiss_alone([int(s) for s in args.sizes.split(",")], args.hnsw_up_to)
+    if "filtered" in parts:
+        filtered()
 
 
 if __name__ == "__main__":
