@@ -313,6 +313,46 @@ def serve_app(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help='The question, e.g. "What is the minimum age for AMASS?".')],
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Index directory (default: the demo index of the bundled trials).")
+    ] = None,
+    trial: Annotated[
+        str | None,
+        typer.Option(
+            "--trial", help='The trial in focus (NCT id or acronym), for follow-ups like "and the maximum age?".'
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the answer as JSON: text, citations, focus, found.")
+    ] = False,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
+) -> None:
+    """Answer one question about the indexed trials with the app's Ask engine, every claim cited."""
+    from dataclasses import asdict
+
+    from trialsieve.app.answer import Answerer
+    from trialsieve.app.server import services
+
+    backend = _llm(llm, llm_model)
+    if index is not None:
+        open_index(index)  # a clear error before the models load
+    catalog = services(index, progress=False).catalog
+    focus = None
+    if trial is not None:
+        focus = trial.upper() if trial.upper() in catalog.trials else catalog.named(trial)[0]
+        if focus is None:
+            raise typer.BadParameter(f"{trial} is not in the index", param_hint="--trial")
+    answer = Answerer(catalog, backend).answer(question, focus)
+    if as_json:
+        typer.echo(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(answer.text)
+
+
+@app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 7860,
@@ -478,6 +518,38 @@ def eval_retrieval(
         for method, per_patient in result.rankings.items()
         for patient, ranking in per_patient.items()
     )
+    _write_outputs(predictions_out, lines, json_out, result.as_dict())
+
+
+@eval_app.command("qa")
+def eval_qa(
+    data: Annotated[
+        Path, typer.Option(help="Question JSONL with gold (data/qa/README.md), e.g. data/qa/questions.jsonl.")
+    ],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
+    predictions_out: Annotated[
+        Path | None, typer.Option(help="Write one line per question: the answer, its citations, failed checks.")
+    ] = None,
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Index directory (default: the demo index of the bundled trials).")
+    ] = None,
+    progress: ProgressOption = True,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
+) -> None:
+    """Ask the Ask engine every question of the file; print rightness per kind and hallucinated values."""
+    from trialsieve.app.answer import Answerer
+    from trialsieve.app.server import services
+    from trialsieve.eval.qa import evaluate, read, table
+
+    questions = _data(data, read)
+    backend = _llm(llm, llm_model)
+    if index is not None:
+        open_index(index)  # a clear error before the models load
+    catalog = services(index, progress).catalog
+    result = evaluate(questions, Answerer(catalog, backend), catalog.trials, progress)
+    typer.echo(table(result))
+    lines = (p.model_dump(mode="json") for p in result.predictions)
     _write_outputs(predictions_out, lines, json_out, result.as_dict())
 
 

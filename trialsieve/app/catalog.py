@@ -11,6 +11,8 @@ from trialsieve.index.search import TrialIndex
 from trialsieve.trial import StructuredTrial, Trial
 
 _NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+#: A title's closing parenthesis holding a short name with two or more capitals: "(HiTBIC)", "(OPTIMIZE-HF)".
+_TITLE_ACRONYM = re.compile(r"\((?=(?:[^)]*[A-Z]){2})([A-Za-z][A-Za-z0-9-]{2,19})\)\s*$")
 
 
 class Catalog:
@@ -18,7 +20,14 @@ class Catalog:
         self.index = index
         self.tagger = tagger
         self.trials: dict[str, Trial] = {t.id: t for t in index.metadata.trials()}
-        self._acronyms = {t.acronym.lower(): t.id for t in self.trials.values() if t.acronym}
+        self.acronyms: dict[str, str] = {}  # trial id -> the name it goes by: registry acronym, else title acronym
+        for trial in self.trials.values():
+            if acronym := trial.acronym or title_acronym(trial.title or ""):
+                self.acronyms[trial.id] = acronym
+        seen = [a.lower() for a in self.acronyms.values()]
+        self._acronyms = {a.lower(): i for i, a in self.acronyms.items() if seen.count(a.lower()) == 1}
+        names = "|".join(re.escape(a) for a in sorted(self._acronyms, key=len, reverse=True)) or "(?!)"
+        self._names = re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])(?:['’]s\b)?", re.IGNORECASE)
         self.structured = lru_cache(maxsize=256)(self._structure)
 
     def _structure(self, trial_id: str) -> StructuredTrial:
@@ -34,17 +43,51 @@ class Catalog:
                 return trial_id, None
         return None, None
 
+    def mentioned(self, text: str) -> list[str]:
+        """Every indexed trial ``text`` names, by NCT id or acronym, in the order written."""
+        found: dict[str, int] = {}
+        for match in _NCT.finditer(text):
+            if match[0].upper() in self.trials:
+                found.setdefault(match[0].upper(), match.start())
+        for match in self._names.finditer(text):
+            found.setdefault(self._acronyms[match["name"].lower()], match.start())
+        return sorted(found, key=found.__getitem__)
+
+    def without_names(self, text: str) -> str:
+        """``text`` with trial names (NCT ids, acronyms, with any possessive) blanked out, so that the words left
+        say what kind of question it is."""
+        text = _NCT.sub(" ", text)
+        return self._names.sub(" ", text)
+
     def name(self, trial_id: str) -> str:
         """How answers refer to a trial: its acronym and id, or its id."""
-        trial = self.trials[trial_id]
-        return f"{trial.acronym} ({trial_id})" if trial.acronym else trial_id
+        acronym = self.acronyms.get(trial_id)
+        return f"{acronym} ({trial_id})" if acronym else trial_id
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, id) for pickers: "NCT04615455 · AMASS · Mesenchymal Stem Cell ..."."""
         return [
-            (" · ".join(filter(None, [t.id, t.acronym, _clip(t.title or "", 70)])), t.id)
+            (" · ".join(filter(None, [t.id, self.acronyms.get(t.id), _clip(t.title or "", 70)])), t.id)
             for t in sorted(self.trials.values(), key=lambda t: t.id)
         ]
+
+
+def title_acronym(title: str) -> str | None:
+    """The short name a title ends with, "... in Children (HiTBIC)", when the record has no acronym field.
+
+    A parenthesised abbreviation of just the last few words ("... Acute Coronary Syndrome (ACS)") names a
+    term, not the trial, so it is taken only when it spells at least half the title's words or is no plain
+    initialism of the words before it ("(CASTLE)", "(DEFENSE-PFO)")."""
+    found = _TITLE_ACRONYM.search(title)
+    if not found:
+        return None
+    acronym = found[1]
+    before = re.findall(r"[\w'-]+", title[: found.start()])
+    letters = re.sub(r"[^A-Za-z]", "", acronym).lower()
+    initials = "".join(w[0] for w in before[-len(letters) :]).lower() if letters else ""
+    if initials == letters and len(letters) * 2 < len(before):
+        return None
+    return acronym
 
 
 def _clip(text: str, width: int) -> str:
