@@ -54,6 +54,7 @@ class Trial(BaseModel):
     minimum_age: Age | None = None
     maximum_age: Age | None = None
     healthy_volunteers: bool | None = None
+    enrollment: int | None = Field(None, ge=0, description="participants enrolled (actual) or planned (estimated)")
     criteria_text: str = Field("", description="eligibility criteria as written, headers included")
     source: str = Field(description="where the record was read from: path and format")
 

@@ -91,6 +91,18 @@ BUNDLED = {
     "NCT00932425": "Long-term Cardiac Monitoring After Cryptogenic Stroke (CMACS)",
     "NCT01854723": "Current A1C > 8.5%",
     "NCT00844987": "... in Patients With Acute Coronary Syndrome (ACS): a term, not a trial name",
+    "NCT00000410": "SPORT: enrollmentInfo 501",
+    "NCT05925803": "DAISY: enrollmentInfo 306",
+    "NCT03608150": "Registry ages 4 to 7 years",
+    "NCT04245982": "Registry healthyVolunteers true",
+    "NCT00775151": "Inclusion 'Is the individual a healthy, normal adult man and woman who volunteers ...'",
+    "NCT00182832": "e-CHAMP: Enhancing Care ...: a name opening the title",
+    "NCT02378311": "Handlebar Grip Related Injury Prevention (GRIP) Study: Are ...: a name inside the title",
+    "NCT00344513": "OPTIMIZE-HF: Systolic dysfunction (LVEF < 40%)",
+    "NCT01550588": "DEFENSE-PFO: PFO size ≥ 2 mm",
+    "NCT01520155": "CASTLE: Patients with systemic Lupus erythematosus",
+    "NCT00703417": "Inclusion 'Postmenopausal female, 55-75 years old'",
+    "NCT00922233": "Inclusion 'Each woman enrolled in the trial ...'; 'Had sex 1 to 4 days in past month' is no age",
 }
 
 
@@ -200,7 +212,8 @@ def test_nothing_in_the_focused_trial_is_said_and_the_focus_stays(answerer):
     [
         ("Is AMASS recruiting in Tokyo?", "does not hold trial locations"),
         ("Who is the sponsor contact for CARE-SSc?", "does not hold sponsors, investigators or contact details"),
-        ("How many participants will AMASS enrol?", "does not hold enrolment numbers"),
+        ("How many participants will AMASS enrol?", "registry record does not state its enrollment"),
+        ("Which hospitals take part in AMASS?", "does not hold trial locations"),
     ],
 )
 def test_facts_the_registry_data_lacks_are_said_to_be_missing(answerer, question, says):
@@ -232,3 +245,145 @@ def test_the_ask_command_answers_with_the_app_engine(built):
     assert answer["focus"] == AMASS and answer["found"] and "no maximum age" in answer["text"]
     phase = CliRunner().invoke(app, ["ask", "What phase is CARE-SSc?", "--index", str(built)])
     assert phase.exit_code == 0 and "Registry: phase" in phase.output
+
+
+def test_enrolment_is_answered_from_the_registry_field_and_compared(bundled):
+    daisy = bundled.answer("How many participants will DAISY enrol?")
+    assert "**306 participants**" in daisy.text
+    assert [(c.label, c.quote) for c in daisy.citations] == [("Registry: enrollment", "306")]
+    more = bundled.answer("Which enrols more participants, SPORT or DAISY?")
+    assert more.text.startswith("**SPORT \\(NCT00000410\\)** enrols more participants")
+    assert {(c.trial_id, c.quote) for c in more.citations} == {("NCT00000410", "501"), ("NCT05925803", "306")}
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "says"),
+    [
+        (
+            "Compare the minimum ages of AMASS and NCT05000003.",
+            "Registry: minimum age",
+            ["**18 years**", "**40 years**"],
+        ),
+        ("What are the maximum ages of DAPA-REF and NCT05000002?", "Registry: maximum age", ["**85", "**40"]),
+        ("Which has the lower minimum age, NCT05000003 or AMASS?", "Registry: minimum age", ["has the lower"]),
+    ],
+)
+def test_several_named_trials_go_through_the_question_s_intent(answerer, question, cited, says):
+    answer = answerer.answer(question)
+    assert len({c.trial_id for c in answer.citations if c.label == cited}) == 2
+    assert all(s in answer.text for s in says)
+
+
+def test_a_comparison_says_which_only_when_both_values_exist(answerer):
+    lower = answerer.answer("Which has the lower minimum age, NCT05000003 or AMASS?")
+    assert lower.text.startswith(f"**AMASS \\({AMASS}\\)** has the lower minimum age.")
+    higher = answerer.answer("Which has the higher maximum age, AMASS or DAPA-REF?")
+    assert higher.text.startswith("These cannot be compared: AMASS")
+
+
+@pytest.mark.parametrize(
+    ("title", "acronym"),
+    [
+        ("e-CHAMP: Enhancing Care for Hospitalized Older Adults With Memory Problems", "e-CHAMP"),
+        ("TELI TON - Telithromycin in Tonsillitis", "TELI TON"),
+        ("Handlebar Grip Related Injury Prevention (GRIP) Study: Are Exposed Metal Handlebar Ends a Risk?", "GRIP"),
+        ("Psychotherapy Plus: Combining Cognitive Behavioral Therapy With tDCS", None),
+        ("Connected Catheter - Safety and Effectiveness Study", None),
+        ("Vascular Endothelial Growth Factor (VEGF), Platelet Derived Growth Factor", None),
+    ],
+)
+def test_names_opening_a_title_or_followed_by_study_are_trial_names(title, acronym):
+    from trialsieve.app.catalog import title_acronym
+
+    assert title_acronym(title) == acronym
+
+
+@pytest.mark.parametrize(
+    ("question", "trial_id", "says"),
+    [
+        ("What is the minimum age for e-CHAMP?", "NCT00182832", "**at least 65 years**"),
+        ("What is the minimum age for TELI TON?", "NCT00315042", "**6 months**"),
+        ("What is the minimum age for teli-ton?", "NCT00315042", "**6 months**"),
+        ("What ages does the GRIP study enrol?", "NCT02378311", "**15 years**"),
+    ],
+)
+def test_acronyms_with_hyphens_spaces_or_study_name_trials(bundled, question, trial_id, says):
+    answer = bundled.answer(question)
+    assert answer.focus == trial_id and says in answer.text
+    assert {c.trial_id for c in answer.citations} == {trial_id}
+
+
+@pytest.mark.parametrize(
+    ("question", "trial_id", "says"),
+    [
+        ("What LVEF does OPTIMIZE-HF require?", "NCT00344513", "LVEF < 40%"),
+        ("What PFO size does DEFENSE-PFO require?", "NCT01550588", "PFO size ≥ 2 mm"),
+        ("Which patients can join CASTLE?", "NCT01520155", "Lupus erythematosus"),
+    ],
+)
+def test_a_named_trial_s_matching_criterion_is_found(bundled, question, trial_id, says):
+    answer = bundled.answer(question)
+    assert answer.found and "Nothing" not in answer.text
+    assert any(says in c.quote for c in answer.citations) and {c.trial_id for c in answer.citations} == {trial_id}
+
+
+def test_every_criterion_limiting_a_measure_is_cited_with_its_limit(answerer):
+    answer = answerer.answer("What is the hemoglobin limit in CARE-SSc?")
+    assert [c.label for c in answer.citations] == ["Inclusion 2.i", "Exclusion 10"]
+    assert "**hemoglobin \\< 11 g/dL**" in answer.text and "**anemia \\< 8g/dL**" in answer.text
+
+
+def test_healthy_volunteers_come_from_the_registry_flag_or_the_record_s_words(bundled):
+    answer = bundled.answer("Which trials accept healthy volunteers?")
+    cited = {c.trial_id: c for c in answer.citations}
+    assert {"NCT04245982", "NCT05000002", "NCT05000003", "NCT00775151"} <= set(cited)
+    assert not {AMASS, CARE, "NCT05000001"} & set(cited)
+    assert cited["NCT04245982"].label == "Registry: healthy volunteers"
+    assert "healthy, normal" in cited["NCT00775151"].quote
+
+
+def test_trials_enrolling_children_come_from_ages_and_titles(bundled):
+    answer = bundled.answer("Which trials enrol children?")
+    cited = {c.trial_id: c for c in answer.citations}
+    assert {"NCT03608150", "NCT00282269", "NCT00315042", "NCT02378311"} <= set(cited)
+    assert not {AMASS, CARE, "NCT00922233", "NCT00182832"} & set(cited)
+    assert (cited["NCT03608150"].label, cited["NCT03608150"].quote) == ("Registry: minimum age", "4 Years")
+    assert cited["NCT00282269"].label == "Title"
+
+
+@pytest.mark.parametrize(
+    ("question", "quote"),
+    [
+        ("Which sex does NCT00703417 enrol?", "Postmenopausal female, 55-75 years old"),
+        ("Can men join NCT00922233?", "Each woman enrolled in the trial must meet the following inclusion criteria:"),
+    ],
+)
+def test_a_criterion_opening_with_a_sex_requires_it(bundled, question, quote):
+    answer = bundled.answer(question)
+    assert "**women only**" in answer.text and [c.quote for c in answer.citations] == [quote]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "requires"),
+    [
+        ("Postmenopausal female, 55-75 years old", "female"),
+        ("Each woman enrolled in the trial must meet the following criteria:", "female"),
+        ("Men aged 40 or older", "male"),
+        ("If female, using adequate birth control", None),
+        ("Females of childbearing potential must use contraception", None),
+        ("Patients with heart failure", None),
+    ],
+)
+def test_only_a_sex_required_outright_counts(criterion, requires):
+    from trialsieve.app.answer import _required_sex
+
+    assert _required_sex(criterion) == requires
+
+
+def test_a_question_about_a_described_patient_gets_a_verdict_with_its_criteria(answerer):
+    answer = answerer.answer("Would a pregnant woman with Sjögren's syndrome be eligible for AMASS?")
+    assert answer.verdict == "no" and answer.focus == AMASS and answer.text.startswith("No:")
+    assert any(c.trial_id == AMASS and c.label.startswith("Exclusion") for c in answer.citations)
+    follow = answerer.answer("Would a 40-year-old with Sjögren's syndrome be eligible?", answer.focus)
+    assert follow.verdict == "cannot tell" and follow.focus == AMASS
+    assert answerer.answer("What is the minimum age for AMASS?").verdict is None

@@ -42,7 +42,15 @@ BAD_FIELDS = [
     ("armsInterventionsModule.interventions", ["aspirin"], "interventions[0] is a string, expected an object"),
     ("identificationModule.nctId", 5, "nctId is a number, expected a string"),
     ("identificationModule.secondaryIdInfos", {"id": "x"}, "secondaryIdInfos is an object, expected a list"),
+    ("designModule.enrollmentInfo", {"count": "306"}, "enrollmentInfo.count is a string, expected an integer"),
+    ("designModule.enrollmentInfo", {"count": 30.6}, "enrollmentInfo.count is a number, expected an integer"),
+    ("designModule.enrollmentInfo", {"count": -5}, "enrollmentInfo.count is -5, expected a count >= 0"),
 ]
+
+
+def test_enrollment_is_read_from_the_design_module():
+    assert read_study(study("designModule.enrollmentInfo", {"count": 306, "type": "ESTIMATED"}), "x").enrollment == 306
+    assert read_study(study("designModule.enrollmentInfo", None), "x").enrollment is None
 
 
 @pytest.mark.parametrize(("path", "value", "message"), BAD_FIELDS)

@@ -2,10 +2,13 @@
 
 A question is read by the phrases in ``lexicons/questions.json``:
 - age and sex limits come from the registry fields, the rule trees and the criteria's own words;
-- phase, status, healthy volunteers, conditions and interventions come from the registry fields;
-- facts the indexed registry data does not hold (locations, contacts, enrolment) are said to be missing;
+- phase, status, healthy volunteers, conditions, interventions and enrolment come from the registry fields;
+- facts the indexed registry data does not hold (locations, contacts) are said to be missing;
 - criteria lists come from the structured criteria;
-- "which trials exclude X" comes from passages whose MiniLM similarity to X clears a threshold;
+- "which trials exclude X" comes from passages whose MiniLM similarity to X clears a threshold, but "which trials
+  accept healthy volunteers / enrol children" from the registry's flag and ages (else the title and criteria);
+- a value limit ("What LVEF does X require?") comes from the criteria whose rule tree compares that measure;
+- a question naming several trials is answered for each, and says which is lower or higher when asked;
 - anything else gets the best-matching passages, if any are relevant enough.
 
 A question goes to a specific answer only when it is that kind of question (see ``intent_of``): a word
@@ -23,13 +26,15 @@ from functools import cache
 
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
+from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
+from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
 from trialsieve.index.search import Hit
 from trialsieve.llm.backends import LLM
-from trialsieve.match.concepts import normalise, words
-from trialsieve.rules import LOGIC_TYPES, Demographic, Leaf, Rule, leaves
+from trialsieve.match.concepts import ConceptMatcher, normalise, words
+from trialsieve.rules import LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
 from trialsieve.trial import Age, Trial
 
 MAX_QUESTION = 2000
@@ -46,6 +51,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     focus: str | None = None  # the trial follow-up questions are about
     found: bool = True  # False when the answer is that nothing relevant is indexed
+    verdict: Verdict | None = None  # for a question about a described patient: does what it asks hold?
 
 
 @cache
@@ -128,9 +134,10 @@ def expanded(text: str) -> list[str]:
 class Answerer:
     """``llm``, when given, phrases open answers from the passages found (``llm/answers.py``)."""
 
-    def __init__(self, catalog: Catalog, llm: LLM | None = None) -> None:
+    def __init__(self, catalog: Catalog, llm: LLM | None = None, matcher: ConceptMatcher | None = None) -> None:
         self.catalog = catalog
         self.llm = llm
+        self._matcher = matcher  # for questions about a patient; made on the first one, from the index's model
 
     def answer(self, question: str, focus: str | None = None) -> Answer:
         question = question.strip()
@@ -143,6 +150,8 @@ class Answerer:
             return Answer(f"{unknown} is not in the index.", focus=focus, found=False)
         mentioned = self.catalog.mentioned(question)
         cross = not mentioned and is_cross_trial(question)
+        if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
+            return self._patient(asked, named or focus)
         intent, match = intent_of(self.catalog.without_names(question))
         if intent and (reply := _reply(intent)):
             trial_id = named or (None if cross else focus)
@@ -150,6 +159,8 @@ class Answerer:
             return Answer(reply.format(name=where), focus=focus, found=False)
         if intent == "which_trials":
             return self._which_trials(match, focus)
+        if intent == "value_limit":
+            return self._value_limits(question, match["measure"], mentioned or [named or focus], cross, named)
         if len(mentioned) > 1:
             return self._each(question, intent, mentioned)
         trial_id = named or (None if cross else focus)
@@ -163,6 +174,13 @@ class Answerer:
         if intent:
             return self._about(trial_id, intent)
         return self._passages(question, named, None if cross else focus)
+
+    def _patient(self, asked: PatientQuestion, trial_id: str) -> Answer:
+        """Yes, no or cannot tell for the patient the question describes, checked against the trial's rules."""
+        self._matcher = self._matcher or ConceptMatcher(self.catalog.index.embedder)
+        structured = self.catalog.structured(trial_id)
+        found = answer_patient(asked, structured, self._name(trial_id), self.catalog.tagger, self._matcher)
+        return Answer(found.text, found.citations, trial_id, verdict=found.verdict)
 
     def _about(self, trial_id: str, intent: str) -> Answer:
         """The answer to a question of a known kind about one trial."""
@@ -186,7 +204,67 @@ class Answerer:
                 one = self._passages(bare, trial_id, None, k=_lexicon()["passages_each"], heading=self._name(trial_id))
             parts.append(one.text)
             citations += one.citations
+        if intent and (verdict := self._comparison(question, intent, trial_ids)):
+            parts.insert(0, verdict)
         return Answer("\n\n".join(parts), citations, None, found=bool(citations))
+
+    def _comparison(self, question: str, intent: str, trial_ids: list[str]) -> str | None:
+        """Which of the named trials has the lower or higher value, when the question asks ("Which enrols more
+        participants, A or B?") and the value is a registry number. Values are compared only in one unit
+        (months meet years); a trial without the value, or a unit that does not convert, is said to make
+        them incomparable rather than guessed at."""
+        direction = _direction(question)
+        label = _COMPARABLE.get(intent)
+        if direction is None or label is None:
+            return None
+        values = {trial_id: _value(self.catalog.trials[trial_id], intent) for trial_id in trial_ids}
+        if missing := [trial_id for trial_id, value in values.items() if value is None]:
+            return f"These cannot be compared: {self._name(missing[0])}'s registry record states no {label}."
+        (_, unit), *_ = values.values()
+        try:
+            common = {trial_id: convert(value, own, unit) for trial_id, (value, own) in values.items()}
+        except UnitMismatch:
+            return f"These cannot be compared: their {label}s are in units that do not convert."
+        best = (min if direction == "lower" else max)(common, key=common.__getitem__)
+        if sum(value == common[best] for value in common.values()) > 1:
+            return f"They have the same {label}."
+        which = {"lower": "lower", "higher": "higher"}[direction]
+        if intent == "enrollment":
+            which = "fewer" if direction == "lower" else "more"
+            return f"**{self._name(best)}** enrols {which} participants."
+        return f"**{self._name(best)}** has the {which} {label}."
+
+    def _value_limits(
+        self, question: str, measure: str, trial_ids: list[str | None], cross: bool, named: str | None
+    ) -> Answer:
+        """ "What is the hemoglobin limit in X?", "What LVEF does X require?": every criterion of each trial whose
+        rule tree has a comparison on that measure (by its name, a synonym, or a condition the lexicon says is
+        a limit on it: "anemia < 8 g/dL" is a hemoglobin limit), each with its limit. Passages nearest the
+        question answer a trial none of whose rules compares that measure, since the limit may be in words."""
+        if cross or trial_ids == [None]:
+            return self._passages(question, None, None)
+        names = _measure_names(measure)
+        parts, citations = [], []
+        for trial_id in trial_ids:
+            found = []
+            for criterion in self.catalog.structured(trial_id).criteria:
+                limits = [_limit(leaf, criterion.text) for leaf in leaves(criterion.rule) if _compares(leaf, names)]
+                if limits:
+                    found.append((criterion.id, Citation.of_criterion(trial_id, criterion), limits))
+            # a heading ("Severe disease defined as:") holds its sub-criteria's rules: cite the sub-criterion
+            found = [(c, limits) for key, c, limits in found if not any(k.startswith(key + ".") for k, _, _ in found)]
+            if not found:
+                bare = self.catalog.without_names(question)
+                one = self._passages(bare, trial_id, None, heading=self._name(trial_id) if len(trial_ids) > 1 else None)
+                parts.append(one.text)
+                citations += one.citations
+                continue
+            lines = [f"Limits on {plain(measure)} in {self._name(trial_id)}:"]
+            lines += [f"- {', '.join(limits)}: {citation.markdown()}" for citation, limits in found]
+            parts.append("\n".join(lines))
+            citations += [citation for citation, _ in found]
+        focus = trial_ids[0] if len(trial_ids) == 1 else None
+        return Answer("\n\n".join(parts), citations, focus, found=bool(citations))
 
     def _name(self, trial_id: str) -> str:
         """The trial's name as answers write it: escaped, since a record's acronym is anyone's text."""
@@ -278,7 +356,11 @@ class Answerer:
                 leaf for leaf in leaves(criterion.rule) if isinstance(leaf, Demographic) and leaf.attribute == "sex"
             ]
             stated = {leaf.value_text for leaf in sex_leaves if leaf.value_text and leaf in _required(criterion.rule)}
-            if both.search(criterion.text) or (sex_leaves and all(r.search(criterion.text) for r in named.values())):
+            if not stated and (required := _required_sex(criterion.text)):  # "Postmenopausal female, 55-75 years"
+                stated = {required}
+            if both.search(criterion.text) or (
+                (sex_leaves or stated) and all(r.search(criterion.text) for r in named.values())
+            ):
                 stated = {"all"}
             if stated:
                 sexes |= {"female", "male"} if "all" in stated else stated
@@ -286,7 +368,8 @@ class Answerer:
         return ({"all"} if sexes == {"female", "male"} else sexes), citations
 
     def _registry(self, trial_id: str, intent: str) -> Answer:
-        """Phase, status, healthy volunteers, conditions or interventions, from the registry field that holds it."""
+        """Phase, status, healthy volunteers, conditions, interventions or enrolment, from the registry field that
+        holds it."""
         trial, name = self.catalog.trials[trial_id], self._name(trial_id)
         label, value, text = _fact(trial, intent)
         if not value:
@@ -311,6 +394,9 @@ class Answerer:
         quoted = plain(topic)  # the asker's words, shown as written
         verb = match.groupdict().get("verb") or "concern"
         section = _lexicon()["section_of_verb"].get(verb.lower())
+        asked = inverse(_lexicon()["registry_topics"]).get(" ".join(_tokens(topic)))
+        if asked and section != "exclusion":
+            return self._by_registry(asked, quoted, focus)
         best: dict[str, Citation] = {}
         for chunk in self._mentions(topic):
             if not section or chunk.section == section:
@@ -331,6 +417,53 @@ class Answerer:
         if len(best) > limit:
             lines.append(f"- … and {len(best) - limit} more")
         return Answer("\n".join(lines), list(best.values())[:limit], focus)
+
+    def _by_registry(self, asked: str, quoted: str, focus: str | None) -> Answer:
+        """Which trials accept healthy volunteers or enrol children, from the registry fields that say so (the
+        healthy-volunteers flag; an age limit under 18 years), and where a record has no such field, from its
+        title or inclusion criteria ("in good health", "Children", "aged 1 to 16 years"). Passages merely
+        near in meaning would list trials of sick adults that mention volunteers or children."""
+        reason = self._accepts_healthy if asked == "healthy_volunteers" else self._enrols_children
+        found = {trial_id: citation for trial_id in self.catalog.trials if (citation := reason(trial_id))}
+        if not found:
+            return Answer(f"No indexed trial's record says it takes “{quoted}”.", focus=focus, found=False)
+        limit = _lexicon()["max_listed_trials"]
+        lines = [f"{len(found)} indexed trial{'s take' if len(found) > 1 else ' takes'} “{quoted}” (each with why):"]
+        for trial_id, citation in list(found.items())[:limit]:
+            title = plain(self.catalog.trials[trial_id].title or "")
+            lines.append(f"- **{plain(trial_id)}** {title}: {citation.markdown()}")
+        if len(found) > limit:
+            lines.append(f"- … and {len(found) - limit} more")
+        return Answer("\n".join(lines), list(found.values())[:limit], focus)
+
+    def _own_passages(self, trial_id: str) -> list[Chunk]:
+        """The trial's title and inclusion criteria as indexed, for citing what a record's own words say."""
+        index = self.catalog.index
+        chunks = index.metadata.chunks(index.metadata.rows(Filters(trial_ids=[trial_id]))).values()
+        return [c for c in chunks if c.kind == "title" or c.section == "inclusion"]
+
+    def _accepts_healthy(self, trial_id: str) -> Citation | None:
+        trial = self.catalog.trials[trial_id]
+        if trial.healthy_volunteers is not None:
+            return Citation(trial_id, "Registry: healthy volunteers", "yes") if trial.healthy_volunteers else None
+        wording = phrase_regex(_lexicon()["healthy_wording"])
+        return next((Citation.of_chunk(c) for c in self._own_passages(trial_id) if wording.search(c.text)), None)
+
+    def _enrols_children(self, trial_id: str) -> Citation | None:
+        trial = self.catalog.trials[trial_id]
+        for which, age in (("minimum", trial.minimum_age), ("maximum", trial.maximum_age)):
+            if age and _years(age.value, age.unit) < 18:
+                return Citation(trial_id, f"Registry: {which} age", age.text)
+        if trial.minimum_age or trial.maximum_age:
+            return None  # the registry's ages say adults only
+        title = phrase_regex(_lexicon()["child_words"])
+        for chunk in self._own_passages(trial_id):
+            if chunk.kind == "title" and title.search(chunk.text):
+                return Citation.of_chunk(chunk)
+            written = _AgeRange.all_in(chunk.text) if _AGE_WORDS.search(chunk.text) or title.search(chunk.text) else []
+            if chunk.kind == "criterion" and any(age.starts_under_18 for age in written):  # not "sex 1 to 4 days"
+                return Citation.of_chunk(chunk)
+        return None
 
     def _mentions(self, topic: str) -> list[Chunk]:
         """Passages that name ``topic`` (every content word, synonyms applied, e.g. "pregnant women" in
@@ -360,13 +493,21 @@ class Answerer:
 
         A focused trial with nothing relevant does not silently hand the question to other trials: the answer
         says so before it shows other trials' passages, and the focus stays. The query is expanded by the
-        synonyms lexicon, so "HbA1c" also finds "A1C"."""
+        synonyms lexicon, so "HbA1c" also finds "A1C". A named trial's passages are searched with the question
+        without trial names too, since a name is not what is asked and blurs its meaning, and need only clear
+        the lower ``relevance_threshold_named``: the asker chose the trial, so its nearest passages are not
+        competing with other trials' (a focus carried from an earlier answer may be stale, so it does not)."""
         lexicon = _lexicon()
         scopes = [Filters(trial_ids=[named or focus])] if named or focus else []
+        queries = expanded(question)
+        if named:
+            bare = expanded(self.catalog.without_names(question))
+            queries += [query for query in bare if query.strip(" ?.!") and query not in queries]
         for scope in [*scopes, None]:
-            best = [(hits[0].score, query) for query in expanded(question) if (hits := self._top(query, scope))]
+            best = [(hits[0].score, query) for query in queries if (hits := self._top(query, scope))]
             score, query = max(best, default=(0.0, question))
-            if score >= lexicon["relevance_threshold"]:
+            threshold = lexicon["relevance_threshold_named" if named and scope else "relevance_threshold"]
+            if score >= threshold:
                 hits = self.catalog.index.search(query, k=k or lexicon["passages"], filters=scope, method="hybrid")
                 citations = [Citation.of_chunk(h.chunk) for h in hits]
                 moved = focus is not None and scope is None
@@ -390,6 +531,88 @@ class Answerer:
                 break  # a question about a named trial is not answered from other trials
         where = f"in {self._name(named)}" if named else "in the indexed trials"
         return Answer(f"Nothing {where} matches that question closely enough to answer it.", focus=focus, found=False)
+
+
+def _measure_names(measure: str) -> list[frozenset[str]]:
+    """The content words of each name ``measure`` goes by: itself, its synonyms, and the conditions the
+    lexicon's ``limit_terms`` says are written as a limit on it ("anemia" for hemoglobin)."""
+    spellings = expanded(measure)
+    for key, terms in _lexicon()["limit_terms"].items():
+        group = [] if key.startswith("_") else [key, *terms]
+        if any(words(normalise(name)) <= words(normalise(s)) for name in group for s in spellings):
+            spellings += [name for name in group if name not in spellings]
+    return [found for s in spellings if (found := words(normalise(s)) - _measure_filler())]
+
+
+@cache
+def _measure_filler() -> frozenset[str]:
+    return frozenset(_lexicon()["measure_filler"])
+
+
+def _compares(leaf: Leaf, names: list[frozenset[str]]) -> bool:
+    """Whether ``leaf`` is a numeric limit on a variable one of ``names`` names (all of its words)."""
+    if not isinstance(leaf, Comparison):
+        return False
+    variable = words(normalise(leaf.variable.strip("*")))
+    return any(name <= variable for name in names)
+
+
+def _limit(leaf: Comparison, text: str) -> str:
+    """A comparison as the criterion writes it, bold: "**anemia < 8g/dL**", "**Platelet count < 100,000/mm3**";
+    the words themselves, so a number is never rewritten (100,000 is not 100000); rebuilt from the leaf only
+    when its span is not in ``text``."""
+    written = text[leaf.span[0] : leaf.span[1]].strip(" ,;(").lstrip("*")
+    if any(ch.isdigit() for ch in written):
+        return f"**{plain(written)}**"
+    unit = leaf.unit_text or leaf.unit or ""
+    unit = unit if unit in ("", "%") else f" {unit}"
+    variable = plain(leaf.variable.strip("*"))
+    if leaf.operator == "between" and leaf.value2 is not None:
+        return f"**{variable} {leaf.value:g} to {leaf.value2:g}{unit}**"
+    return f"**{variable} {_SYMBOLS.get(leaf.operator, leaf.operator)} {leaf.value:g}{unit}**"
+
+
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": "over", "<": "under"}
+
+
+_COMPARABLE = {"minimum_age": "minimum age", "maximum_age": "maximum age", "enrollment": "enrolment"}
+
+
+def _direction(question: str) -> str | None:
+    """ "lower" or "higher" when the question asks which trial's value is lower or higher ("Which enrols
+    more ...", "the lower minimum age"), by the comparatives lexicon; None when it only asks for the values."""
+    for direction, spellings in _lexicon()["comparatives"].items():
+        if not direction.startswith("_") and phrase_regex(spellings).search(question):
+            return direction
+    return None
+
+
+def _value(trial: Trial, intent: str) -> tuple[float, str | None] | None:
+    """The registry number ``intent`` asks for, with its UCUM unit: an age limit ("a", "mo") or the enrolment
+    count (no unit)."""
+    if intent == "enrollment":
+        return None if trial.enrollment is None else (float(trial.enrollment), None)
+    age = trial.minimum_age if intent == "minimum_age" else trial.maximum_age
+    return (age.value, age.unit) if age else None
+
+
+def _required_sex(text: str) -> str | None:
+    """The sex ("female", "male") a criterion requires outright by opening with it, after at most a few
+    qualifiers from the lexicon ("Postmenopausal female", "Each woman enrolled ..."), whatever its rule tree
+    holds. "If female, ..." opens with a condition, so it does not, nor does a criterion about a subgroup
+    ("Women of childbearing potential must use contraception": the lexicon's ``sex_subgroups``)."""
+    found = _sex_opening().match(text)
+    if not found or phrase_regex(_lexicon()["sex_subgroups"]).search(text):
+        return None
+    return inverse(_lexicon()["sex_words"])[found["sex"].lower()]
+
+
+@cache
+def _sex_opening() -> re.Pattern[str]:
+    lexicon = _lexicon()
+    qualifiers = "|".join(re.escape(q) for q in lexicon["sex_qualifiers"])
+    sexes = "|".join(re.escape(w) for words in lexicon["sex_words"].values() for w in words)
+    return re.compile(rf"\W*(?:(?:{qualifiers})\W+){{0,3}}(?P<sex>{sexes})\b", re.IGNORECASE)
 
 
 def _required(rule: Rule) -> list[Leaf]:
@@ -416,6 +639,7 @@ class _AgeRange:
     high: str  # "20 years"
     strict: bool  # the upper end is excluded: "less than 13 years"
     sex: str | None  # the sex the range is for, when the criterion gives one range per sex
+    starts_under_18: bool = False  # its lower end is a child's age
 
     @staticmethod
     def all_in(text: str) -> list[_AgeRange]:
@@ -427,7 +651,8 @@ class _AgeRange:
             low_unit = units[match["low_unit"].lower()] if match["low_unit"] else high_unit
             sex = sex_of.get(match["sex"].lower()) if match["sex"] else None
             low, high = _amount(match["low"], low_unit), _amount(match["high"], high_unit)
-            found.append(_AgeRange(low, high, bool(match["strict"]), sex))
+            child = _years(float(match["low"]), _UCUM_OF_UNIT[low_unit]) < 18
+            found.append(_AgeRange(low, high, bool(match["strict"]), sex, child))
         return found
 
     def limit(self, lower: bool) -> str:
@@ -436,6 +661,15 @@ class _AgeRange:
         value = self.low if lower else ("under " if self.strict else "") + self.high
         written = f"{self.low} to {'less than ' if self.strict else ''}{self.high}"
         return f"**{value}** ({self.sex + ': ' if self.sex else ''}{written})"
+
+
+_AGE_WORDS = re.compile(r"\b(?:age[ds]?|old)\b", re.IGNORECASE)  # a range that is an age, not "sex 1 to 4 days"
+_UCUM_OF_UNIT = {unit: code for code, unit in _UNITS.items()}  # "months" -> "mo"
+
+
+def _years(value: float, unit: str) -> float:
+    """An age in years: 6 "mo" is 0.5."""
+    return convert(value, unit, "a")
 
 
 def _amount(number: str, unit: str) -> str:
@@ -455,6 +689,9 @@ def _fact(trial: Trial, intent: str) -> tuple[str, str, str]:
         value = {True: "yes", False: "no", None: ""}[trial.healthy_volunteers]
         verb = "accepts" if trial.healthy_volunteers else "does not accept"
         return "healthy volunteers", value, f"{{name}} **{verb}** healthy volunteers."
+    if intent == "enrollment":
+        count = "" if trial.enrollment is None else str(trial.enrollment)
+        return "enrollment", count, f"{{name}}'s registry enrolment (actual or planned) is **{count} participants**."
     if intent == "conditions":
         return "conditions", "; ".join(trial.conditions), "{name} studies **" + "; ".join(trial.conditions) + "**."
     items = "; ".join(trial.interventions)

@@ -11,8 +11,16 @@ from trialsieve.index.search import TrialIndex
 from trialsieve.trial import StructuredTrial, Trial
 
 _NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
-#: A title's closing parenthesis holding a short name with two or more capitals: "(HiTBIC)", "(OPTIMIZE-HF)".
-_TITLE_ACRONYM = re.compile(r"\((?=(?:[^)]*[A-Z]){2})([A-Za-z][A-Za-z0-9-]{2,19})\)\s*$")
+#: A title's parenthesis holding a short name with two or more capitals, closing the title or its first part
+#: ("(HiTBIC)", "(OPTIMIZE-HF)", "(GRIP) Study: Are ...", "(SPORT): A ..."); ``named`` is set when "Study" or
+#: "Trial" follows, which makes it the study's name even when it spells the words before it.
+_TITLE_ACRONYM = re.compile(
+    r"\((?=(?:[^)]*[A-Z]){2})([A-Za-z][A-Za-z0-9-]{2,19})\)\s*(?P<named>(?:[Ss]tudy|STUDY|[Tt]rial|TRIAL)\b)?\s*(?::|\s[-–]\s|$)"
+)
+#: A title that opens with its short name: "e-CHAMP: Enhancing Care ...", "TELI TON - Telithromycin in ...".
+_LEADING_ACRONYM = re.compile(
+    r"^\s*([A-Za-z0-9][A-Za-z0-9-]{1,19}(?: [A-Za-z0-9][A-Za-z0-9-]{1,19})?)\s*(?::|\s[-–]\s)"
+)
 
 
 class Catalog:
@@ -26,7 +34,8 @@ class Catalog:
                 self.acronyms[trial.id] = acronym
         seen = [a.lower() for a in self.acronyms.values()]
         self._acronyms = {a.lower(): i for i, a in self.acronyms.items() if seen.count(a.lower()) == 1}
-        names = "|".join(re.escape(a) for a in sorted(self._acronyms, key=len, reverse=True)) or "(?!)"
+        self._spaced = {_key(a): i for a, i in self._acronyms.items()}
+        names = "|".join(_spelled(a) for a in sorted(self._acronyms, key=len, reverse=True)) or "(?!)"
         self._names = re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])(?:['’]s\b)?", re.IGNORECASE)
         self.structured = lru_cache(maxsize=256)(self._structure)
 
@@ -38,10 +47,13 @@ class Catalog:
         for match in _NCT.finditer(text):
             trial_id = match[0].upper()
             return (trial_id, None) if trial_id in self.trials else (None, trial_id)
-        for acronym, trial_id in self._acronyms.items():
-            if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text, re.IGNORECASE):
-                return trial_id, None
+        if match := self._names.search(text):
+            return self._trial_of(match["name"]), None
         return None, None
+
+    def _trial_of(self, written: str) -> str:
+        """The trial an acronym as the question spells it names ("optimize hf" for OPTIMIZE-HF)."""
+        return self._acronyms.get(written.lower()) or self._spaced[_key(written)]
 
     def mentioned(self, text: str) -> list[str]:
         """Every indexed trial ``text`` names, by NCT id or acronym, in the order written."""
@@ -50,7 +62,7 @@ class Catalog:
             if match[0].upper() in self.trials:
                 found.setdefault(match[0].upper(), match.start())
         for match in self._names.finditer(text):
-            found.setdefault(self._acronyms[match["name"].lower()], match.start())
+            found.setdefault(self._trial_of(match["name"]), match.start())
         return sorted(found, key=found.__getitem__)
 
     def without_names(self, text: str) -> str:
@@ -73,21 +85,45 @@ class Catalog:
 
 
 def title_acronym(title: str) -> str | None:
-    """The short name a title ends with, "... in Children (HiTBIC)", when the record has no acronym field.
+    """The short name a title ends with, "... in Children (HiTBIC)", or opens with, "e-CHAMP: Enhancing ...",
+    when the record has no acronym field.
 
     A parenthesised abbreviation of just the last few words ("... Acute Coronary Syndrome (ACS)") names a
-    term, not the trial, so it is taken only when it spells at least half the title's words or is no plain
-    initialism of the words before it ("(CASTLE)", "(DEFENSE-PFO)")."""
+    term, not the trial, so it is taken only when it spells at least half the title's words, is no plain
+    initialism of the words before it ("(CASTLE)", "(DEFENSE-PFO)") or is followed by "Study" or "Trial".
+    An opening name must be mostly capitals ("TELI TON", "e-CHAMP"), not a phrase ("Psychotherapy Plus:")."""
+    if (leading := _LEADING_ACRONYM.match(title)) and _mostly_capitals(leading[1]):
+        return leading[1]
     found = _TITLE_ACRONYM.search(title)
     if not found:
         return None
     acronym = found[1]
+    if found["named"]:
+        return acronym
     before = re.findall(r"[\w'-]+", title[: found.start()])
     letters = re.sub(r"[^A-Za-z]", "", acronym).lower()
     initials = "".join(w[0] for w in before[-len(letters) :]).lower() if letters else ""
     if initials == letters and len(letters) * 2 < len(before):
         return None
     return acronym
+
+
+def _mostly_capitals(name: str) -> bool:
+    """Whether every word of ``name`` has two or more capitals and more capitals than small letters."""
+    return all(
+        len(re.findall("[A-Z]", word)) >= 2 and len(re.findall("[A-Z]", word)) > len(re.findall("[a-z]", word))
+        for word in name.split()
+    )
+
+
+def _key(name: str) -> str:
+    """An acronym without case, hyphens or spaces: "TELI TON", "teli-ton" and "TELITON" are one name."""
+    return re.sub(r"[\s-]+", "", name.lower())
+
+
+def _spelled(acronym: str) -> str:
+    """A regex for ``acronym`` as a question may write it: a hyphen or space in it may be either, or left out."""
+    return r"[\s-]?".join(re.escape(part) for part in re.split(r"[\s-]+", acronym))
 
 
 def _clip(text: str, width: int) -> str:

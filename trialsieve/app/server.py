@@ -29,11 +29,11 @@ def demo_index(embedder, progress: bool = True) -> Path:
         raise FileNotFoundError(f"no bundled trials at {BUNDLED_TRIALS}; pass --index DIR")
     directory = home() / "demo-index"
     trials, _ = read_inputs([str(BUNDLED_TRIALS)])
-    if (directory / MANIFEST).is_file():
-        add(directory, trials, embedder, progress)
-    else:
-        print(f"building the demo index of {len(trials)} bundled trials in {directory} (once)", file=sys.stderr)
-        build(directory, trials, embedder, progress=progress)
+    if (directory / MANIFEST).is_file() and not add(directory, trials, embedder, progress).changed:
+        return directory
+    # none yet, or built from other records (an older trialsieve reads more of each): the cache is ours to redo
+    print(f"building the demo index of {len(trials)} bundled trials in {directory} (once)", file=sys.stderr)
+    build(directory, trials, embedder, progress=progress)
     return directory
 
 

@@ -66,7 +66,7 @@ class Services:
     answerer: Answerer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.answerer = Answerer(self.catalog, self.llm)
+        self.answerer = Answerer(self.catalog, self.llm, self.matcher)
 
 
 def build(services: Services) -> gr.Blocks:

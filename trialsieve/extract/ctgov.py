@@ -57,8 +57,13 @@ class _Conditions(_Module):
     conditions: list[str] | None = None
 
 
+class _Enrollment(_Module):
+    count: int | None = None
+
+
 class _Design(_Module):
     phases: list[str] | None = None
+    enrollmentInfo: _Enrollment | None = None
 
 
 class _Intervention(_Module):
@@ -123,6 +128,7 @@ def read_study(study: Any, source: str) -> Trial:
     secondary = [s.id for s in ident.secondaryIdInfos or [] if s.id]
     org_id = (ident.orgStudyIdInfo or _IdInfo()).id
     interventions = (protocol.armsInterventionsModule or _ArmsInterventions()).interventions or []
+    design = protocol.designModule or _Design()
     return Trial(
         id=ident.nctId,
         secondary_ids=[org_id, *secondary] if org_id else secondary,
@@ -131,12 +137,13 @@ def read_study(study: Any, source: str) -> Trial:
         summary=(protocol.descriptionModule or _Description()).briefSummary,
         conditions=(protocol.conditionsModule or _Conditions()).conditions or [],
         interventions=[_intervention(i) for i in interventions],
-        phases=(protocol.designModule or _Design()).phases or [],
+        phases=design.phases or [],
         status=(protocol.statusModule or _Status()).overallStatus,
         sex=_SEX[eligibility.sex] if eligibility.sex else None,
         minimum_age=_age(eligibility.minimumAge, "minimumAge"),
         maximum_age=_age(eligibility.maximumAge, "maximumAge"),
         healthy_volunteers=eligibility.healthyVolunteers,
+        enrollment=_enrollment(design.enrollmentInfo),
         criteria_text=eligibility.eligibilityCriteria or "",
         source=source,
     )
@@ -160,6 +167,15 @@ def _age(text: str | None, field: str) -> Age | None:
     raise RecordError(f"protocolSection.eligibilityModule.{field} {text[:40]!r} is not an age like '18 Years'")
 
 
+def _enrollment(info: _Enrollment | None) -> int | None:
+    """The enrolment count; a negative one is an error, since no trial enrols fewer than nobody."""
+    if info is None or info.count is None:
+        return None
+    if info.count < 0:
+        raise RecordError(f"protocolSection.designModule.enrollmentInfo.count is {info.count}, expected a count >= 0")
+    return info.count
+
+
 def _describe(error: ValidationError) -> str:
     """The first problem, short: 'protocolSection.conditionsModule.conditions is a string, expected a list'."""
     first = error.errors(include_url=False)[0]
@@ -171,6 +187,7 @@ def _describe(error: ValidationError) -> str:
         "list_type": "a list",
         "string_type": "a string",
         "bool_type": "true or false",
+        "int_type": "an integer",
         "literal_error": "one of " + first.get("ctx", {}).get("expected", ""),
     }.get(first["type"], first["msg"])
     if first["type"] == "literal_error" and isinstance(first["input"], str):
