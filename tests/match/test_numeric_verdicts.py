@@ -200,3 +200,20 @@ def test_a_duration_keeps_the_type_of_the_disease(condition_text, expected):
 def test_a_class_of_analytes_reads_each_member(ast, expected):
     facts = [value("AST", ast, "U/L", reference_high=40), value("ALT", 190, "U/L", reference_high=45)]
     assert verdict("transaminases > ten times ULN", "exclusion", facts=facts)[0] == expected
+
+
+def test_a_fragment_that_only_says_when_does_not_undo_a_limit(tagger):
+    """ "at the screening assessment" names no requirement: presumed absent beside "HbA1c >= 11%" in an
+    exclusion, it would let a patient with 12% in."""
+    text = "Has a current HbA1c level ≥11%, at the screening assessment;"
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
+    patient = Patient(facts=[value("HbA1c", 12, "%")])
+    judge = Judge(patient, AS_OF, ConceptMatcher(), presume=True)
+    assert judge.rule(rule, text, "exclusion")[0] == "met"
+
+
+def test_a_fragment_that_asks_something_still_needs_review(tagger):
+    text = "Women aged 15-45 years resident in the predefined study area"
+    rule = structure_text(text, "inclusion", tagger.tag([text])[0]).rule
+    judge = Judge(Patient(sex="female", age=27), AS_OF, ConceptMatcher())
+    assert judge.rule(rule, text, "inclusion")[0] != "met"

@@ -33,6 +33,7 @@ from trialsieve.rules import LOGIC_TYPES, NO_CONCEPT, Comparison, Demographic, P
 _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
 _NO_CONCEPT = frozenset(_SYNONYMS["no_concept_words"])
+_TIMELINE = frozenset(_SYNONYMS["timeline_words"])
 _MEASURED_BY = _SYNONYMS["measured_by"]
 _GRADING = frozenset(_SYNONYMS["grading_words"])
 _NORMAL = _REFERENCE["normal"]
@@ -741,10 +742,16 @@ def _presumed(reason: str, section: str) -> bool:
 
 
 def _vacuous(rule: Rule) -> bool:
-    """A presence leaf whose concept is only words that name nothing, or a part of the tree made only
-    of leaves that ask nothing of their own (``Presence.role``: "other than PDA and/or PFO")."""
+    """A presence leaf whose concept is only words that name nothing, a fragment the structuring found
+    no concept in that only says when on the study's timeline ("at the screening assessment"), or a
+    part of the tree made only of leaves that ask nothing of their own (``Presence.role``: "other than
+    PDA and/or PFO"). Beside a sibling that asks something, such a part decides nothing: presumed
+    absent, it would undo "HbA1c >= 11%" in an exclusion; left for review, it would hold back a
+    criterion its sibling settles."""
     if rule.type in LOGIC_TYPES:
         return all(leaf.type == "presence" and leaf.role is not None for leaf in leaves(rule))
+    if rule.type == "unstructured":
+        return rule.reason == NO_CONCEPT and not (words(normalise(rule.text)) - _NO_CONCEPT - _TIMELINE)
     return rule.type == "presence" and not (words(normalise(rule.concept.text)) - _NO_CONCEPT)
 
 
