@@ -553,6 +553,61 @@ def eval_qa(
     _write_outputs(predictions_out, lines, json_out, result.as_dict())
 
 
+@eval_app.command("nli4ct")
+def eval_nli4ct(
+    statements: Annotated[Path, typer.Option(help="NLI4CT statements JSONL, e.g. statements.train.jsonl.")],
+    trials: Annotated[Path, typer.Option(help="The statements' trials: ClinicalTrials.gov API v2 JSONL.")],
+    index: Annotated[
+        Path | None,
+        typer.Option("--index", help="Index of the trials, built here if missing and reused after (default: temp)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Ask only the first N statements.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON.")] = None,
+    predictions_out: Annotated[
+        Path | None, typer.Option(help="Write one line per statement: answers, citations, gold lines covered.")
+    ] = None,
+    progress: ProgressOption = True,
+    llm: LLMOption = None,
+    llm_model: LLMModelOption = None,
+) -> None:
+    """Ask the Ask engine each NLI4CT statement with its trial in focus; print per statement type how often a
+    gold evidence line is cited, evidence recall@5 and, when answers carry one, the verdicts (see
+    trialsieve/eval/nli4ct.py)."""
+    import tempfile
+
+    from trialsieve.app.answer import Answerer
+    from trialsieve.app.server import services
+    from trialsieve.eval.nli4ct import evaluate, read, table
+    from trialsieve.extract.ingest import read_inputs
+    from trialsieve.index import build as builder
+    from trialsieve.index.store import MANIFEST, StoreError
+
+    rows = _data(statements, read)[:limit]
+    if not trials.is_file():
+        raise typer.BadParameter(f"no such file: {trials}", param_hint="--trials")
+    records, failures = read_inputs([str(trials)])
+    for failure in failures:
+        typer.echo(f"FAILED {failure.source}: {failure.reason}", err=True)
+    if not records:
+        raise typer.BadParameter(f"no trials read from {trials}", param_hint="--trials")
+    backend = _llm(llm, llm_model)
+    with tempfile.TemporaryDirectory(prefix="trialsieve-nli4ct-") as scratch:
+        directory = index or Path(scratch)
+        try:  # an index that holds the trials already is reused: add embeds only trials it lacks
+            if (directory / MANIFEST).is_file():
+                builder.add(directory, records, embedder(), progress)
+            else:
+                builder.build(directory, records, embedder(), progress=progress)
+        except StoreError as error:
+            raise typer.BadParameter(str(error), param_hint="--index") from error
+        catalog = services(directory, progress).catalog
+        result = evaluate(rows, Answerer(catalog, backend), catalog.trials, progress)
+        catalog.index.close()
+    typer.echo(table(result))
+    lines = (p.model_dump(mode="json") for p in result.predictions)
+    _write_outputs(predictions_out, lines, json_out, result.as_dict())
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     data: Annotated[Path, typer.Option(help="LCT-format JSONL: text, entities, numeric_constraints.")],
