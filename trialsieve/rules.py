@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]

@@ -75,6 +75,24 @@ def test_ask_the_minimum_age_and_see_the_citation(page, shots):
     page.screenshot(path=shots / "ask.png", full_page=True)
 
 
+@pytest.mark.parametrize(
+    ("question", "says", "cites"),
+    [
+        ("Do both AMASS and CARE-SSc exclude pregnant women?", "CARE-SSc", "NCT04356287 · Exclusion"),
+        ("Which trials exclude pregnancy?", "indexed trials", "NCT04615455 · Exclusion 4"),
+        ("Would a pregnant woman with Sjögren's syndrome be eligible for AMASS?", "No:", "NCT04615455 · Exclusion 4"),
+    ],
+    ids=["comparison", "list", "eligibility"],
+)
+def test_ask_a_comparison_a_list_and_an_eligibility_question(page, question, says, cites):
+    page.get_by_role("tab", name="Ask").click()
+    box = page.get_by_label("Question")
+    box.fill(question)
+    box.press("Enter")
+    answer = page.locator(".message").filter(has_text=cites).filter(has_text=says).last
+    answer.wait_for(timeout=30_000)  # this question's answer: the chat keeps the earlier ones
+
+
 def test_check_an_example_patient(page, shots):
     page.get_by_role("tab", name="Check eligibility").click()
     trial = page.get_by_role("combobox", name="Trial")

@@ -151,7 +151,7 @@ class Answerer:
         mentioned = self.catalog.mentioned(question)
         cross = not mentioned and is_cross_trial(question)
         if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
-            return self._patient(asked, named or focus)
+            return self._patient(question, asked, named or focus)
         intent, match = intent_of(self.catalog.without_names(question))
         if intent and (reply := _reply(intent)):
             trial_id = named or (None if cross else focus)
@@ -175,12 +175,22 @@ class Answerer:
             return self._about(trial_id, intent)
         return self._passages(question, named, None if cross else focus)
 
-    def _patient(self, asked: PatientQuestion, trial_id: str) -> Answer:
+    def _patient(self, question: str, asked: PatientQuestion, trial_id: str) -> Answer:
         """Yes, no or cannot tell for the patient the question describes, checked against the trial's rules."""
         self._matcher = self._matcher or ConceptMatcher(self.catalog.index.embedder)
         structured = self.catalog.structured(trial_id)
         found = answer_patient(asked, structured, self._name(trial_id), self.catalog.tagger, self._matcher)
-        return Answer(found.text, found.citations, trial_id, verdict=found.verdict)
+        # the criteria that speak to what the question describes, beside those that decide: the asker checks both
+        hits = self.catalog.index.search(
+            question, k=_lexicon()["passages"], filters=Filters(trial_ids=[trial_id]), method="hybrid"
+        )
+        cited = {(c.trial_id, c.label) for c in found.citations}
+        closest = [c for h in hits if ((c := Citation.of_chunk(h.chunk)).trial_id, c.label) not in cited]
+        text = found.text
+        if closest:
+            lines = [f"- {c.markdown()}" for c in closest]
+            text += "\n\nThe trial's passages closest to the question:\n" + "\n".join(lines)
+        return Answer(text, [*found.citations, *closest], trial_id, verdict=found.verdict)
 
     def _about(self, trial_id: str, intent: str) -> Answer:
         """The answer to a question of a known kind about one trial."""

@@ -100,8 +100,7 @@ def _explain(report: Report, eligible: Verdict, trial_id: str, name: str, descri
     who = f"“{plain(described)}”"
     if eligible == "no":
         deciding = [roots[cid] for cid in report.ruled_out_by if cid in roots][:_SHOWN]
-        lines = [f"- {criterion_label(c.id)}: {_reason(c)}" for c in deciding]
-        text = f"No: {name} would not take {who}.\n" + "\n".join(lines)
+        text = f"No: {name} would not take {who}.\n" + _lines(deciding, trial_id)
     elif eligible == "yes":
         deciding = [c for c in roots.values() if c.section == "inclusion" and c.verdict == "met"][:_SHOWN]
         text = (
@@ -112,10 +111,18 @@ def _explain(report: Report, eligible: Verdict, trial_id: str, name: str, descri
         deciding = [c for c in roots.values() if not c.settled][:_SHOWN]
         missing = list({m.lower(): m for m in reversed(report.missing_data)}.values())[::-1]  # one spelling each
         wanted = ", ".join(plain(m) for m in missing[:5]) or "a person's review"
-        lines = [f"- {criterion_label(c.id)}: {_reason(c)}" for c in deciding]
-        text = f"Cannot tell from the question: {name} also needs {wanted}.\n" + "\n".join(lines)
-    citations = [Citation(trial_id, criterion_label(c.id), c.text) for c in deciding]
+        text = f"Cannot tell from the question: {name} also needs {wanted}.\n" + _lines(deciding, trial_id)
+    citations = [_citation(c, trial_id) for c in deciding]
     return text, citations
+
+
+def _lines(criteria: list, trial_id: str) -> str:
+    """One line a criterion: its citation (a link to it, and its words), then why it decides."""
+    return "\n".join(f"- {_citation(c, trial_id).markdown()}: {_reason(c)}" for c in criteria)
+
+
+def _citation(criterion, trial_id: str) -> Citation:
+    return Citation(trial_id, criterion_label(criterion.id), criterion.text)
 
 
 def _reason(criterion) -> str:
