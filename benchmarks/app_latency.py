@@ -25,6 +25,9 @@ QUESTIONS = [
     "What are the exclusion criteria of NCT04356287?",
     "Which trials exclude pregnant women?",
     "Which trials require a diagnosis of asthma?",
+    "Compare the minimum ages of AMASS and CARE-SSc.",
+    "Would a pregnant woman with Sjögren's syndrome be eligible for AMASS?",
+    "How many participants will AMASS enrol?",
 ]
 
 
