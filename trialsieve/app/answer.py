@@ -417,16 +417,11 @@ class Answerer:
         limit = _lexicon()["max_listed_trials"]
         # "close to", not "exclude": a criterion near "HbA1c above 7%" may set another limit, which its quote shows
         what = f"{section} criteria" if section else "passages"
-        lines = [
+        heading = (
             f"{len(best)} indexed trial{'s have' if len(best) > 1 else ' has'} {what} close to “{quoted}” "
             "(each quote gives the exact wording):"
-        ]
-        for trial_id, citation in list(best.items())[:limit]:
-            title = plain(self.catalog.trials[trial_id].title or "")
-            lines.append(f"- **{plain(trial_id)}** {title}: {citation.markdown()}")
-        if len(best) > limit:
-            lines.append(f"- … and {len(best) - limit} more")
-        return Answer("\n".join(lines), list(best.values())[:limit], focus)
+        )
+        return self._listed(heading, best, limit, focus)
 
     def _by_registry(self, asked: str, quoted: str, focus: str | None) -> Answer:
         """Which trials accept healthy volunteers or enrol children, from the registry fields that say so (the
@@ -438,7 +433,12 @@ class Answerer:
         if not found:
             return Answer(f"No indexed trial's record says it takes “{quoted}”.", focus=focus, found=False)
         limit = _lexicon()["max_listed_trials"]
-        lines = [f"{len(found)} indexed trial{'s take' if len(found) > 1 else ' takes'} “{quoted}” (each with why):"]
+        heading = f"{len(found)} indexed trial{'s take' if len(found) > 1 else ' takes'} “{quoted}” (each with why):"
+        return self._listed(heading, found, limit, focus)
+
+    def _listed(self, heading: str, found: dict[str, Citation], limit: int, focus: str | None) -> Answer:
+        """A list of trials, each with its title and the citation that puts it on the list."""
+        lines = [heading]
         for trial_id, citation in list(found.items())[:limit]:
             title = plain(self.catalog.trials[trial_id].title or "")
             lines.append(f"- **{plain(trial_id)}** {title}: {citation.markdown()}")
