@@ -136,6 +136,8 @@ class Demographic(_Model):
 
 #: The reason of an unstructured leaf whose words name no condition, drug, procedure or observation.
 NO_CONCEPT = "no clinical concept recognised"
+#: The reason of a criterion that only allows something ("Prior radiotherapy allowed"): it asks nothing.
+PERMISSION = "permission"
 
 
 class Unstructured(_Model):
@@ -233,7 +235,7 @@ CONFIDENT = 0.5
 def status_of(rule: Rule) -> Status:
     """structured: every leaf is computable and every join read with confidence; needs_review: no
     leaf is computable; partial: the rest."""
-    kinds = {leaf.type == "unstructured" for leaf in leaves(rule)}
+    kinds = {leaf.type == "unstructured" and leaf.reason != PERMISSION for leaf in leaves(rule)}
     if kinds == {False}:
         unsure = getattr(rule, "confidence", None) is not None and rule.confidence < CONFIDENT
         return "partial" if unsure else "structured"

@@ -9,7 +9,7 @@ any
 
 from __future__ import annotations
 
-from trialsieve.rules import Comparison, Demographic, Presence, Rule, Temporal, Unstructured, leaves
+from trialsieve.rules import PERMISSION, Comparison, Demographic, Presence, Rule, Temporal, Unstructured, leaves
 
 
 def tree(rule: Rule) -> str:
@@ -48,6 +48,8 @@ def leaf_text(leaf: Rule) -> str:
             return f"sex = {leaf.value_text}"
         value = f"{leaf.value:g}" + (f"-{leaf.value2:g}" if leaf.value2 is not None else "")
         return f"age {leaf.operator} {value} {leaf.unit or 'a'}"
+    if isinstance(leaf, Unstructured) and leaf.reason == PERMISSION:
+        return f"allows, asks nothing: {leaf.text}"
     if isinstance(leaf, Unstructured):
         return f"needs review: {leaf.text} ({leaf.reason})"
     return str(leaf)

@@ -204,3 +204,27 @@ def name_prefix(text: str, pos: int) -> bool:
     lymphoma") rather than a negation: only before an agent noun does it deny ("non-smokers"). An
     "un-" participle ("untreated brain metastases", "unresolved toxicities") is part of the name too."""
     return (bool(_NON.match(text, pos)) and not _AGENT_NON.match(text, pos)) or bool(UN_PARTICIPLE.match(text, pos))
+
+
+_PERMISSIONS = {
+    k: re.compile(v, re.IGNORECASE) for k, v in _CUES["permissions"].items() if isinstance(v, str) and k[0] != "_"
+}
+_PERMISSION_WORDS = _CUES["permissions"]["longest"]
+_BULLET = re.compile(r"^[\s*•·\-–]*(?:\(?\w{1,3}[.)]\s+)?")
+
+
+def permission(text: str) -> str | None:
+    """ "permission" when ``text`` only allows something ("Prior neoadjuvant chemotherapy allowed"),
+    "conditional permission" when it allows it on a condition ("allowed if asymptomatic"), None
+    otherwise: a prohibition ("No other therapy allowed"), and a criterion that states a requirement
+    beside its permission ("Radiotherapy within 21 days. Palliative radiation is allowed.")."""
+    said = _BULLET.sub("", text).strip()
+    if _PERMISSIONS["negated"].search(said) or _PERMISSIONS["clauses"].search(said):
+        return None
+    if _PERMISSIONS["conditional"].search(said):
+        return "conditional permission"
+    if len(said.split()) > _PERMISSION_WORDS:
+        return None
+    if _PERMISSIONS["ends"].search(said) or _PERMISSIONS["opens"].match(said):
+        return "permission"
+    return None

@@ -199,6 +199,8 @@ def structure_text(
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
     entities = _Spans(_concept_spans(text, _with_allergy_names(text, tagged)), logic=logic, section=section)
+    if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
+        return Extraction(Unstructured(text=text, reason=allowed, span=(0, len(text))), entities.output())
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))

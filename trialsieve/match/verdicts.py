@@ -28,7 +28,17 @@ from trialsieve.match.labs import lab_codes, loinc_codes
 from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
-from trialsieve.rules import LOGIC_TYPES, NO_CONCEPT, Comparison, Demographic, Presence, Rule, Temporal, leaves
+from trialsieve.rules import (
+    LOGIC_TYPES,
+    NO_CONCEPT,
+    PERMISSION,
+    Comparison,
+    Demographic,
+    Presence,
+    Rule,
+    Temporal,
+    leaves,
+)
 
 _REFERENCE = load("reference_ranges", "trialsieve.match")
 _SYNONYMS = load("synonyms", "trialsieve.match")
@@ -126,6 +136,9 @@ class Judge:
         if rule.type == "presence" and rule.role is not None:  # its sibling decides: see rules.Presence.role
             reason = f"{rule.role}: {rule.concept.text} is settled by its neighbour"
             return "met", [Evidence(text=written, verdict="met", reason=reason)]
+        if rule.type == "unstructured" and rule.reason == PERMISSION:  # allows, asks nothing: rules no one out
+            verdict = "met" if section == "inclusion" else "not_met"
+            return verdict, [Evidence(text=written, verdict=verdict, reason="a permission: it asks nothing")]
         if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
             verdict = "met" if section == "inclusion" else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")

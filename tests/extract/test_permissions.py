@@ -1,0 +1,74 @@
+"""A criterion that only allows something asks nothing of the patient: read as a requirement, "Prior
+neoadjuvant chemotherapy allowed" would rule out everyone who never had chemotherapy."""
+
+import datetime as dt
+
+import pytest
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.structure import structure_text, structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Patient
+from trialsieve.rules import status_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior neoadjuvant chemotherapy allowed",
+        "May have received one prior adjuvant chemotherapy regimen",
+        "Concurrent bisphosphonates permitted",
+        "* Prior cystoscopy is permitted.",
+    ],
+)
+def test_a_permission_asks_nothing(text, tagger):
+    rule = structure_text(text, "inclusion", tagger.tag([text])[0]).rule
+    assert (rule.type, rule.reason) == ("unstructured", "permission")
+    assert status_of(rule) == "structured"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Brain metastases at inclusion are allowed if asymptomatic", "conditional permission"),
+        ("Prior radiotherapy is allowed provided there has been progression of the lesion", "conditional permission"),
+    ],
+)
+def test_a_permission_on_a_condition_is_for_a_person(text, reason):
+    rule = structure_text(text, "inclusion").rule
+    assert (rule.type, rule.reason) == ("unstructured", reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No other concurrent anticancer therapy allowed",
+        "Concurrent radiotherapy is not permitted",
+        "Radiotherapy within 21 days prior to the first dose. Palliative radiation in past 21 days is allowed.",
+        "Any condition that requires systemic immunosuppressive therapy during the dosing period excluding "
+        "pre-medications - inhaled and topical steroids are permitted",
+        "Both partners must agree to use one of the acceptable methods of contraception listed below:",
+    ],
+)
+def test_a_prohibition_or_a_requirement_beside_a_permission_is_not_one(text):
+    rule = structure_text(text, "exclusion").rule
+    assert getattr(rule, "reason", None) not in ("permission", "conditional permission")
+
+
+PDQ = """DISEASE CHARACTERISTICS:
+* Histologically confirmed breast cancer
+
+PRIOR CONCURRENT THERAPY:
+* Prior neoadjuvant chemotherapy allowed
+* May have received one prior adjuvant chemotherapy regimen
+* Concurrent bisphosphonates permitted
+"""
+
+
+def test_permissions_in_a_pdq_record_rule_no_one_out(tagger):
+    trial = read_text(PDQ, "pdq.txt", "pdq")
+    structured = structure_trial(trial, tagger)
+    patient = Patient(facts=[{"kind": "condition", "text": "breast cancer"}])
+    report = check(structured, patient, dt.date(2026, 11, 30), ConceptMatcher())
+    assert report.overall == "eligible", [(c.id, c.verdict) for c in report.criteria]
