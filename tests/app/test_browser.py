@@ -147,11 +147,10 @@ PAYLOADS = "![x](http://example.invalid/a.png) <img src=http://example.invalid/b
 def hostile_url(tmp_path_factory, embedder, tagger):
     """A second app whose one trial carries markdown-image and HTML-image payloads in its title and criteria."""
     import json
-    import socket
 
+    from tests.app.conftest import serving
     from tests.conftest import FIXTURES
     from trialsieve.app.catalog import Catalog
-    from trialsieve.app.server import launch
     from trialsieve.app.ui import Services
     from trialsieve.extract.ingest import read_inputs
     from trialsieve.index.build import build
@@ -170,12 +169,8 @@ def hostile_url(tmp_path_factory, embedder, tagger):
     trials, _ = read_inputs([str(folder / "hostile.json")])
     build(folder / "index", trials, embedder, progress=False)
     services = Services(Catalog(TrialIndex(folder / "index", embedder), tagger), tagger, ConceptMatcher(embedder))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    demo = launch(services, port=port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with serving(services) as url:
+        yield url
 
 
 def test_image_payloads_in_a_trial_and_a_question_fetch_nothing_outside(page, hostile_url):
