@@ -14,7 +14,7 @@ from pathlib import Path
 from trialsieve.app import work
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.extract.units import ucum
-from trialsieve.match.patient import MAX_VALUE, Fact, Patient, PatientError
+from trialsieve.match.patient import MAX_AGE, MAX_VALUE, Fact, Patient, PatientError
 from trialsieve.match.records import parse_patient, read_patient
 
 MAX_NOTE = 50_000  # characters: a long discharge summary is about 20,000
@@ -33,8 +33,8 @@ def from_form(
     measurements: list[list] | None,
 ) -> Patient:
     """A patient from the form: conditions and medications one per line, measurements as rows."""
-    if age is not None and not 0 <= age <= 130:
-        raise PatientError(f"age {age:g} is not between 0 and 130 years")
+    if age is not None and not 0 <= age <= MAX_AGE:
+        raise PatientError(f"age {age:g} is not between 0 and {MAX_AGE:g} years")
     for what, text in (("conditions", conditions), ("medications", medications)):
         if len(text or "") > MAX_LIST:
             raise PatientError(f"the {what} are over {MAX_LIST:,} characters; list the relevant ones")
