@@ -24,7 +24,8 @@ def test_structure_seeds_and_resume(tmp_path):
     assert "trials 2, criteria" in first.stdout and "failures 0" in first.stdout
     assert all({"id", "section", "text", "rule", "status"} <= set(c) for line in lines for c in line["criteria"])
     again = run("structure", str(SEEDS), "-o", str(out))
-    assert "skipped 2" in again.stdout and len(read_jsonl(out)) == 2
+    assert f"nothing to do: 2 trials already in {out}" in again.stdout and len(read_jsonl(out)) == 2
+    assert "trials 0" not in again.stdout  # a no-op resume used to print "trials 0, criteria 0 (structured 0.0%"
 
 
 def test_resume_repairs_a_line_cut_short(tmp_path):

@@ -9,7 +9,10 @@ or structure output) or ``force`` is given: a file that is not ours is never emp
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -45,8 +48,15 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    output: str = ""
+    read_as: dict[str, Counter] = field(default_factory=dict)  # file -> how its records were read -> count
+    interrupted: str | None = None  # "Ctrl-C" or "SIGTERM" when the run was stopped before the end
 
     def lines(self) -> list[str]:
+        if not (self.trials or self.failures or self.interrupted or self.statuses) and self.skipped:
+            # a resume with nothing left: say so, not "trials 0, criteria 0 (structured 0.0% ...)"
+            done = f"nothing to do: {self.skipped} trials already in {self.output or 'the output'}"
+            return [done, *(f"note: {note}" for note in self.notes)]
         total = sum(self.statuses.values()) or 1
         shares = ", ".join(f"{s} {self.statuses[s] / total:.1%}" for s in ("structured", "partial", "needs_review"))
         empty = f", with no criteria {self.no_criteria}" if self.no_criteria else ""
@@ -54,9 +64,47 @@ class Summary:
             f"trials {self.trials}{empty}, criteria {self.criteria} ({shares}), skipped {self.skipped}, "
             f"failures {len(self.failures)}"
         ]
+        out += self._read_as()
         out += [f"note: {note}" for note in self.notes]
         out += [f"FAILED {f.source}: {f.reason}" for f in self.failures]
         return out
+
+    def _read_as(self) -> list[str]:
+        """What each file was read as, so a note caught by ``*.txt`` and read as criteria text shows.
+
+        One line a file up to 20 files; past that, files per format (a folder of 1,000 records would
+        bury the summary), still naming each file read as plain criteria text, the format every text
+        that is no trial page falls back to.
+        """
+        if len(self.read_as) <= 20:
+            return [f"read {path} as {_counted(kinds)}" for path, kinds in self.read_as.items()]
+        per_kind = Counter(kind for kinds in self.read_as.values() for kind in kinds)
+        lines = [f"read {len(self.read_as)} files: " + ", ".join(f"{k} {n}" for k, n in sorted(per_kind.items()))]
+        plain = [path for path, kinds in self.read_as.items() if "criteria text" in kinds]
+        return lines + [f"read {path} as plain criteria text" for path in plain]
+
+
+def _counted(kinds: Counter) -> str:
+    return ", ".join(f"{kind} ({n} {'trial' if n == 1 else 'trials'})" for kind, n in kinds.items())
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: raised in the main thread so the pool is terminated and the output closed whole.
+    A ``BaseException``, like ``KeyboardInterrupt``: ``_structure_one`` turns any ``Exception`` into a
+    failed trial and goes on, which would swallow it in a one-process run."""
+
+
+def _stop(signum, frame) -> None:
+    """The SIGTERM handler: stop where the main thread is, as Ctrl-C does."""
+    raise Stopped
+
+
+def _quiet_worker() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them: no traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_KIND = re.compile(r" \(([^()]+)\)$")
 
 
 def structure_files(
@@ -78,7 +126,7 @@ def structure_files(
     if model is not None and workers == 1:
         tagger(model)  # fail early on a bad model directory, before any output
 
-    summary = Summary()
+    summary = Summary(output=str(out))
     fresh = force or not resume
     _check_output(out, _is_trial_line, force)
     files, missing = expand(inputs)
@@ -100,30 +148,88 @@ def structure_files(
                     continue
                 if isinstance(item, Trial):
                     done[item.id] = (fingerprint(item), item.source)
+                    kind = found.group(1) if (found := _KIND.search(item.source)) else "unknown format"
+                    summary.read_as.setdefault(str(path), Counter())[kind] += 1
                 yield item
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # spawned, not forked: a forked child inherits torch's thread pool mid-state and can hang
     workers = 1 if llm is not None else workers  # one model in memory, not one per process
-    pool = get_context("spawn").Pool(workers) if workers > 1 else nullcontext()
-    log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
-    with pool, out.open("a", encoding="utf-8") as sink, log as llm_log:
-        one = partial(_structure_one, model=model, llm=llm)
-        results = pool.imap(one, work(), chunksize=4) if workers > 1 else map(one, work())
-        bar = tqdm(results, unit=" trials", file=sys.stderr, disable=not progress, desc="structuring")
-        for result in bar:
-            if isinstance(result, Failure):
-                summary.failures.append(result)
-                continue
-            line, statuses, notes = result
-            sink.write(line + "\n")
-            if llm_log is not None:
-                llm_log.writelines(json.dumps(note, ensure_ascii=False) + "\n" for note in notes)
-            summary.trials += 1
-            summary.no_criteria += not statuses
-            summary.criteria += sum(statuses.values())
-            summary.statuses.update(statuses)
+    on_term = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
+    try:
+        total = _count(files, done) if progress else None  # a bar with a total and an ETA
+        pool = get_context("spawn").Pool(workers, _quiet_worker) if workers > 1 else nullcontext()
+        log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
+        # leaving this block by Ctrl-C or SIGTERM terminates the pool's workers at once and closes the
+        # output after its last whole line, so the run can be resumed
+        with pool, out.open("a", encoding="utf-8") as sink, log as llm_log:
+            one = partial(_structure_one, model=model, llm=llm)
+            results = pool.imap(one, work(), chunksize=4) if workers > 1 else map(one, work())
+            bar = tqdm(results, total=total, unit=" trials", file=sys.stderr, disable=not progress, desc="structuring")
+            for result in bar:
+                if isinstance(result, Failure):
+                    summary.failures.append(result)
+                    continue
+                line, statuses, notes = result
+                sink.write(line + "\n")
+                if llm_log is not None:
+                    llm_log.writelines(json.dumps(note, ensure_ascii=False) + "\n" for note in notes)
+                summary.trials += 1
+                summary.no_criteria += not statuses
+                summary.criteria += sum(statuses.values())
+                summary.statuses.update(statuses)
+    except KeyboardInterrupt:
+        summary.interrupted = "Ctrl-C"
+    except Stopped:
+        summary.interrupted = "SIGTERM"
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
     return summary
+
+
+def _count(files: list[Path], done: dict[str, tuple[str | None, str]]) -> int:
+    """How many results ``structure_files`` will have: records read, less those it will skip as done.
+
+    A first reading pass: ingest is cheap next to structuring, and without it the bar has no total
+    and no ETA.
+    """
+    seen = {trial_id: mark for trial_id, (mark, _) in done.items()}
+    count = 0
+    for path in files:
+        for item in read_file(path):
+            if isinstance(item, Trial):
+                mark = fingerprint(item)
+                if item.id in seen and seen[item.id] in (None, mark):
+                    continue
+                seen.setdefault(item.id, mark)
+            count += 1
+    return count
+
+
+def structure_key(model: Path | None) -> str:
+    """A hash of what structured output depends on: the package version, the structuring code and
+    lexicons (``trialsieve/extract``, the package's top-level modules) and the entity model's files.
+
+    ``demo`` keeps it beside its output and structures again when it changes: resuming skips every
+    trial already written, so after an upgrade or a lexicon edit the app served stale rule trees.
+    """
+    import hashlib
+    from importlib import metadata
+
+    try:
+        version = metadata.version("trialsieve")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    package = Path(__file__).resolve().parent
+    roots = [package / "extract", *([model] if model else [])]
+    files = [p for root in roots for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    files += sorted(package.glob("*.py"))  # the rule and trial models, this module, the tagger's runtime
+    digest = hashlib.sha256(version.encode())
+    for path in dict.fromkeys(f.resolve() for f in files):  # the shipped model sits under extract/: once
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @cache
@@ -153,7 +259,21 @@ def _structure_one(
     except Exception as error:  # a bug must not stop the batch; it is reported with its trial
         return Failure(item.source, f"structuring failed: {type(error).__name__}: {error}")
     statuses = Counter(c.status for c in structured.criteria)
-    return structured.model_dump_json(exclude_none=True), statuses, notes
+    return _trial_json(structured), statuses, notes
+
+
+def _trial_json(structured) -> str:
+    """The output line: None fields left out, except ``parent``, which docs/rules.md promises on every
+    criterion ("the id of the enclosing criterion, or null"), so a reader can find the top level
+    without knowing that an absent key means null."""
+    record = structured.model_dump(mode="json", exclude_none=True)
+    for written, criterion in zip(record["criteria"], structured.criteria, strict=True):
+        if "parent" not in written:
+            items = list(written.items())
+            at = next((i + 1 for i, (key, _) in enumerate(items) if key == "section"), 1)
+            written.clear()
+            written.update([*items[:at], ("parent", criterion.parent), *items[at:]])
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _check_output(out: Path, ours: Callable[[bytes], bool], force: bool) -> None:
@@ -229,9 +349,14 @@ def structure_criteria_lines(
     model: Path | None = None,
     batch_size: int = 256,
     force: bool = False,
+    llm: LLM | None = None,
 ) -> Summary:
     """One criterion per input line (``{"id", "text", "section"?}``) to one result line each; ``out``
-    is rewritten, so it must be absent, blank or earlier output of this (else ``force``)."""
+    is rewritten, so it must be absent, blank or earlier output of this (else ``force``).
+
+    ``llm`` reads each criterion left partly unstructured, as in trial mode (``llm/leftovers.py``),
+    and what it did goes to ``OUT.llm.jsonl``: the option used to be accepted here and ignored.
+    """
     _check_output(out, _is_criterion_line, force)
     summary = Summary()
     items: list[tuple[str, str, str]] = []  # id, text, section
@@ -243,22 +368,46 @@ def structure_criteria_lines(
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("'text' must be a string")
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
             summary.failures.append(Failure(f"{source}:{number}", f"not a criterion line: {error}"))
             continue
         items.append((line_id(item, number), text, section_of(item)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress)
-    with out.open("w", encoding="utf-8") as sink, bar:
-        for start in range(0, len(items), batch_size):
-            chunk = items[start : start + batch_size]
-            for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
-                record = criterion_record(ident, text, section, extraction)
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                summary.criteria += 1
-                summary.statuses[record["status"]] += 1
-            bar.update(len(chunk))
+    bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress, desc="structuring")
+    log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
+    on_term = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
+    try:  # stopped, the lines written so far stay whole and the command says so (as in trial mode)
+        with out.open("w", encoding="utf-8") as sink, bar, log as llm_log:
+            for start in range(0, len(items), batch_size):
+                chunk = items[start : start + batch_size]
+                for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
+                    if llm is not None:
+                        _refine_line(extraction, ident, text, section, llm, llm_log)
+                    record = criterion_record(ident, text, section, extraction)
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    summary.criteria += 1
+                    summary.statuses[record["status"]] += 1
+                bar.update(len(chunk))
+    except KeyboardInterrupt:
+        summary.interrupted = "Ctrl-C"
+    except Stopped:
+        summary.interrupted = "SIGTERM"
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
     return summary
+
+
+def _refine_line(extraction: Extraction, ident: str, text: str, section: str, llm: LLM, log) -> None:
+    """``extraction``'s rule read by ``llm`` where it is not fully structured; one log line of what it did."""
+    from trialsieve.llm.leftovers import refine_rule
+    from trialsieve.rules import status_of
+
+    if status_of(extraction.rule) == "structured":
+        return
+    extraction.rule, note = refine_rule(extraction.rule, text, section, llm, ident)
+    log.write(json.dumps(vars(note), ensure_ascii=False) + "\n")
 
 
 def _is_criterion_line(raw: bytes) -> bool:

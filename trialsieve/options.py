@@ -53,4 +53,6 @@ EmbeddingModelOption = Annotated[
 ]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Texts embedded per forward pass.")]
 MethodOption = Annotated[str, typer.Option("--method", help="hybrid (BM25 + dense by RRF), dense or bm25.")]
-InputsArgument = Annotated[list[str], typer.Argument(help="Files, folders or glob patterns of trial records.")]
+InputsArgument = Annotated[
+    list[str], typer.Argument(help="Files, folders or glob patterns of trial records.", metavar="INPUT")
+]

@@ -17,7 +17,9 @@ from trialsieve.options import (
     ProgressOption,
 )
 
-app = typer.Typer(help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True)
+app = typer.Typer(
+    help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True, rich_markup_mode=None
+)
 
 WaitOption = Annotated[
     float,
@@ -173,10 +175,24 @@ def search(
         return
     if not hits:
         typer.echo("no results")
+        return
+    # raw scores mean nothing to a reader (RRF gives ~0.03, BM25 any size): each hit's score as a share of
+    # the best one's, under a header; --json keeps the raw score
+    best = hits[0].score or 1.0
+    typer.echo(f"{'rank':>4}  {'match':>5}  {'trial':12} {'where':9} {'best passage' if trials else 'passage'}")
     for hit in hits:
         chunk = hit.best if trials else hit.chunk
         where = chunk.criterion_id or chunk.kind
-        typer.echo(f"{hit.rank:>3}  {hit.score:8.4f}  {chunk.trial_id:12} {where:9} {_clip(chunk.text, 80)}")
+        share = f"{hit.score / best:.0%}"
+        typer.echo(f"{hit.rank:>4}  {share:>5}  {chunk.trial_id:12} {where:9} {_clip(chunk.text, 80)}")
+    typer.echo(f"match: the {method} score as a share of the first result's ({_METHOD_SCORE.get(method, method)})")
+
+
+_METHOD_SCORE = {
+    "hybrid": "reciprocal rank fusion of BM25 and dense ranks",
+    "dense": "cosine similarity",
+    "bm25": "BM25",
+}
 
 
 def _clip(text: str, width: int) -> str:

@@ -138,3 +138,34 @@ class OpenAICompatible:
                 raise LLMError(f"the LLM server's reply is not a chat completion: {response.text[:200]}") from error
             return validated(content if isinstance(content, str) else json.dumps(content), schema, self.name)
         raise LLMError(f"{self.name}: {problem} (after {self.retries} tries)")
+
+
+class Counted:
+    """A backend that counts its calls and failures, so a run can say how the LLM fared.
+
+    Every use of the LLM catches ``LLMError`` and keeps what it had, which is right for one reply
+    and wrong for a whole run: a server that is down, or a model that cannot load, used to end a
+    run with exit code 0 and the reason only in ``OUT.llm.jsonl``. The commands wrap their backend
+    in this and report ``summary()`` on stderr and in the exit code.
+    """
+
+    def __init__(self, backend: LLM) -> None:
+        self.backend, self.name = backend, backend.name
+        self.calls = 0
+        self.failures = 0
+        self.first_error: str | None = None
+
+    def reply(self, messages: Messages, schema: type[T]) -> T:
+        self.calls += 1
+        try:
+            return self.backend.reply(messages, schema)
+        except LLMError as error:
+            self.failures += 1
+            self.first_error = self.first_error or str(error)
+            raise
+
+    def summary(self) -> str:
+        """One line: calls, failures and the first reason (empty when nothing failed)."""
+        if not self.failures:
+            return ""
+        return f"LLM {self.name}: {self.failures} of {self.calls} calls failed; first: {self.first_error}"

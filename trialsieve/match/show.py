@@ -9,7 +9,10 @@ from trialsieve.match.check import Report
 _MARK = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "needs_review": "review"}
 
 
-def render(report: Report, width: int = 100) -> str:
+def render(report: Report, width: int = 100, wide: bool = False) -> str:
+    """The report as text, a row per criterion and evidence item cut to ``width`` with "[...]"; ``wide``
+    wraps them whole instead (``check --wide``), since the cut part is often the deciding value."""
+    fit = _wrapped if wide else _shortened
     lines = [f"{report.trial_id} / {report.patient_id} (as of {report.as_of}): {report.overall.upper()}"]
     if report.ruled_out_by:
         lines.append(f"ruled out by: {', '.join(report.ruled_out_by)}")
@@ -21,10 +24,18 @@ def render(report: Report, width: int = 100) -> str:
     for criterion in report.criteria:
         flag = " <- rules out" if criterion.against and criterion.parent is None else ""
         head = f"{criterion.id:<22}{criterion.section[:3]}  {_MARK[criterion.verdict]:<8} "
-        lines.append(head + textwrap.shorten(criterion.text, width - len(head)) + flag)
+        lines.append(fit(head, criterion.text, width, len(head), flag))
         for e in criterion.evidence:
-            lines.append(" " * 26 + textwrap.shorten(f"{_MARK[e.verdict]}: {e.reason}{_cited(e)}", width - 26))
+            lines.append(fit(" " * 26, f"{_MARK[e.verdict]}: {e.reason}{_cited(e)}", width, 26))
     return "\n".join(lines)
+
+
+def _shortened(head: str, text: str, width: int, indent: int, tail: str = "") -> str:
+    return head + textwrap.shorten(text, max(width - indent, 20)) + tail
+
+
+def _wrapped(head: str, text: str, width: int, indent: int, tail: str = "") -> str:
+    return textwrap.fill(text + tail, max(width, indent + 20), initial_indent=head, subsequent_indent=" " * indent)
 
 
 def _cited(e) -> str:
