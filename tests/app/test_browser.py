@@ -120,10 +120,99 @@ def test_explore_and_match(page, shots):
     page.get_by_text("Schirmer's test 1-5 mm/5 minutes").locator("visible=true").first.wait_for(timeout=30_000)
     page.screenshot(path=shots / "explore.png", full_page=True)
     page.get_by_role("tab", name="Match").click()
-    page.get_by_label("Patient note").fill("54-year-old woman with Sjogren's syndrome and severe dry eye disease.")
+    page.get_by_label("Patient note").fill(
+        "54-year-old woman with Sjogren's syndrome and severe dry eye disease. Schirmer's test 8 mm/5 minutes."
+    )
     page.get_by_role("button", name="Find trials").click()
-    page.get_by_text("NCT04615455", exact=True).locator("visible=true").last.wait_for(timeout=60_000)
+    # AMASS, ruled out by her Schirmer's test: the row quotes the criterion, not only its label
+    quoted = page.get_by_text("Inclusion 3: “Schirmer's test 1-5 mm/5 minutes”").locator("visible=true").first
+    quoted.wait_for(timeout=60_000)
     page.screenshot(path=shots / "match.png", full_page=True)
+
+
+def test_the_ask_tabs_examples_ask_when_clicked(page):
+    page.get_by_role("tab", name="Ask").click()
+    page.get_by_role("button", name="What are the exclusion criteria of NCT04356287?").click()
+    page.locator(".message").filter(has_text="Exclusion criteria of CARE-SSc").last.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Which trials exclude pregnant women?").click()
+    asked = page.locator(".message").filter(has_text="Which trials exclude pregnant women?").last
+    asked.wait_for(timeout=30_000)
+    page.locator(".message").filter(has_text="NCT04615455 · Exclusion 4").last.wait_for(timeout=30_000)
+
+
+def test_no_label_floats_over_the_chat(page):
+    """Gradio's label badge sat over the chat and hid the top message once it scrolled."""
+    page.get_by_role("tab", name="Ask").click()
+    page.locator(".message").first.wait_for(timeout=30_000)
+    floating = page.evaluate(
+        """() => [...document.querySelector('.message').closest('.block').querySelectorAll('*')]
+            .filter(e => getComputedStyle(e).position === 'absolute' && (e.innerText || '').trim())
+            .map(e => e.innerText.trim())"""
+    )
+    assert floating == []
+
+
+def test_a_blank_age_is_not_recorded(page):
+    """An age left blank is unknown, not 0: a woman of no stated age is not ruled out by a minimum age."""
+    page.get_by_role("tab", name="Check eligibility").click()
+    _pick_trial(page, "NCT04615455")
+    page.get_by_role("tab", name="Form").click()
+    assert page.get_by_label("Age (years)").input_value() == ""
+    page.get_by_label("female", exact=True).check()
+    page.get_by_label("Conditions, one per line").fill("Sjogren syndrome\ndry eye")
+    page.get_by_role("button", name="Check the form's patient").click()
+    page.get_by_text("age not recorded").first.wait_for(timeout=30_000)
+    body = page.locator("body").inner_text()
+    assert "age 0" not in body and "Ruled out by: Registry: minimum age" not in body
+
+
+def test_an_example_patient_picks_its_trial(page):
+    page.get_by_role("tab", name="Check eligibility").click()
+    _pick_trial(page, "NCT04356287")
+    page.get_by_role("tab", name="FHIR or patient JSON").click()
+    page.get_by_role("button", name="amass-eligible").click()
+    trial = page.get_by_role("combobox", name="Trial")
+    page.wait_for_function(
+        "() => document.querySelector('input[aria-label=\"Trial\"]')?.value.startsWith('NCT04615455')",
+        timeout=10_000,
+    )
+    assert "AMASS" in trial.input_value()
+    page.get_by_role("button", name="care-ssc-branch-i", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('input[aria-label=\"Trial\"]')?.value.startsWith('NCT04356287')",
+        timeout=10_000,
+    )
+
+
+def test_a_search_opens_its_first_trial_with_the_criteria_beside_it(page):
+    """The tree shown is the first result's, the source panel holds the criteria as registered (not the
+    record as JSON), and no leaf runs past the panel's right edge."""
+    page.goto(page.url.split("?")[0] + "?trial=NCT04356287")  # another trial open before the search
+    page.get_by_text("Severe disease defined as").locator("visible=true").first.wait_for(timeout=30_000)
+    search = page.get_by_label("Search the trials")
+    search.fill("Schirmer test dry eye")
+    search.press("Enter")
+    heading = page.locator(".rule-tree h3").filter(has_text="NCT04615455")
+    heading.wait_for(timeout=30_000)
+    source = page.get_by_label("Source text (the criteria as registered)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].some(t => t.value.includes('Schirmer'))", timeout=10_000
+    )
+    text = source.input_value()
+    assert text.lstrip().lower().startswith("inclusion criteria") and '"id":' not in text
+    page.goto(page.url.split("?")[0] + "?trial=NCT04356287")  # long leaves
+    page.get_by_text("Severe disease defined as").locator("visible=true").first.wait_for(timeout=30_000)
+    cut = page.evaluate(
+        "() => [...document.querySelectorAll('.rule-tree pre')].filter(p => p.scrollWidth > p.clientWidth + 1).length"
+    )
+    assert cut == 0
+
+
+def _pick_trial(page, trial_id: str) -> None:
+    trial = page.get_by_role("combobox", name="Trial")
+    trial.click()
+    trial.fill(trial_id)
+    page.get_by_role("option", name=trial_id, exact=False).first.click()
 
 
 def test_a_narrow_window_does_not_scroll_sideways(page, shots):

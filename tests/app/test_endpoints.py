@@ -164,3 +164,29 @@ def test_a_megabyte_date_or_question_is_refused_with_a_short_message(client):
         client.predict(AMASS, "2026" * 250_000, False, record, api_name="/check_json")
     assert len(str(refused.value)) < 500
     assert "limited to 2,000 characters" in client.predict("why? " * 200_000, api_name="/ask")
+
+
+def test_a_refused_request_logs_one_line_and_no_traceback(client, capfd, caplog):
+    """The user gets the message in the page; the console gets one line, not Gradio's 30-line traceback."""
+    capfd.readouterr()
+    with caplog.at_level("WARNING", logger="trialsieve.app"):
+        with pytest.raises(AppError, match="not valid JSON"):
+            client.predict(AMASS, "", False, "{not json", api_name="/check_json")
+        with pytest.raises(AppError, match="Type something"):
+            client.predict("  ", api_name="/search")
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    refused = [r.getMessage() for r in caplog.records if r.name == "trialsieve.app"]
+    assert len(refused) == 2 and "not valid JSON" in refused[0] and "\n" not in refused[0]
+
+
+def test_a_match_quotes_the_criterion_that_rules_the_patient_out(client):
+    ranked = client.predict("", handle_file(PATIENTS / "amass-ruled-out-schirmer.json"), 5, api_name="/match")
+    amass = next(row for row in ranked["data"] if row[1] == AMASS)
+    assert "INELIGIBLE" in amass[2]
+    assert "Inclusion 3: “Schirmer's test 1-5 mm/5 minutes”" in amass[6]
+
+
+def test_explore_shows_the_criteria_as_registered_not_the_record(client):
+    _, source, _ = client.predict(AMASS, api_name="/explore")
+    assert source.lstrip().lower().startswith("inclusion criteria") and '"id":' not in source

@@ -91,3 +91,15 @@ def _size(path: Path) -> int:
 def test_an_impossible_value_in_the_form_is_a_clear_error(value):
     with pytest.raises(PatientError, match="is not a value a test gives"):
         patients.from_form(54, "female", "", "", [["hemoglobin", value, "g/dL"]])
+
+
+@pytest.mark.parametrize(("given", "age"), [("", None), ("  ", None), (None, None), ("54", 54.0), (54, 54.0)])
+def test_a_blank_form_age_is_not_recorded(given, age):
+    """Blank is unknown, never 0: a patient of age 0 fails every adult trial's minimum age."""
+    assert patients.from_form(given, "female", "dry eye", "", None).age == age
+
+
+@pytest.mark.parametrize(("given", "says"), [("fifty", "not a number"), ("200", "not between"), ("nan", "not between")])
+def test_a_form_age_that_is_no_age_is_refused(given, says):
+    with pytest.raises(PatientError, match=says):
+        patients.from_form(given, None, "", "", None)

@@ -26,3 +26,21 @@ def test_roles_and_exceptions_read_as_words():
         "├─ malignancy [condition] except basal cell carcinoma",
         "└─ (excepted: basal cell carcinoma)",
     ]
+
+
+def test_a_long_leaf_goes_on_below_itself_under_the_trees_guides():
+    """The explorer's panel is about 66 characters wide: a leaf longer than the line is wrapped, not cut."""
+    from trialsieve.rules import All, Concept, Presence
+
+    long = Presence(
+        concept=Concept(
+            text="malignancy of any organ system treated or untreated within the past five years", kind="condition"
+        ),
+        span=(0, 10),
+    )
+    lines = tree(All(args=[long, All(args=[long, long])]), width=50).splitlines()
+    assert all(len(line) <= 50 for line in lines)
+    assert lines[1].startswith("├─ malignancy") and lines[2].startswith("│    ")  # the branch's guide goes on
+    first = lines[1 : lines.index("└─ all of")]  # the first leaf, on as many lines as it takes
+    assert " ".join(line.strip("│├└─ ") for line in first) == long.concept.text + " [condition]"
+    assert tree(long) == long.concept.text + " [condition]"  # no width: one line, as before

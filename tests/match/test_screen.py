@@ -51,3 +51,25 @@ def test_a_ruled_out_trial_moves_below_the_open_ones(built, embedder, tagger):
         range(1, len(checked) + 1)
     )  # trials closed to her age or sex are not shown
     assert all(c.why for c in checked)  # each says what it was found for
+
+
+def test_a_ruled_out_trial_quotes_its_ruling_criterion_and_groups_go_by_relevance(built, embedder, tagger):
+    index = TrialIndex(built, embedder)
+    patient = read_patient(PATIENTS / "amass-ruled-out-schirmer.json", tagger)
+    checked = screen(index, patient, k=5, tagger=tagger, matcher=ConceptMatcher(embedder), as_of=AS_OF)
+    amass = next(c for c in checked if c.trial_id == "NCT04615455")
+    assert amass.ruled_out_by == ["I3"] and amass.ruled_out_text == ["Schirmer's test 1-5 mm/5 minutes"]
+    assert amass.relevance == 0  # about her disease, though she is ruled out
+    order = {"eligible": 0, "needs_review": 1, "ineligible": 2}
+    keys = [(order[c.overall], c.relevance, c.retrieval_rank) for c in checked]
+    assert keys == sorted(keys)
+
+
+def test_one_shared_word_does_not_make_a_trial_found_for_a_problem(built, embedder, tagger):
+    """ "Polycystic kidney disease" shares one word with "Polycystic Ovary Syndrome": the trial was not
+    found for it, and it is no more relevant than any other trial the search brought."""
+    index = TrialIndex(built, embedder)
+    patient = Patient(age=30, sex="female", facts=[Fact(kind="condition", text="polycystic kidney disease")])
+    found = screen(index, patient, k=5, tagger=tagger, matcher=ConceptMatcher(embedder), as_of=AS_OF)
+    pcos = next(c for c in found if c.trial_id == "NCT05000002")
+    assert pcos.why[0].startswith("passage:") and pcos.relevance == 2

@@ -55,6 +55,15 @@ class Catalog:
         """The trial an acronym as the question spells it names ("optimize hf" for OPTIMIZE-HF)."""
         return self._acronyms.get(written.lower()) or self._spaced[_key(written)]
 
+    def named_by_prefix(self, name: str) -> str | None:
+        """The trial whose short name opens ``name`` before a hyphen: the example patient "care-ssc-branch-i" is
+        for CARE-SSc. The longest name wins, so "care-ssc-..." is not taken for a trial called "CARE"."""
+        lowered = name.lower()
+        for acronym in sorted(self._acronyms, key=len, reverse=True):
+            if lowered.startswith(acronym + "-"):
+                return self._acronyms[acronym]
+        return None
+
     def mentioned(self, text: str) -> list[str]:
         """Every indexed trial ``text`` names, by NCT id or acronym, in the order written."""
         found: dict[str, int] = {}

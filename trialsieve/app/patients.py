@@ -26,15 +26,15 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "patients"
 
 
 def from_form(
-    age: float | None,
+    age: float | str | None,
     sex: str | None,
     conditions: str,
     medications: str,
     measurements: list[list] | None,
 ) -> Patient:
-    """A patient from the form: conditions and medications one per line, measurements as rows."""
-    if age is not None and not 0 <= age <= MAX_AGE:
-        raise PatientError(f"age {age:g} is not between 0 and {MAX_AGE:g} years")
+    """A patient from the form: conditions and medications one per line, measurements as rows. A blank
+    age is an age not recorded, never 0: a newborn would fail every adult trial's minimum age."""
+    age = _age(age)
     for what, text in (("conditions", conditions), ("medications", medications)):
         if len(text or "") > MAX_LIST:
             raise PatientError(f"the {what} are over {MAX_LIST:,} characters; list the relevant ones")
@@ -85,6 +85,20 @@ def from_upload(path: str | None, tagger: EntityTagger | None) -> Patient:
 def examples() -> dict[str, Path]:
     """The bundled example patients by name (``data/patients``)."""
     return {p.stem: p for p in sorted(EXAMPLES.glob("*.json"))} if EXAMPLES.is_dir() else {}
+
+
+def _age(given: float | str | None) -> float | None:
+    """The form's age in years: a number, or None when the box was left blank."""
+    text = str(given if given is not None else "").strip()
+    if not text:
+        return None
+    try:
+        age = float(text.replace(",", "."))
+    except ValueError:
+        raise PatientError(f"age {text[:20]!r} is not a number of years") from None
+    if not 0 <= age <= MAX_AGE:  # NaN too
+        raise PatientError(f"age {text[:20]} is not between 0 and {MAX_AGE:g} years")
+    return age
 
 
 def _lines(text: str | None) -> list[str]:

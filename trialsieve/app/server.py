@@ -55,8 +55,19 @@ def services(index: Path | None, progress: bool = True, llm=None):
     return Services(Catalog(opened, tagger), tagger, ConceptMatcher(opened.embedder), llm)
 
 
-def launch(app_services, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True):
-    """Serve the app; with ``block`` False, return the running ``gr.Blocks`` (tests, benchmarks)."""
+def launch(
+    app_services,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    share: bool = False,
+    block: bool = True,
+    quiet: bool | None = None,
+):
+    """Serve the app; with ``block`` False, return the running ``gr.Blocks`` (tests, benchmarks).
+
+    Gradio's own start-up lines are silenced: they tell the user to set ``share=True`` in ``launch()``,
+    code they never wrote, when the switch they have is ``--share``. The app says where it runs itself,
+    unless ``quiet`` (by default, when it does not block)."""
     from trialsieve.app.ui import CSS, build
 
     demo = build(app_services)
@@ -69,7 +80,19 @@ def launch(app_services, host: str = "127.0.0.1", port: int = 7860, share: bool 
         ssr_mode=False,
         footer_links=[],
         max_file_size="5mb",
-        prevent_thread_lock=not block,
-        quiet=not block,
+        prevent_thread_lock=True,
+        quiet=True,
     )
+    if not (quiet if quiet is not None else not block):
+        print(announcement(demo.local_url, host, share), flush=True)
+    if block:
+        demo.block_thread()
     return demo
+
+
+def announcement(url: str, host: str, share: bool) -> str:
+    """Where the app runs, and how to stop it or share it, in the words of the command line."""
+    lines = [f"* Running on {url} (Ctrl-C stops it)"]
+    if not share and host in ("127.0.0.1", "localhost", "::1"):
+        lines.append("* Only this machine can open it; `trialsieve app --share` asks Gradio for a public link")
+    return "\n".join(lines)

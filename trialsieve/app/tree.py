@@ -9,25 +9,39 @@ any
 
 from __future__ import annotations
 
+import textwrap
+
 from trialsieve.rules import PERMISSION, Comparison, Demographic, Presence, Rule, Temporal, Unstructured, leaves
 
 
-def tree(rule: Rule) -> str:
-    return "\n".join(_lines(rule, "", ""))
+def tree(rule: Rule, width: int | None = None) -> str:
+    """``rule`` as an indented tree; with ``width``, a leaf longer than the line goes on below itself, under the
+    tree's guides, so that a panel of that width shows all of it with the branches still readable."""
+    return "\n".join(_lines(rule, "", "", width))
 
 
-def _lines(rule: Rule, lead: str, indent: str) -> list[str]:
+def _lines(rule: Rule, lead: str, indent: str, width: int | None) -> list[str]:
     args = getattr(rule, "args", None)
     if args is None:
-        return [lead + leaf_text(rule)]
+        return _wrapped(lead, leaf_text(rule), indent + "  ", width)
     if rule.type == "not" and all(getattr(leaf, "role", None) for leaf in leaves(rule)):
-        return _lines(args[0], lead, indent)  # "(excepted: PDA)": what the sibling leaves out, said once
+        return _lines(args[0], lead, indent, width)  # "(excepted: PDA)": what the sibling leaves out, said once
     head = {"all": "all of", "any": "any of", "not": "not", "at_least": f"at least {getattr(rule, 'n', 1)} of"}
     lines = [lead + head[rule.type]]
     for number, arg in enumerate(args):
         last = number == len(args) - 1
-        lines += _lines(arg, indent + ("└─ " if last else "├─ "), indent + ("   " if last else "│  "))
+        lines += _lines(arg, indent + ("└─ " if last else "├─ "), indent + ("   " if last else "│  "), width)
     return lines
+
+
+def _wrapped(lead: str, text: str, below: str, width: int | None) -> list[str]:
+    """``lead + text``, cut at spaces into lines of ``width``; the lines after the first start with ``below``."""
+    if width is None or len(lead) + len(text) <= width:
+        return [lead + text]
+    room = max(width - len(below), 20)  # a deep branch still gets some words a line
+    first, *rest = textwrap.wrap(text, max(width - len(lead), 20), break_long_words=False, break_on_hyphens=False)
+    rest = textwrap.wrap(" ".join(rest), room, break_long_words=False, break_on_hyphens=False) if rest else []
+    return [lead + first, *(below + line for line in rest)]
 
 
 def leaf_text(leaf: Rule) -> str:

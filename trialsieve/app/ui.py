@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
+import logging
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -49,10 +49,14 @@ EXAMPLE_QUESTIONS = [
     "What are the exclusion criteria of NCT04356287?",
     "Which trials exclude pregnant women?",
 ]
+TREE_WIDTH = 64  # characters of a rule-tree line before a leaf goes on below; the panel shows about 66
 CSS = """
 .gradio-container { max-width: 1200px !important; }
-.rule-tree pre { white-space: pre; overflow-x: auto; font-size: 0.85em; }
+.rule-tree pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em; }
 """
+#: One line per refused request in the server's console: the user already has the message in the page, and
+#: the traceback Gradio would print says nothing about the app (Gradio's ``print_exception`` is turned off).
+log = logging.getLogger("trialsieve.app")
 
 
 @dataclass
@@ -81,14 +85,19 @@ def build(services: Services) -> gr.Blocks:
             with gr.Tab("Ask", id="ask"):
                 # Not gr.ChatInterface: it shows the question as markdown, images included.
                 focus = gr.State(None)
-                chat = gr.Chatbot(label="Answers cite the trial, section and criterion they come from", height=460)
+                # No floating label: Gradio pins it over the chat, where it hid the top message once the chat
+                # scrolled; the caption above says the same, and share (to Hugging Face) has no place offline.
+                gr.Markdown("Answers cite the trial, section and criterion they come from; a citation opens the trial.")
+                chat = gr.Chatbot(show_label=False, height=460, buttons=["copy"])
                 question = gr.Textbox(
                     placeholder="Ask about the indexed trials, e.g. " + EXAMPLE_QUESTIONS[0],
                     label="Question",
                     max_length=MAX_QUESTION,
                     submit_btn=True,
                 )
-                gr.Markdown("Try: " + " · ".join(f"*{q}*" for q in EXAMPLE_QUESTIONS))
+                gr.Markdown("Try one of these (a click asks it):")
+                with gr.Row():
+                    examples = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLE_QUESTIONS]
 
             with gr.Tab("Check eligibility", id="check"):
                 trial = gr.Dropdown(
@@ -109,7 +118,9 @@ def build(services: Services) -> gr.Blocks:
                 with gr.Tabs():
                     with gr.Tab("Form"):
                         with gr.Row():
-                            age = gr.Number(label="Age (years)", minimum=0, maximum=130)
+                            # Text, not gr.Number: Gradio's number box starts at 0 whatever its value, and a
+                            # blank age must reach the check as not recorded (patients.from_form reads it).
+                            age = gr.Textbox(label="Age (years)", placeholder="not recorded", max_length=20)
                             sex = gr.Radio(["female", "male"], label="Sex")
                         conditions = gr.Textbox(label="Conditions, one per line", lines=3, max_length=patients.MAX_LIST)
                         medications = gr.Textbox(
@@ -125,7 +136,7 @@ def build(services: Services) -> gr.Blocks:
                         )
                         check_form = gr.Button("Check the form's patient", variant="primary")
                     with gr.Tab("FHIR or patient JSON"):
-                        gr.Markdown("Example patients (one click loads the record):")
+                        gr.Markdown("Example patients (one click loads the record and picks its trial):")
                         with gr.Row():
                             example_buttons = {name: gr.Button(name, size="sm") for name in patients.examples()}
                         record = gr.Code(
@@ -158,6 +169,7 @@ def build(services: Services) -> gr.Blocks:
                     search_button = gr.Button("Search", scale=1)
                 results = gr.Dataframe(
                     headers=SEARCH_HEADERS,
+                    type="array",
                     label="Trials (select a row to open it)",
                     interactive=False,
                     wrap=True,
@@ -166,7 +178,7 @@ def build(services: Services) -> gr.Blocks:
                 opened = gr.Dropdown(choices=choices, label="Open a trial", filterable=True)
                 with gr.Row():
                     rules = gr.Markdown(label="Criteria as rules", elem_classes="rule-tree")
-                    source = gr.Textbox(label="Source text", lines=28, interactive=False)
+                    source = gr.Textbox(label="Source text (the criteria as registered)", lines=28, interactive=False)
                 download = gr.DownloadButton("Download structured JSON", visible=False)
 
             with gr.Tab("Match", id="match"):
@@ -183,10 +195,12 @@ def build(services: Services) -> gr.Blocks:
                     label="Trials, eligible first",
                     interactive=False,
                     wrap=True,
-                    column_widths=["7%", "14%", "16%", "10%", "38%", "15%"],
+                    column_widths=["6%", "12%", "12%", "8%", "24%", "14%", "24%"],
                 )
 
         question.submit(partial(_converse, services), [question, chat, focus], [question, chat, focus], api_name=False)
+        for button, asked in zip(examples, EXAMPLE_QUESTIONS, strict=True):
+            button.click(partial(_converse, services, asked), [chat, focus], [question, chat, focus], api_name=False)
 
         def ask(question: str) -> str:
             """The answer to one question, with its citations (the API; the page keeps a conversation)."""
@@ -207,9 +221,15 @@ def build(services: Services) -> gr.Blocks:
                 api_name=api_name,
             )
         for name, button in example_buttons.items():
-            button.click(lambda n=name: patients.examples()[n].read_text("utf-8"), None, record, api_name=False)
-        search_button.click(lambda q: _search(services, q), query, results, api_name="search")
-        query.submit(lambda q: _search(services, q), query, results, api_name=False)
+            button.click(partial(_example, catalog, name), None, [record, trial], api_name=False)
+        # A search opens its best trial: the tree beside the results is then the first result's, not the
+        # trial that happened to be open before.
+        search_button.click(lambda q: _search(services, q), query, results, api_name="search").success(
+            _first, results, opened, api_name=False
+        )
+        query.submit(lambda q: _search(services, q), query, results, api_name=False).success(
+            _first, results, opened, api_name=False
+        )
         results.select(_picked, None, opened, api_name=False)
         opened.change(lambda t: _explore(services, t), opened, [rules, source, download], api_name="explore")
         match_button.click(
@@ -281,8 +301,10 @@ def _check_now(services: Services, read, trial_id: str | None, as_of: str, presu
 
 def _refusal(message: str) -> gr.Error:
     """An error for the user. Gradio shows its message as HTML, and it may quote what they sent or
-    what a file holds, so tags in it are escaped: shown, never made (an image would be fetched)."""
-    return gr.Error(html.escape(message, quote=False))
+    what a file holds, so tags in it are escaped: shown, never made (an image would be fetched).
+    The console gets one line, not Gradio's traceback of a request that was handled."""
+    log.warning("refused: %s", " ".join(message.split())[:500])  # one line, whatever the message quotes
+    return gr.Error(html.escape(message, quote=False), print_exception=False)
 
 
 def _clip(value, width: int = 60) -> str:
@@ -302,11 +324,23 @@ def _patient(read) -> Patient:
 
 def _search(services: Services, query: str) -> list[list]:
     if not query or not query.strip():
-        raise gr.Error("Type something to search for.")
+        raise _refusal("Type something to search for.")
     if len(query) > MAX_QUESTION:
-        raise gr.Error(f"Searches are limited to {MAX_QUESTION:,} characters.")
+        raise _refusal(f"Searches are limited to {MAX_QUESTION:,} characters.")
     hits = services.catalog.index.rank_trials(query, k=20)
     return [[h.rank, h.trial_id, h.title or "", " ".join(h.best.text.split())[:200]] for h in hits]
+
+
+def _first(rows: list[list] | None):
+    """The trial of the first search result, to open beside the results; no change when there are none."""
+    return rows[0][1] if rows and rows[0] and rows[0][1] else gr.Dropdown()
+
+
+def _example(catalog: Catalog, name: str) -> tuple:
+    """An example patient's record, and its trial picked in the list: each is made for one trial, and
+    checked against whatever trial was chosen before it would say nothing about the example."""
+    trial_id = catalog.named_by_prefix(name)
+    return patients.examples()[name].read_text("utf-8"), trial_id or gr.Dropdown()
 
 
 def _picked(event: gr.SelectData) -> str | None:
@@ -334,16 +368,12 @@ def _explore(services: Services, trial_id: str | None) -> tuple:
         quote = plain(" ".join(criterion.text.split()))
         parts.append(f"{'> ' * depth}**{criterion_label(criterion.id)}** ({criterion.status}): {quote}")
         if criterion.parent is None:
-            parts.append(_code(tree(criterion.rule)))
+            parts.append(_code(tree(criterion.rule, TREE_WIDTH)))
     # The file name is made of safe characters whatever the id holds ("../", "/", a leading dot).
     path = downloads() / f"{re.sub(r'[^A-Za-z0-9_-]+', '_', trial.id).strip('_')[:100] or 'trial'}.json"
     path.write_text(structured.model_dump_json(indent=2), "utf-8")
-    summary = json.dumps(
-        {k: v for k, v in trial.model_dump(mode="json", exclude={"criteria_text", "source"}).items() if v},
-        ensure_ascii=False,
-        indent=1,
-    )
-    return "\n\n".join(parts), f"{summary}\n\n{trial.criteria_text}", gr.DownloadButton(value=str(path), visible=True)
+    # The criteria as registered, to read the rules against; the registry fields are in the download.
+    return "\n\n".join(parts), trial.criteria_text or "", gr.DownloadButton(value=str(path), visible=True)
 
 
 def _code(text: str) -> str:
@@ -376,10 +406,17 @@ def _match_now(services: Services, text: str, path: str | None, k: float) -> lis
             c.retrieval_rank,
             c.title or "",
             "; ".join(c.why),
-            ", ".join(criterion_label(r) for r in c.ruled_out_by),
+            "; ".join(_ruling(r, said) for r, said in zip(c.ruled_out_by, c.ruled_out_text, strict=False)),
         ]
         for c in found
     ]
+
+
+def _ruling(criterion_id: str, text: str, width: int = 160) -> str:
+    """A criterion that rules the patient out, by label and what it says: an id alone sends the reader to
+    the trial to find out why."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return f"{criterion_label(criterion_id)}: “{text}”" if text else criterion_label(criterion_id)
 
 
 def _deep_link(catalog: Catalog, request: gr.Request):

@@ -13,6 +13,7 @@ user's request with it. So:
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -27,13 +28,16 @@ _pool = ThreadPoolExecutor(POOL_SIZE, thread_name_prefix="trialsieve-work")
 
 
 class TookTooLong(gr.Error):
-    """A request stopped at the time limit; the message says so in plain words."""
+    """A request stopped at the time limit; the message says so in plain words, and the console gets one
+    line, not a traceback of a request that was handled."""
 
     def __init__(self, limit: float) -> None:
         super().__init__(
             f"The request took too long (over {limit:g} s) and was stopped. "
-            "Try a smaller record or file, or fewer trials."
+            "Try a smaller record or file, or fewer trials.",
+            print_exception=False,
         )
+        logging.getLogger("trialsieve.app").warning("refused: a request ran over %g s and was stopped", limit)
 
 
 def run(fn, *args):

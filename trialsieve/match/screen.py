@@ -3,8 +3,12 @@
 Retrieval searches with the patient's active problems (a note's text when there is one), among
 trials open to the patient's age and sex; each candidate says which of the patient's problems it
 was found for. The eligibility check then moves trials the patient is ruled out of below those
-still open, and within each group a trial about a disease the patient has comes first, then
-retrieval order: eligible first, then needs review, then ineligible.
+still open: eligible first, then needs review, then ineligible. Within each group the trials go by
+relevance: a trial about a disease the patient has (the check's focus row is met), then one whose
+registry conditions or title name one of the patient's problems, then the rest, each in retrieval
+order. A trial unrelated to the patient is "needs review" whenever the record is silent on what it
+studies (a note never says "no malaria"), so retrieval order alone put it above the trials the
+patient came for.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class Candidate(BaseModel):
     ruled_out_by: list[str] = []
     missing_data: list[str] = []
     why: list[str] = []  # the patient's problems the trial was found for
+    ruled_out_text: list[str] = []  # the text of each criterion in ``ruled_out_by``, in its order
+    relevance: int = 2  # 0: about a disease the patient has, 1: names one of their problems, 2: neither
     focus: str | None = None  # whether the patient has what the trial studies (met, unknown)
 
 
@@ -98,18 +104,25 @@ def screen(
             best=hit.best,
         )
         trial = index.metadata.trial(hit.trial_id)
-        about = " ".join([*(trial.conditions if trial else []), hit.title or "", hit.best.text])
-        candidate.why = [p for p in named if _words(p) & _words(about)] or [f"passage: {hit.best.text[:80]}"]
+        studies = " ".join([*(trial.conditions if trial else []), hit.title or ""])
+        candidate.why = [p for p in named if _names(studies + " " + hit.best.text, p)] or [
+            f"passage: {hit.best.text[:80]}"
+        ]
+        candidate.relevance = 1 if any(_names(studies, p) for p in named) else 2
         if check_eligibility and trial is not None:
             report: Report = check(
                 structure_trial(trial, tagger), patient, as_of, matcher, presume, look_back=look_back
             )
             candidate.overall, candidate.ruled_out_by = report.overall, report.ruled_out_by
+            texts = {c.id: " ".join(c.text.split()) for c in report.criteria}
+            candidate.ruled_out_text = [texts.get(r, "") for r in report.ruled_out_by]
             candidate.missing_data = report.missing_data
             candidate.focus = next((c.verdict for c in report.criteria if c.id == FOCUS), None)
+            if candidate.focus == "met":
+                candidate.relevance = 0
         candidates.append(candidate)
     if check_eligibility:
-        candidates.sort(key=lambda c: (_ORDER.get(c.overall, 1), c.focus != "met", c.retrieval_rank))
+        candidates.sort(key=lambda c: (_ORDER.get(c.overall, 1), c.relevance, c.retrieval_rank))
         for rank, candidate in enumerate(candidates, start=1):
             candidate.rank = rank
     return candidates
@@ -117,3 +130,10 @@ def screen(
 
 def _words(text: str) -> frozenset[str]:
     return content_words(normalise(text))
+
+
+def _names(text: str, problem: str) -> bool:
+    """Whether ``text`` names ``problem``: at least two thirds of its words, not one word it shares with
+    any disease ("syndrome", "disease", "sclerosis"), which made a spine trial "found for" Sjögren's syndrome."""
+    wanted = _words(problem)
+    return bool(wanted) and 3 * len(wanted & _words(text)) >= 2 * len(wanted)
