@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -384,8 +385,9 @@ def match_patient(
         typer.echo(f"{c.rank:>3}  {c.trial_id:12} {verdict:13} (retrieved #{c.retrieval_rank})  {c.title or ''}")
         if c.why:
             typer.echo(f"{'':5}found for: {'; '.join(c.why)}")
-        if c.ruled_out_by:
-            typer.echo(f"{'':5}ruled out by: {', '.join(c.ruled_out_by)}")
+        for criterion, text in zip(c.ruled_out_by, c.ruled_out_text or [""] * len(c.ruled_out_by), strict=True):
+            # the criterion's words, not only its id: "I3" alone sends the coordinator to the protocol
+            typer.echo(f"{'':5}ruled out by {criterion}: {textwrap.shorten(text, 110) or '(no text)'}")
 
 
 @app.command("app")

@@ -76,6 +76,8 @@ def test_match_ranks_trials_for_a_patient(cli_index):
     open_ones = [r for r in ranked if r["overall"] != "ineligible"]
     assert amass["retrieval_rank"] == 1 and amass["overall"] == "ineligible"
     assert open_ones and amass["rank"] == len(open_ones) + 1  # below every trial still open
+    human = invoke("match", "--patient", patient, "--index", cli_index, "-k", "3", "--as-of", "2026-11-01")
+    assert "ruled out by I3: Schirmer's test 1-5 mm/5 minutes" in human.stdout  # its words, not only its id
 
 
 def test_eval_retrieval_writes_one_object_per_method(tmp_path):
