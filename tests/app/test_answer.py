@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from trialsieve.app.answer import MAX_QUESTION, Answerer, intent_of
+from trialsieve.app.answer import MAX_QUESTION, Answerer, intent_of, search_text
 
 AMASS, CARE = "NCT04615455", "NCT04356287"
 
@@ -387,3 +387,30 @@ def test_a_question_about_a_described_patient_gets_a_verdict_with_its_criteria(a
     follow = answerer.answer("Would a 40-year-old with Sjögren's syndrome be eligible?", answer.focus)
     assert follow.verdict == "cannot tell" and follow.focus == AMASS
     assert answerer.answer("What is the minimum age for AMASS?").verdict is None
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("Patients with HIV are not eligible for the primary trial.", "HIV ."),
+        ("Women with a BMI over 30 can participate in the secondary trial", "Women with a BMI over 30"),
+        ("Prior exemestane is banned in the secondary trial and the primary trial.", "Prior exemestane is banned ."),
+        ("Which trials exclude pregnant women?", "Which trials exclude pregnant women?"),
+        ("The primary trial?", "The primary trial?"),
+    ],
+)
+def test_the_words_searched_leave_out_which_trial_and_eligibility(question, searched):
+    """ "... are not eligible for the primary trial" is in every statement: searched, it pulls towards whichever
+    criteria say "eligible"; a question with nothing else is searched as it is."""
+    assert search_text(question) == searched
+
+
+def test_a_question_pointing_at_the_trial_in_focus_stays_in_it(answerer):
+    """ "... for the primary trial" says which trial as surely as a name: the answer is never moved to other
+    trials, and when nothing is close enough it says so over that trial's closest passages."""
+    moved = answerer.answer("Schirmer test results needed", CARE)
+    assert moved.citations[0].trial_id == AMASS  # no pointer: the focus may be stale, so other trials answer
+    answer = answerer.answer("Tear production measured by Schirmer's test is required for the primary trial.", CARE)
+    assert answer.focus == CARE and not answer.found
+    assert answer.text.startswith("Nothing in CARE-SSc \\(NCT04356287\\) matches")
+    assert answer.citations and {c.trial_id for c in answer.citations} == {CARE}

@@ -72,3 +72,90 @@ def test_a_range_in_the_description_is_not_read_as_a_value(tagger):
 def test_a_statement_that_denies_eligibility_is_judged_true_or_false(amass, tagger, matcher):
     true = ask("Patients who are pregnant are not eligible for the primary trial.", amass, tagger, matcher)
     assert true.verdict == "yes" and true.text.startswith("The statement is true")
+
+
+def test_of_the_criteria_left_unsettled_the_answer_quotes_those_nearest_the_question(amass, tagger, matcher):
+    """Every criterion a question says nothing about is unsettled; in reading order the quoted ones are rarely
+    what the question is about, so a search's order (``nearest``) picks them: a sub-criterion counts for its
+    root, a criterion that does not decide (a settled exclusion) is passed over, the rest keep reading order."""
+    asked = patient_question("Would a 40-year-old with Sjögren's syndrome be eligible for AMASS?")
+    plain = answer_patient(asked, amass, "the trial", tagger, matcher)
+    assert [c.label for c in plain.citations] == ["Inclusion 2", "Inclusion 3", "Inclusion 4"]
+    found = answer_patient(asked, amass, "the trial", tagger, matcher, nearest=["I4.a", "E2", "I3"])
+    assert found.verdict == "cannot tell"
+    assert [c.label for c in found.citations] == ["Inclusion 4", "Inclusion 3", "Inclusion 2"]
+    quoted = found.text.split("\n", 1)[1]  # the criteria's lines, after the data still needed
+    assert quoted.index("NIKBUT") < quoted.index("Schirmer") < quoted.index("OSDI")
+
+
+def written(text: str, tagger):
+    """A trial whose criteria are ``text``, structured as the app structures it."""
+    from trialsieve.extract.structure import structure_trial
+    from trialsieve.trial import Trial
+
+    return structure_trial(Trial(id="NCT99999999", criteria_text=text, source="test"), tagger)
+
+
+def test_a_patient_who_may_be_the_criterion_s_exception_is_cannot_tell_not_no(tagger, matcher):
+    """ "Other prior malignancies except skin cancer": skin cancer is a malignancy, and read as one it rules the
+    patient out; but it is the exception. Sharing only "cancer" with it, ovarian cancer is still ruled out."""
+    trial = written("Exclusion Criteria:\n* Other prior malignancies except skin cancer", tagger)
+    skin = ask(
+        "Patients with a prior malignancy of skin cancer are excluded from the primary trial.", trial, tagger, matcher
+    )
+    assert skin.verdict == "cannot tell" and "may rule out" in skin.text and skin.citations
+    ovarian = ask("Patients with prior ovarian cancer are excluded from the primary trial.", trial, tagger, matcher)
+    assert ovarian.verdict == "yes"
+
+
+def test_a_no_that_rests_only_on_what_the_question_leaves_out_is_not_certain():
+    """A criterion that goes against the patient only through presumptions ("docetaxel not in the record:
+    presumed absent", as a heading's sub-criteria in a section of unknown kind can) reads the question's silence
+    against the patient: no ground for a "no". One that used something the question says (a fact, an age) is."""
+    from trialsieve.app.patient_questions import _certain
+    from trialsieve.match.check import CriterionVerdict, Report
+    from trialsieve.match.verdicts import Evidence
+
+    def report(*evidence: Evidence) -> Report:
+        root = CriterionVerdict(id="U3", section="inclusion", text="PRIOR THERAPY:", verdict="not_met", evidence=[])
+        child = CriterionVerdict(
+            id="U3.1", section="inclusion", text="Prior docetaxel", parent="U3", verdict="not_met", evidence=evidence
+        )
+        return Report(
+            trial_id="NCT99999999",
+            patient_id="p",
+            as_of="2026-01-01",
+            overall="ineligible",
+            ruled_out_by=["U3"],
+            missing_data=[],
+            review=[],
+            criteria=[root, child],
+        )
+
+    presumed = Evidence(text="docetaxel", verdict="not_met", reason="docetaxel not in the record: presumed absent")
+    assert not _certain(report(presumed), "U3", "Patients with hemoglobin 12 g/dL")
+    said = Evidence(
+        text="docetaxel", verdict="not_met", reason="recorded absent", fact="docetaxel", source="note sentence 0"
+    )
+    assert _certain(report(presumed, said), "U3", "Patients who never had docetaxel")
+
+
+def test_a_statement_with_a_condition_of_its_own_gets_no_verdict(amass, tagger, matcher):
+    """The check reads the described patient, not "unless they ...": a verdict would answer another statement."""
+    plain = ask("Patients who are pregnant are not eligible for the primary trial.", amass, tagger, matcher)
+    assert plain.verdict == "yes"
+    found = ask(
+        "Patients who are pregnant are not eligible for the primary trial, unless they stop breastfeeding.",
+        amass,
+        tagger,
+        matcher,
+    )
+    assert found.verdict == "cannot tell" and "condition of its own" in found.text
+
+
+def test_a_count_of_zero_is_an_absence(tagger):
+    patient = described_patient("Patients with a nonpalpable breast lesion and 0 palpable axillary lymph nodes", tagger)
+    nodes = [f for f in patient.facts if "axillary" in f.text]
+    assert nodes and not any(f.present for f in nodes)
+    graded = described_patient("Patients with grade 0 neuropathy", tagger)  # a grade, not a count
+    assert all("no neuropathy" not in f.text for f in graded.facts)

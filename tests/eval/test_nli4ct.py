@@ -115,7 +115,9 @@ def test_citations_and_verdicts_are_scored_per_statement_type(trials):
     assert asker.asked[-2:] == [(statements[2].statement, A), (statements[2].statement, B)]
     single, comparison = result.per_type["Single"], result.per_type["Comparison"]
     assert (single.statements, single.scored, single.gold_cited, single.gold_lines) == (2, 2, 1, 3)
-    assert single.gold_cited_rate == 0.5 and single.recall_at_5 == pytest.approx(1 / 3)
+    # recall@5 per trial asked, then averaged: (1/2 + 0/1) / 2; pooled over lines it would be 1/3
+    assert single.gold_cited_rate == 0.5 and single.recall_at_5 == pytest.approx(0.25)
+    assert single.line_recall_at_5 == pytest.approx(1 / 3) and single.asked == 2
     assert (single.verdicts, single.committed, single.committed_right) == (2, 1, 1)
     assert single.commit_rate == 0.5 and single.verdict_accuracy == 1.0
     assert (comparison.gold_cited, comparison.gold_lines, comparison.lines_in_top) == (1, 2, 1)

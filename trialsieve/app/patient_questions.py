@@ -7,12 +7,18 @@ decide it cited. What the question does not mention is read in the patient's fav
 screener would (an exclusion it does not name is presumed absent), but an inclusion it says nothing
 about leaves the answer at "cannot tell": a question rarely says everything, and a guessed yes
 would send a coordinator after a patient the trial cannot take.
+
+A wrong "no" turns away a patient the trial could take, so "no" is said only when a criterion rules
+the patient out on something the question says (``_certain``): not on a presumption, and not on a
+criterion whose exception the patient may be. A statement with a condition of its own ("..., unless
+they ...") is "cannot tell": the check does not read the condition.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -39,6 +45,7 @@ class PatientQuestion:
 
     described: str
     denied: bool
+    conditional: bool = False  # the question sets a condition of its own ("..., unless they ..."): no verdict
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,37 @@ def patient_question(question: str) -> PatientQuestion | None:
         if found := pattern.match(question.strip()):
             described = trial_words.sub("", found["who"]).strip(" ,.")
             if set(re.findall(r"[\w'-]+", described.lower())) - bare:  # "can men take part" asks about the trial
-                return PatientQuestion(described, bool(found.groupdict().get("denied")))
+                conditional = bool(_safety().conditional.search(question))
+                return PatientQuestion(described, bool(found.groupdict().get("denied")), conditional)
     return None
+
+
+@dataclass(frozen=True)
+class _Safety:
+    conditional: re.Pattern[str]
+    exception: re.Pattern[str]
+    generic: frozenset[str]
+    zero_count: re.Pattern[str]
+
+
+@cache
+def _safety() -> _Safety:
+    data = load("patient_questions", package="trialsieve.app")
+    return _Safety(
+        re.compile(data["conditional"]["pattern"], re.IGNORECASE),
+        re.compile(data["exception"]["pattern"], re.IGNORECASE),
+        frozenset(_stem(w) for w in data["generic"]["words"]),
+        re.compile(data["zero_count"]["pattern"], re.IGNORECASE),
+    )
+
+
+def _stem(word: str) -> str:
+    return word.lower().removesuffix("s")
+
+
+def _specific_words(text: str) -> set[str]:
+    """The words of ``text`` that can tie a patient to a criterion's exception: not the generic ones."""
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())} - _safety().generic
 
 
 def answer_patient(
@@ -73,12 +109,21 @@ def answer_patient(
     tagger: EntityTagger | None,
     matcher: ConceptMatcher,
     as_of: dt.date | None = None,
+    nearest: Sequence[str] = (),
 ) -> PatientAnswer:
     """Yes, no or cannot tell, for the patient ``asked`` describes, against ``structured`` (``name``
-    as answers write it), with the deciding criteria cited."""
+    as answers write it), with the deciding criteria cited. ``nearest`` is criterion ids by how near they
+    are to the question (a search's order): of the criteria that decide, the answer quotes the nearest."""
     report = check(structured, described_patient(asked.described, tagger), as_of, matcher, presume=True)
     eligible: Verdict = {"eligible": "yes", "ineligible": "no"}.get(report.overall, "cannot tell")
-    text, citations = _explain(report, eligible, structured.trial.id, name, asked.described)
+    doubt = None
+    if eligible != "cannot tell" and asked.conditional:
+        doubt = "the question sets a condition of its own, which the check does not read"
+    elif eligible == "no" and not any(_certain(report, rid, asked.described) for rid in report.ruled_out_by):
+        doubt = "what rules them out is not something the question says for certain"
+    if doubt:
+        eligible = "cannot tell"
+    text, citations = _explain(report, eligible, structured.trial.id, name, asked.described, nearest, doubt)
     if asked.denied and eligible != "cannot tell":  # "... are not eligible": true when the check rules them out
         holds: Verdict = "yes" if eligible == "no" else "no"
         text = f"The statement is {'true' if holds == 'yes' else 'false'}. {text}"
@@ -86,26 +131,71 @@ def answer_patient(
     return PatientAnswer(text, citations, eligible)
 
 
+def _certain(report: Report, root: str, described: str) -> bool:
+    """Whether the criterion ``root`` rules the described patient out on what the question says, so that a "no"
+    may rest on it: some evidence against the patient, under it, used something the question says (a fact, an
+    age, a sex), and the criterion that evidence was read from has no exception sharing a specific word with
+    the description.
+
+    Presumptions do not count ("docetaxel not in the record: presumed absent"): a "no" from them reads the
+    question's silence against the patient, which silence never means. An exception that may be the patient
+    ("Other prior malignancies except skin cancer" for "a prior malignancy of skin cancer") does not either:
+    the rule tree's match of "malignancy" does not see it. The evidence is placed in the shortest criterion
+    of the family holding its words, so a heading's evidence is judged by the sub-criterion it came from."""
+    family = [c for c in report.criteria if c.id == root or c.id.startswith(root + ".")]
+    words = _specific_words(described)
+    for criterion in (c for c in family if c.against):
+        for evidence in criterion.evidence:
+            if evidence.verdict != criterion.verdict or not evidence.source:
+                continue
+            holding = [c.text for c in family if evidence.text.strip() and evidence.text.strip() in c.text]
+            source = min(holding, key=len, default=criterion.text)
+            found = _safety().exception.search(source)
+            if not (found and _specific_words(source[found.end() :]) & words):
+                return True
+    return False
+
+
 def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
     """The patient the words describe, read as a note; a value given as a range ("ANC < 1,700/mm3")
-    is no value: read as 1,700 it could meet a limit the patient fails."""
+    is no value: read as 1,700 it could meet a limit the patient fails. A count of zero ("with 0 palpable
+    axillary lymph nodes") is read as the absence it is ("with no ...")."""
+    described = _safety().zero_count.sub(r"\1 no ", described)
     patient = read_note(described, tagger, "described patient", "the question")
     bounded = {limit.value for limit in find_limits(described)}
     facts = [f for f in patient.facts if f.value is None or f.value not in bounded]
     return patient.model_copy(update={"facts": facts})
 
 
-def _explain(report: Report, eligible: Verdict, trial_id: str, name: str, described: str) -> tuple[str, list[Citation]]:
-    roots = {c.id: c for c in report.criteria if c.parent is None}
+def _explain(
+    report: Report,
+    eligible: Verdict,
+    trial_id: str,
+    name: str,
+    described: str,
+    nearest: Sequence[str] = (),
+    doubt: str | None = None,
+) -> tuple[str, list[Citation]]:
+    """The answer's words and the criteria it quotes. Only ``_SHOWN`` are quoted, so which ones matters most
+    when many decide: for "cannot tell", every criterion the question says nothing about is unsettled, and
+    the first few in reading order are rarely what the question is about. So the criteria are taken in the
+    order of ``nearest`` (criterion ids nearest the question; a sub-criterion counts for its root), the rest
+    after in reading order."""
+    roots = dict(sorted(((c.id, c) for c in report.criteria if c.parent is None), key=_by_nearness(nearest)))
     who = f"“{plain(described)}”"
     if eligible == "no":
-        deciding = [roots[cid] for cid in report.ruled_out_by if cid in roots][:_SHOWN]
+        deciding = [c for cid, c in roots.items() if cid in set(report.ruled_out_by)][:_SHOWN]
         text = f"No: {name} would not take {who}.\n" + _lines(deciding, trial_id)
     elif eligible == "yes":
         deciding = [c for c in roots.values() if c.section == "inclusion" and c.verdict == "met"][:_SHOWN]
         text = (
             f"Yes, on what the question says: {who} meets every criterion of {name}, reading any exclusion "
             "it does not mention as absent (a screener still confirms them)."
+        )
+    elif doubt and report.ruled_out_by:
+        deciding = [c for cid, c in roots.items() if cid in set(report.ruled_out_by)][:_SHOWN]
+        text = f"Cannot tell from the question: these criteria may rule out {who}, but {doubt}.\n" + _lines(
+            deciding, trial_id
         )
     else:
         deciding = [c for c in roots.values() if not c.settled][:_SHOWN]
@@ -114,6 +204,16 @@ def _explain(report: Report, eligible: Verdict, trial_id: str, name: str, descri
         text = f"Cannot tell from the question: {name} also needs {wanted}.\n" + _lines(deciding, trial_id)
     citations = [_citation(c, trial_id) for c in deciding]
     return text, citations
+
+
+def _by_nearness(nearest: Sequence[str]):
+    """A sort key for (criterion id, criterion) pairs: the rank of the criterion's first appearance in
+    ``nearest`` (its own id or a sub-criterion's), unranked ones after; ties keep reading order (sorting is
+    stable)."""
+    rank: dict[str, int] = {}
+    for position, criterion_id in enumerate(nearest):
+        rank.setdefault(criterion_id.split(".")[0], position)
+    return lambda pair: rank.get(pair[0], len(rank))
 
 
 def _lines(criteria: list, trial_id: str) -> str:
