@@ -140,6 +140,26 @@ def test_the_ask_tabs_examples_ask_when_clicked(page):
     page.locator(".message").filter(has_text="NCT04615455 · Exclusion 4").last.wait_for(timeout=30_000)
 
 
+def test_a_long_list_folds_its_rest_and_opens(page, monkeypatch):
+    """Past the list's limit the rest sit in a fold the reader opens; each line names its trial once."""
+    from trialsieve.app import answer
+
+    monkeypatch.setitem(answer._lexicon(), "max_listed_trials", 1)  # this index lists 4 trials, the app 15
+    page.get_by_role("tab", name="Ask").click()
+    page.get_by_label("Question").fill("Which trials exclude pregnant women?")
+    page.get_by_label("Question").press("Enter")
+    reply = page.locator(".message").filter(has_text="more").last
+    reply.wait_for(timeout=30_000)
+    fold = reply.locator("details")
+    assert not fold.locator("li").first.is_visible()
+    fold.locator("summary").click()
+    hidden = fold.locator("li")
+    hidden.first.wait_for(state="visible", timeout=10_000)
+    assert hidden.count() == int(fold.locator("summary").inner_text().split()[2]) >= 1
+    shown = reply.locator("li").all_inner_texts()
+    assert len(shown) >= 2 and all(text.count("NCT") == 1 and "Exclusion" in text for text in shown)
+
+
 def test_no_label_floats_over_the_chat(page):
     """Gradio's label badge sat over the chat and hid the top message once it scrolled."""
     page.get_by_role("tab", name="Ask").click()

@@ -475,14 +475,20 @@ class Answerer:
         return self._listed(heading, found, limit, focus)
 
     def _listed(self, heading: str, found: dict[str, Citation], limit: int, focus: str | None) -> Answer:
-        """A list of trials, each with its title and the citation that puts it on the list."""
-        lines = [heading]
-        for trial_id, citation in list(found.items())[:limit]:
-            title = plain(self.catalog.trials[trial_id].title or "")
-            lines.append(f"- **{plain(trial_id)}** {title}: {citation.markdown()}")
-        if len(found) > limit:
-            lines.append(f"- … and {len(found) - limit} more")
-        return Answer("\n".join(lines), list(found.values())[:limit], focus)
+        """A list of trials, each with its title and the citation that puts it on the list (the citation
+        names the trial, so the line does not name it twice). Past ``limit`` the rest sit in a fold the
+        reader can open: a bare "… and 20 more" hid trials the list was asked for."""
+
+        def line(trial_id: str, citation: Citation) -> str:
+            return f"- {plain(self.catalog.trials[trial_id].title or trial_id)}: {citation.markdown()}"
+
+        items = list(found.items())
+        lines = [heading, *(line(*item) for item in items[:limit])]
+        if rest := items[limit:]:
+            # a blank line after <summary> lets the chat's Markdown read the list inside the fold
+            lines += ["", f"<details><summary>… and {len(rest)} more</summary>", "", *(line(*i) for i in rest)]
+            lines += ["", "</details>"]
+        return Answer("\n".join(lines), [citation for _, citation in items], focus)
 
     def _own_passages(self, trial_id: str) -> list[Chunk]:
         """The trial's title and inclusion criteria as indexed, for citing what a record's own words say."""
