@@ -138,6 +138,10 @@ class Demographic(_Model):
 NO_CONCEPT = "no clinical concept recognised"
 #: The reason of a criterion that only allows something ("Prior radiotherapy allowed"): it asks nothing.
 PERMISSION = "permission"
+#: The reason of a criterion that says there is nothing to ask ("None", "N/A"): vacuous, it rules no one out.
+NOTHING_ASKED = "nothing asked"
+#: Reasons of unstructured leaves that ask nothing of the patient: computable, and never against anyone.
+ASKS_NOTHING = frozenset({PERMISSION, NOTHING_ASKED})
 
 
 class Unstructured(_Model):
@@ -235,7 +239,7 @@ CONFIDENT = 0.5
 def status_of(rule: Rule) -> Status:
     """structured: every leaf is computable and every join read with confidence; needs_review: no
     leaf is computable; partial: the rest."""
-    kinds = {leaf.type == "unstructured" and leaf.reason != PERMISSION for leaf in leaves(rule)}
+    kinds = {leaf.type == "unstructured" and leaf.reason not in ASKS_NOTHING for leaf in leaves(rule)}
     if kinds == {False}:
         unsure = getattr(rule, "confidence", None) is not None and rule.confidence < CONFIDENT
         return "partial" if unsure else "structured"

@@ -44,3 +44,11 @@ def test_a_long_leaf_goes_on_below_itself_under_the_trees_guides():
     first = lines[1 : lines.index("└─ all of")]  # the first leaf, on as many lines as it takes
     assert " ".join(line.strip("│├└─ ") for line in first) == long.concept.text + " [condition]"
     assert tree(long) == long.concept.text + " [condition]"  # no width: one line, as before
+
+
+def test_a_criterion_that_asks_nothing_reads_so_not_as_review():
+    """ "None" in an exclusion asks nothing: the tree must not show it as waiting for a person."""
+    from trialsieve.extract.structure import structure_text
+
+    shown = tree(structure_text("None", section="exclusion").rule)
+    assert shown == "asks nothing: None" and "review" not in shown

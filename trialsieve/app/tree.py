@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import textwrap
 
-from trialsieve.rules import PERMISSION, Comparison, Demographic, Presence, Rule, Temporal, Unstructured, leaves
+from trialsieve.rules import (
+    NOTHING_ASKED,
+    PERMISSION,
+    Comparison,
+    Demographic,
+    Presence,
+    Rule,
+    Temporal,
+    Unstructured,
+    leaves,
+)
 
 
 def tree(rule: Rule, width: int | None = None) -> str:
@@ -64,6 +74,8 @@ def leaf_text(leaf: Rule) -> str:
         return f"age {leaf.operator} {value} {leaf.unit or 'a'}"
     if isinstance(leaf, Unstructured) and leaf.reason == PERMISSION:
         return f"allows, asks nothing: {leaf.text}"
+    if isinstance(leaf, Unstructured) and leaf.reason == NOTHING_ASKED:  # "None", "N/A"
+        return f"asks nothing: {leaf.text}"
     if isinstance(leaf, Unstructured):
         return f"needs review: {leaf.text} ({leaf.reason})"
     return str(leaf)

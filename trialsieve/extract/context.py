@@ -147,12 +147,14 @@ def temporal_direction(before: str, after: str, operator_text: str = "") -> tupl
     else with a time unit next to a temporal cue a past window.
     """
     window_cue = r"\b(?:within|in|during|over|last|past|previous|next|prior)\b"
+    if re.match(r"\s*(?:for|over\s+a\s+period\s+of)\b", operator_text, re.I):
+        return "duration", "current"  # "stable weight for (the past) 3 months": it has lasted so long
     if re.search(r"\b(?:next|coming)\b", operator_text, re.I):
         return "window", "future"
     if re.search(window_cue, operator_text, re.I):
         return "window", "past"
-    if DURATION_TAIL.match(after) or re.match(r"\s+of\s+(?!age\b)", after, re.I):
-        return "duration", "current"  # "3 years' duration", "six weeks of conservative treatment"
+    if DURATION_TAIL.match(after) or re.match(r"\s+(?:of\s+(?!age\b)|(?:treatment|therapy|use)\b)", after, re.I):
+        return "duration", "current"  # "3 years' duration", "six weeks of (conservative) treatment"
     if _TEMPORAL["duration"].search(before[-24:]) and not re.search(window_cue, before[-24:], re.I):
         return "duration", "current"
     if _TEMPORAL["future"].search(before[-30:]) or re.match(r"\s*(?:after|following|from now)\b", after, re.I):
@@ -166,7 +168,7 @@ def is_temporal(before: str, after: str, operator_text: str) -> bool:
         r"\b(?:within|in|during|over|for|since|lasting|persist\w*|history of)\s*(?:the\s+)?"
         r"(?:last|past|next|previous|preceding|prior|first|coming)?\s*$"
     )
-    if re.search(r"\b(?:within|in the|during the|over the)\b", operator_text, re.I):
+    if re.search(r"\b(?:within|in the|during the|over the|for|over a)\b", operator_text, re.I):  # "for 3 months"
         return True
     if re.search(cue, before[-40:], re.I) or DURATION_TAIL.match(after):
         return True

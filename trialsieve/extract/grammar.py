@@ -63,6 +63,9 @@ _AGE_ONLY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AGE_ONLY_LOOKUP = {p.lower(): op for op, ps in _OPS["age_only_before"].items() if op != "_doc" for p in ps}
+#: comparators that bound a length of time only ("for 3 months": at least 3 months), by spelling
+_TIME_ONLY = {p.lower(): op for op, ps in _OPS["time_only_before"].items() if op != "_doc" for p in ps}
+_TIME_ONLY_BEFORE = re.compile(rf"(?:{alternation(list(_TIME_ONLY))})\s*$", re.IGNORECASE)
 _OPERATOR_ALTERNATION = alternation(list(_BEFORE_LOOKUP))
 _GLOSSED_BEFORE = re.compile(  # "greater than (>) 470": the comparator in words, then in symbols
     rf"(?P<written>{_OPERATOR_ALTERNATION})\s*\(\s*\\?(?:{_OPERATOR_ALTERNATION})\s*\)\s*$", re.IGNORECASE
@@ -217,6 +220,9 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     before = _before(text, number.start(), floor)
     if before is None and _YEARS_OLD.match(text, number.end()):
         before = _age_only_before(text, number.start(), floor)  # "prior to 50 years of age"
+    hyphened = text.startswith("-", number.end())  # "for 30-day readmission": an adjective, not a length of time
+    if before is None and unit and unit.code in TIME_UNITS and not post and not hyphened:
+        before = _only_before(_TIME_ONLY, text, number.start(), floor)  # "stable weight for 3 months"
     if joiner and not is_word and not relative:
         second = _NUMBER.match(text, joiner.end())
         joined_by_and = joiner[0].strip().lower() == "and"
@@ -241,6 +247,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
             pos = post[1]
     if before and post and post[0] != before[0] and before[0] != "=":
         post = None
+    if not post and not before and value2 is None and not relative:
+        post = _lower_end(text, pos)  # "18 kg/m2 ≤ BMI ≤ 30 kg/m2": BMI >= 18, then BMI <= 30
     if unit is None and post and _COUNTS_A_LIST.match(text, pos):
         return None
     if unit is None and _CALENDAR_YEAR.fullmatch(number[0]):
@@ -329,6 +337,39 @@ def _age_only_before(text: str, pos: int, floor: int) -> tuple[str, int, int] | 
         found.start(),
         found.start() + len(found[0].rstrip()),
     )
+
+
+def _only_before(lookup: dict[str, str], text: str, pos: int, floor: int) -> tuple[str, int, int] | None:
+    """A comparator of ``lookup`` (``_TIME_ONLY``) written just before ``pos``, which counts only
+    before a time unit: "for 3 months" is at least 3 months, "for 2 patients" nothing."""
+    found = _TIME_ONLY_BEFORE.search(text, max(floor, pos - 24), pos)
+    if not found:
+        return None
+    written = re.sub(r"\s+", " ", found[0].strip().lower())
+    return lookup[written], found.start(), found.start() + len(found[0].rstrip())
+
+
+#: "18 ≤ BMI ≤ 30", "40 mL/min <= eGFR < 60": a comparator after the bound, a variable, then a comparator of the
+#: same sense and a number; the first bound reads with its comparator turned round, of the variable after it
+_LOWER_END = re.compile(
+    r"\s*\\?(?P<op><=|=<|≤|⩽|<|>=|=>|≥|⩾|>)\s*(?=[^\W\d][^<>≤≥⩽⩾\d;,]{0,40}?\s*\\?(?P<second>[<>≤≥⩽⩾])=?\s*[-−]?\d)"
+)
+_TURNED = {
+    "<": ">",
+    ">": "<",
+    **dict.fromkeys(("<=", "=<", "≤", "⩽"), ">="),
+    **dict.fromkeys((">=", "=>", "≥", "⩾"), "<="),
+}
+
+
+def _lower_end(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The first bound of a double inequality at ``pos`` (right after the number and its unit), as an
+    "after" comparator: (turned operator, end, start). Its variable is the one after it, read as a
+    named limit's is; the second bound is a limit of its own on the same variable."""
+    found = _LOWER_END.match(text, pos)
+    if found is None or (found["op"][0] in "<≤⩽=") != (found["second"] in "<≤⩽"):
+        return None
+    return _TURNED[found["op"]], found.end(), found.start("op")
 
 
 def _is_pressure(text: str, number: re.Match[str], systolic: float, pair: re.Match[str]) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from trialsieve.extract import context, variables
+from trialsieve.extract import context, examples, scope, undertakings, variables
+from trialsieve.extract.definitions import split_label, yardstick
 from trialsieve.extract.grammar import Limit, find_limits, unreadable
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
@@ -23,10 +24,14 @@ from trialsieve.extract.logic import combine, open_brackets, with_temporal
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import clause_start, default_model, logic_enabled
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
+from trialsieve.extract.titles import without_titles
 from trialsieve.extract.trees import rebuild
+from trialsieve.extract.undertakings import undertaking
 from trialsieve.extract.units import ucum
+from trialsieve.extract.vacuous import nothing_asked
 from trialsieve.rules import (
     NO_CONCEPT,
+    NOTHING_ASKED,
     All,
     Any,
     AtLeast,
@@ -163,11 +168,14 @@ class _Spans:
 
     def variable(self, text: str, var: tuple[int, int] | None, limit: Limit, floor: int) -> tuple[int, int] | None:
         """The grammar's variable, unless it names no tagged concept and one sits just before the
-        limit (same clause) or right after it: "Smokers (> 20 cigarettes per week)" bounds smokers."""
+        limit (same clause) or right after it: "Smokers (> 20 cigarettes per week)" bounds smokers.
+        A definition cue starts the clause: in "Mild TBI as defined by a GCS of 13-15" the GCS is bounded."""
         if self.tagged is None:
             return var
         if var is not None and (var[0] >= limit.end or self.kind_at(var) is not None):
             return var  # named, or named after the limit on purpose: "a score of >= 3 on PANSS item P1"
+        if var is not None and (cue := context.DEFINITION.search(text, floor, limit.start)) and cue.end() <= var[0]:
+            floor = cue.end()
         clause = self.inside(floor, limit.start)
         before = [e for e in clause if ";" not in text[e.end : limit.start]]
         following = self.starting(limit.end, limit.end + _LONGEST_NAME)
@@ -198,17 +206,28 @@ def structure_text(
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
+    tagged = without_titles(text, tagged)  # "the "Value of Health" application" names an app
     entities = _Spans(_concept_spans(text, _with_allergy_names(text, tagged)), logic=logic, section=section)
+    if nothing_asked(text):  # "None", "N/A": the registry's field is filled, nothing is asked
+        first, last = _strip(text, 0, len(text))
+        rule = Unstructured(text=text[first:last], reason=NOTHING_ASKED, span=(first, last))
+        return Extraction(rule, entities.output())
     if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
         return Extraction(Unstructured(text=text, reason=allowed, span=(0, len(text))), entities.output())
+    if undertaking(text):  # "Agree to attempt intercourse at least 4 times per month": what is promised
+        reason = context.unstructured_reason(text) or "willingness"
+        return Extraction(_review(text, *_strip(text, 0, len(text)), reason).rule, entities.output())
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
-    atoms = _lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
     atoms = _without_unreadable_limits(text, atoms)
     if not atoms:
         rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
         return Extraction(rule, entities.output())
+    atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
     rule, _ = combine(text, atoms, section, logic)
+    if label is not None:
+        rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
     rule = _allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
@@ -326,9 +345,11 @@ def _allergens(text: str, rule: Rule) -> Rule:
         if (head := _allergy_head(text, leaf, cues)) is not None:
             # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
             # item read after it ("to any component of the study drug") it is an allergy to those words
-            if any(head.end() <= s and _one_sentence(text, head.end(), s) for s in starts):
+            items = [s for s in starts if head.end() <= s and _one_sentence(text, head.end(), s)]
+            rest = examples.category_before(text, head.end(), items[0]) if items else None
+            if items and rest is None:
                 return None
-            rest = re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
+            rest = rest or re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
             concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
             return leaf.model_copy(update={"concept": concept})
         start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
@@ -551,7 +572,9 @@ def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
         rule = atom.rule
         bare = rule.type == "presence" and rule.temporal is not None and rule.concept.span == rule.temporal.span
         same_sentence = bool(lent) and not re.search(r"[.;]", text[lent[-1].end : atom.start])
-        if bare and same_sentence and _has_bare_presence(lent[-1].rule):
+        if bare and same_sentence and (both := scope.window_after_duration(lent[-1], atom, rule.temporal)):
+            lent[-1] = both  # "corticosteroids for 14 days within the last 3 months": lasted so long, so recently
+        elif bare and same_sentence and _has_bare_presence(lent[-1].rule):
             lent[-1] = _Atom(lent[-1].start, atom.end, with_temporal(lent[-1].rule, rule.temporal))
             k = len(lent) - 2  # "Prednisone or steroid use currently or within...": the whole list
             while k >= 0 and _OR_GAP.fullmatch(text[lent[k].end : lent[k + 1].start]):
@@ -564,45 +587,8 @@ def _lend_windows(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return lent
 
 
-def _lend_to_list(text: str, atoms: list[_Atom]) -> list[_Atom]:
-    """A past window after the last item of an "or" or comma list bounds every item of it: "MI,
-    unstable angina, or stroke within the past 6 months". An item with a window of its own, or a
-    history ("history of stroke, or MI within 6 months"), keeps what it says."""
-    atoms = list(atoms)
-    for i, atom in enumerate(atoms):
-        rule = atom.rule
-        if rule.type != "presence" or rule.temporal is None or rule.temporal.measure != "window":
-            continue
-        if rule.temporal.direction != "past":
-            continue
-        after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
-        if after and _OR_GAP.fullmatch(after):
-            continue  # not the list's last item: "stroke within 6 months, or diabetes"
-        k = i - 1
-        while k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and _lendable(atoms[k].rule):
-            atoms[k] = _Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
-            k -= 1
-    return atoms
-
-
-def _item_gap(gap: str) -> bool:
-    """Whether ``gap`` only separates two items of a list, the next item's qualifiers aside ("MI,
-    unstable angina")."""
-    return _OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", gap)) is not None
-
-
-def _lendable(rule: Rule) -> bool:
-    """Whether a list item takes a window written after the list: presences with no window or
-    history of their own (a phrase for a person passes it on)."""
-    return all(
-        leaf.type == "unstructured"
-        or (leaf.type == "presence" and leaf.temporal is None and "history of" not in leaf.qualifiers)
-        for leaf in leaves(rule)
-    )
-
-
 _ITEM_END = re.compile(r"\s*(?:[,;]|\b(?:and/or|or|and)\b)", re.IGNORECASE)
-_OR_GAP = re.compile(r"\s*,?\s*(?:and/or|or)\s+|\s*,\s*", re.IGNORECASE)
+_OR_GAP = scope.OR_GAP
 
 
 def _has_bare_presence(rule: Rule) -> bool:
@@ -629,12 +615,15 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if limit.is_time and (tail := context.DURATION_TAIL.match(text, limit.end)):
         of = _DURATION_OF.match(text, tail.end())  # "1 month's duration of symptoms", "diabetes of 5 years' duration"
         return (of and variables.right(text, of.end())) or variables.left(text, limit.start, floor), False
-    if limit.is_time and (of := _DURATION_OF.match(text, limit.end)):
+    if limit.is_time and (of := _DURATION_OF.match(text, limit.end) or scope.lasting_noun(text, limit.end)):
         measured = variables.right(text, of.end())
         if measured and _MEASURED_TIME.search(_text(text, measured)):
             return measured, False  # "≥ 37 weeks of gestation", "at least 5 years of disease duration"
         lasted = variables.right(text, _LEAD_TIME.match(text, of.end()).end())  # "of prior conservative treatment"
-        if lasted and variables.left(text, limit.start, floor) is None and not _OF_AGE.match(text, limit.end):
+        lasted = scope.what_was_taken(text, lasted) or lasted  # "weeks of treatment with steroids": the steroids
+        left = variables.left(text, limit.start, floor)
+        lead = left is None or scope.names_nothing(_text(text, left))  # "a history of more than two weeks treatment"
+        if lasted and lead and not _OF_AGE.match(text, limit.end):
             return lasted, False  # "At least six weeks of prior conservative treatment": how long it lasted
     # "patients that older than 18 treated for ...": an operator that says age counts nothing after it
     counts = not (limit.operator_span and _AGE_WORD.search(_text(text, limit.operator_span)))
@@ -807,6 +796,8 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     reason = context.unstructured_reason(_text(text, var))
     if reason:  # "participation in another trial within 30 days"
         return _review(text, start, end, reason)
+    if lead := undertakings.done_by_person(text, clause_start(text, var[0]), var[0]):  # "unable to sit ... for 2 h"
+        return _review(text, *_strip(text, lead[0], end), lead[1])
     named = (var[0], limit.start) if var[1] <= limit.start else var  # with the brackets between them
     if (listed := _concept_tree(text, named, entities)) is not None:  # "cancer (other than skin cancer) in 5 years"
         return _Atom(start, end, with_temporal(listed, temporal))
@@ -1127,6 +1118,7 @@ _ALLERGY_NAME = re.compile(load("cues")["allergy_names"]["pattern"], re.IGNORECA
 _NOT_ALLERGENS = frozenset({"known", "any", "severe", "serious", "of", "with", "no", "or", "and", "an", "a", "the"})
 _ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
 _ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)
+_EFFECT_SUBJECT = re.compile(load("scope")["effect_subjects"]["pattern"], re.IGNORECASE)
 _MEETS_CRITERIA = re.compile(load("cues")["meets_criteria"]["pattern"], re.IGNORECASE)
 _MODIFIER_WORD = (
     rf"(?:(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern}"
@@ -1191,7 +1183,12 @@ def _phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | 
     definition = context.DEFINITION.search(piece)
     if definition:  # "Liver failure defined as ...": the label is not itself a criterion
         if not context.has_content(piece[definition.end() :]):
-            return None if any(s >= end for s, _ in covered) else _presence_atom(text, start, end, entities)
+            if not any(s >= end for s, _ in covered):
+                return _presence_atom(text, start, end, entities)
+            label = _presence_atom(text, *_strip(text, start, start + definition.start()), entities)
+            return _Atom(label.start, label.end, label.rule.model_copy(update={"role": "defined"}))  # split_label
+        if yardstick(piece, definition, start, entities.tagged):
+            return _presence_atom(text, *_strip(text, start, start + definition.start()), entities)  # "mild TBI"
         start, end = _strip(text, start + definition.end(), end)
     return _presence_atom(text, start, end, entities)
 
@@ -1324,8 +1321,15 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
     """
     result = []
     for c_start, c_end in _top_level_cuts(text, start, end, _CLAUSE_END):
-        if context.unstructured_reason(text[c_start:c_end]):  # no comma lists in a sentence for a person
-            result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
+        if reason := context.unstructured_reason(text[c_start:c_end]):  # no comma lists in a sentence for a person
+            cue = context.review_cue(text, "effect", c_start, c_end) if reason == "effect" else None
+            generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
+            objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
+
+            def keep(text: str, pos: int, cut: int, objects: int = objects) -> bool:
+                return cut < objects and _splittable_or(text, pos, cut)
+
+            result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
             continue
         items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
         final = _FINAL_CONNECTIVE.search(text, c_start, items[-1][0]) if len(items) > 1 else None

@@ -29,6 +29,7 @@ from trialsieve.match.logic import Verdict
 from trialsieve.match.note import mentions
 from trialsieve.match.patient import Fact, Patient
 from trialsieve.rules import (
+    ASKS_NOTHING,
     LOGIC_TYPES,
     NO_CONCEPT,
     PERMISSION,
@@ -136,9 +137,10 @@ class Judge:
         if rule.type == "presence" and rule.role is not None:  # its sibling decides: see rules.Presence.role
             reason = f"{rule.role}: {rule.concept.text} is settled by its neighbour"
             return "met", [Evidence(text=written, verdict="met", reason=reason)]
-        if rule.type == "unstructured" and rule.reason == PERMISSION:  # allows, asks nothing: rules no one out
+        if rule.type == "unstructured" and rule.reason in ASKS_NOTHING:  # "allowed", "None": rules no one out
             verdict = "met" if section == "inclusion" else "not_met"
-            return verdict, [Evidence(text=written, verdict=verdict, reason="a permission: it asks nothing")]
+            said = "a permission" if rule.reason == PERMISSION else "nothing to ask"
+            return verdict, [Evidence(text=written, verdict=verdict, reason=f"{said}: it asks nothing")]
         if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
             verdict = "met" if section == "inclusion" else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")

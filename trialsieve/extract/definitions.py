@@ -1,0 +1,90 @@
+"""A definition that names only its yardstick keeps the concept it defines.
+
+"Liver failure defined as bilirubin > 3 mg/dL": the limits after the cue decide, and the label
+asks nothing of its own. But "mild TBI as defined by the American Congress of Rehabilitation
+Medicine criteria" names no limit and no clinical thing after the cue, only who defines it: the
+label is what is asked. Read the first way, the criterion lost TBI and became a review leaf of the
+criteria's name, which no record answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract import context
+from trialsieve.extract.grammar import find_limits
+from trialsieve.extract.lexicon import load
+from trialsieve.rules import Entity, Rule, leaves
+
+
+def yardstick(piece: str, definition: re.Match[str], offset: int, tagged: list[Entity] | None) -> bool:
+    """Whether the words after ``definition`` (a cue in ``piece``, which starts at ``offset`` of the
+    criterion) only name how the label before it is judged: no limit and no tagged concept after
+    the cue (with no tagger, a yardstick word: "criteria", "classification"), while the label is a
+    tagged concept, its qualifiers and lead words aside. "Pedunculated polyps (as defined by Paris
+    Classification type Ip)" is not: the yardstick grades what the label's untagged word names, and
+    "polyps" alone would be any polyp."""
+    label, rest = piece[: definition.start()], piece[definition.end() :]
+    if not context.has_content(label) or find_limits(rest):
+        return False
+    if tagged is None:
+        return _YARDSTICK.search(rest) is not None
+    cue_end, label_end = offset + definition.end(), offset + definition.start()
+    if any(e.start >= cue_end and e.type in _CONCEPTS for e in tagged if e.start < offset + len(piece)):
+        return False
+    named = [e for e in tagged if offset <= e.start and e.end <= label_end and e.type in _CONCEPTS]
+    if not named:
+        return False
+    left = label
+    for e in sorted(named, key=lambda e: -e.start):
+        left = left[: e.start - offset] + " " + left[e.end - offset :]
+    return not context.has_content(_LEAD_WORDS.sub(" ", context.QUALIFIERS.sub(" ", left)))
+
+
+_CONCEPTS = frozenset({"condition", "drug", "procedure", "observation"})
+#: words before a label that name no part of it: "Diagnosis of", "Meet criteria for", "Patients with"
+_LEAD_WORDS = re.compile(
+    r"\b(?:diagnos[ei]s|diagnosed|meets?|criteria|for|with|of|patients?|subjects?|participants?|have|has|had)\b|[\"'“”‘’]",
+    re.IGNORECASE,
+)
+
+
+#: words that say a definition is someone's criteria, not a clinical thing of its own
+_YARDSTICK = re.compile(
+    r"\b(?:criteria|criterion|guidelines?|classification|consensus|definition|standards?|manual|DSM|ICD|ACR|EULAR)\b",
+    re.IGNORECASE,
+)
+
+
+def split_label(text: str, atoms: list) -> tuple[list, Rule | None]:
+    """The label a definition cue follows, taken out of ``atoms`` so that it stands over the
+    definition's tree as a whole: all(label, definition). Left among the atoms it was read as one more
+    item of the definition's list ("Bone marrow insufficiency defined as neutropenia < 0.5,
+    thrombocytopenia < 30" became all(label, neutropenia, ...) rather than either cytopenia), or it
+    was dropped. Only a label that opens the criterion counts; the others stay where they are."""
+    cue = context.DEFINITION.search(text) if _CUE_WORD.search(text) else None
+    if cue is None:
+        return atoms, None
+    label = [a for a in atoms if a.end <= cue.start() and not text[a.end : cue.start()].strip(" ,")]
+    defining = [a for a in atoms if a.start >= cue.end()]
+    if not label or not defining or label[0].rule.type != "presence" or label[0] is not atoms[0]:
+        return atoms, None
+    return atoms[1:], _role(label[0].rule, defining)
+
+
+def _role(label: Rule, defining: list) -> Rule:
+    """The label with ``role: defined`` when limits define it ("Obesity as defined by BMI >= 30
+    kg/m2": the BMI decides, whatever the record calls it). A label graded by its definition ("Mild
+    traumatic brain injury as defined by a GCS of 13-15": a GCS of 15 alone is no brain injury), or
+    defined by things rather than limits ("dysregulation ... as evidenced by self-injury"), is asked."""
+    limits = any(leaf.type == "comparison" for a in defining for leaf in leaves(a.rule))
+    graded = _GRADED.search(label.concept.text) or set(label.qualifiers) & _GRADES
+    return label.model_copy(update={"role": "defined" if limits and not graded else None})
+
+
+#: the longest word of each definition cue, cut to six letters: a text without one holds no cue
+_CUE_WORD = re.compile(
+    "|".join(sorted({max(p.split(), key=len)[:6] for p in load("cues")["groups"]["definition"]})), re.IGNORECASE
+)
+_GRADES = frozenset({"mild", "moderate", "severe"})
+_GRADED = re.compile(r"\b(?:mild|moderate|severe|moderate-to-severe|mild-to-moderate)\b", re.IGNORECASE)

@@ -1,0 +1,144 @@
+"""How far a time bound written once reaches across what it follows, or what it precedes.
+
+``lend_to_list`` gives a window written after a list to every item of it; two readings refine it:
+
+- ``window_after_duration``: "Use of corticosteroids for 14 days within the last 3 months" bounds
+  the use twice, how long it lasted and when. A leaf holds one ``temporal``, so the use becomes
+  all(use for >= 14 d, use within 3 mo) rather than a second, empty leaf named "within the last 3
+  months" AND-ed to it, which no record could ever meet.
+- ``shares_history``: "History of myocardial infarction, stroke or unstable angina within 6
+  months" reads "history of" once for the whole list, so the window after the list bounds the first
+  item too. Only a list written as one runs so; "History of stroke, or myocardial infarction within
+  6 months" (a comma before the connective) sets the history apart and keeps it of any age.
+
+And a length of time written before what lasted it ("a history of more than two weeks treatment
+with immuno-suppressants") bounds that, not the lead words before it: ``lasting_noun`` and
+``names_nothing`` let the variable reader take the treatment, where "history" became a concept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract import context, variables
+from trialsieve.extract.logic import Atom, with_temporal
+from trialsieve.extract.trees import rebuild
+from trialsieve.rules import All, Rule, Temporal, leaves
+
+#: what separates two alternatives of a list: a comma, "or", "and/or"
+OR_GAP = re.compile(r"\s*,?\s*(?:and/or|or)\s+|\s*,\s*", re.IGNORECASE)
+#: a comma before the connective: what follows is a separate item, not the rest of one list
+_SET_APART = re.compile(r",\s*(?:and/or|or|and)\b", re.IGNORECASE)
+
+
+def window_after_duration(before: Atom, window: Atom, temporal: Temporal) -> Atom | None:
+    """``before`` bounded by ``temporal`` too, when every presence in it carries a duration and
+    ``temporal`` is a window: both bounds hold of the same thing. None when it does not apply."""
+    presences = [leaf for leaf in leaves(before.rule) if leaf.type == "presence"]
+    if temporal.measure != "window" or not presences:
+        return None
+    if any(leaf.temporal is None or leaf.temporal.measure != "duration" for leaf in presences):
+        return None
+
+    def windowed(leaf: Rule) -> Rule:
+        return leaf.model_copy(update={"temporal": temporal}) if leaf.type == "presence" else leaf
+
+    dated = rebuild(before.rule, windowed)
+    return Atom(before.start, window.end, All(args=[before.rule, dated]))
+
+
+def shares_history(text: str, atoms: list[Atom], k: int) -> bool:
+    """Whether ``atoms[k]``, a list item whose "history of" stopped a window from reaching it, opens a
+    list written as one ("History of MI, stroke or unstable angina within 6 months"): it is the first
+    item (no item runs into it), and no comma before a connective sets the next item apart."""
+    rule = atoms[k].rule
+    if rule.type != "presence" or rule.temporal is not None or "history of" not in rule.qualifiers:
+        return False
+    if k + 1 >= len(atoms) or _SET_APART.search(text[atoms[k].end : atoms[k + 1].start]):
+        return False
+    return k == 0 or bool(re.search(r"[.;:]", text[atoms[k - 1].end : atoms[k].start]))
+
+
+def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
+    """A past window after the last item of an "or" or comma list bounds every item of it: "MI,
+    unstable angina, or stroke within the past 6 months". An item with a window of its own, or a
+    history set apart ("history of stroke, or MI within 6 months"), keeps what it says."""
+    atoms = list(atoms)
+    for i, atom in enumerate(atoms):
+        rule = atom.rule
+        if rule.type != "presence" or rule.temporal is None or rule.temporal.measure != "window":
+            continue
+        if rule.temporal.direction != "past":
+            continue
+        after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
+        if after and OR_GAP.fullmatch(after):
+            continue  # not the list's last item: "stroke within 6 months, or diabetes"
+        k = i - 1
+        while k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and _lendable(atoms[k].rule):
+            atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
+            k -= 1
+        if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and shares_history(text, atoms, k):
+            atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
+    return atoms
+
+
+def _item_gap(gap: str) -> bool:
+    """Whether ``gap`` only separates two items of a list, the next item's qualifiers aside ("MI,
+    unstable angina")."""
+    return OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", gap)) is not None
+
+
+def _lendable(rule: Rule) -> bool:
+    """Whether a list item takes a window written after the list: presences with no window or
+    history of their own (a phrase for a person passes it on)."""
+    return all(
+        leaf.type == "unstructured"
+        or (leaf.type == "presence" and leaf.temporal is None and "history of" not in leaf.qualifiers)
+        for leaf in leaves(rule)
+    )
+
+
+#: what a length of time written before it says lasted, with or without "of": "two weeks treatment with"
+_LASTING_NOUN = re.compile(
+    r"\s+(?:of\s+)?(?=(?:(?:prior|previous|continuous|ongoing|stable|daily)\s+)?"
+    r"(?:treatment|therapy|use|course|exposure|administration|intake)\b)",
+    re.IGNORECASE,
+)
+#: words before a length of time that name no thing of their own: who, and "history of"
+_LEAD = re.compile(
+    r"\b(?:patients?|subjects?|participants?|individuals?|persons?|people|with|a|an|the|any|documented|known|history)\b",
+    re.IGNORECASE,
+)
+
+
+def lasting_noun(text: str, pos: int) -> re.Match[str] | None:
+    """The gap at ``pos`` (right after a length of time) before a noun that lasts: "treatment",
+    "use", "therapy", with or without "of"."""
+    return _LASTING_NOUN.match(text, pos)
+
+
+def names_nothing(words: str) -> bool:
+    """Whether ``words``, read before a length of time, are lead words only ("Patients with a
+    history of"), so the time bounds what follows it."""
+    return not context.has_content(_LEAD.sub(" ", context.QUALIFIERS.sub(" ", words)))
+
+
+#: a generic head of what was taken or done, and the word that names what it was: "treatment with steroids"
+_TAKEN = re.compile(
+    r"(?:treatment|therapy|use|course|exposure|administration|intake)s?\s+(?:with|of|by)\s+(?:an?\s+|the\s+)?$|"
+    r"(?:treatment|therapy|use|course|exposure|administration|intake)s?$",
+    re.IGNORECASE,
+)
+
+
+def what_was_taken(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """What a generic head that lasted names ("treatment" in "2 weeks of treatment with steroids"): the
+    phrase after its "with" or "of", so that the steroids carry the duration; None when the head
+    names its own thing ("conservative treatment") or nothing follows."""
+    if span is None or not _TAKEN.fullmatch(text[span[0] : span[1]].strip()):
+        return None
+    link = re.match(r"\s+(?:with|of|by)\s+(?:an?\s+|the\s+)?", text[span[1] :], re.IGNORECASE)
+    if link is None:
+        return None
+    named = variables.right(text, span[1] + link.end())
+    return (span[0], named[1]) if named else None

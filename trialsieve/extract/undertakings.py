@@ -1,0 +1,52 @@
+"""A criterion that is an undertaking promises what it names.
+
+"Agree to attempt sexual intercourse at least 4 times per month ... without being under the
+influence of alcohol or recreational drugs" asks the participant to agree; read clause by clause
+it became a limit on "Agree to attempt sexual intercourse" and a list in which recreational drug
+use met the inclusion. The limits, windows and concepts inside an undertaking are its content, so
+one sentence opened by one (``lexicons/scope.json`` ``undertakings``) is one review leaf with the
+reason ``willingness``, as "Willing to use effective contraception" already was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract import context
+from trialsieve.extract.lexicon import load
+
+_LEXICON = load("scope")["undertakings"]
+_OPENS = re.compile(_LEXICON["opens"], re.IGNORECASE)
+_CLAUSES = re.compile(_LEXICON["clauses"])
+_LEAD = re.compile(r"^[\s*•·\-–]*")
+_WORDS = re.compile("|".join(_LEXICON["words"]), re.IGNORECASE)
+
+
+def undertaking(text: str) -> bool:
+    """Whether ``text`` is one sentence opened by an undertaking ("Agree to ...", "Subject is willing to ...")."""
+    if not _WORDS.search(text, 0, 80):
+        return False
+    said = _LEAD.sub("", text).rstrip(" .;")
+    return _OPENS.match(said) is not None and _CLAUSES.search(said) is None
+
+
+#: reasons that say what the participant does or can do: a time bound after one is how long they do it
+_DONE_BY_PERSON = frozenset({"ability", "willingness", "compliance"})
+
+
+def done_by_person(text: str, start: int, var_start: int) -> tuple[int, str] | None:
+    """(where the phrase starts, its reason) when the words from ``start`` (the clause's start) to
+    ``var_start`` (the thing a time bound bounds) say the participant can, will or must do it: in
+    "unable to sit in a chair without armrests for 2 hours" the two hours are how long they cannot
+    sit, one phrase for a person, not a sitting that lasted two hours."""
+    reason = context.unstructured_reason(text[start:var_start])
+    if reason not in _DONE_BY_PERSON:
+        return None
+    cue = context.review_cue(text, reason, start, var_start)
+    items = [m.end() for m in _ITEM_EDGE.finditer(text, start, cue.start())] if cue else []
+    first = items[-1] if items else start  # "Pregnant or lactating women, or women ... unwilling to": the last item
+    return first + len(text[first:var_start]) - len(text[first:var_start].lstrip()), reason
+
+
+#: where a list item ends: what is before it is another item ("Pregnant or lactating women, or ...")
+_ITEM_EDGE = re.compile(r"[,;，]|\b(?:or|and/or)\b", re.IGNORECASE)
