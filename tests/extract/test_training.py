@@ -30,6 +30,7 @@ def test_training_is_deterministic_and_writes_a_loadable_model(tmp_path):
         assert result.exit_code == 0, result.output
         assert "test (trials never trained on)" in result.output and "micro core" in result.output
         outputs.append(read_weights(tmp_path / name / "weights.safetensors"))
+        assert (tmp_path / name / "model.onnx").is_file()  # what inference runs
     # Identical when run alone; under CPU load the threads may sum floats in another order, which
     # can move a weight across an int8 rounding boundary: allow one step on a few weights, no more.
     moved = total = 0

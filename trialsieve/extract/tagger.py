@@ -1,24 +1,30 @@
 """The entity tagger: a token-classification encoder that tags criteria words with entity types.
 
 The shipped model lives in ``trialsieve/extract/model/`` (``trialsieve train-entities`` makes it).
-Its weights are stored as int8 with one scale a row (a quarter of fp32, well inside the 50 MB a
-wheel should carry) and widened to fp32 on load, because fp32 matmuls are what this CPU runs
-fastest. Loading reads local files only: no model hub is ever asked.
+Inference runs its ONNX graph (``model.onnx``) with ONNX Runtime and the tokenizers library, so
+tagging never imports torch or transformers: that import and model build were most of a cold
+``check`` or ``structure`` (issue 22). ``weights.safetensors`` keeps the same weights for torch,
+which training and the tests comparing both use. Weights are stored as int8 with one scale a row
+(a quarter of fp32, well inside the 50 MB a wheel should carry). Loading reads local files only: no
+model hub is ever asked.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import bio
+from trialsieve.onnxbert import pad as pad  # training pads its batches with it too
 from trialsieve.rules import Entity
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
     from tokenizers import Encoding, Tokenizer
 
@@ -28,6 +34,14 @@ MAX_TOKENS = 256
 WINDOW_WORDS = 150
 WINDOW_OVERLAP = 30
 WEIGHTS = "weights.safetensors"
+ONNX = "model.onnx"
+#: Most texts x tokens² a batch may hold. Attention keeps batch x 12 heads x tokens² floats a layer:
+#: 32 texts of 256 tokens took 200 MB at once, and the runtime keeps its peak; long texts go in
+#: smaller batches (8 of 256 tokens, 32 of 128 or fewer), at no cost in speed.
+BATCH_AREA = 32 * 128 * 128
+#: How the shipped graph multiplies matrices: "int8" (inputs quantised on the fly; fastest) or
+#: "float" (weights widened to fp32 at load; the torch model's numbers). See ``trialsieve.onnxbert``.
+ACTIVATIONS = "int8"
 
 
 def shipped() -> Path:
@@ -62,27 +76,77 @@ def load_tokenizer(directory: Path) -> Tokenizer:
     return tokenizer
 
 
+#: Token ids and attention mask (batch x tokens, int64) in, log-probabilities of each tag out.
+Forward = Callable[["np.ndarray", "np.ndarray"], "np.ndarray"]
+
+
+class OnnxForward:
+    """The ONNX graph run by ONNX Runtime: what inference uses."""
+
+    def __init__(self, model: Path | bytes) -> None:
+        from trialsieve.onnxbert import session
+
+        self.session = session(model)
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.session.run(["log_probs"], {"input_ids": ids, "attention_mask": mask})[0]
+
+
+class TorchForward:
+    """A torch token-classification module: training scores its epochs with it before any ONNX exists."""
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        self.module = module
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        import torch
+
+        self.module.eval()  # training switches it back to train mode at each epoch
+        with torch.inference_mode():
+            inputs = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
+            return self.module(**inputs).logits.log_softmax(-1).numpy()
+
+
 @dataclass
 class EntityTagger:
     """Tags batches of criterion texts with entity spans (types from the model's label list)."""
 
-    model: torch.nn.Module
+    forward: Forward
     tokenizer: Tokenizer
     tags: list[str]
     batch_size: int = 32  # 32 tags about 3x faster than one text at a time on 2 cores
 
     @classmethod
     def load(cls, directory: Path | None = None) -> EntityTagger:
-        """The model in ``directory`` (default: the shipped one), from local files only."""
+        """The model in ``directory`` (default: the shipped one), from local files only, run by ONNX
+        Runtime. A directory written before models carried ``model.onnx`` has its graph built in
+        memory from ``weights.safetensors`` (a fraction of a second, no torch). A model of an
+        architecture the graph does not cover (trained with another ``--base``) runs on torch."""
+        directory = Path(directory) if directory else shipped()
+        config = json.loads(_require(directory / "config.json").read_text("utf-8"))
+        labels = {int(i): name for i, name in config["id2label"].items()}
+        tags = [labels[i] for i in range(len(labels))]
+        if (directory / ONNX).is_file():
+            forward = OnnxForward(directory / ONNX)
+        else:
+            try:
+                forward = OnnxForward(graph(directory).SerializeToString())
+            except ValueError as error:
+                print(f"trialsieve: {directory}: {error}; tagging with torch", file=sys.stderr)
+                return cls.load_torch(directory)
+        return cls(forward, load_tokenizer(directory), tags)
+
+    @classmethod
+    def load_torch(cls, directory: Path | None = None) -> EntityTagger:
+        """The same model run by torch and transformers (for comparisons; inference uses ``load``)."""
         from transformers import AutoConfig, AutoModelForTokenClassification
 
         directory = Path(directory) if directory else shipped()
         config = AutoConfig.from_pretrained(str(_require(directory / "config.json")), local_files_only=True)
         model = AutoModelForTokenClassification.from_config(config)
         model.load_state_dict(read_weights(directory / WEIGHTS))
-        model.eval()
         tags = [config.id2label[i] for i in range(config.num_labels)]
-        return cls(model, load_tokenizer(directory), tags)
+        return cls(TorchForward(model), load_tokenizer(directory), tags)
 
     def tag(self, texts: list[str], batch_size: int | None = None) -> list[list[Entity]]:
         """Entities for each text. Texts are batched by length so little time goes to padding; a text
@@ -109,11 +173,7 @@ class EntityTagger:
         return [bio.decode(words, t, text) for (words, _), t, text in zip(encoded, tags, texts, strict=True)]
 
     def _predict(self, encodings: list[Encoding]) -> list[list[str]]:
-        import torch
-
-        ids, mask = pad(encodings)
-        with torch.inference_mode():
-            log_probs = self.model(input_ids=ids, attention_mask=mask).logits.log_softmax(-1).numpy()
+        log_probs = self.forward(*pad(encodings))
         return [bio.best_tags(log_probs[row, first_pieces(e)], self.tags) for row, e in enumerate(encodings)]
 
 
@@ -141,23 +201,18 @@ def _encode_words(tokenizer: Tokenizer, text: str, words: list[tuple[int, int]])
     return tokenizer.encode([text[s:e] for s, e in words], is_pretokenized=True)
 
 
-def pad(encodings: list[Encoding]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Token ids and attention mask, padded to the longest encoding."""
-    import torch
-
-    width = max(len(e.ids) for e in encodings)
-    ids = torch.zeros((len(encodings), width), dtype=torch.long)
-    mask = torch.zeros((len(encodings), width), dtype=torch.long)
-    for row, e in enumerate(encodings):
-        ids[row, : len(e.ids)] = torch.tensor(e.ids)
-        mask[row, : len(e.ids)] = 1
-    return ids, mask
-
-
 def _batches(encodings: list[Encoding], size: int) -> Iterator[list[int]]:
+    """Texts in order of length, at most ``size`` a batch and at most ``BATCH_AREA`` texts x tokens²."""
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-    for start in range(0, len(order), size):
-        yield order[start : start + size]
+    batch: list[int] = []
+    for i in order:
+        width = len(encodings[i].ids)
+        if batch and (len(batch) >= size or (len(batch) + 1) * width * width > BATCH_AREA):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
 
 
 def write_weights(state: dict[str, torch.Tensor], path: Path) -> None:
@@ -191,13 +246,40 @@ def read_weights(path: Path) -> dict[str, torch.Tensor]:
 
 
 def write_model(model: torch.nn.Module, tokenizer_dir: Path, out: Path) -> None:
-    """The model in the shipped layout: config, tokenizer and int8 weights."""
+    """The model in the shipped layout: config, tokenizer, int8 weights for torch, and the ONNX graph
+    of those same int8 weights that inference runs."""
     out.mkdir(parents=True, exist_ok=True)
     model.config.to_json_file(str(out / "config.json"))
     tokenizer = json.loads((tokenizer_dir / "tokenizer.json").read_text("utf-8"))
     tokenizer["truncation"] = tokenizer["padding"] = None  # the tagger sets its own
     (out / "tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False), "utf-8")
     write_weights(model.state_dict(), out / WEIGHTS)
+    try:
+        export_onnx(out)
+    except ValueError as error:  # another architecture: loading falls back to torch
+        print(f"trialsieve: no ONNX graph for this model ({error}); it will run on torch", file=sys.stderr)
+
+
+def graph(directory: Path, activations: str = ACTIVATIONS):
+    """The ONNX model of the tagger in ``directory``, built from its config and int8 weights."""
+    from trialsieve.onnxbert import build, read_state
+
+    config = json.loads(_require(directory / "config.json").read_text("utf-8"))
+    state = read_state(_require(directory / WEIGHTS))
+    prefix = next(
+        (k[: -len("embeddings.word_embeddings.weight")] for k in state if k.endswith("word_embeddings.weight")), ""
+    )
+    return build(state, config, "token", activations, prefix=prefix)  # type: ignore[arg-type]
+
+
+def export_onnx(directory: Path, activations: str = ACTIVATIONS) -> Path:
+    """Write ``model.onnx`` beside the weights in ``directory`` (training does; so can an older model)."""
+    from trialsieve.onnxbert import save
+
+    path = directory / ONNX
+    save(graph(directory, activations), path)
+    print(f"wrote {path}", file=sys.stderr)
+    return path
 
 
 def _require(path: Path) -> Path:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from trialsieve.eval.entities import EntityScore, score_entities
 from trialsieve.extract import bio, lct
-from trialsieve.extract.tagger import EntityTagger, encode, first_pieces, load_tokenizer, pad, write_model
+from trialsieve.extract.tagger import EntityTagger, TorchForward, encode, first_pieces, load_tokenizer, pad, write_model
 
 IGNORE = -100  # the loss skips a word's later pieces, padding and special tokens
 
@@ -71,7 +71,7 @@ def train(
     steps = settings.epochs * -(-len(examples) // settings.batch_size)
     schedule = get_linear_schedule_with_warmup(optimizer, int(settings.warmup * steps), steps)
     order = torch.Generator().manual_seed(settings.seed)
-    tagger = EntityTagger(model, tokenizer, names)
+    tagger = EntityTagger(TorchForward(model), tokenizer, names)
     snapshots: list[dict] = []
     best: tuple[float, dict, str] | None = None
     bar = tqdm(total=steps, unit=" batches", file=sys.stderr, disable=not progress, desc="training")
@@ -102,12 +102,11 @@ def train(
     print(f"chosen on valid: {best[2]}", file=sys.stderr)
     model.load_state_dict(best[1])
     write_model(model, base, out)
-    shipped = EntityTagger.load(out)  # score what was written: int8 weights and all
+    shipped = EntityTagger.load(out)  # score what inference runs: the ONNX graph of the int8 weights
     return {name: evaluate(shipped, parts[name]) for name in ("valid", "test")}
 
 
 def evaluate(tagger: EntityTagger, rows: list[dict]) -> EntityScore:
-    tagger.model.eval()
     return score_entities([lct.gold_entities(r) for r in rows], tagger.tag([r["text"] for r in rows]))
 
 
@@ -131,7 +130,7 @@ def _examples(rows: list[dict], tokenizer, index: dict[str, int]) -> list[tuple[
 def _loss(model, batch):
     import torch
 
-    ids, mask = pad([e for e, _ in batch])
+    ids, mask = (torch.from_numpy(a) for a in pad([e for e, _ in batch]))
     labels = torch.full(ids.shape, IGNORE, dtype=torch.long)
     for row, (_, tags) in enumerate(batch):
         labels[row, : len(tags)] = torch.tensor(tags)
