@@ -116,8 +116,13 @@ def structure_files(
     model: Path | None = None,
     llm: LLM | None = None,
     force: bool = False,
+    engine: str = "local",
+    address: str | None = None,
 ) -> Summary:
     """Structure every trial in ``inputs`` into ``out`` (JSONL, one trial a line).
+
+    ``engine`` "ray" runs the same per-trial code on Ray Data, ``workers`` actors, joining the cluster
+    at ``address`` or starting a local Ray (``ray_engine.py``); resume works the same way.
 
     ``model`` is an entity-model directory; None structures with the grammar alone. ``llm`` reads
     what stays unstructured (one process); what it did goes to ``OUT.llm.jsonl``. ``force`` allows
@@ -131,6 +136,10 @@ def structure_files(
     _check_output(out, _is_trial_line, force)
     files, missing = expand(inputs)
     summary.failures.extend(missing)
+    if engine == "ray":  # shards a killed Ray run left go into OUT first, so they count as done
+        from trialsieve.ray_engine import settle_shards
+
+        settle_shards(out, summary, keep=not fresh)
     done = {} if fresh else _done(out, summary)
     if fresh and out.exists():
         out.write_text("")
@@ -159,6 +168,11 @@ def structure_files(
     previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
     try:
         total = _count(files, done) if progress else None  # a bar with a total and an ETA
+        if engine == "ray":
+            from trialsieve.ray_engine import structure_with_ray
+
+            structure_with_ray(work(), out, summary, model, workers, address, total, progress)
+            return summary
         pool = get_context("spawn").Pool(workers, _quiet_worker) if workers > 1 else nullcontext()
         log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
         # leaving this block by Ctrl-C or SIGTERM terminates the pool's workers at once and closes the

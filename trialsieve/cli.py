@@ -87,7 +87,16 @@ def structure(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="JSONL output: one trial (or criterion) a line.")
     ] = Path("out/trials.jsonl"),
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes to structure with.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Processes to structure with (Ray actors with --engine ray).")
+    ] = 1,
+    engine: Annotated[
+        str, typer.Option(help="local (processes on this machine) or ray (Ray Data; pip install 'trialsieve[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the Ray cluster to join (e.g. auto); default a local Ray instance."),
+    ] = None,
     resume: Annotated[
         bool | None,
         typer.Option(
@@ -113,6 +122,7 @@ def structure(
     """
     from trialsieve.batch import OutputError, structure_criteria_lines, structure_files
 
+    _check_engine(engine, address, criteria_jsonl is not None, llm)
     try:
         if criteria_jsonl is not None:
             if inputs:
@@ -132,10 +142,30 @@ def structure(
                 raise typer.BadParameter("give at least one input file, folder or pattern")
             backend = _llm(llm, llm_model)
             model_dir = _model_dir(model, no_model)
-            summary = structure_files(inputs, output, workers, resume is not False, progress, model_dir, backend, force)
+            summary = structure_files(
+                inputs, output, workers, resume is not False, progress, model_dir, backend, force, engine, address
+            )
     except OutputError as error:
         raise typer.BadParameter(str(error), param_hint="--output") from error
     _report_structure(summary, output, backend, resumable=criteria_jsonl is None)
+
+
+def _check_engine(engine: str, address: str | None, criteria_lines: bool, llm: str | None) -> None:
+    """Refused, not ignored: what --engine ray cannot do, and Ray missing, before any output is touched."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r} is not local or ray", param_hint="--engine")
+    if engine == "local":
+        if address:
+            raise typer.BadParameter("--address joins a Ray cluster; give it with --engine ray", param_hint="--address")
+        return
+    if criteria_lines:
+        raise typer.BadParameter("--criteria-jsonl runs in one process (batched)", param_hint="--engine")
+    if llm:
+        raise typer.BadParameter("--llm runs in one process (one model in memory)", param_hint="--engine")
+    from importlib.util import find_spec
+
+    if find_spec("ray") is None:
+        raise typer.BadParameter("Ray is not installed: pip install 'trialsieve[ray]'", param_hint="--engine")
 
 
 def _report_structure(summary, output: Path, backend, resumable: bool = True) -> None:

@@ -72,13 +72,42 @@ def build(
     ] = None,
     progress: ProgressOption = True,
     wait: WaitOption = 60.0,
+    engine: Annotated[
+        str, typer.Option(help="local, or ray: embed on a Ray Data actor pool (pip install 'trialsieve[ray]').")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="With --engine ray: the Ray cluster to join; default a local Ray instance.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="With --engine ray: actors to embed with.")
+    ] = 1,
 ) -> None:
     """Index trial records, replacing any index in the directory (atomically)."""
     from trialsieve.index import build as builder
 
     if index_type not in (None, "flat", "hnsw"):
         raise typer.BadParameter(f"{index_type!r} is not flat or hnsw", param_hint="--index-type")
-    _write(lambda trials, e: builder.build(index, trials, e, index_type, progress, wait), inputs, model, batch_size)
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r} is not local or ray", param_hint="--engine")
+    if engine == "local" and (address or workers > 1):  # refused, not ignored: they only mean something on Ray
+        raise typer.BadParameter("--address and --workers are for --engine ray", param_hint="--engine")
+    from importlib.util import find_spec
+
+    if engine == "ray" and find_spec("ray") is None:
+        raise typer.BadParameter("Ray is not installed: pip install 'trialsieve[ray]'", param_hint="--engine")
+
+    def action(trials, e):
+        if engine == "local":
+            return builder.build(index, trials, e, index_type, progress, wait)
+        from trialsieve.ray_engine import RayEmbedder
+
+        on_ray = RayEmbedder(e, workers, address)  # the same vectors, embedded by Ray actors
+        try:
+            return builder.build(index, trials, on_ray, index_type, progress, wait)
+        finally:
+            on_ray.close()
+
+    _write(action, inputs, model, batch_size)
 
 
 @app.command()
