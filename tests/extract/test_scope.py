@@ -36,6 +36,15 @@ def test_the_scope_lexicon_is_well_formed():
     assert {"_doc", "opens", "clauses"} <= set(lexicon["undertakings"])
     for pattern in (lexicon["nothing_asked"]["pattern"], lexicon["undertakings"]["opens"]):
         re.compile(pattern)
+    assert {"attachments", "item_tail", "washouts", "purposes"} <= set(lexicon)
+    attachments, washouts = lexicon["attachments"], lexicon["washouts"]
+    for pattern in (
+        *(attachments[k] for k in ("pattern", "not_after", "binds_list", "emphatic_and")),
+        *(washouts[k] for k in ("operator", "after", "lasting")),
+        lexicon["item_tail"]["pattern"],
+        lexicon["purposes"]["pattern"],
+    ):
+        re.compile(pattern)
 
 
 # --- 1. examples after a category keep the category ---------------------------------------------
@@ -91,7 +100,7 @@ def test_a_history_set_apart_by_a_comma_keeps_any_age(tagger):
         ),
         ("Central nervous system metastases", "Central nervous system metastases"),
         ("Use of strong CYP3A4 inhibitors", "strong CYP3A4 inhibitors"),
-        ("No prior systemic therapy for advanced stage disease.", "systemic therapy"),
+        ("No prior systemic therapy for advanced stage disease.", "systemic therapy for advanced stage disease"),
     ],
 )
 def test_words_that_make_another_concept_stay_on_it(tagger, text, concept):
@@ -280,3 +289,117 @@ def test_a_time_bound_after_an_undertaking_takes_only_its_own_item(tagger):
     )
     rule = _rule(tagger, text)
     assert rule.type == "any" and "Pregnant" in _presences(rule)  # pregnancy still excludes on its own
+
+
+# --- what a criterion attaches, a list's own words, wash-outs, asides, purposes ---------------------
+
+
+def test_an_or_after_with_joins_the_attached_part_not_the_concept(tagger):
+    rule = _rule(
+        tagger,
+        "Patients with chronic suppurative otitis media with total or subtotal tympanic membrane perforation",
+        "inclusion",
+    )
+    assert rule.type == "all", rule
+    assert {"chronic suppurative otitis media", "subtotal tympanic membrane perforation"} <= set(_presences(rule))
+
+
+def test_accompanied_by_attaches_the_whole_list(tagger):
+    rule = _rule(tagger, "Acute systemic infection, accompanied by fever, body aches or swollen lymph glands")
+    assert rule.type == "all" and rule.args[0].type == "presence", rule
+    assert rule.args[0].concept.text == "Acute systemic infection"
+    assert rule.args[1].type == "any" and len(rule.args[1].args) == 3
+
+
+def test_after_a_plain_with_an_or_still_makes_alternatives(tagger):
+    rule = _rule(tagger, "patients with uncontrollable oral leaks with MPV or episode of acute respiratory infection")
+    assert rule.type == "any", rule
+
+
+def test_an_and_in_capitals_asks_both_in_an_exclusion(tagger):
+    rule = _rule(tagger, "Absolute contraindications for thrombolysis AND thrombectomy")
+    assert rule.type == "all", rule
+
+
+def test_an_item_with_words_of_its_own_stays_an_alternative_and_takes_the_window(tagger):
+    text = "OMM from a licensed physician, chiropractic treatment, or massage therapy within 30 days"
+    rule = _rule(tagger, text)
+    found = _presences(rule)
+    assert rule.type == "any" and set(found) == {"OMM", "chiropractic treatment", "massage therapy"}, rule
+    assert all(leaf.temporal is not None and leaf.temporal.value == 30 for leaf in found.values())
+
+
+def test_a_duration_after_a_list_bounds_every_item(tagger):
+    rule = _rule(tagger, "Treatment with methotrexate or mycophenolate mofetil for at least 3 months", "inclusion")
+    found = _presences(rule)
+    assert rule.type == "any" and len(found) == 2, rule
+    assert all(leaf.temporal.measure == "duration" and leaf.temporal.value == 3 for leaf in found.values())
+
+
+@pytest.mark.parametrize(
+    "text", ["Use of NSAIDs for 30 days prior to screening", "Corticosteroids for 14 days prior to the first dose"]
+)
+def test_for_a_length_of_time_before_the_study_is_a_washout_window(tagger, text):
+    found = [leaf for leaf in leaves(_rule(tagger, text)) if leaf.type == "presence" and leaf.temporal]
+    assert found, text
+    t = found[0].temporal
+    assert (t.measure, t.direction, t.operator) == ("window", "past", "<=")
+
+
+def test_a_stable_dose_for_a_length_of_time_before_the_study_stays_a_duration(tagger):
+    rule = _rule(tagger, "On a stable dose of metformin for 30 days prior to screening", "inclusion")
+    assert rule.type == "presence" and rule.temporal.measure == "duration" and rule.temporal.operator == ">="
+
+
+def test_what_the_site_does_if_so_asks_nothing(tagger):
+    rule = _rule(tagger, "Current use of anticoagulants (if yes hold for 6 weeks)")
+    assert not any(getattr(leaf, "temporal", None) for leaf in leaves(rule)), rule
+    assert "anticoagulants" in _presences(rule)
+
+
+def test_what_a_therapy_was_given_for_stays_on_it(tagger):
+    rule = _rule(tagger, "Prior systemic therapy for advanced stage disease")
+    assert rule.type == "presence" and rule.concept.text == "systemic therapy for advanced stage disease", rule
+
+
+def _verdict(tagger, section: str, criterion: str, facts: list[dict]) -> str:
+    trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
+    report = check(structure_trial(trial, tagger), Patient(facts=facts), dt.date(2026, 11, 30), ConceptMatcher())
+    return report.criteria[0].verdict
+
+
+def test_a_recent_first_alternative_alone_excludes(tagger):
+    text = "OMM from a licensed physician, chiropractic treatment, or massage therapy within 30 days"
+    assert _verdict(tagger, "Exclusion", text, [{"kind": "procedure", "text": "OMM", "date": "2026-11-20"}]) == "met"
+
+
+def test_a_drug_taken_days_before_a_washout_excludes(tagger):
+    facts = [{"kind": "drug", "text": "NSAIDs", "date": "2026-11-25"}]
+    assert _verdict(tagger, "Exclusion", "Use of NSAIDs for 30 days prior to screening", facts) == "met"
+
+
+def test_a_therapy_of_unknown_purpose_does_not_exclude_outright(tagger):
+    facts = [{"kind": "procedure", "text": "systemic therapy", "date": "2020-01-01"}]
+    assert _verdict(tagger, "Exclusion", "Prior systemic therapy for advanced stage disease", facts) == "unknown"
+
+
+def test_alternatives_in_brackets_join_their_concept_before_what_follows(tagger):
+    text = (
+        "All patients with suspected newly diagnosed glioma (grade I, II, III or glioblastoma) with planned"
+        " surgical intervention"
+    )
+    rule = _rule(tagger, text, "inclusion")
+    assert rule.type == "all", rule
+    assert rule.args[0].type == "any" and {a.concept.text for a in rule.args[0].args} == {"glioma", "glioblastoma"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Severe pulmonary arterial hypertension and bidirectional or right-to-left shunting",
+        "Knee osteoarthritis of the medial or lateral compartment and chronic knee pain",
+    ],
+)
+def test_an_or_between_words_of_the_gap_leaves_the_written_and_to_join(tagger, text):
+    rule = _rule(tagger, text, "inclusion")
+    assert rule.type == "all" and len(_presences(rule)) == 2, rule

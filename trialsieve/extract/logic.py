@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trialsieve.extract import context
+from trialsieve.extract import attachments, context, lists
 from trialsieve.extract.relations import LogicModel
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import All, Any, Not, Rule, Temporal, leaves
@@ -66,6 +66,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
             return "or" if section == "exclusion" else "and"
+        if attachments.attaches(text, a[1], b[0]) or attachments.emphatic_and(text, *between):
+            return "and"  # "otitis media with total or subtotal perforation", "thrombolysis AND thrombectomy"
         if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             # an exception cue between them is decisive ("other than to treat"); the model relates
             # concepts, so a phrase it could not read joins by its connective words
@@ -77,7 +79,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             return "or"  # an "or" written between them is never read as "and" (unless an "and" comes first)
         if label == "or" and _AND_WORD.search(text, *between) and _limit(prev.rule) != _limit(cur.rule):
             return "and"  # alternatives are alike: "fixed dilated pupils and GCS = 3" asks both
-        written_and = _AND_WORD.search(text, *between) and not _OR_WORD.search(text, *between)
+        # an "or" between two words of the gap joins them, not the items: "stenosis of ICA or MCA and impaired CVR"
+        written_and = _AND_WORD.search(text, a[1], b[0]) and not lists.joins_items(text[a[1] : b[0]])
         if label == "or" and written_and and section == "inclusion" and p < _SURE_OR:
             return "and"  # "patients with diabetes and erectile dysfunction" need both, unless the model is sure
         weakest.append(p)
@@ -113,7 +116,8 @@ def _listed_alike(text: str, items: list[Atom], labels: list[str]) -> list[str]:
     brackets or a qualifier hides the list from the words around the comma."""
     joined = list(labels)
     for i, label in enumerate(labels):
-        if label != "none" or not _LIST_COMMA_GAP.fullmatch(text, items[i].end, items[i + 1].start):
+        gap = lists.without_tail(text[items[i].end : items[i + 1].start])  # "OMM from a licensed physician, "
+        if label != "none" or not _LIST_COMMA_GAP.fullmatch(gap):
             continue
         around = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
         if "or" in around and "none" not in around and "and" not in around:
@@ -177,7 +181,9 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
-    items, labels = _with_examples(text, *_either(text, items, labels))
+    items, labels = attachments.bracketed_first(text, *_either(text, items, labels))  # "glioma (grade I or GBM) with"
+    items, labels = _with_examples(text, items, labels)
+    items, labels = attachments.bind(text, items, labels, assemble)  # "infection, accompanied by fever or aches"
     groups: list[list[Atom]] = [[items[0]]]
     for label, item in zip(labels, items[1:], strict=True):
         if label == "or":

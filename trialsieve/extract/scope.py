@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract import context, variables
+from trialsieve.extract import context, lists, variables
 from trialsieve.extract.logic import Atom, with_temporal
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import All, Rule, Temporal, leaves
@@ -61,14 +61,16 @@ def shares_history(text: str, atoms: list[Atom], k: int) -> bool:
 
 def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
     """A past window after the last item of an "or" or comma list bounds every item of it: "MI,
-    unstable angina, or stroke within the past 6 months". An item with a window of its own, or a
-    history set apart ("history of stroke, or MI within 6 months"), keeps what it says."""
+    unstable angina, or stroke within the past 6 months". So does a duration: "Treatment with
+    methotrexate or mycophenolate mofetil for at least 3 months" asks three months of either, not
+    any methotrexate at all. An item with a time bound of its own, or a history set apart ("history
+    of stroke, or MI within 6 months"), keeps what it says."""
     atoms = list(atoms)
     for i, atom in enumerate(atoms):
         rule = atom.rule
-        if rule.type != "presence" or rule.temporal is None or rule.temporal.measure != "window":
+        if rule.type != "presence" or rule.temporal is None:
             continue
-        if rule.temporal.direction != "past":
+        if (rule.temporal.measure, rule.temporal.direction) not in (("window", "past"), ("duration", "current")):
             continue
         after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
         if after and OR_GAP.fullmatch(after):
@@ -84,8 +86,8 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
 
 def _item_gap(gap: str) -> bool:
     """Whether ``gap`` only separates two items of a list, the next item's qualifiers aside ("MI,
-    unstable angina")."""
-    return OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", gap)) is not None
+    unstable angina"), and the words that finish the first ("OMM from a licensed physician, ")."""
+    return OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", lists.without_tail(gap))) is not None
 
 
 def _lendable(rule: Rule) -> bool:

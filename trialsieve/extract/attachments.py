@@ -1,0 +1,114 @@
+"""What a criterion attaches to a concept binds tighter than the alternatives around it.
+
+"Patients with chronic suppurative otitis media with total or subtotal tympanic membrane
+perforation" names one concept and what it comes with. The "or" in the gap joined two modifiers of
+the perforation, yet it made the otitis media and the perforation alternatives, and any otitis media
+met an inclusion that asks for a perforated ear drum. A gap that opens with words that attach
+(``scope.json`` ``attachments``: "with", "accompanied by") joins both items, whatever "or" follows.
+
+The stronger of those words ("accompanied by", "associated with") attach a whole list: "Acute
+systemic infection, accompanied by fever, body aches or swollen lymph glands" is all(infection,
+any(fever, aches, glands)); read by precedence alone ("or" looser than "and") it excluded any
+patient with a fever as if infected. After a plain "with" an "or" still makes alternatives of the
+whole ("oral leaks with MPV or episode of acute respiratory infection"), which the corpus bears out.
+
+Alternatives in brackets right after a concept are its own before anything after the bracket
+joins: "glioma (grade I, II, III or glioblastoma) with planned surgical intervention" is
+all(any(glioma, glioblastoma), surgical intervention), not any(glioma, all(glioblastoma, surgery)),
+which let any glioma in without the surgery the trial is about.
+
+An "AND" in capitals in a criterion written in lower case asks both, in an exclusion too, where an
+"and" often lists alternatives: "Absolute contraindications for thrombolysis AND thrombectomy".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialsieve.extract import context
+from trialsieve.extract.lexicon import load
+from trialsieve.rules import All, Any, Rule, leaves
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from trialsieve.extract.logic import Atom  # imported for types only: logic imports this module
+
+_LEXICON = load("scope")["attachments"]
+_ATTACHES = re.compile(_LEXICON["pattern"], re.IGNORECASE)
+_BINDS_LIST = re.compile(_LEXICON["binds_list"], re.IGNORECASE)
+_NOT_AFTER = re.compile(_LEXICON["not_after"], re.IGNORECASE)
+_EMPHATIC_AND = re.compile(_LEXICON["emphatic_and"])
+#: where the clause an attachment reaches over ends: a semicolon or a sentence
+_CLAUSE_END = re.compile(r";|\.\s")
+
+
+def attaches(text: str, start: int, end: int) -> bool:
+    """Whether the gap ``text[start:end]`` between two items opens with words that attach the second
+    to the first ("with", "accompanied by"), not "with or without" nor an exception ("with the
+    exception of")."""
+    cue = _ATTACHES.match(text, start, end)
+    if cue is None or _NOT_AFTER.match(text, cue.end(), end):
+        return False
+    return not context.EXCEPTIONS.search(text, start, end)
+
+
+def emphatic_and(text: str, start: int, end: int) -> bool:
+    """Whether the gap holds an "AND" in capitals in a criterion that has lower-case words of its own."""
+    return bool(_EMPHATIC_AND.search(text, start, end)) and any(c.islower() for c in text)
+
+
+def _words(rule: Rule, edge: int, default: int) -> int:
+    """Where the words of the last (``edge`` -1: their end) or first (0: their start) thing ``rule``
+    names lie: an item's stretch may run over the words around its concept ("otitis media with
+    total" before "or subtotal perforation", "accompanied by fever")."""
+    leaf = leaves(rule)[edge]
+    if leaf.type == "presence":
+        span = leaf.concept.span or leaf.span
+    else:
+        span = getattr(leaf, "variable_span", None) or leaf.span
+    return span[1 if edge else 0] if span else default
+
+
+def bind(
+    text: str, items: list[Atom], labels: list[str], assemble: Callable[[str, list[Atom], list[str]], Atom]
+) -> tuple[list[Atom], list[str]]:
+    """``items`` with what each attachment joins made one item, built first by ``assemble``: the
+    items after a gap that attaches a list ("accompanied by") up to the end of its clause, when an
+    alternative lies among them."""
+    for k, label in enumerate(labels):
+        gap = (_words(items[k].rule, -1, items[k].end), _words(items[k + 1].rule, 0, items[k + 1].start))
+        if label != "and" or not _BINDS_LIST.match(text, *gap) or not attaches(text, *gap):
+            continue
+        end = k + 1
+        while end < len(labels) and not _CLAUSE_END.search(text, items[end].end, items[end + 1].start):
+            end += 1
+        if "or" not in labels[k + 1 : end] and "example" not in labels[k + 1 : end]:
+            continue
+        joined = assemble(text, items[k + 1 : end + 1], labels[k + 1 : end])
+        attached = type(joined)(items[k].start, joined.end, All(args=[items[k].rule, joined.rule]))
+        return bind(text, [*items[:k], attached, *items[end + 1 :]], [*labels[:k], *labels[end:]], assemble)
+    return items, labels
+
+
+def bracketed_first(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """``items`` with each item that alternatives in brackets follow ("glioma (grade I, II, III or
+    glioblastoma)") made one with them, an ``any``, before the joins after the bracket."""
+    kept, kept_labels = [items[0]], []
+    for label, item in zip(labels, items[1:], strict=True):
+        gap = text[kept[-1].end : item.start]
+        # the bracket opens right after the concept ("glioma (grade I ... or"), not after an "or" that
+        # joins the concept to a phrase with a gloss of its own ("subependymal or CSF (...) disease")
+        opened = "(" in gap and ")" not in gap and not gap[: gap.index("(")].strip() and _CLOSES.match(text, item.end)
+        if label == "or" and opened and kept[-1].rule.type != "any":
+            head = kept.pop()
+            kept.append(type(item)(head.start, item.end, Any(args=[head.rule, item.rule])))
+            continue
+        kept.append(item)
+        kept_labels.append(label)
+    return kept, kept_labels
+
+
+#: the bracket an item sits in closes right after it (a few words of the item's own aside)
+_CLOSES = re.compile(r"[^()\[\];]{0,40}\)")
