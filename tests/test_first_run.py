@@ -255,6 +255,13 @@ def _started(process: subprocess.Popen, marker: str, timeout: float = 120) -> st
     return seen
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal gives it. A job started in the background (``cmd &``, nohup, some CI runners)
+    inherits SIGINT ignored, and Python then installs no KeyboardInterrupt: the command would rightly
+    ignore the test's Ctrl-C and finish with 0."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _children(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in children.read_text().split()] if children.exists() else []
@@ -281,6 +288,7 @@ def test_stopping_structure_stops_the_workers_and_says_how_to_resume(tmp_path, s
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        preexec_fn=_interruptible,
     )
     seen = _started(process, "structuring:")
     children = _children(process.pid)
@@ -383,7 +391,9 @@ def test_index_search_prints_a_header_and_a_score_a_person_reads(tmp_path):
 def test_stopping_criteria_jsonl_keeps_whole_lines_and_says_so(tmp_path):
     lines, out = ROOT / "data" / "lct" / "criteria_entities.dev.jsonl", tmp_path / "o.jsonl"
     command = [sys.executable, "-m", "trialsieve.cli", "structure", "--criteria-jsonl", str(lines), "-o", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=_interruptible
+    )
     seen = _started(process, "structuring:")
     time.sleep(1)
     process.send_signal(signal.SIGINT)
