@@ -15,7 +15,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache, partial
 from itertools import islice
@@ -99,6 +99,24 @@ def _stop(signum, frame) -> None:
     raise Stopped
 
 
+@contextmanager
+def _stoppable(summary: Summary) -> Iterator[None]:
+    """Ctrl-C or SIGTERM ends the block and is noted in ``summary.interrupted``: the ``with`` blocks inside
+    close the pool and the output after its last whole line, and the command says how to resume. SIGTERM
+    is handled only where a handler can be set (the main thread)."""
+    on_term = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        summary.interrupted = "Ctrl-C"
+    except Stopped:
+        summary.interrupted = "SIGTERM"
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def _quiet_worker() -> None:
     """Pool workers leave Ctrl-C to the parent, which stops them: no traceback from each worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,9 +182,7 @@ def structure_files(
     out.parent.mkdir(parents=True, exist_ok=True)
     # spawned, not forked: a forked child inherits torch's thread pool mid-state and can hang
     workers = 1 if llm is not None else workers  # one model in memory, not one per process
-    on_term = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
-    try:
+    with _stoppable(summary):
         total = _count(files, done) if progress else None  # a bar with a total and an ETA
         if engine == "ray":
             from trialsieve.ray_engine import structure_with_ray
@@ -193,13 +209,6 @@ def structure_files(
                 summary.no_criteria += not statuses
                 summary.criteria += sum(statuses.values())
                 summary.statuses.update(statuses)
-    except KeyboardInterrupt:
-        summary.interrupted = "Ctrl-C"
-    except Stopped:
-        summary.interrupted = "SIGTERM"
-    finally:
-        if on_term:
-            signal.signal(signal.SIGTERM, previous)
     return summary
 
 
@@ -389,27 +398,18 @@ def structure_criteria_lines(
     out.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress, desc="structuring")
     log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
-    on_term = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _stop) if on_term else None
-    try:  # stopped, the lines written so far stay whole and the command says so (as in trial mode)
-        with out.open("w", encoding="utf-8") as sink, bar, log as llm_log:
-            for start in range(0, len(items), batch_size):
-                chunk = items[start : start + batch_size]
-                for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
-                    if llm is not None:
-                        _refine_line(extraction, ident, text, section, llm, llm_log)
-                    record = criterion_record(ident, text, section, extraction)
-                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    summary.criteria += 1
-                    summary.statuses[record["status"]] += 1
-                bar.update(len(chunk))
-    except KeyboardInterrupt:
-        summary.interrupted = "Ctrl-C"
-    except Stopped:
-        summary.interrupted = "SIGTERM"
-    finally:
-        if on_term:
-            signal.signal(signal.SIGTERM, previous)
+    # stopped, the lines written so far stay whole and the command says so (as in trial mode)
+    with _stoppable(summary), out.open("w", encoding="utf-8") as sink, bar, log as llm_log:
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
+                if llm is not None:
+                    _refine_line(extraction, ident, text, section, llm, llm_log)
+                record = criterion_record(ident, text, section, extraction)
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                summary.criteria += 1
+                summary.statuses[record["status"]] += 1
+            bar.update(len(chunk))
     return summary
 
 
