@@ -192,6 +192,11 @@ def test_an_undertaking_is_promised_not_looked_up(tagger):
     assert rule.type == "unstructured" and rule.reason == "willingness"
     kept = _rule(tagger, "Willing and able to comply with study procedures", "inclusion")
     assert kept.reason == "compliance"  # the reason the lexicon gives stays
+    # NCT04050020 as registered: two undertakings in two sentences; recreational drugs were required
+    both = text.replace("per month", "every 4 weeks,") + " Agree to document the outcome in the SEP diary, as needed."
+    assert _rule(tagger, both, "inclusion").reason == "willingness"
+    mixed = _rule(tagger, "Agree to use contraception. HbA1c > 7%", "inclusion")
+    assert any(leaf.type == "comparison" for leaf in leaves(mixed))  # a sentence that asks a fact keeps its reading
 
 
 @pytest.mark.parametrize(

@@ -353,3 +353,17 @@ def test_items_pasted_under_a_first_item_with_its_own_bullet_are_its_siblings():
     # a heading with a bullet of its own and a colon keeps its items
     nested = segment("Exclusion Criteria:\n\n* • Any of the following:\n\n  * Stroke\n  * Myocardial infarction\n")
     assert [c.parent for c in nested] == [None, "E1", "E1"]
+
+
+def test_more_than_one_of_the_following_asks_for_two():
+    """ "> 1 of the following risk factors" was read as all of them: a patient with two was ruled out."""
+    from trialsieve.extract.structure import structure_criteria
+
+    # NCT05303051, as the registry writes it (a markdown-escaped ">")
+    text = (
+        "Inclusion Criteria:\n\n* Participants with \\> 1 of the following risk factors for DM:\n"
+        "* Age \\> 40\n* Obesity: BMI \\> 30\n* Smoking\n"
+    )
+    parent = structure_criteria(segment(text))[0]
+    assert (parent.rule.type, parent.rule.n, len(parent.rule.args)) == ("at_least", 2, 3)
+    assert context.group_cue("more than one of the following:")[:2] == ("at_least", 2)

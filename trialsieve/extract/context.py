@@ -90,7 +90,7 @@ DURATION_TAIL = re.compile(r"(?:['’]s?)?\s*(?:in\s+)?duration\b", re.IGNORECAS
 _GROUPS = {
     op: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     for op, patterns in _CUES["groups"].items()
-    if op in ("at_least", "any", "all")
+    if op in ("more_than", "at_least", "any", "all")
 }
 _KIND_CUES = {
     kind: re.compile(rf"(?<![\w])(?:{'|'.join(cues)})(?![\w])", re.IGNORECASE) for kind, cues in _KINDS["cues"].items()
@@ -187,13 +187,15 @@ def group_cue(own_text: str) -> tuple[str, int, int] | None:
     op is ``at_least`` (with n), ``any``, ``all`` or ``definition`` (children are alternatives
     that define the parent's label).
     """
-    for op in ("at_least", "any", "all"):
+    for op in ("more_than", "at_least", "any", "all"):
         found = _GROUPS[op].search(own_text)
         if found:
             n = 1
-            if op == "at_least":
+            if op in ("more_than", "at_least"):
                 word = next(g for g in found.groups() if g)
                 n = int(word) if word.isdigit() else int(_NUMBER_WORDS.get(word.lower(), 1))
+            if op == "more_than":  # "> 1 of the following risk factors": two at least
+                return "at_least", n + 1, found.start()
             return op, n, found.start()
     found = DEFINITION.search(own_text) or EXAMPLES.search(own_text)
     if found and own_text[found.end() :].strip(" :") == "":

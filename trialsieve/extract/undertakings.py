@@ -4,8 +4,8 @@
 influence of alcohol or recreational drugs" asks the participant to agree; read clause by clause
 it became a limit on "Agree to attempt sexual intercourse" and a list in which recreational drug
 use met the inclusion. The limits, windows and concepts inside an undertaking are its content, so
-one sentence opened by one (``lexicons/scope.json`` ``undertakings``) is one review leaf with the
-reason ``willingness``, as "Willing to use effective contraception" already was.
+a criterion whose every sentence is opened by one (``lexicons/scope.json`` ``undertakings``) is one
+review leaf with the reason ``willingness``, as "Willing to use effective contraception" already was.
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ _WORDS = re.compile("|".join(_LEXICON["words"]), re.IGNORECASE)
 
 
 def undertaking(text: str) -> bool:
-    """Whether ``text`` is one sentence opened by an undertaking ("Agree to ...", "Subject is willing to ...")."""
+    """Whether every sentence of ``text`` is opened by an undertaking ("Agree to ...", "Subject is willing to
+    ..."): "Agree to attempt intercourse ... without alcohol or recreational drugs. Agree to document the
+    outcome ..." promises two things and asks none of them."""
     if not _WORDS.search(text, 0, 80):
         return False
     said = _LEAD.sub("", text).rstrip(" .;")
-    return _OPENS.match(said) is not None and _CLAUSES.search(said) is None
+    return all(_OPENS.match(part.strip()) is not None for part in _CLAUSES.split(said))
 
 
 #: reasons that say what the participant does or can do: a time bound after one is how long they do it
