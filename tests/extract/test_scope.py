@@ -101,6 +101,7 @@ def test_a_history_set_apart_by_a_comma_keeps_any_age(tagger):
         ("Central nervous system metastases", "Central nervous system metastases"),
         ("Use of strong CYP3A4 inhibitors", "strong CYP3A4 inhibitors"),
         ("No prior systemic therapy for advanced stage disease.", "systemic therapy for advanced stage disease"),
+        ("Known high-risk hypertension", "high-risk hypertension"),  # NCT06924710: not any hypertension
     ],
 )
 def test_words_that_make_another_concept_stay_on_it(tagger, text, concept):
