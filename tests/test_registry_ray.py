@@ -11,13 +11,11 @@ import time
 import pytest
 
 from tests.test_cli import run
-from tests.test_registry import kill_mid_run, needs_dev, studies, write_jsonl
+from tests.test_registry import kill_mid_run, studies, write_jsonl
 from trialsieve.batch import Summary
 from trialsieve.ray_engine import settle_shards, shard_dir
 
 pytest.importorskip("ray")
-
-pytestmark = needs_dev
 
 
 @pytest.fixture(scope="module")
