@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Iterable
@@ -475,8 +476,8 @@ def ask(
     answer = Answerer(catalog, backend).answer(question, focus)
     if as_json:
         typer.echo(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(answer.text)
+    else:  # a terminal shows the fold's tags as text: the list goes on, whole
+        typer.echo(re.sub(r"</?(?:details|summary)>", "", answer.text))
     _finish(backend=backend)
 
 

@@ -247,6 +247,19 @@ def test_the_ask_command_answers_with_the_app_engine(built):
     assert phase.exit_code == 0 and "Registry: phase" in phase.output
 
 
+def test_the_ask_command_prints_a_long_list_whole_without_the_apps_fold(built, monkeypatch):
+    from typer.testing import CliRunner
+
+    from trialsieve.app import answer
+    from trialsieve.cli import app
+
+    monkeypatch.setitem(answer._lexicon(), "max_listed_trials", 1)  # this index lists 4 trials, the app 15
+    listed = CliRunner().invoke(app, ["ask", "Which trials exclude pregnant women?", "--index", str(built)])
+    assert listed.exit_code == 0, listed.output
+    assert "more" in listed.stdout and "<details>" not in listed.stdout and "<summary>" not in listed.stdout
+    assert listed.stdout.count("· Exclusion") >= 2  # the folded trials are printed too
+
+
 def test_enrolment_is_answered_from_the_registry_field_and_compared(bundled):
     daisy = bundled.answer("How many participants will DAISY enrol?")
     assert "**306 participants**" in daisy.text
