@@ -367,3 +367,18 @@ def test_more_than_one_of_the_following_asks_for_two():
     parent = structure_criteria(segment(text))[0]
     assert (parent.rule.type, parent.rule.n, len(parent.rule.args)) == ("at_least", 2, 3)
     assert context.group_cue("more than one of the following:")[:2] == ("at_least", 2)
+
+
+def test_a_raw_line_reads_as_its_segmented_criterion(tagger):
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.rules import leaves
+
+    # LCT NCT03863431: the line as the registry lists it, marker and all
+    raw = "  -  Non-smoker (including the use of vaporisers and e-cigarettes)"
+    rule = structure_text(raw, "inclusion", tagger.tag([raw])[0]).rule
+    bare = raw.removeprefix("  -  ")
+    expected = structure_text(bare, "inclusion", tagger.tag([bare])[0]).rule
+    assert rule.type == expected.type == "not"
+    assert not any(arg.type == "not" for arg in rule.args[0].args)  # the examples are not negated twice
+    first = leaves(rule)[0]
+    assert raw[first.span[0] : first.span[1]].startswith("Non-smoker")

@@ -133,6 +133,18 @@ def readable(text: str) -> str:
     return _ESCAPE.sub(" ", text)
 
 
+def unmarked(text: str) -> str:
+    """``text`` with the list marker it opens with ("  -  ", "  2. ", "• ") blanked, character for character:
+    a criterion passed as its raw line (LCT rows, `check` input) reads as the segmented one does, and offsets
+    are unchanged. A dash left in would be read as part of the first words ("- Non-smoker")."""
+    if found := _LEADING_MARKER.match(text):
+        return " " * found.end() + text[found.end() :]
+    return text
+
+
+_LEADING_MARKER = re.compile(r"\s*(?:[•\-*·▪●○◦‣⁃–—]|\d{1,2}[.)]|\(?[a-z]\))(?=\s)")
+
+
 # --- lines ----------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from trialsieve.extract.logic import combine, open_brackets, with_temporal
 from trialsieve.extract.purposes import purpose_end
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import clause_start, default_model, logic_enabled
-from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
+from trialsieve.extract.segment import is_cohort, is_heading, readable, segment, unmarked
 from trialsieve.extract.titles import without_titles
 from trialsieve.extract.trees import rebuild
 from trialsieve.extract.undertakings import undertaking
@@ -211,6 +211,7 @@ def structure_text(
     """
     if logic is _DEFAULT:
         logic = default_model() if logic_enabled() else None
+    text = unmarked(text)  # "  -  Non-smoker": the raw line's marker is not its first word
     tagged = without_titles(text, tagged)  # "the "Value of Health" application" names an app
     mended = _concept_spans(text, _with_allergy_names(text, tagged))
     entities = _Spans(mended, logic=logic, section=section, given=tagged)
@@ -219,7 +220,8 @@ def structure_text(
         rule = Unstructured(text=text[first:last], reason=NOTHING_ASKED, span=(first, last))
         return Extraction(rule, entities.output())
     if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
-        return Extraction(Unstructured(text=text, reason=allowed, span=(0, len(text))), entities.output())
+        first, last = _whole(text)
+        return Extraction(Unstructured(text=text[first:last], reason=allowed, span=(first, last)), entities.output())
     if undertaking(text):  # "Agree to attempt intercourse at least 4 times per month": what is promised
         reason = context.unstructured_reason(text) or "willingness"
         return Extraction(_review(text, *_strip(text, 0, len(text)), reason).rule, entities.output())
@@ -228,7 +230,8 @@ def structure_text(
     atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
     atoms = _without_unreadable_limits(text, atoms)
     if not atoms:
-        rule: Rule = Unstructured(text=text, reason="no computable content found", span=(0, len(text)))
+        first, last = _whole(text)
+        rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
     rule, _ = combine(text, atoms, section, logic)
@@ -1392,6 +1395,12 @@ def _uncovered(length: int, covered: list[tuple[int, int]]) -> list[tuple[int, i
     if pos < length:
         gaps.append((pos, length))
     return gaps
+
+
+def _whole(text: str) -> tuple[int, int]:
+    """The span of ``text`` without its blank edges (a blanked list marker, trailing spaces)."""
+    first = len(text) - len(text.lstrip())
+    return first, max(first, len(text.rstrip()))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
