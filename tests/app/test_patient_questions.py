@@ -64,9 +64,30 @@ def test_what_the_question_leaves_out_is_cannot_tell_not_yes(amass, tagger, matc
 
 
 def test_a_range_in_the_description_is_not_read_as_a_value(tagger):
-    """ "ANC < 1,700/mm3" could be 500: read as 1,700 it would meet "ANC >= 1,500" for a patient who fails it."""
+    """ "ANC < 1,700/mm3" could be 500: read as 1,700 it would meet "ANC >= 1,500" for a patient who fails it. It is
+    kept as the bound it is, and so is a "between"."""
     patient = described_patient("Patients with ANC < 1,700/mm3 and hemoglobin 9 g/dL", tagger)
-    assert [f.value for f in patient.facts if f.value is not None] == [9.0]
+    assert [(f.value, f.bound) for f in patient.facts if f.value is not None] == [(1700.0, "<"), (9.0, None)]
+    ranged = described_patient("Patients with hemoglobin between 4 to 5 grams per deciliter", tagger)
+    assert [(f.text, f.bound, f.value, f.value2, f.unit) for f in ranged.facts if f.value is not None] == [
+        ("hemoglobin", "between", 4.0, 5.0, "g/dL")
+    ]
+
+
+def test_a_bound_settles_a_limit_only_when_every_value_it_allows_agrees(tagger, matcher):
+    """NLI4CT's lab statements give bounds, in mojibake units ("/mm¬¨‚â•" for "/mm³"): hemoglobin between 4 and 5
+    g/dL fails "Hemoglobin >= 9.0 g/dL" whatever its value, so the answer is no; ANC < 1,700 may be 1,600 or 500,
+    so on "ANC >= 1,500" alone it cannot tell; platelets over 100,000 meet "Platelet count >= 100,000"."""
+    trial = written(
+        "Inclusion Criteria:\n* ANC >= 1,500/mm³\n* Platelet count >= 100,000/mm³\n* Hemoglobin >= 9.0 g/dL", tagger
+    )
+    lab = "Patients with Platelet count over 100,000/mm¬¨‚â•, ANC <  1,700/mm¬¨‚â• and Hemoglobin between {} grams per"
+    low = ask(lab.format("4 to 5") + " deciliter are eligible for the primary trial.", trial, tagger, matcher)
+    assert low.verdict == "no" and [c.label for c in low.citations] == ["Inclusion 3"]
+    unsure = ask(lab.format("11 to 15") + " deciliter are eligible for the primary trial.", trial, tagger, matcher)
+    assert unsure.verdict == "cannot tell" and "ANC" in unsure.text
+    high = ask("Patients with platelet count over 100,000/mm3 are eligible for the trial.", trial, tagger, matcher)
+    assert high.verdict == "yes" and "not checked" in high.text
 
 
 def test_a_statement_that_denies_eligibility_is_judged_true_or_false(amass, tagger, matcher):
@@ -159,3 +180,83 @@ def test_a_count_of_zero_is_an_absence(tagger):
     assert nodes and not any(f.present for f in nodes)
     graded = described_patient("Patients with grade 0 neuropathy", tagger)  # a grade, not a count
     assert all("no neuropathy" not in f.text for f in graded.facts)
+
+
+@pytest.mark.parametrize(
+    ("question", "described", "denied"),
+    [
+        (
+            "Adele is an 85 year old woman with Stage II breast cancer with an ECOG of 0, she is eligible for the "
+            "primary trial",
+            "Adele is an 85 year old woman with Stage II breast cancer with an ECOG of 0",
+            False,
+        ),
+        (
+            "Rachel is 19 years old and has skin ulcerations, she cannot take part in the primary trial.",
+            "Rachel is 19 years old and has skin ulcerations",
+            True,
+        ),
+        ("Sharone had a hip replacement 3 weeks prior, she is not elgible for the primary trial.", None, True),
+        (
+            "A patient with severe anginal syndrome would be unable to participate in the primary trial.",
+            "A patient with severe anginal syndrome",
+            True,
+        ),
+        ("Candidates with hyperparathyroidism are automatically excluded from the primary trial.", None, True),
+        ("Patients with Leukemia cannot be included in the primary trial.", "Patients with Leukemia", True),
+        ("Patients with type 1 Diabetes are not suitable for the primary trial.", None, True),
+        ("the primary trial does not accept patients with grade 1 alopecia.", "patients with grade 1 alopecia", True),
+        ("the primary trial accepts patients with grade 3 neuropathy.", "patients with grade 3 neuropathy", False),
+    ],
+)
+def test_statements_about_a_named_or_described_patient_are_eligibility_questions(question, described, denied):
+    """NLI4CT writes eligibility statements many ways: a named patient and a pronoun ("..., she is eligible"),
+    "would be unable to participate", "cannot be included", "are not suitable", "the trial does not accept ..."."""
+    asked = patient_question(question)
+    assert asked is not None and asked.denied == denied
+    assert described is None or asked.described == described
+
+
+def test_a_statement_that_gives_its_own_reason_gets_no_verdict():
+    """ "..., due to her age": a check that rules her out on something else would not make it true."""
+    said = "A 56 year old patient with a masectomy would not be eligible for the trial"
+    asked = patient_question(said + ", due to her age")
+    assert asked is not None and asked.denied and asked.conditional
+    assert not patient_question(said).conditional
+
+
+def test_a_single_value_in_the_description_is_read_and_a_scale_needs_no_unit(tagger):
+    """ "Karnofsky index = 72" is one value, not a range; "an ECOG of 3" is a score though it has no unit."""
+    patient = described_patient("Patients with Karnofsky index = 72 and an ECOG of 3", tagger)
+    values = sorted((f.value, f.unit) for f in patient.facts if f.value is not None)
+    assert values == [(3.0, "{score}"), (72.0, "{score}")]
+
+
+def test_an_ecog_above_the_limit_is_a_no_citing_it(tagger, matcher):
+    trial = written("Inclusion Criteria:\n* ECOG performance status 0-1", tagger)
+    found = ask("Patients with an ECOG of 3 are eligible for the primary trial.", trial, tagger, matcher)
+    assert found.verdict == "no" and any(c.label == "Inclusion 1" for c in found.citations)
+
+
+def test_the_disease_an_inclusion_asks_for_does_not_rule_the_patient_out(tagger, matcher):
+    """ "Prior history of ipsilateral breast cancer" matches a patient "with invasive breast cancer", but the trial
+    asks for that very disease: the exclusion is about a kind of it (an earlier one) the statement does not say,
+    so it is no ground for a "no". A concept no inclusion asks for still is."""
+    trial = written(
+        "Inclusion Criteria:\n* Biopsy-proven invasive breast cancer\n"
+        "Exclusion Criteria:\n* Prior history of ipsilateral breast cancer\n* Pregnancy",
+        tagger,
+    )
+    own = ask("Patients with invasive breast cancer are not eligible for the primary trial.", trial, tagger, matcher)
+    assert own.verdict == "cannot tell"
+    pregnant = ask("Patients who are pregnant are not eligible for the primary trial.", trial, tagger, matcher)
+    assert pregnant.verdict == "yes"
+
+
+def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matcher):
+    """ "ECOG performance status of 0 or 1" read as a mere mention is met by any ECOG, 3 too: a "yes" on it would
+    send a coordinator after a patient the limit rules out, so the answer is "cannot tell", citing it."""
+    trial = written("Inclusion Criteria:\n* ECOG performance status of 0 or 1", tagger)
+    found = ask("Patients with an ECOG performance status of 3 are eligible for the trial.", trial, tagger, matcher)
+    assert found.verdict == "cannot tell" and "by the name" in found.text
+    assert [c.label for c in found.citations] == ["Inclusion 1"]

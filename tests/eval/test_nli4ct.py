@@ -178,3 +178,21 @@ def test_nearly_every_real_gold_line_maps_to_a_criterion_and_only_headers_do_not
                     unmapped.append(evidence.lines[i].strip())
     assert total > 3000 and len(unmapped) < 0.01 * total
     assert all("criteria" in line.lower() or line.lower().rstrip(":").endswith("exclusion") for line in unmapped)
+
+
+def test_statements_are_scored_apart_by_the_trial_split_so_the_held_out_part_is_one_no_one_studied(trials):
+    """A statement falls in the part of its primary trial (``lct.part``): "held out" is the test part, "study" the
+    rest; the parts add up to the whole, and the table prints both."""
+    from trialsieve.extract.lct import part
+
+    statements = read(STATEMENTS)
+    held = statements[0].model_copy(
+        update={"id": "s9", "trials": [statements[0].trials[0].model_copy(update={"nct": "NCT90000004"})]}
+    )
+    assert part("NCT90000004") == "test" and part(A) != "test"
+    result = evaluate([*statements, held], Always(Said("Yes.", [c(A, "Inclusion 3")], "yes")), trials)
+    parts = result.per_part["Single"]
+    assert (parts["study"].statements, parts["held out"].statements) == (2, 1)
+    assert parts["study"].committed + parts["held out"].committed == result.per_type["Single"].committed == 3
+    assert [p.part for p in result.predictions] == ["study", "study", "study", "held out"]
+    assert "held out: 1 statements" in table(result) and "held out" in result.as_dict()["parts"]["Single"]

@@ -228,7 +228,12 @@ class Answerer:
         if closest:
             lines = [f"- {c.markdown()}" for c in closest]
             text += "\n\nThe trial's passages closest to the question:\n" + "\n".join(lines)
-        return Answer(text, [*found.citations, *closest], trial_id, verdict=found.verdict)
+        citations = [*found.citations, *closest]
+        if found.verdict == "cannot tell":  # nothing decides: what the question is about comes first, as Ask's search
+            near = [c for c in self._passages(question, trial_id, None).citations if c.trial_id == trial_id]
+            seen = {(c.trial_id, c.label) for c in near}
+            citations = [*near, *(c for c in found.citations if (c.trial_id, c.label) not in seen)]
+        return Answer(text, citations, trial_id, verdict=found.verdict)
 
     def _about(self, trial_id: str, intent: str) -> Answer:
         """The answer to a question of a known kind about one trial."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.lexicon import load
 from trialsieve.llm.citations import Citation, criterion_label, plain
-from trialsieve.match.check import Report, check
+from trialsieve.match.check import FOCUS, CriterionVerdict, Report, check
 from trialsieve.match.note import read_note
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ def patient_question(question: str) -> PatientQuestion | None:
             described = trial_words.sub("", found["who"]).strip(" ,.")
             if set(re.findall(r"[\w'-]+", described.lower())) - bare:  # "can men take part" asks about the trial
                 conditional = bool(_safety().conditional.search(question))
-                return PatientQuestion(described, bool(found.groupdict().get("denied")), conditional)
+                denied = any(value for name, value in found.groupdict().items() if name.startswith("denied"))
+                return PatientQuestion(described, denied, conditional)
     return None
 
 
@@ -80,6 +81,7 @@ class _Safety:
     exception: re.Pattern[str]
     generic: frozenset[str]
     zero_count: re.Pattern[str]
+    filler: frozenset[str]
 
 
 @cache
@@ -90,6 +92,7 @@ def _safety() -> _Safety:
         re.compile(data["exception"]["pattern"], re.IGNORECASE),
         frozenset(_stem(w) for w in data["generic"]["words"]),
         re.compile(data["zero_count"]["pattern"], re.IGNORECASE),
+        frozenset(data["filler"]["words"]),
     )
 
 
@@ -114,21 +117,129 @@ def answer_patient(
     """Yes, no or cannot tell, for the patient ``asked`` describes, against ``structured`` (``name``
     as answers write it), with the deciding criteria cited. ``nearest`` is criterion ids by how near they
     are to the question (a search's order): of the criteria that decide, the answer quotes the nearest."""
-    report = check(structured, described_patient(asked.described, tagger), as_of, matcher, presume=True)
+    patient = described_patient(asked.described, tagger)
+    report = check(structured, patient, as_of, matcher, presume=True)
     eligible: Verdict = {"eligible": "yes", "ineligible": "no"}.get(report.overall, "cannot tell")
     doubt = None
     if eligible != "cannot tell" and asked.conditional:
         doubt = "the question sets a condition of its own, which the check does not read"
     elif eligible == "no" and not any(_certain(report, rid, asked.described) for rid in report.ruled_out_by):
         doubt = "what rules them out is not something the question says for certain"
+    elif eligible == "yes" and (named := _value_met_by_name(report, patient)):
+        doubt = f"a criterion is met by the name {named} alone, not by the value the question gives"
     if doubt:
         eligible = "cannot tell"
-    text, citations = _explain(report, eligible, structured.trial.id, name, asked.described, nearest, doubt)
+    settling = []
+    if eligible == "cannot tell" and not doubt and not asked.conditional and report.overall == "needs_review":
+        settling = _settled_as_said(report, patient, asked.described)
+    if settling:  # every value the question gives meets the limits on it: yes, on what it says
+        eligible = "yes"
+        text, citations = _explain_as_said(settling, structured.trial.id, name, asked.described)
+    else:
+        text, citations = _explain(report, eligible, structured.trial.id, name, asked.described, nearest, doubt)
     if asked.denied and eligible != "cannot tell":  # "... are not eligible": true when the check rules them out
         holds: Verdict = "yes" if eligible == "no" else "no"
         text = f"The statement is {'true' if holds == 'yes' else 'false'}. {text}"
         return PatientAnswer(text, citations, holds)
     return PatientAnswer(text, citations, eligible)
+
+
+_FAVOUR = {"inclusion": "met", "exclusion": "not_met"}
+
+
+def _settled_as_said(report: Report, patient: Patient, described: str) -> list[CriterionVerdict]:
+    """The criteria on which a qualified "yes, on what the question says" rests, or [] when there is none.
+
+    A question rarely says everything, so the check leaves most criteria open; but when what it does say is
+    values (a lab, a score, an age, a sex) and each is settled in the patient's favour by a limit on it, with
+    none against, the question is answered as asked: the answer says which criteria it rests on and that the
+    others are not checked. Only values: a condition's match is looser ("T-cell transfer therapy" to "Failed 1
+    line of therapy"), and read in the patient's favour it would be a guess. Every word of the question that
+    is not filler (``filler`` in the lexicon) must be read, a value's name or number, else a feature it says
+    (a range, a stage, a receptor status) went unread and the answer is "cannot tell". Nor when the registry
+    names what the trial studies and the question does not say the patient has it ("a 45-year-old woman with
+    HbA1c 8%" for a type 2 diabetes trial): her values would meet its limits whether or not she has it."""
+    if any(c.id == FOCUS and c.verdict != "met" for c in report.criteria):
+        return []  # the question does not say the patient has what the trial studies: values alone say little
+    valued = [f for f in patient.facts if f.value is not None]
+    names = {f.text.lower() for f in valued}
+    if any(f.value is None and f.text.lower() not in names for f in patient.facts):
+        return []  # a condition, drug or procedure: not settled on a value
+    read = {w for f in valued for w in _words(f.text)} | {w for f in valued for w in _words(f"{f.value:g}")}
+    if patient.age is not None:
+        read |= _words(f"{patient.age:g}")
+    described = _normalised(described)
+    for limit in find_limits(described):  # "over 100,000/mm3": the bound is what the fact holds
+        if limit.operator != "=" and any(f.bound == limit.operator and f.value == limit.value for f in valued):
+            described = described[: limit.start] + " " * (limit.end - limit.start) + described[limit.end :]
+    unread = _words(described) - read - _safety().filler
+    features = [f.text for f in valued] + ["patient.age"] * (patient.age is not None)
+    features += ["patient.sex"] * (patient.sex is not None)
+    if unread or not features:
+        return []
+    settling: dict[str, CriterionVerdict] = {}
+    for feature in features:
+        found = [
+            c
+            for c in report.criteria
+            for e in c.evidence
+            if (e.fact == feature and e.value is not None) or (e.source == feature)
+            if e.verdict == _FAVOUR[c.section] and c.verdict == _FAVOUR[c.section]
+        ]
+        if not found:
+            return []
+        settling.setdefault(found[0].id, found[0])
+    return list(settling.values())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _explain_as_said(
+    settling: list[CriterionVerdict], trial_id: str, name: str, described: str
+) -> tuple[str, list[Citation]]:
+    who = f"“{plain(described)}”"
+    text = (
+        f"Yes, on what the question says: what it gives of {who} meets these criteria of {name}; "
+        "the others are not checked, for the question does not say (a screener still confirms them).\n"
+        + _lines(settling[:_SHOWN], trial_id)
+    )
+    return text, [_citation(c, trial_id) for c in settling[:_SHOWN]]
+
+
+def _value_met_by_name(report: Report, patient: Patient) -> str | None:
+    """The name of a value the question gives ("an ECOG of 3") that met a criterion by its name alone, when one
+    did: a limit the rule tree read as a mere mention ("ECOG performance status of 0 or 1") is then met by any
+    value, so a "yes" on it would hold for a patient the limit rules out."""
+    valued = {f.text.lower() for f in patient.facts if f.value is not None}
+    return next(
+        (
+            e.fact
+            for c in report.criteria
+            for e in c.evidence
+            if e.fact and e.value is None and e.source and e.fact.lower() in valued and c.verdict != "not_met"
+        ),
+        None,
+    )
+
+
+def _asked_for(report: Report, fact: str | None, root: str) -> bool:
+    """Whether an inclusion criterion outside the family of ``root`` names ``fact`` (all its words): what the
+    trial asks the patient to have, so what makes them a candidate at all.
+
+    A criterion that rules the patient out on such a fact ("Prior history of ipsilateral breast cancer",
+    "Mammary carcinoma recurrence", "no other malignancy" for "patients with invasive breast cancer" in a
+    breast-cancer trial) is about a kind of it the question does not say (earlier, recurrent, another one):
+    the same fact cannot both qualify the patient and rule them out, so a "no" does not rest on it. Only for
+    what the patient has, not for a measured value: an inclusion's and an exclusion's limits on one value
+    ("HbA1c > 7%", "HbA1c >= 11%") together are its range."""
+    mine = set(re.findall(r"\w+", (fact or "").lower()))
+    return bool(mine) and any(
+        mine <= set(re.findall(r"\w+", c.text.lower()))
+        for c in report.criteria
+        if c.section == "inclusion" and c.id != root and not c.id.startswith(root + ".")
+    )
 
 
 def _certain(report: Report, root: str, described: str) -> bool:
@@ -148,6 +259,8 @@ def _certain(report: Report, root: str, described: str) -> bool:
         for evidence in criterion.evidence:
             if evidence.verdict != criterion.verdict or not evidence.source:
                 continue
+            if evidence.value is None and _asked_for(report, evidence.fact, root):
+                continue  # a value is judged against each limit on it: "HbA1c > 7%" and "HbA1c >= 11%" both hold
             holding = [c.text for c in family if evidence.text.strip() and evidence.text.strip() in c.text]
             source = min(holding, key=len, default=criterion.text)
             found = _safety().exception.search(source)
@@ -157,14 +270,66 @@ def _certain(report: Report, root: str, described: str) -> bool:
 
 
 def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
-    """The patient the words describe, read as a note; a value given as a range ("ANC < 1,700/mm3")
-    is no value: read as 1,700 it could meet a limit the patient fails. A count of zero ("with 0 palpable
-    axillary lymph nodes") is read as the absence it is ("with no ...")."""
-    described = _safety().zero_count.sub(r"\1 no ", described)
+    """The patient the words describe, read as a note. A value given as a range ("ANC < 1,700/mm3",
+    "hemoglobin between 4 to 5 g/dL") is a bound, not a reading: read as 1,700 it could meet a limit the
+    patient fails, so it is kept as the bound it is and settles a limit only when every value it allows
+    agrees ("Karnofsky index = 72" is one value). A count of zero ("with 0 palpable axillary lymph nodes")
+    is read as the absence it is ("with no ...")."""
+    described = _normalised(described)
     patient = read_note(described, tagger, "described patient", "the question")
-    bounded = {limit.value for limit in find_limits(described)}
-    facts = [f for f in patient.facts if f.value is None or f.value not in bounded]
+    bounds = {}  # a value's number -> the limit it is written in; "Karnofsky index = 72" is one value
+    for limit in find_limits(described):
+        if limit.operator != "=":
+            bounds.update({value: limit for value in (limit.value, limit.value2) if value is not None})
+    facts = []
+    for fact in patient.facts:
+        limit = bounds.get(fact.value) if fact.value is not None else None
+        if limit is not None:
+            ends = {"bound": limit.operator, "value": limit.value, "value2": limit.value2}
+            fact = fact.model_copy(update=ends if limit.operator == "between" else ends | {"value2": None})
+        facts.append(fact)
     return patient.model_copy(update={"facts": facts})
+
+
+def _normalised(described: str) -> str:
+    """The description as the note reader reads it: a count of zero as an absence, mojibake undone, units
+    written as symbols."""
+    return _spelled_units(_repaired(_safety().zero_count.sub(r"\1 no ", described)))
+
+
+def _repaired(text: str) -> str:
+    """``text`` with its mojibake undone: NLI4CT's statements carry "1,700/mm¬¨‚â•" for "1,700/mm³" and
+    "/¬¨¬µl" for "/µl" (UTF-8 read as Mac Roman, twice), where the unit, and so the value, would go unread.
+    Each run of non-ASCII characters is decoded back while it reads as UTF-8; real text ("Sjögren", "≥") does
+    not, and is left as it is."""
+
+    def repair(found: re.Match[str]) -> str:
+        run = found[0]
+        for _ in range(3):
+            try:
+                fixed = run.encode("mac_roman").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                break
+            if fixed == run:
+                break
+            run = fixed
+        return run
+
+    return re.sub(r"[^\x00-\x7f]+", repair, text)
+
+
+@cache
+def _spelled() -> tuple[re.Pattern[str], dict[str, str]]:
+    written = load("patient_questions", package="trialsieve.app")["spelled_units"]["units"]
+    units = {name.lower(): symbol for name, symbol in written.items()}
+    names = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
+    return re.compile(rf"\b(?:{names})\b", re.IGNORECASE), units
+
+
+def _spelled_units(text: str) -> str:
+    """``text`` with spelled-out units written as symbols ("5 grams per deciliter" -> "5 g/dL")."""
+    pattern, units = _spelled()
+    return pattern.sub(lambda found: units[found[0].lower()], text)
 
 
 def _explain(
@@ -195,6 +360,11 @@ def _explain(
     elif doubt and report.ruled_out_by:
         deciding = [c for cid, c in roots.items() if cid in set(report.ruled_out_by)][:_SHOWN]
         text = f"Cannot tell from the question: these criteria may rule out {who}, but {doubt}.\n" + _lines(
+            deciding, trial_id
+        )
+    elif doubt and report.overall == "eligible":
+        deciding = [c for c in roots.values() if c.section == "inclusion" and c.verdict == "met"][:_SHOWN]
+        text = f"Cannot tell from the question: {who} meets the criteria as read, but {doubt}.\n" + _lines(
             deciding, trial_id
         )
     else:

@@ -36,6 +36,11 @@ Contradiction "no", whatever the wording (flipping here too would undo the engin
 "yes" or "no" is a committed verdict; "cannot tell" or None is not. Only Single statements are
 scored for verdicts: a Comparison is asked once per trial, and a verdict about one trial does not
 settle a statement about two.
+
+Held out. The statements are also scored in two parts by their primary trial, with the trial split the
+other evaluations use (``lct.part``): "held out" is the test part, "study" the train and valid parts.
+Errors are studied on the study part only, so the held-out figures say how a fix carries to trials no one
+looked at; a statement's part follows its trial, so the statements of one trial never fall on both sides.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tqdm import tqdm
 
 from trialsieve.app.citations import criterion_label
+from trialsieve.extract.lct import part
 from trialsieve.extract.segment import segment
 from trialsieve.jsonl import read_rows
 from trialsieve.rules import Criterion
@@ -66,6 +72,7 @@ TARGETS: dict[tuple[str, str], str] = {
     ("Single", "verdict_accuracy"): ">= 80%",
 }
 StatementType = Literal["Single", "Comparison"]
+Part = Literal["study", "held out"]
 
 
 class TrialEvidence(BaseModel):
@@ -191,6 +198,7 @@ class Prediction(BaseModel):
     statement: str
     trials: list[TrialScore]
     expected_verdict: str | None = None  # Single statements only
+    part: Part = "study"
 
     @property
     def mapped(self) -> int:
@@ -237,9 +245,17 @@ class TypeScore(BaseModel):
         return self.committed_right / self.committed if self.committed else None
 
 
+def part_of(statement: Statement) -> Part:
+    """The part a statement is scored in: "held out" when its primary trial is in the test part of the split."""
+    return "held out" if part(statement.trials[0].nct) == "test" else "study"
+
+
 class NLI4CTResult(BaseModel):
     per_type: dict[str, TypeScore]
     predictions: list[Prediction]
+    per_part: dict[str, dict[str, TypeScore]] = Field(
+        default_factory=dict, description='statement type -> part ("study", "held out") -> its scores'
+    )
 
     def as_dict(self) -> dict:
         def scores(s: TypeScore) -> dict:
@@ -250,9 +266,12 @@ class NLI4CTResult(BaseModel):
             }
             return s.model_dump() | rates | {"commit_rate": s.commit_rate, "verdict_accuracy": s.verdict_accuracy}
 
-        return {name: scores(s) for name, s in self.per_type.items()} | {
-            "targets": {f"{kind} {measure}": target for (kind, measure), target in TARGETS.items()}
-        }
+        parts = {kind: {name: scores(s) for name, s in by_part.items()} for kind, by_part in self.per_part.items()}
+        return (
+            {name: scores(s) for name, s in self.per_type.items()}
+            | {"parts": parts}
+            | {"targets": {f"{kind} {measure}": target for (kind, measure), target in TARGETS.items()}}
+        )
 
 
 class _Answer(Protocol):
@@ -291,6 +310,7 @@ def evaluate(
 ) -> NLI4CTResult:
     """Ask every statement about each of its trials (in focus) and score citations and verdicts per type."""
     per_type = {kind: TypeScore() for kind in ("Single", "Comparison") if any(s.type == kind for s in statements)}
+    per_part: dict[str, dict[str, TypeScore]] = {}
     predictions = []
     for statement in tqdm(statements, desc="statements", unit="s", disable=not progress):
         single = statement.type == "Single"
@@ -306,27 +326,34 @@ def evaluate(
             statement=statement.statement,
             trials=scored,
             expected_verdict=expected_verdict(statement) if single else None,
+            part=part_of(statement),
         )
         predictions.append(prediction)
-        s = per_type[statement.type]
-        s.statements += 1
-        for t in scored:
-            mapped = sum(bool(ids) for ids in t.gold.values())
-            s.gold_lines += mapped
-            s.unmapped_lines += sum(not ids for ids in t.gold.values())
-            s.lines_in_top += len(t.top_lines)
-            if mapped:
-                s.asked += 1
-                s.recall_sum += len(t.top_lines) / mapped
-        if prediction.mapped:
-            s.scored += 1
-            s.gold_cited += any(t.cited_lines for t in scored)
-        if single and has_verdict:
-            s.verdicts += 1
-            if prediction.verdict in ("yes", "no"):
-                s.committed += 1
-                s.committed_right += prediction.verdict == prediction.expected_verdict
-    return NLI4CTResult(per_type=per_type, predictions=predictions)
+        by_part = per_part.setdefault(statement.type, {"study": TypeScore(), "held out": TypeScore()})
+        for s in (per_type[statement.type], by_part[prediction.part]):
+            _add(s, prediction, has_verdict)
+    return NLI4CTResult(per_type=per_type, predictions=predictions, per_part=per_part)
+
+
+def _add(s: TypeScore, prediction: Prediction, has_verdict: bool) -> None:
+    """Count one scored statement into ``s``."""
+    s.statements += 1
+    for t in prediction.trials:
+        mapped = sum(bool(ids) for ids in t.gold.values())
+        s.gold_lines += mapped
+        s.unmapped_lines += sum(not ids for ids in t.gold.values())
+        s.lines_in_top += len(t.top_lines)
+        if mapped:
+            s.asked += 1
+            s.recall_sum += len(t.top_lines) / mapped
+    if prediction.mapped:
+        s.scored += 1
+        s.gold_cited += any(t.cited_lines for t in prediction.trials)
+    if prediction.type == "Single" and has_verdict:
+        s.verdicts += 1
+        if prediction.verdict in ("yes", "no"):
+            s.committed += 1
+            s.committed_right += prediction.verdict == prediction.expected_verdict
 
 
 def _rate(value: float | None, percent: bool = True) -> str:
@@ -359,4 +386,11 @@ def table(result: NLI4CTResult) -> str:
                 )
             else:
                 lines.append("  verdicts          n/a     (the answers carry no verdict)")
+        for name, p in result.per_part.get(kind, {}).items():
+            said = f"{name}: {p.statements} statements, gold cited {_rate(p.gold_cited_rate)}"
+            said += f", recall@{TOP} {_rate(p.recall_at_5, False)}"
+            if kind == "Single" and p.verdicts:
+                said += f", commit {_rate(p.commit_rate)}, accuracy {_rate(p.verdict_accuracy)}"
+                said += f" ({p.committed_right}/{p.committed})"
+            lines.append(f"  {said}")
     return "\n".join(line.rstrip() for line in lines)

@@ -42,7 +42,9 @@ _CLAUSE_END = re.compile(
 )
 _SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.MULTILINE)
 _VALUE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*/\s*(\d+(?:\.\d+)?))?")
-_NAME = re.compile(r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count)?\s*$")
+_NAME = re.compile(
+    r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count|between|from)?\s*$"
+)
 _NAME_STOP = frozenset(_CUES["stopwords"])
 _FAMILY = re.compile(rf"(?:{alternation(_CUES['qualifiers']['family history'])})", re.IGNORECASE)
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
@@ -169,7 +171,14 @@ def _negated(sentence: str, start: int) -> bool:
 
 
 _SCORED = re.compile(r"\b(?:score|scale|index)\s*(?:of|is|was|:|=)?\s*$", re.IGNORECASE)
+#: a scale named right before a bare number ("an ECOG of 3", "Karnofsky status 70"): the number is its score
+_SCALE = re.compile(
+    rf"\b(?:{alternation(load('scales', 'trialsieve.match')['scales'])})"
+    r"(?:\s+(?:performance\s+)?(?:status|score|index|ps))?\s*(?:of|is|was|:|=)?\s*$",
+    re.IGNORECASE,
+)
 _MEASURED_TIMES = {"s", "min"}  # seconds and minutes measure (a tear break-up time); days and more last
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|to|and)\s*", re.IGNORECASE)  # between a range's two numbers
 _DURATION_CUE = re.compile(r"\b(?:for|within|every|over|after|since|during|lasting)\s*$", re.IGNORECASE)
 
 
@@ -180,23 +189,26 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
     between; else the last words before it. Durations ("for 2 days") are not measurements.
     """
     facts = []
-    previous_end = 0
+    previous_end, previous = 0, (0, 0)
     for match in _VALUE.finditer(sentence):
         unit = match_unit(sentence, match.end())
         floor, previous_end = previous_end, match.end()
+        # where the name is: before the number, or before the range's first ("hemoglobin between 4 to 5 g/dL")
+        named_in = previous if _RANGE_JOIN.fullmatch(sentence[floor : match.start()]) else (floor, match.start())
+        previous = (floor, match.start())
         pressure = bool(match[2]) and bool(_PRESSURE.search(sentence, max(floor, match.start() - 30), match.start()))
         code = unit.code if unit else "mm[Hg]" if pressure else None  # "blood pressure is 80/60"
         before = sentence[floor : match.start()]
-        if code is None and _SCORED.search(before):
-            code = "{score}"  # "OSDI score 45": a score needs no unit
+        if code is None and (_SCORED.search(before) or _SCALE.search(before)):
+            code = "{score}"  # "OSDI score 45", "an ECOG of 3": a score needs no unit
         timed = code in TIME_UNITS and not (code in _MEASURED_TIMES and not _DURATION_CUE.search(before))
         if code is None or timed:
             continue  # "for 2 days" is how long, not a value; "NIKBUT 6 sec" is a value
-        named = [e for e in entities if e.type in _FACT_KINDS and floor <= e.start and e.end <= match.start()]
-        if named and match.start() - named[-1].end <= 25:
+        named = [e for e in entities if e.type in _FACT_KINDS and named_in[0] <= e.start and e.end <= named_in[1]]
+        if named and named_in[1] - named[-1].end <= 25:
             label = named[-1].text
         else:
-            name = _NAME.search(sentence, floor, match.start())
+            name = _NAME.search(sentence, *named_in)
             words = [w for w in name[1].split() if w.lower() not in _NAME_STOP] if name else []
             label = " ".join(words[-3:])
         value = parse_number(match[1])

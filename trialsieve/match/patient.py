@@ -60,6 +60,12 @@ class Fact(BaseModel):
     present: bool = Field(True, description="false when the record says it is absent (refuted, denied)")
     value: float | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)
     unit: str | None = Field(None, description="UCUM code")
+    bound: Literal["<", "<=", ">", ">=", "between"] | None = Field(
+        None,
+        description='the value is a bound, not a reading: "ANC < 1,700" is any value below 1,700 ("between": from'
+        " value to value2); a limit is settled only when every such value agrees",
+    )
+    value2: float | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False, description="a between's top")
     reference_high: float | None = Field(
         None,
         ge=-MAX_VALUE,

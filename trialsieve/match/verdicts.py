@@ -262,6 +262,8 @@ class Judge:
                 missing=leaf.variable,
                 **cited,
             )
+        if fact.bound is not None:
+            return self._bound_evidence(leaf, fact, written, cited)
         verdict = _compare(value, leaf.operator, leaf.value, leaf.value2)
         if leaf.multiplier_of and not (leaf.multiplier_of == "ULN" and fact.reference_high is not None):
             # no lab limit with the value: a typical one, and labs differ, so only a clear margin settles it
@@ -271,6 +273,24 @@ class Judge:
                 shown += f": undecided over the usual limits ({low:g}-{high:g} x the typical one)"
                 cited["missing"] = f"the lab's reference range for {fact.text}"
         return Evidence(text=written, verdict=verdict, reason=f"{fact.text} {shown}", **cited)
+
+    def _bound_evidence(self, leaf: Comparison, fact: Fact, written: str, cited: dict) -> Evidence:
+        """The verdict for a value known only as a bound ("ANC < 1,700", "hemoglobin between 4 and 5 g/dL"):
+        met when every value it allows meets the limit, not met when none does, else unknown. Each end is
+        read in the limit's terms as a value would be; a multiple of a reference limit the record does not
+        give is not settled on a bound."""
+        if leaf.multiplier_of and not (leaf.multiplier_of == "ULN" and fact.reference_high is not None):
+            return Evidence(text=written, verdict="unknown", reason=f"{fact.text} {fact.bound} {fact.value:g}", **cited)
+        ends = [fact.value] if fact.value2 is None else [fact.value, fact.value2]
+        converted = [self._value_in_rule_terms(leaf, fact.model_copy(update={"value": end}))[0] for end in ends]
+        if None in converted:
+            return Evidence(text=written, verdict="unknown", reason=f"no reference limit for {fact.text}", **cited)
+        known = Interval.of(fact.bound, *converted)
+        verdict = settles(known, Interval.of(leaf.operator, leaf.value, leaf.value2))
+        said = " to ".join(f"{end:g}" for end in ends) if fact.bound == "between" else f"{fact.bound} {fact.value:g}"
+        reason = f"{fact.text} {said} {fact.unit or ''}".strip()
+        missing = {"missing": leaf.variable} if verdict == "unknown" else {}
+        return Evidence(text=written, verdict=verdict, reason=reason, **cited, **missing)
 
     def presence(self, leaf: Presence, written: str, section: str = "inclusion", denied: bool = False) -> Evidence:
         """The leaf's verdict; ``denied``: a `not` above it asks for absence, as ``negated`` does."""
