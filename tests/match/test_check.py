@@ -453,3 +453,25 @@ def test_an_ex_smoker_is_no_nicotine_or_tobacco_user(tagger):
     rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
     patient = Patient(id="p", age=60, sex="male", facts=facts)
     assert Judge(patient, AS_OF, ConceptMatcher()).rule(rule, text, "exclusion")[0] == "not_met"
+
+
+def _one_exclusion(tagger, text: str, fact: str) -> str:
+    from trialsieve.extract.ingest import read_text
+    from trialsieve.extract.structure import structure_trial
+
+    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
+    patient = Patient(id="p", age=50, sex="female", facts=[Fact(text=fact, kind="condition")])
+    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher(), True).criteria
+    return criterion.verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "verdict"),
+    [
+        # viral hepatitis written with "infection" is the same disease
+        ("Known active hepatitis B and/or hepatitis C infection", "chronic hepatitis C", "met"),
+        ("Hepatitis C infection", "hepatitis C", "met"),
+    ],
+)
+def test_viral_hepatitis_written_as_an_infection_is_the_disease(tagger, text, fact, verdict):
+    assert _one_exclusion(tagger, text, fact) == verdict
