@@ -4,6 +4,7 @@
     python benchmarks/registry_scale.py --trials 300 --model                  # with the entity model
     python benchmarks/registry_scale.py --trials 2000 --runs workers:2 ray:1 ray:2
     python benchmarks/registry_scale.py --index --trials 150 300 --runs local ray:2   # index build
+    python benchmarks/registry_scale.py --index --embedder hash --trials 5000 20000 --runs local
 
 The input is the registry's own bulk format, a zip of one API v2 JSON file per study, made from the
 real ClinicalTrials.gov dev records (``shared/data/ctgov/studies.dev.jsonl``, 656 studies) repeated
@@ -20,7 +21,16 @@ prints:
   (proportional set size: shared pages split between the processes that map them, so the sum is
   what the processes really hold);
 - with ``--index``, ``index build`` of the same archive instead (``local``, or ``ray:N`` actors
-  embedding): passages/s and the index's size on disk per million passages, with the same memory;
+  embedding): passages/s and the index's size on disk per million passages, with the same memory,
+  split into the FAISS index (its file's size: FAISS builds it whole in memory, 4 bytes x 384 a
+  passage plus HNSW's graph, and search holds it too) and the rest, which streaming keeps flat;
+- with ``--index --embedder hash``, the same ``index build`` command (reading, chunking, SQLite,
+  BM25, FAISS: all the real code) with the sentence model swapped for ``HashEmbedder``, a stand-in
+  that makes 384-dimensional unit vectors from a hash of each text at about 50,000 texts/s. The
+  model embeds 60 to 190 passages/s on this machine, as loaded, so 20,000 trials (360,000 passages)
+  would take it half an hour to an hour and a half; the stand-in measures everything else at that size, with vectors
+  of the model's size, so memory and disk are the real build's. Its passages/s are not the model's:
+  add the model's embedding cost, measured on a smaller run with ``--embedder model``;
 - then the projection for the whole registry (``REGISTRY`` studies), per run kind, linear in the
   number of trials at the marginal costs between the smallest and the largest N, (T2 - T1) / (N2 - N1)
   for wall time and the same for CPU time, so fixed costs (interpreter and Ray start, model loads)
@@ -51,9 +61,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CTGOV = ROOT.parent / "shared" / "data" / "ctgov" / "studies.dev.jsonl"
 REGISTRY = 550_000  # studies in ClinicalTrials.gov, about, in 2026
+HASH_CLI = "--run-cli-with-hash-embedder"  # internal: run `trialsieve ...` with HashEmbedder as the model
+
+
+class HashEmbedder:
+    """What ``index.build`` needs of an ``Embedder`` (name, path, dimension, ``encode``), without a
+    model: each text's vector is drawn from a generator seeded by a hash of the text, so the same
+    text gets the same unit vector in any run, at the model's dimension (384)."""
+
+    name = "hash-384 (benchmark stand-in, not a model)"
+    path = ROOT / "benchmarks"
+    dimension = 384
+    batch_size = 64
+
+    def encode(self, texts: list[str]):
+        import hashlib
+
+        import numpy as np
+
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+            vector = np.random.default_rng(seed).standard_normal(self.dimension)
+            out[i] = vector / np.linalg.norm(vector)
+        return out
+
+    def embed(self, texts: list[str]):
+        return self.encode(texts)
+
+
+def _cli_with_hash_embedder(argv: list[str]) -> None:
+    """``trialsieve ARGV`` with ``HashEmbedder`` in place of the sentence model."""
+    import trialsieve.index.cli
+    from trialsieve.cli import app
+
+    trialsieve.index.cli.embedder = lambda model=None, batch_size=64: HashEmbedder()
+    app(argv, prog_name="trialsieve")
 
 
 def main() -> None:
+    if sys.argv[1:2] == [HASH_CLI]:
+        _cli_with_hash_embedder(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, nargs="+", default=[2000], metavar="N")
     parser.add_argument("--runs", nargs="+", default=["workers:2", "ray:2"], help="engine:workers, e.g. ray:1")
@@ -61,10 +110,20 @@ def main() -> None:
     parser.add_argument(
         "--index", action="store_true", help="time `index build` (runs: local, ray:N) instead of `structure`"
     )
+    parser.add_argument(
+        "--embedder",
+        choices=["model", "hash"],
+        default="model",
+        help="with --index: the sentence model, or HashEmbedder, a stand-in for runs too large to embed here",
+    )
     parser.add_argument("--records", type=Path, default=CTGOV, help="ClinicalTrials.gov JSONL to repeat")
     args = parser.parse_args()
+    if args.embedder == "hash" and any(spec.startswith("ray") for spec in args.runs):
+        parser.error("--embedder hash runs locally: Ray's actors load the model itself")
     studies = [line for line in args.records.read_text("utf-8").splitlines() if line.strip()]
-    path = "index build" if args.index else "structure, " + ("model" if args.model else "grammar path")
+    path = "structure, " + ("model" if args.model else "grammar path")
+    if args.index:
+        path = "index build" + (", HashEmbedder in place of the model" if args.embedder == "hash" else "")
     print(f"{os.cpu_count()} CPUs; {path}; input: the registry's zip layout from {len(studies)} real records")
     timings: dict[str, list[tuple[int, float, float]]] = {}  # run kind -> (trials, wall s, CPU s)
     with tempfile.TemporaryDirectory(prefix="registry-scale-") as scratch:
@@ -72,8 +131,10 @@ def main() -> None:
             archive = _archive(Path(scratch) / f"registry-{n}.zip", studies, n)
             for spec in args.runs:
                 engine, _, workers = spec.partition(":")
-                run = _index if args.index else _run
-                measured = run(archive, n, engine, int(workers or 1), args.model, Path(scratch))
+                if args.index:
+                    measured = _index(archive, n, engine, int(workers or 1), args.embedder == "hash", Path(scratch))
+                else:
+                    measured = _run(archive, n, engine, int(workers or 1), args.model, Path(scratch))
                 if measured is not None:
                     timings.setdefault(spec, []).append((n, *measured))
             archive.unlink()
@@ -137,11 +198,13 @@ def _run(archive: Path, n: int, engine: str, workers: int, model: bool, scratch:
     return seconds, peak[2]
 
 
-def _index(archive: Path, n: int, engine: str, workers: int, model: bool, scratch: Path) -> tuple[float, float] | None:
-    """One ``index build`` of the archive: passages/s, peak memory, and the index's size on disk per
-    million passages; its wall time and CPU time in seconds, None when it failed."""
+def _index(archive: Path, n: int, engine: str, workers: int, hashed: bool, scratch: Path) -> tuple[float, float] | None:
+    """One ``index build`` of the archive (with ``HashEmbedder`` when ``hashed``): passages/s, peak
+    memory, and the index's size on disk per million passages; its wall time and CPU time in seconds,
+    None when it failed."""
     index = scratch / f"idx-{n}-{engine}-{workers}"
-    argv = [str(Path(sys.executable).with_name("trialsieve")), "index", "build", str(archive), "--index", str(index)]
+    command = [sys.executable, __file__, HASH_CLI] if hashed else [str(Path(sys.executable).with_name("trialsieve"))]
+    argv = [*command, "index", "build", str(archive), "--index", str(index)]
     argv += ["--no-progress"] + (["--engine", "ray", "--workers", str(workers)] if engine == "ray" else [])
     seconds, peak, stdout, stderr, code = _measure(argv)
     found = re.search(r"added (\d+) trials \((\d+) chunks\)", stdout)
@@ -149,11 +212,16 @@ def _index(archive: Path, n: int, engine: str, workers: int, model: bool, scratc
         print(f"index build {engine}:{workers} on {n} trials FAILED (exit {code}): {stderr[-2000:]}")
         return None
     trials, passages = int(found.group(1)), int(found.group(2))
+    kind = found.group(1) if (found := re.search(r"chunks, (\w+),", stdout)) else "?"
     size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
+    # FAISS holds its whole index in memory to build it (and to search it); the file is that index
+    vectors = sum(p.stat().st_size for p in index.rglob("dense.faiss")) / 2**20
     print(
-        f"{n:>6} trials  index {engine}:{workers:<2} {seconds:7.1f} s  {trials / seconds:6.1f} trials/s  "
+        f"{n:>6} trials  index {engine}:{workers:<2} ({kind}) {seconds:7.1f} s  {trials / seconds:6.1f} trials/s  "
         f"{passages / seconds:6.0f} passages/s ({passages:,} passages)  peak RSS {peak[0]:5.0f} MiB "
-        f"(PSS {peak[1]:5.0f} MiB)  disk {size / passages * 1e6 / 2**30:.2f} GiB per million passages; "
+        f"(PSS {peak[1]:5.0f} MiB; of the RSS, the FAISS index {vectors:.0f} MiB, "
+        f"the rest {peak[0] - vectors:.0f} MiB)  "
+        f"disk {size / passages * 1e6 / 2**30:.2f} GiB per million passages; "
         f"CPU {peak[2]:.0f} s = {passages / peak[2]:.0f} passages per CPU-second; "
         f"load average {os.getloadavg()[1]:.1f}",
         flush=True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -132,6 +133,44 @@ def test_structure_and_index_build_take_the_archive(tmp_path):
     built = run("index", "build", str(small), "--index", str(tmp_path / "idx"), "--no-progress")
     assert built.returncode == 0, built.stderr
     assert "added 12 trials" in built.stdout
+
+
+STRUCTURED = re.compile(
+    r"^structured ([\d,]+) trials \(([\d,]+) criteria\) in ([\d.]+) s: ([\d,.]+) trials/s, ([\d,]+) criteria/s$"
+)
+INDEXED = re.compile(
+    r"^indexed ([\d,]+) trials, ([\d,]+) passages in ([\d.]+) s: ([\d,.]+) trials/s, ([\d,.]+) passages/s$"
+)
+
+
+def rates(pattern: re.Pattern, stderr: str) -> tuple[int, int, float]:
+    """(trials, criteria or passages, seconds) from the run's last stderr line, after checking that its
+    two rates are those counts over those seconds (to the precision printed)."""
+    found = pattern.match(stderr.strip().splitlines()[-1])
+    assert found, stderr
+    trials, items, seconds, trial_rate, item_rate = found.groups()
+    trials, items, seconds = int(trials.replace(",", "")), int(items.replace(",", "")), float(seconds)
+    trial_rate, item_rate = float(trial_rate.replace(",", "")), float(item_rate.replace(",", ""))
+    assert 0 < seconds < 600
+    slack = 0.06 / seconds + 0.01  # seconds are printed to 0.1 s
+    assert trial_rate == pytest.approx(trials / seconds, rel=slack, abs=0.1)
+    assert item_rate == pytest.approx(items / seconds, rel=slack, abs=1)
+    return trials, items, seconds
+
+
+def test_structure_and_index_build_end_with_their_throughput(tmp_path):
+    archive = write_archive(tmp_path / "registry.zip", studies(80))
+    out = tmp_path / "out.jsonl"
+    done = run("structure", str(archive), "-o", str(out), "--no-model", "--no-progress", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    criteria = int(re.search(r"criteria (\d+)", done.stdout).group(1))
+    assert criteria > 80 and rates(STRUCTURED, done.stderr)[:2] == (80, criteria)
+
+    small = write_archive(tmp_path / "small.zip", studies(6))
+    built = run("index", "build", str(small), "--index", str(tmp_path / "idx"), "--no-progress")
+    assert built.returncode == 0, built.stderr
+    passages = int(re.search(r"added 6 trials \((\d+) chunks\)", built.stdout).group(1))
+    assert passages > 6 and rates(INDEXED, built.stderr)[:2] == (6, passages)
 
 
 def kill_mid_run(command: list[str], out: Path, ready, timeout: float = 300) -> None:

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.test_cli import run
-from tests.test_registry import kill_mid_run, studies, write_jsonl
+from tests.test_registry import INDEXED, STRUCTURED, kill_mid_run, rates, studies, write_jsonl
 from trialsieve.batch import Summary
 from trialsieve.ray_engine import settle_shards, shard_dir
 
@@ -47,6 +47,7 @@ def test_ray_writes_what_one_machine_writes_on_1000_real_trials(registry, tmp_pa
     print(f"--engine ray -w 2, 1,000 trials: {time.monotonic() - started:.1f} s")
     assert done.returncode == 0, done.stderr
     assert "trials 1000," in done.stdout
+    assert rates(STRUCTURED, done.stderr)[0] == 1000
     assert sorted_lines(out) == sorted_lines(reference)
     assert not shard_dir(out).exists()
 
@@ -105,6 +106,7 @@ def test_index_build_on_ray_is_the_one_machine_index(tmp_path):
         done = run("index", "build", str(source), "--index", str(index), "--no-progress", *extra)
         assert done.returncode == 0, done.stderr
         manifest = store.read_manifest(index)
+        assert rates(INDEXED, done.stderr)[:2] == (15, manifest.chunks)
         vectors = dense.read(store.generation_dir(index, manifest) / store.DENSE)
         query = ["index", "search", "hepatitis C treatment", "--index", str(index), "--method", "dense", "--json"]
         built[engine] = (manifest, vectors.reconstruct_n(0, vectors.ntotal), run(*query).stdout.splitlines())

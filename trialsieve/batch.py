@@ -69,6 +69,17 @@ class Summary:
         out += [f"FAILED {f.source}: {f.reason}" for f in self.failures]
         return out
 
+    def throughput(self, seconds: float, per_trial: bool = True) -> str:
+        """The end-of-run rate line: what a run of the registry's size can be planned on."""
+        seconds = max(seconds, 1e-9)
+        criteria = f"{self.criteria / seconds:,.0f} criteria/s"
+        if not per_trial:
+            return f"structured {self.criteria:,} criteria in {seconds:.1f} s: {criteria}"
+        return (
+            f"structured {self.trials:,} trials ({self.criteria:,} criteria) in {seconds:.1f} s: "
+            f"{self.trials / seconds:,.1f} trials/s, {criteria}"
+        )
+
     def _read_as(self) -> list[str]:
         """What each file was read as, so a note caught by ``*.txt`` and read as criteria text shows.
 

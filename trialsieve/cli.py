@@ -121,8 +121,11 @@ def structure(
     With --llm, criteria left partial or needs_review are also read by the LLM; each reading is
     checked against the criterion's text, and what it did is logged to OUTPUT with .llm.jsonl.
     """
+    import time
+
     from trialsieve.batch import OutputError, structure_criteria_lines, structure_files
 
+    started = time.perf_counter()
     _check_engine(engine, address, criteria_jsonl is not None, llm)
     try:
         if criteria_jsonl is not None:
@@ -148,7 +151,8 @@ def structure(
             )
     except OutputError as error:
         raise typer.BadParameter(str(error), param_hint="--output") from error
-    _report_structure(summary, output, backend, resumable=criteria_jsonl is None)
+    seconds = time.perf_counter() - started
+    _report_structure(summary, output, backend, resumable=criteria_jsonl is None, seconds=seconds)
 
 
 def _check_engine(engine: str, address: str | None, criteria_lines: bool, llm: str | None) -> None:
@@ -169,11 +173,14 @@ def _check_engine(engine: str, address: str | None, criteria_lines: bool, llm: s
         raise typer.BadParameter("Ray is not installed: pip install 'trialsieve[ray]'", param_hint="--engine")
 
 
-def _report_structure(summary, output: Path, backend, resumable: bool = True) -> None:
-    """The summary; on Ctrl-C or SIGTERM, what was written and how to go on; then the exit code:
-    130 or 143 when stopped, 1 when an input or the LLM failed, else 0."""
+def _report_structure(summary, output: Path, backend, resumable: bool = True, seconds: float | None = None) -> None:
+    """The summary, and with ``seconds`` the run's rate on stderr; on Ctrl-C or SIGTERM, what was
+    written and how to go on; then the exit code: 130 or 143 when stopped, 1 when an input or the LLM
+    failed, else 0."""
     for line in summary.lines():
         typer.echo(line, err=line.startswith("FAILED"))
+    if seconds is not None:
+        typer.echo(summary.throughput(seconds, per_trial=resumable), err=True)
     failed_llm = backend.summary() if backend is not None else ""
     if failed_llm:
         typer.echo(f"FAILED {failed_llm}", err=True)

@@ -249,9 +249,9 @@ class RayEmbedder:
     """What ``index.build`` needs of an ``Embedder`` (name, path, dimension, ``encode``), with ``encode``
     run on a Ray Data actor pool, ``workers`` actors each loading the model once.
 
-    ``build`` embeds a slice of chunks at a time (``EMBED_SLICE``) and adds each to FAISS in order
-    before the next: each slice is one Ray dataset, whose vectors come back by row number and are put
-    in order here, so FAISS row i is chunk i as in a one-machine build, and the metadata, BM25 and
+    ``build`` embeds a slice of chunks at a time (``EMBED_SLICE``) and stores each in order before
+    the next: each slice is one Ray dataset, whose vectors come back by row number and are put in
+    order here, so FAISS row i is chunk i as in a one-machine build, and the metadata, BM25 and
     manifest are written by the usual code. The vectors are the same model's on the same texts.
     """
 

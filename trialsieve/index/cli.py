@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +18,10 @@ from trialsieve.options import (
     MethodOption,
     ProgressOption,
 )
+
+if TYPE_CHECKING:
+    from trialsieve.extract.ingest import Failure
+    from trialsieve.trial import Trial
 
 app = typer.Typer(
     help="Build and search a trial index (FAISS + BM25 + SQLite).", no_args_is_help=True, rich_markup_mode=None
@@ -126,23 +132,28 @@ def add(
 
 
 def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> None:
-    from trialsieve.extract.ingest import read_inputs
+    """Run ``action`` (build or add) on the trials of ``inputs``, read as a stream; then the summary,
+    and a throughput line on stderr."""
+    import time
+
     from trialsieve.index.lock import IndexBusy
     from trialsieve.index.store import StoreError
 
-    trials, failures = read_inputs(inputs)
-    for failure in failures:
-        typer.echo(f"FAILED {failure.source}: {failure.reason}", err=True)
-    if not trials:
+    started = time.perf_counter()
+    failures: list[Failure] = []
+    trials = _stream(inputs, failures)
+    first = next(trials, None)
+    if first is None:
         typer.echo("no trials read from the inputs; the index is unchanged", err=True)
         raise typer.Exit(1)
     try:
-        outcome = action(trials, embedder(model, batch_size))
+        outcome = action(chain([first], trials), embedder(model, batch_size))
     except IndexBusy as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
     except StoreError as error:
         raise typer.BadParameter(str(error), param_hint="--index") from error
+    seconds = time.perf_counter() - started
     manifest = outcome.manifest
     typer.echo(f"added {len(outcome.added)} trials ({outcome.chunks} chunks)")
     if outcome.unchanged:
@@ -150,8 +161,40 @@ def _write(action, inputs: list[str], model: Path | None, batch_size: int) -> No
     for trial_id in outcome.changed:
         typer.echo(f"NOT UPDATED {trial_id}: already indexed with other content; rebuild to update it", err=True)
     typer.echo(f"index: {manifest.trials} trials, {manifest.chunks} chunks, {manifest.index_type}, {manifest.model}")
+    typer.echo(throughput(len(outcome.added), outcome.chunks, seconds), err=True)
     if failures:
         raise typer.Exit(1)
+
+
+def throughput(trials: int, passages: int, seconds: float) -> str:
+    """The end-of-run rate line: what a run of the registry's size can be planned on."""
+    seconds = max(seconds, 1e-9)
+    return (
+        f"indexed {trials:,} trials, {passages:,} passages in {seconds:.1f} s: "
+        f"{trials / seconds:,.1f} trials/s, {passages / seconds:,.1f} passages/s"
+    )
+
+
+def _stream(inputs: list[str], failures: list[Failure]) -> Iterator[Trial]:
+    """The trials of ``inputs`` one at a time, as ``read_inputs`` reads them (a repeated record read
+    once, an id read twice with other content a failure), without holding them: the registry's
+    archive is read a member at a time while the index is built. Each failure is printed on stderr
+    as it is met, and kept in ``failures``."""
+    from trialsieve.extract.ingest import Failure, duplicate, expand, read_file
+
+    files, missing = expand(inputs)
+    for failure in missing:
+        failures.append(failure)
+        typer.echo(f"FAILED {failure.source}: {failure.reason}", err=True)
+    seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, source) of its first record: 0.3 kB a trial
+    for path in files:
+        for item in read_file(path):
+            clash = item if isinstance(item, Failure) else duplicate(item, seen)
+            if clash is None:
+                yield item
+            elif clash:
+                failures.append(clash)
+                typer.echo(f"FAILED {clash.source}: {clash.reason}", err=True)
 
 
 @app.command()

@@ -51,6 +51,22 @@ def create(dimension: int, kind: IndexType) -> faiss.Index:
     return index
 
 
+def reserve(index: faiss.Index, total: int) -> None:
+    """Room for ``total`` vectors in ``index``, allocated at once.
+
+    FAISS keeps its vectors in one ``std::vector``, which grows by doubling, and while it grows the
+    old and the new copies are both in memory: 805 MiB at the peak for 527 MiB of vectors (360,000
+    at 384 dimensions, measured), 540 MiB with the room made first. FAISS has no ``reserve``; a
+    vector resized up keeps its capacity when resized back down, which makes the room.
+    """
+    import faiss
+
+    storage = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+    used = storage.codes.size()
+    storage.codes.resize(max(used, total * storage.code_size))
+    storage.codes.resize(used)
+
+
 def kind_of(index: faiss.Index) -> IndexType:
     import faiss
 

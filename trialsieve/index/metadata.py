@@ -113,8 +113,15 @@ class Metadata:
         chunks = self.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
         return trials, chunks
 
-    def digests(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, digest FROM trials"))
+    def digests(self, trial_ids: Iterable[str]) -> dict[str, str]:
+        """The content digests of those of ``trial_ids`` that are stored."""
+        ids = list(trial_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(f"SELECT id, digest FROM trials WHERE id IN ({marks})", part))
+        return found
 
     def texts(self) -> Iterator[str]:
         """Every chunk's text in row order (what BM25 indexes)."""
