@@ -409,3 +409,133 @@ def test_alternatives_in_brackets_join_their_concept_before_what_follows(tagger)
 def test_an_or_between_words_of_the_gap_leaves_the_written_and_to_join(tagger, text):
     rule = _rule(tagger, text, "inclusion")
     assert rule.type == "all" and len(_presences(rule)) == 2, rule
+
+
+# --- issue 18, real criteria: a list's leading state, untagged categories, methods, the record ---------
+
+
+def test_a_leading_state_reaches_every_item_of_the_list(tagger):
+    rule = _rule(tagger, "Known active hepatitis B and/or hepatitis C infection")
+    found = _presences(rule)
+    assert rule.type == "any" and set(found) == {"hepatitis B", "hepatitis C infection"}, rule
+    assert all("current" in leaf.qualifiers for leaf in found.values())  # a cured hepatitis C is not active
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("Type 1 diabetes or hypertension", "hypertension"),  # a word that makes the concept stays on it
+        ("Any serious medical condition (e.g. severe asthma, cancer)", "cancer"),  # a later example's own state
+        ("Subject has uncontrolled hypertension or untreated hypertension.", "untreated hypertension"),
+        ("chronic lung disease, and thyroid dysfunction,", "thyroid dysfunction"),  # "chronic" names diseases
+    ],
+)
+def test_what_is_not_a_leading_state_stays_on_its_item(tagger, text, own):
+    found = _presences(_rule(tagger, text))
+    assert own in found and not found[own].qualifiers, found
+
+
+def test_a_history_written_once_reaches_a_resolved_item(tagger):
+    facts = [
+        {"kind": "condition", "text": "myocardial infarction", "date": "2015-01-01"},
+        {"kind": "condition", "text": "myocardial infarction", "date": "2015-06-01", "present": False},
+    ]
+    assert _verdict(tagger, "Exclusion", "History of stroke or myocardial infarction", facts) == "met"
+
+
+def test_an_untagged_category_stays_beside_its_examples(tagger):
+    text = (
+        "Any unstable systemic disease (eg, active infection, uncontrolled hypertension, unstable angina,"
+        " congestive heart failure)"
+    )
+    rule = _rule(tagger, text)
+    found = _presences(rule)
+    assert rule.type == "any" and all(arg.type == "presence" for arg in rule.args), rule
+    assert {"systemic disease", "infection", "hypertension", "angina", "congestive heart failure"} == set(found)
+    assert found["systemic disease"].qualifiers == ["uncontrolled"]
+    assert "uncontrolled" not in found["infection"].qualifiers  # no longer lent to the first example
+
+
+def test_a_denied_category_denies_its_examples_too(tagger):
+    rule = _rule(tagger, "No other serious diseases(autoimmune disease, immunodeficiency etc.).", "inclusion")
+    assert rule.type == "not" and rule.args[0].type == "any", rule
+    assert {"autoimmune disease", "immunodeficiency"} < set(_presences(rule))
+    assert not any(leaf.negated for leaf in leaves(rule))
+
+
+def test_tests_in_brackets_after_a_test_word_say_how_it_is_found(tagger):
+    text = (
+        "Imaging (CT or MRI) shows that the tumor focus is ≤ 5 mm from the large blood vessels, or there is a"
+        " central type tumor"
+    )
+    rule = _rule(tagger, text)
+    asked = [leaf for leaf in leaves(rule) if leaf.type != "presence" or leaf.role is None]
+    assert sorted(leaf.type for leaf in asked) == ["comparison", "presence"], rule
+    assert {leaf.concept.text for leaf in asked if leaf.type == "presence"} == {"central type tumor"}
+    assert "MRI" in {leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence" and leaf.role == "method"}
+
+
+def test_a_statement_about_the_record_is_for_review(tagger):
+    rule = _rule(tagger, "The relevant control imaging data and clinical data were not available")
+    assert rule.type == "unstructured" and rule.reason == "record", rule
+
+
+def test_a_procedure_on_an_organ_is_a_procedure_not_the_organ(tagger):
+    found = _presences(_rule(tagger, "invasive treatment of prostate gland"))
+    assert list(found) == ["invasive treatment of prostate gland"], found
+    assert found["invasive treatment of prostate gland"].concept.kind == "procedure"
+
+
+def test_a_state_in_a_relative_clause_qualifies_its_head_and_its_examples(tagger):
+    text = "Active sleep disorder which is not treated (obstructive sleep apnea, obesity hypoventilation syndrome)"
+    rule = _rule(tagger, text)
+    assert rule.type == "any" and not any(leaf.negated for leaf in leaves(rule)), rule
+    assert set(_presences(rule)) == {
+        "untreated sleep disorder",
+        "untreated obstructive sleep apnea",
+        "untreated obesity hypoventilation syndrome",
+    }
+
+
+# --- from 15 random ClinicalTrials.gov criteria (seed 4177) -----------------------------------------
+
+
+def test_a_window_without_the_bounds_the_history(tagger):
+    rule = _rule(tagger, "Diabetic ketoacidosis (DKA) and/or recent history of DKA in last 3 months")
+    assert all(leaf.temporal is not None and leaf.temporal.value == 3 for leaf in leaves(rule)), rule
+
+
+def test_a_condition_exacerbated_by_a_procedure_is_for_review(tagger):
+    text = (
+        "Patients with pre-existing medical conditions that might be exacerbated by the procedure of obtaining"
+        " bone marrow or blood"
+    )
+    rule = _rule(tagger, text)
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["effect"], rule
+    assert all(leaf.role == "effect" for leaf in leaves(rule) if leaf.type == "presence")
+
+
+def test_lead_words_before_a_limit_make_no_review_leaf(tagger):
+    rule = _rule(tagger, "Is currently treated with more than two antipsychotic medications.")
+    assert not any(leaf.type == "unstructured" for leaf in leaves(rule)), rule
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Paget's disease at involved segment or metastasis to the vertebra", "metastasis to the vertebra"),
+        ("Severe chronic liver disease or liver function abnormalities", "liver function abnormalities"),
+    ],
+)
+def test_a_site_or_a_finding_head_stays_on_its_concept(tagger, text, concept):
+    assert concept in _presences(_rule(tagger, text))
+
+
+def test_a_minor_is_an_age(tagger):
+    rule = _rule(tagger, "Minor")
+    assert (rule.type, rule.attribute, rule.operator, rule.value, rule.unit) == ("demographic", "age", "<", 18, "a")
+
+
+def test_the_therapy_that_links_a_drug_to_its_purpose_is_no_procedure(tagger):
+    rule = _rule(tagger, "History of consistent treatment failure with PDE5 inhibitors for therapy of ED.")
+    assert "therapy" not in _presences(rule), rule

@@ -64,7 +64,8 @@ def leaf_text(leaf: Rule) -> str:
         said = leaf.concept.text.lower()  # a qualifier the concept's words already hold is not said twice
         words = " ".join([*(q for q in leaf.qualifiers if q.lower() not in said), leaf.concept.text])
         if leaf.role is not None:  # what the leaf says of its neighbour; it asks nothing itself
-            return f"({_ROLE[leaf.role]}: {words})"
+            prevented = leaf.role == "effect" and leaf.negated  # "disability that would preclude exercise"
+            return f"({_ROLE[leaf.role]}: {'prevents ' if prevented else ''}{words})"
         excepted = f" except {', '.join(c.text for c in leaf.excepted)}" if leaf.excepted else ""
         return f"{'NOT: ' if leaf.negated else ''}{words} [{leaf.concept.kind}]{excepted}{_when(leaf.temporal)}"
     if isinstance(leaf, Demographic):

@@ -9,7 +9,28 @@ from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 _CUES = load("cues")
 _KINDS = load("kinds")
 
-NEGATION = re.compile(rf"^\W*(?:{alternation(_CUES['negation'])}|{_CUES['negation_prefix']['pattern']})", re.IGNORECASE)
+
+def _denying_non() -> str:
+    """The "non" that denies what follows: before an agent noun ("non-smokers"), or before a state of
+    the patient that ends its phrase ("Non-smoking", "non-pregnant women", "non-pregnant as
+    determined by"); before a further noun the state names a kind ("nondiabetic arterial disease")."""
+    prefix = _CUES["negation_prefix"]
+    ends = [*_CUES["persons"]["words"], *_CUES["stopwords"], *_CUES["boundaries"]["words"]]
+    states = "|".join(re.escape(s) for s in sorted(prefix["states"], key=len, reverse=True))
+    ending = rf"(?![\w-])(?!\s+(?!(?:{'|'.join(re.escape(w) for w in ends)})\b)[^\W\d_])"
+    return rf"{prefix['pattern']}|non[-\s]?(?=(?:{states}){ending})"
+
+
+DENYING_NON = _denying_non()
+#: cues that deny no concept after them: "Failure to thrive", "Failure to control seizures"
+NOT_DENYING = phrase_regex(_CUES["not_denying"]["phrases"])
+#: a negation cue opening a piece, matched at the piece's start (``NEGATION.match(text, start)``): no
+#: "^", which holds only at the text's start, so a cue after a list marker ("  -  No systemic disease")
+#: or in a later piece ("..., no X") went unread
+NEGATION = re.compile(
+    rf"\W*(?!{NOT_DENYING.pattern})(?:{alternation(_CUES['negation'])}|{DENYING_NON})",
+    re.IGNORECASE,
+)
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
 QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
 _REVIEW_CUES = {reason: cues for reason, cues in _CUES["unstructured"].items() if not reason.startswith("_")}
@@ -71,9 +92,20 @@ LENT_MODIFIER = re.compile(
 RECENT_VALUE = re.compile(rf"(?:{alternation(_CUES['recent_value']['words'])})\s+", re.IGNORECASE)
 AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
 _NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)
-_AGENT_NON = re.compile(_CUES["negation_prefix"]["pattern"], re.IGNORECASE)
+#: words that put a lack down to a cause: "Inability to provide consent because of severe mental disorders"
+CAUSE = re.compile(_CUES["causes"]["pattern"], re.IGNORECASE)
+#: a suffix that denies the concept it ends: "Chemotherapy-naïve"
+NEGATION_SUFFIX = re.compile(_CUES["negation_suffix"]["pattern"], re.IGNORECASE)
+_AGENT_NON = re.compile(DENYING_NON, re.IGNORECASE)
 
+_PREVENTING = _CUES["preventing"]
+#: a word that says what follows cannot be done, and the few words up to the concept it denies
+_PREVENTS = re.compile(rf"(?:{_PREVENTING['pattern']}){_PREVENTING['gap']}$", re.IGNORECASE)
 PSEUDO_NEGATION = phrase_regex(_CUES["pseudo_negation"])
+#: words that say the criterion excludes ("Will be excluded from study subjects with history of cancer")
+EXCLUSION_WORDS = phrase_regex(_CUES["exclusion_words"]["phrases"])
+#: what the negation model does not read before a concept: pseudo-negations and exclusion words
+NOT_DENIAL = phrase_regex([*_CUES["pseudo_negation"], *_CUES["exclusion_words"]["phrases"]])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)
@@ -125,6 +157,13 @@ def denies_review(text: str, reason: str) -> bool:
     the text ("willing to comply and not pregnant")."""
     cue = review_cue(text, reason)
     return cue is not None and any(m.start() <= cue.start() for m in NEGATION_CUES.finditer(text))
+
+
+def prevented(text: str, start: int, concept: int) -> bool:
+    """Whether a word between ``start`` and ``concept`` says the concept cannot be done, a few words
+    before it in its clause: "disability that would preclude exercise", "Medical conditions that
+    prohibit physical activity"."""
+    return _PREVENTS.search(text, start, concept) is not None
 
 
 def review_cue(text: str, reason: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from trialsieve.extract import attachments, context, lists
 from trialsieve.extract.relations import LogicModel
 from trialsieve.extract.trees import rebuild
-from trialsieve.rules import All, Any, Not, Rule, Temporal, leaves
+from trialsieve.rules import NO_CONCEPT, All, Any, Not, Rule, Temporal, leaves
 
 
 @dataclass
@@ -191,7 +191,7 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         else:
             groups[-1].append(item)
     anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
-    return anded[0] if len(anded) == 1 else _alternatives(anded)
+    return anded[0] if len(anded) == 1 else _alternatives(anded, text)
 
 
 def _either(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
@@ -269,11 +269,19 @@ def _named(rule: Rule) -> bool:
     return all(leaf.type == "presence" for leaf in leaves(rule))
 
 
-def _alternatives(items: list[Atom]) -> Atom:
+def _alternatives(items: list[Atom], text: str | None = None) -> Atom:
     """any(items); a negation before the first denies them all: "No prior bevacizumab or other VEGF
-    inhibitors" is not(any(bevacizumab, VEGF inhibitors))."""
+    inhibitors" is not(any(bevacizumab, VEGF inhibitors)). In a list (``text`` given) a "non" denies
+    its own word only: "Non-ambulatory or have severely impaired mobility" is any(not ambulatory,
+    impaired mobility); a category's examples share its denial: "Non-smoker (including the use of
+    vaporisers)" denies the vaporisers too. A first item the tagger named no concept in denies the rest
+    as well when a cue word denies it: "Subject without a major hearing or visual impairment" asks
+    for neither."""
     first = items[0].rule
-    if first.type == "presence" and first.negated and first.role is None:
+    own_word = text is not None and _prefix_denied(text, first)
+    denying = first.type == "presence" and first.role is None and not own_word
+    worded = first.type == "unstructured" and first.reason == NO_CONCEPT and context.NEGATION_CUES.search(first.text)
+    if (denying or worded) and first.negated:  # a review denies by a cue word, not "Treatment-naïve"
         return Atom(items[0].start, items[-1].end, Not(args=[Any(args=[_affirmed(a.rule) for a in items])]))
     if first.type == "not" and first.args[0].type == "any":  # "No blood thinners (e.g. warfarin) or antiplatelets"
         denied = [*first.args[0].args, *(_affirmed(a.rule) for a in items[1:])]
@@ -281,9 +289,27 @@ def _alternatives(items: list[Atom]) -> Atom:
     return Atom(items[0].start, items[-1].end, Any(args=[a.rule for a in items]))
 
 
+def _prefix_denied(text: str, leaf: Rule) -> bool:
+    """Whether a negated presence leaf is denied by a "non" joined to its word ("Non-ambulatory")."""
+    if leaf.type != "presence" or leaf.concept.span is None:
+        return False
+    return _NON_PREFIX.fullmatch(text, leaf.span[0], leaf.concept.span[0]) is not None
+
+
+_NON_PREFIX = re.compile(r"\W*non[-\s]?", re.IGNORECASE)
+
+
 def _affirmed(rule: Rule) -> Rule:
-    """The rule with a negated presence leaf made positive (the negation moves above the list)."""
-    return rule.model_copy(update={"negated": False}) if rule.type == "presence" else rule
+    """The rule with its negated presence leaves made positive (the negation moves above the list),
+    those inside a joined item too: in "No neurological or severe psychiatric (e.g., ...) disorders"
+    the "No" the leaf "disorders" was read with is the one above the list now, not a second one."""
+    if rule.type == "presence":
+        return rule.model_copy(update={"negated": False}) if rule.role is None else rule
+    if rule.type == "unstructured" and rule.reason == NO_CONCEPT:  # "Subject without a major hearing"
+        return rule.model_copy(update={"negated": False})
+    if rule.type in ("all", "any", "at_least"):
+        return rule.model_copy(update={"args": [_affirmed(a) for a in rule.args]})
+    return rule
 
 
 #: how sure the model must be to read an "and" written in an inclusion as alternatives

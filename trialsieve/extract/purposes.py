@@ -20,6 +20,16 @@ _PURPOSE = re.compile(load("scope")["purposes"]["pattern"], re.IGNORECASE)
 _GIVEN = frozenset({"drug", "procedure"})
 
 
+#: "for therapy of": the words that link a drug to what it was given for
+_LINK = re.compile(load("scope")["purpose_links"]["pattern"], re.IGNORECASE)
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` links a drug to its purpose ("PDE5 inhibitors for therapy of ED"): a span tagged
+    inside one ("therapy") names no procedure."""
+    return [m.span() for m in _LINK.finditer(text)]
+
+
 def purpose_end(text: str, end: int, kind: str | None, limit: int, tagged: list[tuple[int, int]]) -> int | None:
     """Where the purpose written right after a concept of ``kind`` ending at ``end`` ends, within
     ``limit``; None when there is none, or when the tagger named a concept inside it."""

@@ -93,8 +93,9 @@ def negation_features(text: str, span: tuple[int, int], kind: str, section: str,
     and how many concepts stand between the clause's start and it (``before``): a cue denies the
     first concept after it, and the rest only through the list that joins them."""
     start = clause_start(text, span[0])
-    # "not limited to" denies nothing; only the clause is read, so a long criterion stays linear
-    said = context.PSEUDO_NEGATION.sub(lambda m: " " * len(m[0]), text[start : span[0]])
+    # "not limited to" and "will be excluded" deny nothing; only the clause is read, so a long
+    # criterion stays linear
+    said = context.NOT_DENIAL.sub(lambda m: " " * len(m[0]), text[start : span[0]])
     left = tokens(said)
     own = tokens(text[span[0] : span[1]])
     feats = [f"kind={kind}", f"section={section}", "bias", f"left_len={min(len(left), _MAX_GAP)}"]

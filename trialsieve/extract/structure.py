@@ -15,13 +15,25 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from trialsieve.extract import context, examples, scope, undertakings, variables
+from trialsieve.extract import (
+    categories,
+    context,
+    distributed,
+    examples,
+    methods,
+    relatives,
+    scope,
+    sites,
+    undertakings,
+    variables,
+)
 from trialsieve.extract.definitions import split_label, yardstick
 from trialsieve.extract.grammar import Limit, find_limits, unreadable
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
 from trialsieve.extract.logic import combine, open_brackets, with_temporal
-from trialsieve.extract.purposes import purpose_end
+from trialsieve.extract.minors import minor_age
+from trialsieve.extract.purposes import link_spans, purpose_end
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import clause_start, default_model, logic_enabled
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment, unmarked
@@ -60,6 +72,7 @@ if TYPE_CHECKING:
 
 _AGE_WORD = phrase_regex(load("operators")["age_words"])
 _PERSON = phrase_regex(load("cues")["persons"]["words"])
+_LEAD_VERB = phrase_regex(load("cues")["lead_verbs"]["words"])  # "Is currently treated with": names nothing
 _LEAD_TIME = re.compile(r"(?:(?:prior|previous|past|ongoing|continuous|stable)\s+)?", re.IGNORECASE)
 _DURATION_OF = re.compile(r"\s+of\s+(?!age\b|old\b)", re.IGNORECASE)
 _OF_AGE = re.compile(r"\s*of\s+age\b", re.IGNORECASE)
@@ -103,6 +116,7 @@ _LEAD = re.compile(
 )
 _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
 _NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
+_FINDING_HEAD = re.compile(rf"\s+(?:{phrase_regex(load('cues')['finding_heads']['words']).pattern})", re.IGNORECASE)
 _DRUG_HEAD = re.compile(rf"\s+(?:{phrase_regex(load('cues')['drug_heads']['words']).pattern})", re.IGNORECASE)
 
 
@@ -160,8 +174,14 @@ class _Spans:
 
     def denied(self, text: str, start: int, end: int) -> bool:
         """Whether a tagged negation cue lies within ``start:end``; "non" in a name ("non-melanoma")
-        is none."""
-        return any(not context.name_prefix(text, cue.start) for cue in self.inside(start, end, ("negation",)))
+        is none, nor is a failure ("Failure to control seizures": the seizures are there), nor what
+        the criterion does ("Will be excluded from study subjects with history of cancer")."""
+        return any(
+            not context.name_prefix(text, cue.start)
+            and not context.NOT_DENYING.match(text, cue.start)
+            and not context.EXCLUSION_WORDS.match(text, cue.start)
+            for cue in self.inside(start, end, ("negation",))
+        )
 
     def kind_at(self, span: tuple[int, int]) -> str | None:
         """The type of the first tagged concept overlapping ``span``."""
@@ -219,6 +239,8 @@ def structure_text(
         first, last = _strip(text, 0, len(text))
         rule = Unstructured(text=text[first:last], reason=NOTHING_ASKED, span=(first, last))
         return Extraction(rule, entities.output())
+    if (minor := minor_age(text)) is not None:  # "Minor": under the age of majority
+        return Extraction(minor, entities.output())
     if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
         first, last = _whole(text)
         return Extraction(Unstructured(text=text[first:last], reason=allowed, span=(first, last)), entities.output())
@@ -228,6 +250,9 @@ def structure_text(
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
+    atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
+    atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
     atoms = _without_unreadable_limits(text, atoms)
     if not atoms:
         first, last = _whole(text)
@@ -298,7 +323,8 @@ _PROHIBITION = re.compile(
 
 def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
     """The tagger's spans, mended where it often errs on real criteria: a substance's use it left
-    untagged is named ("nicotine and/or tobacco user"), a spine level is no concept ("C3 to C7"), a
+    untagged is named ("nicotine and/or tobacco user"), a spine level is no concept ("C3 to C7"), nor is
+    the "therapy" that links a drug to its purpose ("PDE5 inhibitors for therapy of ED"), a
     hyphenated adjective built on a tagged word joins the concept after it ("Robot-assisted radical
     prostatectomy"), and a list item takes back the modifier the tagger cut off ("atrial or
     ventricular rhythm disturbances": the item is "ventricular rhythm disturbances")."""
@@ -310,6 +336,7 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
         if not any(e.start < m.end() and m.start() < e.end for e in tagged)
     ]
     levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]
+    levels += link_spans(text)  # "for therapy of ED": the therapy links the drug to its purpose
     spans = [
         e
         for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
@@ -1007,12 +1034,20 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     named = _before_modifier(text, named)
     if leaf is not None and leaf.rule.type == "unstructured" and named:
         return [_review_with_parts(text, leaf, named, entities)]
+    opened = categories.before_examples(text, start, named) if named and leaf is not None else None
+    if opened is not None and _ALLERGIC.search(text, 0, opened[0]):
+        opened = None  # "hypersensitivity to ... excipients, including polysorbate": ``_allergens`` reads it
+    if opened is not None and leaf.rule.type == "presence":  # "Any unstable systemic disease (eg, ...)": kept
+        return _category_and_examples(text, start, end, opened, covered, entities)
     if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = _text(text, leaf.rule.span)
-            if not context.has_content(context.QUALIFIERS.sub(" ", _PERSON.sub(" ", words))):
+            if not context.has_content(_LEAD_VERB.sub(" ", context.QUALIFIERS.sub(" ", _PERSON.sub(" ", words)))):
                 return []  # "The patient is", "Have a history of": who and when, not what
-            leaf = _Atom(leaf.start, leaf.end, Unstructured(text=words, reason=NO_CONCEPT, span=leaf.rule.span))
+            # the review keeps the polarity its words state ("No systemic disease", "Free of chronic
+            # disease"): a reader, and anything built on the tree, sees that the lack is asked for
+            review = Unstructured(text=words, reason=NO_CONCEPT, negated=leaf.rule.negated, span=leaf.rule.span)
+            leaf = _Atom(leaf.start, leaf.end, review)
         return [leaf] if leaf is not None else []
     merged: list[list[Entity]] = [[named[0]]]
     for prev, cur in itertools.pairwise(named):
@@ -1041,6 +1076,28 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     return atoms
 
 
+def _category_and_examples(text: str, start: int, end: int, opened, covered, entities: _Spans) -> list[_Atom]:
+    """The atoms of a piece whose category the tagger left untagged before its examples: the category
+    a leaf of its own, and any(category, examples), since an example satisfies its category; what
+    follows the examples' bracket is read as before."""
+    category = _presence_atom(text, *_strip(text, start, opened[0]), entities)
+    rest = _concept_atoms(text, opened[1], end, covered, entities)
+    stop = end if opened[2] is None else opened[2]
+    listed = [a for a in rest if a.end <= stop]
+    if not listed:
+        return [category, *rest]
+    if getattr(category.rule, "negated", False):  # "No other serious diseases (autoimmune disease, ...)": none
+        rules = _rules(category, listed)
+        plain = [r.model_copy(update={"negated": False}) if r.type == "presence" else r for r in rules]
+        return [_Atom(category.start, listed[-1].end, Not(args=[Any(args=plain)])), *rest[len(listed) :]]
+    alternatives = Any(args=_rules(category, listed))
+    return [_Atom(category.start, listed[-1].end, alternatives), *rest[len(listed) :]]
+
+
+def _rules(first: _Atom, more: list[_Atom]) -> list[Rule]:
+    return [first.rule, *(a.rule for a in more)]
+
+
 def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _Spans) -> _Atom:
     """A phrase for a person with the concepts that can be read in it. Examples given in brackets or
     after "such as" are alternatives to it: a patient with one of them has what it asks ("any
@@ -1048,6 +1105,8 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
     uterine fibroids)"; "condition that would increase the risk of neuromuscular blockade
     (myasthenia gravis, ...)"). A thing named by what it does ("medications that affect appetite")
     keeps what it does beside it, each a presence with role ``effect``, which asks nothing of its own.
+    What a lack is put down to ("Inability to provide consent because of severe mental disorders")
+    must be there beside it: all(cause, review), the lack's negation not reaching the cause.
     The parts come first, so each names its own words."""
     rule = leaf.rule
     if rule.reason in _UNDERTAKINGS:  # "agree not to use ED drugs (including herbal ...)": what is promised
@@ -1060,10 +1119,22 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
 
     def presences(found: list[Entity], role: str | None) -> list[Rule]:
         made = [_presence(text, (e.start, e.end), entities, concept=(e.start, e.end)) for e in found]
-        return [p.model_copy(update={"role": role, "negated": False}) if role else p for p in made]
+        if role is None:
+            return made
+        # what a thing does asks nothing of its own; its polarity says whether it is done or prevented
+        # ("disability that would preclude exercise": the exercise is what cannot be done, not the
+        # childbirth in "barriers that prevent normal communication before childbirth")
+        starts = [leaf.start, *(e.end for e in found)]  # each object's words start after the one before
+        prevented = [context.prevented(text, start, e.start) for start, e in zip(starts, found, strict=False)]
+        return [p.model_copy(update={"role": role, "negated": n}) for p, n in zip(made, prevented, strict=True)]
 
     effects = presences(objects, "effect")
     core = rule if not effects else All(args=[effects[0] if len(effects) == 1 else Any(args=effects), rule])
+    because = context.CAUSE.search(text, leaf.start, leaf.end) if rule.negated else None
+    causes = [e for e in named if because and e.start >= because.end() and e not in examples and e not in objects]
+    if causes:  # "Unable to answer the questions due to a cognitive impairment": the impairment is there
+        made = [p.model_copy(update={"negated": False}) for p in presences(causes, None)]
+        core = All(args=[made[0] if len(made) == 1 else Any(args=made), core])
     alternatives = presences(examples, None)
     return _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
 
@@ -1137,9 +1208,13 @@ _MODIFIER_WORD = (
     rf"(?:(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern}"
     rf"|{context.CONCEPT_MODIFIER.pattern})"
 )
+#: a bare "non" opening a piece: ``context.NEGATION`` reads one only where it denies ("Non-smoking")
+_NON_CUE = re.compile(r"non[-\s]?", re.IGNORECASE)
 #: an organ, a type or stage, or words that make another concept of it, written right before a concept
 _MODIFIER_BEFORE = re.compile(rf"(?<![\w-])((?:{_MODIFIER_WORD}\s+)*{_MODIFIER_WORD})\s+$", re.IGNORECASE)
 _GLOSSED = re.compile(r"\s*\(\s*")  # what stands between a concept and its abbreviation or scale
+#: a word, then a bare "type" or "form" right before a concept: "central type tumor", "diffuse type gastric cancer"
+_AXIS_OWNER = re.compile(r"(?<![\w-])([^\W\d_][\w-]*)\s+(?:type|form)\s+$", re.IGNORECASE)
 _ROMAN = re.compile(r"[ivx]+[a-c]?", re.IGNORECASE)
 _ONE_PHRASE = re.compile(r"[ \t-]+")  # two tagged spans with only a space between are one noun phrase
 _ABBREVIATION = re.compile(r"(?=\S*[A-Z])[\w./+-]{1,8}")
@@ -1259,6 +1334,11 @@ def _presence(
     start, end = span
     negated = False
     negation = context.NEGATION.match(text, start, end)
+    if negation is None:  # a cue after who it is about: "Subject without a major hearing", "Patients with no"
+        lead = start
+        while (m := _LEAD.match(text, lead, end)) and m.end() > lead:
+            lead = m.end()
+        negation = context.NEGATION.match(text, lead, end) if lead > start else None
     if negation:
         negated = True
         entities.append(
@@ -1291,10 +1371,14 @@ def _presence(
         start, end = named[0].start, named[0].end
     if consequence := context.CONSEQUENCE_BEFORE.search(text, max(span[0], start - 80), start):
         start = consequence.start()  # "toxicities from previous anticancer therapy": not the therapy alone
+    if (on_site := sites.procedure_on(text, span[0], start, end)) is not None:
+        start, kind = on_site, "procedure"  # "invasive treatment of prostate gland": a procedure, not the organ
     near = max(span[0], start - 60)  # a few words before the concept: searching further only costs time
     modifier = _MODIFIER_BEFORE.search(text, near, start) if entities.logic is not None else None
     if modifier and not context.QUALIFIERS.fullmatch(modifier[1]):
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
+        if (owner := _AXIS_OWNER.search(text, near, modifier.end())) and context.has_content(owner[1]):
+            start = owner.start(1)  # "central type tumor": a bare "type" names the type the word before it says
     start, end = _with_axes(text, start, end)
     if (site := context.SITE_AFTER.match(text, end)) and site.end() <= span[1]:
         end = site.end()  # "malformation of the penis", "radiation therapy to pelvis": the site is part of it
@@ -1302,15 +1386,26 @@ def _presence(
     if purpose := purpose_end(text, end, kind, span[1], [(e.start, e.end) for e in named]):
         end = purpose  # "systemic therapy for advanced stage disease": what it was given for
     kind = "condition" if kind in ("measurement", "demographic") else kind
+    if negation is not None and start < negation.end():
+        negation, negated = None, False  # the cue is part of the concept's name: "unable to walk"
+    if naive := context.NEGATION_SUFFIX.search(text, start, end):  # "Chemotherapy-naïve": never given
+        end, negated = naive.start(), True
     if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")
-        # a cue word right before the first concept denies it ("No prior treatment with bevacizumab");
+        # a cue word right before the first concept denies it ("No prior treatment with bevacizumab"), and
+        # so does a "non" the cue lexicon says denies ("Non-smoking", "non-pregnant women"); other
         # prefixes ("non-operable", "untreated") and everything else are the model's to read
-        worded = negation is not None and context.NEGATION_CUES.fullmatch(negation[0].strip(" \t-•*(").lower())
+        cue = re.sub(r"^\W+", "", negation[0]).lower() if negation is not None else ""
+        worded = negation is not None and (context.NEGATION_CUES.fullmatch(cue) or _NON_CUE.fullmatch(cue))
         tagged_cue = entities.denied(text, span[0], start)  # "have not been diagnosed with X"
         before = len(entities.inside(clause_start(text, start), start))
         negated = (
-            bool(worded) or tagged_cue or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+            bool(worded)
+            or tagged_cue
+            or naive is not None
+            or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
         )
+    if (head := _FINDING_HEAD.match(text, end)) and head.end() <= span[1] and not entities.starting(end, head.end()):
+        end = head.end()  # "liver function abnormalities": the abnormality, not the function
     named_condition = kind == "condition" or text[start:end].isupper()
     if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
         end, kind = head.end(), "drug"

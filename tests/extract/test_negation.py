@@ -1,0 +1,166 @@
+"""Negation in rule trees, on real criteria from LCT's train and valid trials (issue 18): what a cue
+denies, how far it reaches, and cues that deny nothing. A leaf's polarity is its ``negated`` flag
+flipped by each ``not`` above it."""
+
+import datetime as dt
+
+import pytest
+
+from trialsieve.extract.relations import default_model
+from trialsieve.extract.structure import structure_text
+from trialsieve.rules import NO_CONCEPT, leaves
+
+
+def _rule(tagger, text: str, section: str = "exclusion"):
+    return structure_text(text, section, tagger.tag([text])[0], default_model()).rule
+
+
+def _polarities(rule, nots: int = 0) -> dict[str, bool]:
+    """Each presence leaf's concept words and whether the tree asks it absent."""
+    if rule.type in ("all", "any", "not", "at_least"):
+        found: dict[str, bool] = {}
+        for arg in rule.args:
+            found |= _polarities(arg, nots + (rule.type == "not"))
+        return found
+    return {rule.concept.text: rule.negated != (nots % 2 == 1)} if rule.type == "presence" else {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  -  No systemic disease.",
+        "  -  No medication",
+        "  -  Free of chronic disease or",
+        "  -  Not receiving any drugs affecting the data obtained",
+        "  -  Not registered for antenatal care at the local governmental clinic",
+    ],
+)
+def test_a_review_leaf_keeps_the_polarity_its_words_state(tagger, text):
+    rule = _rule(tagger, text, "inclusion")
+    assert rule.type == "unstructured" and rule.reason == NO_CONCEPT
+    assert rule.negated  # the words ask for the lack of what they name
+
+
+def test_a_review_leafs_polarity_changes_no_verdict(tagger):
+    from trialsieve.match.concepts import ConceptMatcher
+    from trialsieve.match.patient import Patient
+    from trialsieve.match.verdicts import Judge
+
+    text = "  -  No systemic disease."
+    rule = _rule(tagger, text, "inclusion")
+    judge = Judge(Patient(id="p", age=40, sex="female"), dt.date(2026, 11, 30), ConceptMatcher(), presume=True)
+    affirmed = rule.model_copy(update={"negated": False})
+    assert judge.rule(rule, text, "inclusion")[0] == judge.rule(affirmed, text, "inclusion")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "concept"),
+    [
+        ("  -  Non-smoking (assessed by Health History Questionnaire)", "inclusion", "smoking"),
+        (
+            "  -  Women will be either surgically sterilized or non-pregnant as determined by a urine pregnancy test",
+            "inclusion",
+            "pregnant",
+        ),
+        ("  -  Non-smokers.", "inclusion", "smokers"),
+    ],
+)
+def test_non_denies_a_state_that_ends_its_phrase(tagger, text, section, concept):
+    assert _polarities(_rule(tagger, text, section))[concept] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  -  Diagnosis of non-small cell lung cancer",
+        "  -  Non-alcoholic fatty liver disease",
+        "  -  Vascular lesions in diabetic and nondiabetic arterial occlusive disease",
+        "  -  non-Hodgkin lymphoma",
+    ],
+)
+def test_non_in_a_name_denies_nothing(tagger, text):
+    assert not any(_polarities(_rule(tagger, text)).values())
+
+
+def test_non_denies_its_own_word_in_a_list_and_a_category_its_examples(tagger):
+    assert _polarities(_rule(tagger, "  -  Non-ambulatory or have severely impaired mobility,")) == {
+        "ambulatory": True,
+        "impaired mobility": False,
+    }
+    found = _polarities(
+        _rule(tagger, "  -  Non-smoker (including the use of vaporisers and e-cigarettes)", "inclusion")
+    )
+    assert found["smoker"] and found["vaporisers"] and found["e-cigarettes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("  -  Failure to thrive", "Failure to thrive"),  # a condition's name
+        ("  -  Failure to control seizures despite 2 or more anti-seizure medications", "seizures"),
+        ("  -  Non-ambulatory, i.e., unable to walk without assistance of another person.", "unable to walk"),
+    ],
+)
+def test_a_cue_that_names_or_fails_denies_nothing(tagger, text, concept):
+    assert _polarities(_rule(tagger, text))[concept] is False
+
+
+def test_a_negation_after_who_it_is_about_denies_the_list(tagger):
+    rule = _rule(tagger, "  -  Subject without a major hearing or visual impairment;", "inclusion")
+    assert rule.type == "not" and _polarities(rule) == {"visual impairment": True}
+    (review,) = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert not review.negated  # the "without" is the one above the list
+
+
+def test_a_negation_above_a_list_is_not_read_twice(tagger):
+    text = (
+        "  -  No neurological (including dementia diagnosis) or severe psychiatric (e.g., schizophrenia or "
+        "bipolar disorder) disorders"
+    )
+    found = _polarities(_rule(tagger, text, "inclusion"))
+    assert found and all(found.values())  # every concept, the examples too, is asked absent
+
+
+def test_what_a_condition_prevents_is_marked_so_and_asks_nothing(tagger):
+    rule = _rule(tagger, "  -  musculo-skeletal disability that would preclude exercise")
+    (effect,) = [leaf for leaf in leaves(rule) if leaf.type == "presence"]
+    assert effect.concept.text == "exercise" and effect.role == "effect" and effect.negated
+    text = (
+        "  -  History of psychiatric disease (schizophrenia) or communication barriers that prevent normal "
+        "communication before childbirth;"
+    )
+    effects = {
+        leaf.concept.text: leaf.negated for leaf in leaves(_rule(tagger, text)) if leaf.type == "presence" and leaf.role
+    }
+    assert effects == {"communication": True, "childbirth": False}  # the first thing after the cue
+
+
+def test_words_that_exclude_deny_nothing(tagger):
+    text = (
+        "  -  Will be excluded from study subjects with history of cancer, unstable cardiovascular disease, "
+        "uncontrolled hypertension"
+    )
+    found = _polarities(_rule(tagger, text))
+    assert found and not any(found.values())
+
+
+def test_a_naive_suffix_denies_the_concept_it_ends(tagger):
+    text = (
+        "  -  1.Histologically confirmed pancreatic adenocarcinoma 2.Locally advanced or metastatic PC "
+        "3.Chemotherapy-naïve 4.ECOG performance status of 0 or 1"
+    )
+    assert _polarities(_rule(tagger, text, "inclusion"))["Chemotherapy"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("  -  Inability to provide consent because of severe mental disorders", "mental disorders"),
+        ("  -  Unable to answer the questions due to a cognitive impairment", "cognitive impairment"),
+    ],
+)
+def test_what_a_lack_is_put_down_to_is_asked_present(tagger, text, cause):
+    rule = _rule(tagger, text)
+    assert rule.type == "all" and _polarities(rule) == {cause: False}
+    (review,) = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert review.negated  # the lack itself is still what the review leaf asks about

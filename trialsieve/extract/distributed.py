@@ -1,0 +1,86 @@
+"""A state written once before a list holds of every item of it.
+
+"Known active hepatitis B and/or hepatitis C infection" asks about active hepatitis C too: read with
+"active" on hepatitis B alone, the exclusion caught a patient whose hepatitis C was cured years ago.
+Only a state a disease can be in travels (active, known, uncontrolled, severe, history of:
+``scope.json`` ``shared_qualifiers``); words that make another concept of the first item stay where
+they are written, so in "Type 1 diabetes or hypertension" hypertension keeps any type. The state
+must open the list (no item before it), the items must be of one kind with nothing but list words
+between them, and a connective ("or", "and/or") must join them: an item with words of its own
+("active infection, uncontrolled hypertension") keeps what it says, and in a bare comma list of
+examples ("(e.g. severe asthma, cancer)") each item is as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract import context
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.logic import Atom
+from trialsieve.rules import Any, Presence, Rule
+
+_LEXICON = load("scope")["shared_qualifiers"]
+_TRAVEL = frozenset(_LEXICON["qualifiers"])
+_NAMED = frozenset(_LEXICON["named"])
+_GAP = re.compile(_LEXICON["gap"], re.IGNORECASE)
+_CONNECTIVE = re.compile(r"\b(?:and|or|nor)\b|/", re.IGNORECASE)
+
+
+def distribute(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with the leading state of each list's first item lent to the items after it."""
+    return [Atom(a.start, a.end, _within(text, a.rule)) for a in _lent(text, [a.rule for a in atoms], atoms)]
+
+
+def _within(text: str, rule: Rule) -> Rule:
+    """A list the no-model path reads as one ``any`` atom lends inside it."""
+    if isinstance(rule, Any) and all(isinstance(a, Presence) for a in rule.args):
+        return rule.model_copy(update={"args": _lent(text, list(rule.args), list(rule.args))})
+    return rule
+
+
+def _lent(text: str, rules: list[Rule], items: list) -> list:
+    """``items`` (atoms or rules, one per rule) with each run's lead lent along it."""
+    out = list(items)
+    for i, rule in enumerate(rules):
+        cues = _lead(text, rule)
+        if not cues or (i > 0 and _next_item(text, rules[i - 1], rule, rule.concept.kind, cues[0].start())):
+            continue  # "uncontrolled hypertension, unstable angina, and CHF": a later item's own words
+        k = i + 1
+        while k < len(rules) and _next_item(text, rules[k - 1], rules[k], rule.concept.kind):
+            k += 1
+        gaps = [text[rules[j - 1].concept.span[1] : rules[j].concept.span[0]] for j in range(i + 1, k)]
+        if not any(_CONNECTIVE.search(gap) for gap in gaps):
+            continue  # "(e.g. severe asthma, cancer)": examples listed, each with its own words
+        for j in range(i + 1, k):
+            rules[j] = _with_state(rules[j], cues)
+            out[j] = Atom(out[j].start, out[j].end, rules[j]) if isinstance(out[j], Atom) else rules[j]
+    return out
+
+
+def _lead(text: str, rule: Rule) -> list[re.Match[str]]:
+    """The travelling qualifier cues written before ``rule``'s concept, within its leaf."""
+    if not isinstance(rule, Presence) or rule.concept.span is None or rule.role is not None:
+        return []
+    start = rule.concept.span[0]
+    found = context.QUALIFIERS.finditer(text, rule.span[0], start)
+    return [m for m in found if context.qualifier(m[0]) in _TRAVEL and m[0].lower() not in _NAMED]
+
+
+def _next_item(text: str, prev: Rule, cur: Rule, kind: str, start: int | None = None) -> bool:
+    """Whether ``cur`` is the next item of ``prev``'s list: a presence of the same kind with only a
+    connective between ``prev``'s concept and ``start`` (default: ``cur``'s concept, so a bare one)."""
+    if not isinstance(prev, Presence) or not isinstance(cur, Presence) or cur.concept.kind != kind:
+        return False
+    if prev.concept.span is None or cur.concept.span is None or cur.role is not None:
+        return False
+    if context.CONCEPT_MODIFIER.match(text, cur.concept.span[0]):
+        return False  # "uncontrolled hypertension or untreated hypertension": a state of its own
+    return _GAP.fullmatch(text, prev.concept.span[1], cur.concept.span[0] if start is None else start) is not None
+
+
+def _with_state(rule: Presence, cues: list[re.Match[str]]) -> Presence:
+    """``rule`` with the lent qualifiers. The concept's words stay as written: the matcher reads
+    them, and "serious kidney disease" would miss the chronic kidney disease "kidney disease" finds."""
+    qualifiers = list(dict.fromkeys([*rule.qualifiers, *(context.qualifier(m[0]) for m in cues)]))
+    return rule.model_copy(update={"qualifiers": qualifiers})
