@@ -244,7 +244,7 @@ def test_family_history_is_a_qualifier():
     ("text", "concept", "negated", "operator", "value", "unit"),
     [
         ("At least 4 weeks since prior chemotherapy", "chemotherapy", True, "<", 4, "wk"),  # a wash-out
-        ("Minimum of two weeks since any major surgery", "surgery", True, "<", 2, "wk"),
+        ("Minimum of two weeks since any major surgery", "major surgery", True, "<", 2, "wk"),
         ("Less than 4 weeks since prior chemotherapy", "chemotherapy", False, "<", 4, "wk"),
         ("more than 6 months since stroke onset", "stroke onset", False, ">", 6, "mo"),  # the stroke is asked for
     ],

@@ -475,3 +475,19 @@ def _one_exclusion(tagger, text: str, fact: str) -> str:
 )
 def test_viral_hepatitis_written_as_an_infection_is_the_disease(tagger, text, fact, verdict):
     assert _one_exclusion(tagger, text, fact) == verdict
+
+
+def test_a_surgery_of_unknown_size_outside_the_window_answers_nothing(tagger):
+    from trialsieve.extract.ingest import read_text
+    from trialsieve.extract.structure import structure_trial
+
+    trial = structure_trial(read_text("Exclusion Criteria:\n- Major surgery within 4 weeks", "test", "T1"), tagger)
+
+    def verdict(when: dt.date) -> str:
+        fact = Fact(text="appendectomy", kind="procedure", date=when)
+        patient = Patient(id="p", age=50, sex="female", facts=[fact])
+        return check(trial, patient, AS_OF, ConceptMatcher(), True).criteria[0].verdict
+
+    # ten years ago it cannot be the recent major surgery, whatever its size; last week it may be
+    assert verdict(dt.date(2016, 5, 1)) == "not_met"
+    assert verdict(AS_OF - dt.timedelta(days=7)) == "unknown"

@@ -11,14 +11,16 @@ _KINDS = load("kinds")
 
 
 def _denying_non() -> str:
-    """The "non" that denies what follows: before an agent noun ("non-smokers"), or before a state of
-    the patient that ends its phrase ("Non-smoking", "non-pregnant women", "non-pregnant as
-    determined by"); before a further noun the state names a kind ("nondiabetic arterial disease")."""
+    """The "non" that denies what follows: before an agent noun ("non-smokers") or a person
+    ("non-veteran"), or before a state of the patient that ends its phrase ("Non-smoking",
+    "non-pregnant women", "non-pregnant as determined by"); before a further noun the state names
+    a kind ("nondiabetic arterial disease")."""
     prefix = _CUES["negation_prefix"]
     ends = [*_CUES["persons"]["words"], *_CUES["stopwords"], *_CUES["boundaries"]["words"]]
     states = "|".join(re.escape(s) for s in sorted(prefix["states"], key=len, reverse=True))
     ending = rf"(?![\w-])(?!\s+(?!(?:{'|'.join(re.escape(w) for w in ends)})\b)[^\W\d_])"
-    return rf"{prefix['pattern']}|non[-\s]?(?=(?:{states}){ending})"
+    persons = "|".join(re.escape(p) for p in sorted(prefix["persons"], key=len, reverse=True))
+    return rf"{prefix['pattern']}|non[-\s]?(?=(?:{persons})\b)|non[-\s]?(?=(?:{states}){ending})"
 
 
 DENYING_NON = _denying_non()
@@ -247,6 +249,48 @@ def name_prefix(text: str, pos: int) -> bool:
     lymphoma") rather than a negation: only before an agent noun does it deny ("non-smokers"). An
     "un-" participle ("untreated brain metastases", "unresolved toxicities") is part of the name too."""
     return (bool(_NON.match(text, pos)) and not _AGENT_NON.match(text, pos)) or bool(UN_PARTICIPLE.match(text, pos))
+
+
+#: a "non-" that opens the noun phrase right before a concept: "non-small cell |lung cancer",
+#: "Non-alcoholic |fatty liver disease", "non muscle invasive |bladder cancer" (at most four words)
+_NON_BEFORE = re.compile(r"(?<![\w-])non[-\s]?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}\s+$", re.IGNORECASE)
+_PHRASE_BREAKS = frozenset(w.lower() for w in [*_CUES["stopwords"], *_CUES["persons"]["words"]])
+
+
+def name_non_before(text: str, floor: int, start: int) -> int | None:
+    """Where a "non-" that is part of the name of the concept at ``start`` begins, if one opens its
+    noun phrase: the tagger often names only "lung cancer" in "non-small cell lung cancer", and a
+    concept without its "non-" is the very disease it excludes (a small cell lung cancer patient
+    would match). A "non" that denies ("non-smokers", "non-pregnant") is none, nor one a function
+    word or a person parts from the concept ("non-smokers with asthma")."""
+    found = _NON_BEFORE.search(text, floor, start)
+    if found is None or not name_prefix(text, found.start()):
+        return None
+    words = re.findall(r"[^\W\d_][\w-]*", text[found.start() : start])[1:]
+    if any(w.lower() in _PHRASE_BREAKS for w in words):
+        return None
+    return found.start()
+
+
+_SIZED = _CUES["sized_names"]
+#: "major" or "minor", then at most two words, right before a concept: "Major |surgery", "major abdominal |surgery"
+_SIZE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{alternation(_SIZED['words'])})\s+(?:[^\W\d_][\w-]*\s+){{0,2}}$", re.IGNORECASE
+)
+_SIZED_HEAD = re.compile(rf".*\b(?:{alternation(_SIZED['heads'])})", re.IGNORECASE | re.DOTALL)
+
+
+def sized_start(text: str, floor: int, start: int, end: int) -> int | None:
+    """Where a "major" or "minor" that names the kind of the procedure at ``start:end`` begins
+    ("Major surgery within 4 weeks"): the size is part of the concept, not a severity qualifier, or a
+    patient with a minor operation would meet a limit on major surgery."""
+    if not _SIZED_HEAD.fullmatch(text, start, end):
+        return None
+    found = _SIZE_BEFORE.search(text, floor, start)
+    if found is None:
+        return None
+    words = re.findall(r"[^\W\d_][\w-]*", text[found.start() : start])[1:]
+    return None if any(w.lower() in _PHRASE_BREAKS for w in words) else found.start()
 
 
 _PERMISSIONS = {

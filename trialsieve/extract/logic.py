@@ -62,6 +62,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
         if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
+        if _bracketed_list_of(text, prev, cur, kind_a):
+            return "example"  # "PDE5 inhibitors (Viagra, Cialis, Stendra)": a list in brackets names its kinds
         if ";" in text[prev.end : cur.start] or _NEW_SUBJECT.match(text, prev.end):
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
@@ -157,6 +159,19 @@ def with_temporal(rule: Rule, temporal: Temporal) -> Rule:
     return rebuild(rule, dated)
 
 
+_OPENING = re.compile(r"\s*\(\s*")
+
+
+def _bracketed_list_of(text: str, prev: Atom, cur: Atom, kind: str) -> bool:
+    """Whether ``cur`` is a bracket opening right after ``prev`` that lists two or more concepts of its
+    kind ("PDE5 inhibitors (Viagra, Cialis, Levitra, Stendra)"): examples of it, which satisfy it as it
+    does, never alternatives to everything before ("ED on PDE5 inhibitors" or any Viagra)."""
+    if not _OPENING.fullmatch(text, prev.end, cur.start):
+        return False
+    listed = leaves(cur.rule)
+    return len(listed) > 1 and all(leaf.type == "presence" and leaf.concept.kind == kind for leaf in listed)
+
+
 def _as_method(rule: Rule) -> Rule:
     if rule.type == "presence":
         return rule.model_copy(update={"role": "method"})
@@ -231,7 +246,10 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
             i += 1
             continue
         run = [kept.pop()]  # the category: with the concepts its phrase runs on from ("causes of ... dysfunction")
+        own = _kinds(items[i + 1].rule)  # "ED on PDE5 inhibitors (Viagra, ...)": drugs are of the drug class
         while kept and kept_labels[-1] == "none" and _named(kept[-1].rule) and _named(run[0].rule):
+            if _kinds(run[0].rule) <= own and not _kinds(kept[-1].rule) & own:
+                break
             run.insert(0, kept.pop())
             kept_labels.pop()
         chain = [run[0] if len(run) == 1 else Atom(run[0].start, run[-1].end, All(args=[a.rule for a in run]))]
@@ -244,6 +262,11 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
         kept.append(_alternatives(chain))
         i = j
     return kept, kept_labels
+
+
+def _kinds(rule: Rule) -> set[str]:
+    """The kinds of the concepts ``rule`` names: an example is of a category of its own kind."""
+    return {leaf.concept.kind for leaf in leaves(rule) if leaf.type == "presence"}
 
 
 def _listed(text: str, label: str, prev: Atom, cur: Atom) -> bool:

@@ -52,6 +52,11 @@ def shares_history(text: str, atoms: list[Atom], k: int) -> bool:
     list written as one ("History of MI, stroke or unstable angina within 6 months"): it is the first
     item (no item runs into it), and no comma before a connective sets the next item apart."""
     rule = atoms[k].rule
+    if rule.type == "any":  # the list's first items, joined before the window's item: "MI, stroke or"
+        first, *rest = leaves(rule)
+        if not all(_lendable(leaf) for leaf in rest):
+            return False
+        rule = first
     if rule.type != "presence" or rule.temporal is not None or "history of" not in rule.qualifiers:
         return False
     if k + 1 >= len(atoms) or _SET_APART.search(text[atoms[k].end : atoms[k + 1].start]):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     categories,
     context,
+    despite,
     distributed,
     examples,
     methods,
@@ -110,6 +111,8 @@ _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
 _FINAL_CONNECTIVE = re.compile(r",\s*(and/or|or|and)\s*$", re.IGNORECASE)
+#: a list's "or" at the end of a piece whose last item a limit took: "A, B or |C within 6 months"
+_DANGLING_OR = re.compile(r"[\s,]\s*(?:and/or|or|nor)\s*$", re.IGNORECASE)
 _LEAD = re.compile(
     rf"\s*(?:{context.QUALIFIERS.pattern}(?!\s+to\b)|\b(?:any|an?|the|of|with|patients?|subjects?|participants?|individuals?|persons?|people|women|men|adults?|children|who|that|has|have|had|is|are|was|were|being)\b|[\s,:;(\-])",
     re.IGNORECASE,
@@ -251,6 +254,7 @@ def structure_text(
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
     atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
+    atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
     atoms = _without_unreadable_limits(text, atoms)
@@ -347,8 +351,26 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
         hyphened = joined and joined[-1].type in _CONCEPT_TYPES
         if hyphened and context.HYPHEN_MODIFIER.fullmatch(text, joined[-1].end, e.start):
             e = _entity(e.type, (joined.pop().start, e.end), text)
+        elif hyphened and (non := _non_kind_start(text, joined[-1], e)) is not None:
+            joined.pop()
+            e = _entity(e.type, (non, e.end), text)
         joined.append(e)
     return [_with_list_modifier(text, e, joined) for e in joined]
+
+
+#: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
+_BARE_NON = re.compile(r"(?<![\w-])non[-\s]?$", re.IGNORECASE)
+_NON_KIND_GAP = re.compile(r"[ \t]+(?:[^\W\d_][\w-]*[ \t]+){0,2}")
+
+
+def _non_kind_start(text: str, prev: Entity, e: Entity) -> int | None:
+    """Where the "non-" starts when ``prev`` is the "X" of a "non-X" that names a kind of ``e``
+    ("non-melanoma skin cancer": a skin cancer that is no melanoma), so the two are one concept from
+    the "non-" on; apart, the tree would deny melanoma and ask for any skin cancer."""
+    bare = _BARE_NON.search(text, max(0, prev.start - 4), prev.start)
+    if bare is None or not _NON_KIND_GAP.fullmatch(text, prev.end, e.start):
+        return None
+    return bare.start() if context.name_non_before(text, bare.start(), e.start) == bare.start() else None
 
 
 def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
@@ -1345,7 +1367,9 @@ def _presence(
             _entity("negation", (negation.end() - len(negation[0].lstrip(" \t-•*(")), negation.end()), text)
         )
         start = negation.end()
-    qualifiers = [context.qualifier(cue[0]) for cue in context.QUALIFIERS.finditer(text, span[0], end)]
+    cues = list(context.QUALIFIERS.finditer(text, span[0], end))
+    qualifiers = [context.qualifier(cue[0]) for cue in cues]
+    cue_starts = [cue.start() for cue in cues]
     while (m := _LEAD.match(text, start, end)) and m.end() > start:
         start = m.end()
     cut = min(
@@ -1379,6 +1403,11 @@ def _presence(
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
         if (owner := _AXIS_OWNER.search(text, near, modifier.end())) and context.has_content(owner[1]):
             start = owner.start(1)  # "central type tumor": a bare "type" names the type the word before it says
+    if (non := context.name_non_before(text, max(span[0], start - 60), start)) is not None:
+        start = non  # "non-small cell lung cancer": the "non-" is part of the name, not a denial
+    if (sized := context.sized_start(text, max(span[0], start - 60), start, end)) is not None:
+        start = sized  # "Major surgery": the kind of surgery, not how severe it was
+        qualifiers = [q for cue, q in zip(cue_starts, qualifiers, strict=True) if not start <= cue < end]
     start, end = _with_axes(text, start, end)
     if (site := context.SITE_AFTER.match(text, end)) and site.end() <= span[1]:
         end = site.end()  # "malformation of the penis", "radiation therapy to pelvis": the site is part of it
@@ -1446,7 +1475,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
         if len(items) > 1 and not final:
             last = _top_level_cuts(text, *items[-1], _SPLIT_OR, _splittable_or)
             items = items[:-1] + last  # "HIV, hepatitis B or hepatitis C"
-            final = len(last) > 1
+            # "Myocardial infarction, stroke or |life-threatening arrhythmia within 6 months": the list's
+            # last item went to a limit, and its "or" still ends this part of the list
+            final = len(last) > 1 or bool(_DANGLING_OR.search(text, items[-1][0], c_end))
         if final or (len(items) > 2 and all(len(text[s:e].split()) <= 5 for s, e in items)):
             op = "all" if final and not isinstance(final, bool) and final[1].lower() == "and" else "any"
             result.append((op, items))

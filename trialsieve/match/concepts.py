@@ -124,6 +124,10 @@ class _Axis:
     named: re.Pattern[str] | None
     named_values: dict[str, dict[str, frozenset[str]]]
     same: dict[str, str]
+    #: a fact recorded absent with no value on this axis denies every value ("no heart disease": no severe one)
+    absence_denies: bool = False
+    #: the values a fact's own words or its values on other axes imply: (value, words, {axis: values})
+    implies: tuple[tuple[str, re.Pattern[str] | None, dict[str, frozenset[str]]], ...] = ()
 
     def markers(self, text: str) -> list[tuple[int, int, str, frozenset[str]]]:
         """Where the axis is written in ``text`` (lower case): each place, the axis it gives a value on
@@ -209,7 +213,33 @@ def _axis(name: str, spec: dict) -> _Axis:
         named=re.compile(f"(?<!non-)(?<!non )(?:{alternation(phrases)})") if phrases else None,
         named_values=named_values,
         same=same,
+        absence_denies=spec.get("absence_denies", False),
+        implies=tuple(_implications(name, spec)),
     )
+
+
+_IMPLIES_KEYS = frozenset({"_doc", "words", "values"})
+
+
+def _implications(name: str, spec: dict) -> list[tuple[str, re.Pattern[str] | None, dict[str, frozenset[str]]]]:
+    """An axis's ``implies``: for each of its values, the words and the values on other axes that give
+    it ("decompensated", CKD stage 4-5: severe). Checked here, so that a misspelt key or value in the
+    lexicon fails at import instead of quietly implying nothing."""
+    own = {v for values in spec.get("words", {}).values() for v in values}
+    if spec.get("keywords") and not spec.get("status"):
+        own |= {str(n) for n in range(spec.get("min", 0), spec.get("max", 0) + 1)}
+    found = []
+    for value, rule in spec.get("implies", {}).items():
+        if value not in own or not rule.keys() <= _IMPLIES_KEYS or not (rule.get("words") or rule.get("values")):
+            raise ValueError(f"qualifiers.json: axis {name!r} implies {value!r}: {sorted(rule)}")
+        unknown = set(rule.get("values", {})) - set(_QUALIFIERS["axes"])
+        if unknown or name in rule.get("values", {}):
+            raise ValueError(f"qualifiers.json: axis {name!r} implies {value!r} from unknown axes {sorted(unknown)}")
+        said = rule.get("words")
+        words_ = re.compile(rf"(?<![\w-])(?<!non )(?:{alternation(said)})(?![\w-])") if said else None
+        values = {axis: frozenset(v) for axis, v in rule.get("values", {}).items()}
+        found.append((value, words_, values))
+    return found
 
 
 _AXES = {name: _axis(name, spec) for name, spec in _QUALIFIERS["axes"].items()}
@@ -253,13 +283,29 @@ def _qualified(text: str, asserted: bool = False) -> tuple[_Values, str]:
                 keep[start:end] = [False] * (end - start)
                 kept += [w for w in re.split(r"[\s-]+", prepared[start:end]) if w in axis.kept]
     if not values:
-        return {}, normalise(text)
+        return (_implied(prepared, {}) if asserted else {}), normalise(text)
     rest = "".join(c if k else " " for c, k in zip(prepared, keep, strict=True))
     combined = {}
     for name, given in values.items():
         union = frozenset().union(*given)
         combined[name] = (frozenset.intersection(*given) or union) if asserted else union
-    return combined, normalise(" ".join([*dict.fromkeys(kept), rest]))
+    return (_implied(prepared, combined) if asserted else combined), normalise(" ".join([*dict.fromkeys(kept), rest]))
+
+
+def _implied(prepared: str, values: _Values) -> _Values:
+    """A fact's ``values`` with those its words imply on axes it gives no value on (``implies`` in
+    qualifiers.json): "chronic kidney disease stage 4" is severe, "cirrhosis, decompensated" is
+    uncontrolled. Only facts: a criterion asks for what it writes, and a fact's own value always wins."""
+    found = dict(values)
+    for axis in _AXES.values():
+        if axis.name in values:
+            continue
+        for value, said, others in axis.implies:
+            by_values = any(name in values and values[name] <= given for name, given in others.items())
+            if by_values or (said is not None and said.search(prepared)):
+                found[axis.name] = frozenset({value})
+                break
+    return found
 
 
 def _markers(text: str) -> list[tuple[int, int]]:
@@ -458,6 +504,7 @@ class _Concept:
     wanted: str  # normalised
     words: frozenset[str]
     base: frozenset[str]  # the words less its qualifiers
+    bare: str  # the name less its strict qualifiers, normalised: what a fact that does not say them is near
     values: _Values
     needs: tuple[frozenset[str], ...]  # the words each variant needs, qualifiers left out
     own: frozenset[str]  # classes the qualified name names ("secondary hypertension"), and below
@@ -509,9 +556,19 @@ def _parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _lend(text: str, lent: tuple[str, ...]) -> str:
+    """``text`` with each lent qualifier written before it that names a value on an axis it gives none
+    on: "diabetes" lent "uncontrolled" in "Uncontrolled hypertension or diabetes" is "uncontrolled
+    diabetes". A lent state that is no axis word ("known", "history of") is the structure's to read."""
+    given = _qualified(text)[0]
+    extra = [q for q in lent if (axes := _qualified(q)[0]) and not axes.keys() & given.keys()]
+    return " ".join([*extra, text])
+
+
 @lru_cache(maxsize=16384)
-def _concept(text: str, context: str | None) -> _Concept:
-    text = in_context(text, context)
+def _concept(text: str, context: str | None, lent: tuple[str, ...] = ()) -> _Concept:
+    written = in_context(text, context)
+    text = _lend(written, lent)
     values, base = _qualified(text)
     needs, own, kinds_ = [], set(), set()
     for variant in variants(text):
@@ -526,12 +583,22 @@ def _concept(text: str, context: str | None) -> _Concept:
         wanted=wanted,
         words=_content(wanted),
         base=_content(base),
+        bare=base,
         values=values,
         needs=tuple(needs),
         own=_down(frozenset(own)),
         kinds=_down(frozenset(kinds_)),
-        parts=() if own else _parts(text),
+        parts=() if own else tuple(_lend(part, lent) for part in _parts(written)),
     )
+
+
+def _denied(concept: _Concept, fact: _Fact, relaxed: bool) -> bool:
+    """Does a fact recorded absent deny the qualified concept? It does when only axes whose absence
+    denies every value (``absence_denies``: severity, control, stability) leave it undetermined: no
+    heart disease is no severe heart disease, whether "severe" is written or lent by a list."""
+    kept = {n: v for n, v in concept.values.items() if not (_axis_of(n).absence_denies and n not in fact.values)}
+    both = concept.words | fact.words
+    return len(kept) < len(concept.values) and _agreement(kept, fact.values, both, relaxed) == "agree"
 
 
 def _kind_of(fact: Fact, classes: frozenset[str], wanted: frozenset[str]) -> bool:
@@ -543,6 +610,21 @@ def _negates(a: frozenset[str], b: frozenset[str]) -> bool:
     return any("non" + w in b for w in a) or any("non" + w in a for w in b)
 
 
+_SURGICAL = re.compile(_QUALIFIERS["axes"]["size"]["surgical"])
+
+
+def _unsized_surgery(concept: _Concept, fact: Fact, named: _Fact) -> bool:
+    """Whether ``fact`` is an operation the record names without its size, asked about as a sized one
+    ("Appendectomy" for "major surgery"): it may or may not have been major, so it settles nothing,
+    where matching it would exclude a patient after minor surgery and ignoring it would presume none."""
+    return (
+        "size" in concept.values
+        and fact.kind == "procedure"
+        and "size" not in named.values
+        and bool(_SURGICAL.search(_lowered(fact.text)))
+    )
+
+
 class ConceptMatcher:
     """Finds the facts that name a concept; ``embedder`` None keeps to codes and words."""
 
@@ -550,37 +632,56 @@ class ConceptMatcher:
         self.embedder = embedder
         self.threshold = threshold
 
-    def find(self, text: str, facts: list[Fact], code: Code | None = None, context: str | None = None) -> list[Match]:
+    def find(
+        self,
+        text: str,
+        facts: list[Fact],
+        code: Code | None = None,
+        context: str | None = None,
+        lent: tuple[str, ...] = (),
+    ) -> list[Match]:
         """Every fact that names the concept ``text``, best first. ``context``: the criterion text the
-        concept is written in, whose qualifiers next to it are the concept's ("type 1" before "diabetes")."""
+        concept is written in, whose qualifiers next to it are the concept's ("type 1" before "diabetes");
+        ``lent``: the states a list lends it ("uncontrolled" in "Uncontrolled hypertension or diabetes")."""
         if not facts:
             return []
-        found, _, _ = self._sort(_concept(text, context), facts, code, embed=True)
+        found, _, _ = self._sort(_concept(text, context, lent), facts, code, embed=True)
         return sorted(found.values(), key=lambda m: -m.score)
 
     def contradicts(
-        self, text: str, facts: list[Fact], code: Code | None = None, context: str | None = None
+        self,
+        text: str,
+        facts: list[Fact],
+        code: Code | None = None,
+        context: str | None = None,
+        lent: tuple[str, ...] = (),
     ) -> list[Match]:
         """The facts that rule the concept out: the same disease with another type, stage, class or grade
         ("type 2 diabetes mellitus" for "type 1 diabetes mellitus"). For a list, only when every item is."""
         if not facts:
             return []
-        _, against, _ = self._sort(_concept(text, context), facts, code, embed=False)
+        _, against, _ = self._sort(_concept(text, context, lent), facts, code, embed=False)
         return list(against.values())
 
     def undetermined(
-        self, text: str, facts: list[Fact], code: Code | None = None, context: str | None = None
+        self,
+        text: str,
+        facts: list[Fact],
+        code: Code | None = None,
+        context: str | None = None,
+        lent: tuple[str, ...] = (),
     ) -> list[Match]:
         """The facts that name the concept but not its type, stage, class or grade ("heart failure" for
         "NYHA class III or IV heart failure"): they neither meet it nor rule it out."""
         if not facts:
             return []
-        concept = _concept(text, context)
-        _, _, unsure = self._sort(concept, facts, code, embed=False)
+        concept = _concept(text, context, lent)
+        _, _, unsure = self._sort(concept, facts, code, embed=True)
         core = concept.base - _SCALE_WORDS  # "heart failure" names NYHA class III heart failure, class unsaid
         for i, fact in enumerate(facts):
             named = _fact(fact.text)
-            if concept.values and core and core <= named.words and not named.values.keys() & concept.values.keys():
+            unsaid = concept.values and core and core <= named.words and not named.values.keys() & concept.values.keys()
+            if unsaid or _unsized_surgery(concept, fact, named):  # "Appendectomy" for "major surgery": size unsaid
                 unsure.setdefault(i, Match(fact, "undetermined", 1.0))
         return list(unsure.values())
 
@@ -602,7 +703,7 @@ class ConceptMatcher:
                 unsure.update(unsettled)
             ruled_out = {i: m for r in against for i, m in r.items()} if all(against) else {}
             return found, {i: m for i, m in ruled_out.items() if i not in found}, unsure
-        found, against, unsure, rest = {}, {}, {}, []
+        found, against, unsure, rest, vague = {}, {}, {}, [], []
         for i, fact in enumerate(facts):
             if code is not None and any((c.system, c.code) == (code.system, code.code) for c in fact.codes):
                 found[i] = Match(fact, "code", 1.0)
@@ -617,6 +718,8 @@ class ConceptMatcher:
             agreement = _agreement(concept.values, named.values, concept.words | named.words, relaxed)
             if _negates(concept.words, named.words):
                 agreement = "differs"
+            elif agreement == "undetermined" and not fact.present and _denied(concept, named, relaxed):
+                agreement = "agree"  # "heart disease: absent" denies "severe heart disease"
             if how and agreement == "agree":
                 found[i] = Match(fact, how, 1.0)
             elif agreement == "contradicts" and (_same(concept.base, named.base) or named.base_kinds & concept.kinds):
@@ -627,9 +730,17 @@ class ConceptMatcher:
                 rest.append(i)
             elif how and agreement == "undetermined":
                 unsure[i] = Match(fact, "undetermined", 1.0)
-        if embed and self.embedder is not None and concept.words and rest:
-            vectors = self.embedder.embed([concept.wanted] + [normalise(facts[i].text) for i in rest])
-            for i, score in zip(rest, vectors[1:] @ vectors[0], strict=True):
-                if score >= self.threshold:
-                    found[i] = Match(facts[i], "embedding", float(score))
+            elif agreement == "undetermined":
+                vague.append(i)
+        if embed and self.embedder is not None and concept.words and (rest or vague):
+            # a paraphrase that does not say the qualifier ("anxiety" for "mild anxiety disorder") is
+            # undetermined as a named one is, not absent from the record
+            named = [normalise(facts[i].text) for i in rest + vague]
+            vectors = self.embedder.embed([concept.wanted, concept.bare, *named])
+            scores = vectors[2:] @ vectors[:2].T
+            for n, i in enumerate(rest + vague):
+                if n < len(rest) and scores[n, 0] >= self.threshold:
+                    found[i] = Match(facts[i], "embedding", float(scores[n, 0]))
+                elif n >= len(rest) and scores[n, 1] >= self.threshold:
+                    unsure[i] = Match(facts[i], "embedding", float(scores[n, 1]))
         return found, against, unsure

@@ -19,10 +19,11 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from trialsieve.extract import context
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.match import logic
-from trialsieve.match.concepts import ConceptMatcher, Match, normalise, variants, words
+from trialsieve.match.concepts import ConceptMatcher, Match, in_context, normalise, variants, words
 from trialsieve.match.intervals import Interval, settles
 from trialsieve.match.labs import lab_codes, loinc_codes
 from trialsieve.match.logic import Verdict
@@ -300,7 +301,8 @@ class Judge:
         findings = self.family_findings if family else self.findings
         if concept.kind in ("condition", "observation"):  # a test done is no diagnosis: "pregnancy test"
             findings = [f for f in findings if not (f.kind == "procedure" and _TEST.search(f.text))]
-        matches = self.matcher.find(concept.text, findings, concept.code, context=written)
+        lent = _lent(leaf, written)
+        matches = self.matcher.find(concept.text, findings, concept.code, context=written, lent=lent)
         if _ALLERGY.match(concept.text):  # an allergy is to one substance: "peanuts" is not "nut" however alike
             matches = [m for m in matches if m.how != "embedding"]
         if leaf.excepted:  # "malignancy other than basal cell carcinoma": a basal cell carcinoma does not count
@@ -313,12 +315,17 @@ class Judge:
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
             recorded = [f for f in findings if f.present]
-            against = self.matcher.contradicts(concept.text, recorded, concept.code, written)
+            against = self.matcher.contradicts(concept.text, recorded, concept.code, written, lent)
             if against:
                 verdict, reason, used = "not_met", f"ruled out by {against[0].fact.text}", against[0]
-            elif unsure := self.matcher.undetermined(concept.text, recorded, concept.code, written):
+            elif unsure := [  # a fact outside the window answers nothing ("major surgery within 4 weeks")
+                m
+                for m in self.matcher.undetermined(concept.text, recorded, concept.code, written, lent)
+                if leaf.temporal is None or self._in_window(m.fact, leaf.temporal) != "not_met"
+            ]:
                 # "heart failure" for "NYHA class III heart failure": the record names it, not its class
-                reason = f"{unsure[0].fact.text} is recorded, but not whether it is {concept.text}"
+                asked = " ".join([*lent, in_context(concept.text, written)])
+                reason = f"{unsure[0].fact.text} is recorded, but not whether it is {asked}"
                 verdict, used, matches = "unknown", unsure[0], unsure
         if used is None:
             reason = f"{concept.text}: {reason}"
@@ -626,6 +633,14 @@ class Judge:
             return self._value_in_rule_terms(leaf, fact)[0] is not None
         except UnitMismatch:
             return False
+
+
+def _lent(leaf: Presence, written: str) -> tuple[str, ...]:
+    """The states a list lends the leaf (extract/distributed.py): its qualifiers that its own words do
+    not write. The matcher reads the words next to a concept; without these, "diabetes" in "Uncontrolled
+    hypertension or diabetes" would be met by any diabetes, controlled or not: a quiet wrong exclusion."""
+    own = {context.qualifier(m[0]) for m in context.QUALIFIERS.finditer(written)}
+    return tuple(q for q in leaf.qualifiers if q not in own)
 
 
 def _counted_things(unit: str) -> frozenset[str]:

@@ -1,0 +1,181 @@
+"""Words that belong to the concept, and clauses that do not deny it (issue 18): a "non-" in a
+disease's name, "major" before surgery, a treatment a condition persisted despite, and a refused
+undertaking. Each criterion is real registry text; each test failed before its fix."""
+
+import datetime as dt
+
+import pytest
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.relations import default_model
+from trialsieve.extract.structure import structure_text, structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Fact, Patient
+from trialsieve.rules import leaves
+
+
+def _rule(tagger, text: str, section: str = "exclusion"):
+    return structure_text(text, section, tagger.tag([text])[0], default_model()).rule
+
+
+def _presences(rule) -> dict:
+    return {leaf.concept.text: leaf for leaf in leaves(rule) if leaf.type == "presence"}
+
+
+def _verdict(tagger, section: str, criterion: str, facts: list[dict]) -> str:
+    trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
+    report = check(structure_trial(trial, tagger), Patient(facts=facts), dt.date(2026, 11, 30), ConceptMatcher())
+    return report.criteria[0].verdict
+
+
+# --- 1. a "non-" that is part of a disease's name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Diagnosis of non-small cell lung cancer", "non-small cell lung cancer"),
+        ("Non-alcoholic fatty liver disease", "Non-alcoholic fatty liver disease"),
+        ("History of non-Hodgkin lymphoma", "non-Hodgkin lymphoma"),
+        ("Non-melanoma skin cancer", "Non-melanoma skin cancer"),
+        ("non muscle invasive bladder cancer", "non muscle invasive bladder cancer"),
+    ],
+)
+def test_a_non_in_a_disease_name_stays_in_the_concept(tagger, text, concept):
+    rule = _rule(tagger, text)
+    assert rule.type == "presence" and rule.concept.text == concept and not rule.negated, rule
+
+
+def test_a_non_that_denies_still_denies(tagger):
+    found = _presences(_rule(tagger, "Non-smokers with asthma"))
+    assert found["smokers"].negated and not found["asthma"].negated
+
+
+def test_a_small_cell_lung_cancer_does_not_meet_a_non_small_cell_one(tagger):
+    facts = [{"kind": "condition", "text": "Small cell carcinoma of lung"}]
+    assert _verdict(tagger, "Inclusion", "Diagnosis of non-small cell lung cancer", facts) != "met"
+
+
+# --- 2. "major" before surgery is the kind of surgery -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Major surgery within 4 weeks", "Major surgery"),
+        ("Major surgical procedure within 28 days prior to randomization", "Major surgical procedure"),
+        ("History of major depressive disorder", "major depressive disorder"),
+    ],
+)
+def test_major_stays_in_the_concept(tagger, text, concept):
+    rule = _rule(tagger, text)
+    assert rule.type == "presence" and rule.concept.text == concept and "severe" not in rule.qualifiers, rule
+
+
+def test_a_major_surgery_is_met_only_by_a_major_one():
+    matcher = ConceptMatcher()
+    facts = [Fact(kind="procedure", text=t) for t in ("Major surgery", "Minor surgery", "Appendectomy", "MRI of brain")]
+    assert [m.fact.text for m in matcher.find("Major surgery", facts)] == ["Major surgery"]
+    assert [m.fact.text for m in matcher.contradicts("Major surgery", facts)] == ["Minor surgery"]
+    assert [m.fact.text for m in matcher.undetermined("Major surgery", facts)] == ["Appendectomy"]
+
+
+def test_a_recent_operation_of_unsaid_size_leaves_major_surgery_unknown(tagger):
+    criterion = "Major surgery within 4 weeks"
+    operated = [{"kind": "procedure", "text": "Appendectomy", "date": "2026-11-20"}]
+    assert _verdict(tagger, "Exclusion", criterion, operated) == "unknown"
+    minor = [{"kind": "procedure", "text": "Minor surgery", "date": "2026-11-20"}]
+    assert _verdict(tagger, "Exclusion", criterion, minor) == "not_met"
+
+
+# --- 4. a condition "not cured by" a treatment persists despite it -----------------------------------
+
+
+def test_a_treatment_a_condition_was_not_cured_by_is_received(tagger):
+    text = "patients with spinal cord compression that has not been cured or relieved by surgery and/or radiotherapy"
+    rule = _rule(tagger, text)
+    assert rule.type == "all", rule
+    found = _presences(rule)
+    assert "uncured" in found["uncured spinal cord compression"].qualifiers
+    assert not any(leaf.negated for leaf in found.values())
+    assert {"surgery", "radiotherapy"} <= set(found) and rule.args[1].type == "any"
+
+
+def test_each_treatment_of_a_list_after_not_controlled_by_is_received(tagger):
+    rule = _rule(tagger, "Active serious infection not controlled by oral or intravenous antibiotics;")
+    found = _presences(rule)
+    assert rule.type == "all" and {"oral antibiotics", "intravenous antibiotics", "infection"} <= set(found), rule
+    assert not any(leaf.negated for leaf in found.values())
+    assert "uncontrolled" not in found["intravenous antibiotics"].qualifiers
+
+
+def test_the_treatment_takes_no_state_from_the_clause(tagger):
+    rule = _rule(tagger, "Epilepsy not controlled with two antiepileptic drugs")
+    assert "uncontrolled" not in _presences(rule)["antiepileptic drugs"].qualifiers
+
+
+# --- 5. a refused undertaking is one review leaf ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unwilling to use contraception (oral contraceptives, intrauterine device) or tubal ligation if of "
+        "childbearing potential",
+        "Female patients with child-bearing potential who do not agree to use a medically acceptable contraceptive "
+        "method * for up to 24 weeks",
+        "Patients who are unwilling or unable to comply with study procedures",
+        "Women of childbearing potential must agree to use adequate contraception or abstinence",
+    ],
+)
+def test_a_refused_or_promised_undertaking_is_one_review_leaf(tagger, text):
+    rule = _rule(tagger, text)
+    assert rule.type == "unstructured" and rule.reason in ("willingness", "compliance"), rule
+
+
+# --- 3. a list whose last item went to a limit ------------------------------------------------------
+
+
+@pytest.mark.parametrize("logic", [True, False])
+def test_every_item_of_a_history_list_keeps_its_window(tagger, logic):
+    text = "History of myocardial infarction, stroke or life-threatening arrhythmia within prior 6 month"
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0], default_model() if logic else None).rule
+    found = _presences(rule)
+    assert {"myocardial infarction", "stroke", "life-threatening arrhythmia"} == set(found), rule
+    assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values()), rule
+
+
+def test_an_old_infarction_does_not_meet_a_window_written_without_the(tagger):
+    criterion = "History of myocardial infarction, stroke or life-threatening arrhythmia within prior 6 month"
+    old = [{"kind": "condition", "text": "Myocardial infarction", "date": "2015-10-01"}]
+    assert _verdict(tagger, "Exclusion", criterion, old) != "met"
+
+
+# --- further classes from a random sample of real records (seed 5309) -------------------------------
+
+
+def test_a_markdown_escaped_times_is_a_multiple_of_the_reference(tagger):
+    rule = _rule(tagger, r"serum AST/ALT \>3\*upper limit of normal or creatinine \>1.5\*upper limit of normal;")
+    found = [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
+    assert rule.type == "any" and len(leaves(rule)) == 2, rule
+    assert [(leaf.value, leaf.multiplier_of) for leaf in found] == [(3, "ULN"), (1.5, "ULN")]
+
+
+def test_a_bracketed_list_after_a_drug_class_gives_its_examples(tagger):
+    text = "Persistent mild to moderate ED on PDE5 inhibitors (Viagra, Cialis, Levitra, Stendra)"
+    rule = _rule(tagger, text, "inclusion")
+    assert rule.type == "all", rule  # ED, and the class or one of its examples: never Viagra alone
+    ed, drugs = rule.args
+    assert ed.type == "presence" and ed.concept.kind == "observation"
+    assert {"PDE5 inhibitors", "Viagra", "Cialis"} <= set(_presences(drugs))
+
+
+def test_a_hyphenated_window_period_is_the_window(tagger):
+    text = (
+        "History of myocardial infarction, stroke or life-threatening arrhythmia within the 6-month period prior"
+        " to Visit 1"
+    )
+    rule = _rule(tagger, text)
+    assert rule.type == "any" and all(leaf.type == "presence" for leaf in leaves(rule)), rule
+    assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in leaves(rule))
