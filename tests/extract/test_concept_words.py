@@ -179,3 +179,19 @@ def test_a_hyphenated_window_period_is_the_window(tagger):
     rule = _rule(tagger, text)
     assert rule.type == "any" and all(leaf.type == "presence" for leaf in leaves(rule)), rule
     assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in leaves(rule))
+
+
+def test_a_cell_type_names_the_cancer_an_exception_leaves_out(tagger):
+    # excepting "basal cell carcinoma" must not except every carcinoma (the tagger names only "carcinoma")
+    rule = _rule(tagger, "Any malignancy except basal cell carcinoma and cervical carcinoma in situ")
+    base = next(leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None)
+    assert "basal cell carcinoma" in [c.text for c in base.excepted]
+    named = _presences(_rule(tagger, "History of squamous cell carcinoma of the skin"))
+    assert any("squamous cell carcinoma" in name for name in named)
+
+
+def test_unstable_stays_with_angina(tagger):
+    # "unstable angina" is a disease's name: the myocardial infarction after it is any infarction
+    presences = _presences(_rule(tagger, "Unstable angina or myocardial infarction within 6 months"))
+    infarction = next(p for name, p in presences.items() if "myocardial infarction" in name)
+    assert not {"uncontrolled", "unstable"} & set(infarction.qualifiers)
