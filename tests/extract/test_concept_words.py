@@ -195,3 +195,24 @@ def test_unstable_stays_with_angina(tagger):
     presences = _presences(_rule(tagger, "Unstable angina or myocardial infarction within 6 months"))
     infarction = next(p for name, p in presences.items() if "myocardial infarction" in name)
     assert not {"uncontrolled", "unstable"} & set(infarction.qualifiers)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # NCT04022993: a plural scale word with its numbers is the concept's qualifier, not a limit, so the
+        # second exception stays an exception
+        (
+            "History of autoimmune disease, except vitiligo and controlled autoimmune polyglandular syndrome "
+            "(APS) types 1-3",
+            "autoimmune polyglandular syndrome (APS) types 1-3",
+        ),
+        ("Grades 3-4 neuropathy", "Grades 3-4 neuropathy"),
+    ],
+)
+def test_a_plural_scale_word_qualifies_its_concept(tagger, text, named):
+    rule = _rule(tagger, text)
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
+    words = [leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence"]
+    words += [c.text for leaf in leaves(rule) if leaf.type == "presence" for c in leaf.excepted]
+    assert any(named in w for w in words)
