@@ -292,9 +292,9 @@ def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
 
 
 def _normalised(described: str) -> str:
-    """The description as the note reader reads it: a count of zero as an absence, mojibake undone, units
-    written as symbols."""
-    return _spelled_units(_repaired(_safety().zero_count.sub(r"\1 no ", described)))
+    """The description as the note reader reads it: a count of zero as an absence, mojibake undone (units
+    spelled out, "grams per deciliter", are the units lexicon's to read)."""
+    return _repaired(_safety().zero_count.sub(r"\1 no ", described))
 
 
 def _repaired(text: str) -> str:
@@ -316,20 +316,6 @@ def _repaired(text: str) -> str:
         return run
 
     return re.sub(r"[^\x00-\x7f]+", repair, text)
-
-
-@cache
-def _spelled() -> tuple[re.Pattern[str], dict[str, str]]:
-    written = load("patient_questions", package="trialsieve.app")["spelled_units"]["units"]
-    units = {name.lower(): symbol for name, symbol in written.items()}
-    names = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
-    return re.compile(rf"\b(?:{names})\b", re.IGNORECASE), units
-
-
-def _spelled_units(text: str) -> str:
-    """``text`` with spelled-out units written as symbols ("5 grams per deciliter" -> "5 g/dL")."""
-    pattern, units = _spelled()
-    return pattern.sub(lambda found: units[found[0].lower()], text)
 
 
 def _explain(
