@@ -266,10 +266,14 @@ def name_non_before(text: str, floor: int, start: int) -> int | None:
     found = _NON_BEFORE.search(text, floor, start)
     if found is None or not name_prefix(text, found.start()):
         return None
-    words = re.findall(r"[^\W\d_][\w-]*", text[found.start() : start])[1:]
-    if any(w.lower() in _PHRASE_BREAKS for w in words):
-        return None
-    return found.start()
+    return None if _parted(text, found.start(), start) else found.start()
+
+
+def _parted(text: str, cue: int, start: int) -> bool:
+    """Whether a function word or a person stands between the cue word at ``cue`` and the concept at
+    ``start`` ("non-smokers with asthma", "major risk for surgery"): then the cue is not the concept's."""
+    words = re.findall(r"[^\W\d_][\w-]*", text[cue:start])[1:]
+    return any(w.lower() in _PHRASE_BREAKS for w in words)
 
 
 _SIZED = _CUES["sized_names"]
@@ -289,8 +293,7 @@ def sized_start(text: str, floor: int, start: int, end: int) -> int | None:
     found = _SIZE_BEFORE.search(text, floor, start)
     if found is None:
         return None
-    words = re.findall(r"[^\W\d_][\w-]*", text[found.start() : start])[1:]
-    return None if any(w.lower() in _PHRASE_BREAKS for w in words) else found.start()
+    return None if _parted(text, found.start(), start) else found.start()
 
 
 _PERMISSIONS = {
