@@ -175,18 +175,27 @@ def _guard(source: str, read) -> Trial | Failure:
 
 def read_inputs(inputs: Iterable[str]) -> tuple[list[Trial], list[Failure]]:
     """Every trial in ``inputs`` (paths, folders, patterns), and every input that could not be read."""
-    files, failures = expand(inputs)
     trials: list[Trial] = []
-    seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, source) of its first record
+    failures: list[Failure] = []
+    for item in stream_inputs(inputs):
+        (failures if isinstance(item, Failure) else trials).append(item)
+    return trials, failures
+
+
+def stream_inputs(inputs: Iterable[str]) -> Iterator[Trial | Failure]:
+    """The trials of ``inputs`` one at a time, and each input that could not be read as it is met,
+    without holding them (the registry's archive is read a member at a time): a repeated record is
+    read once, an id read twice with other content is a failure."""
+    files, missing = expand(inputs)
+    yield from missing
+    seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, source) of its first record: 0.3 kB a trial
     for path in files:
         for item in read_file(path):
-            if isinstance(item, Failure):
-                failures.append(item)
-            elif (clash := duplicate(item, seen)) is None:
-                trials.append(item)
+            clash = item if isinstance(item, Failure) else duplicate(item, seen)
+            if clash is None:
+                yield item
             elif clash:
-                failures.append(clash)
-    return trials, failures
+                yield clash
 
 
 def fingerprint(trial: Trial) -> str:

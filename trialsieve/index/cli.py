@@ -176,25 +176,16 @@ def throughput(trials: int, passages: int, seconds: float) -> str:
 
 
 def _stream(inputs: list[str], failures: list[Failure]) -> Iterator[Trial]:
-    """The trials of ``inputs`` one at a time, as ``read_inputs`` reads them (a repeated record read
-    once, an id read twice with other content a failure), without holding them: the registry's
-    archive is read a member at a time while the index is built. Each failure is printed on stderr
-    as it is met, and kept in ``failures``."""
-    from trialsieve.extract.ingest import Failure, duplicate, expand, read_file
+    """The trials of ``inputs`` one at a time (``ingest.stream_inputs``), without holding them; each
+    failure is printed on stderr as it is met, and kept in ``failures``."""
+    from trialsieve.extract.ingest import Failure, stream_inputs
 
-    files, missing = expand(inputs)
-    for failure in missing:
-        failures.append(failure)
-        typer.echo(f"FAILED {failure.source}: {failure.reason}", err=True)
-    seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, source) of its first record: 0.3 kB a trial
-    for path in files:
-        for item in read_file(path):
-            clash = item if isinstance(item, Failure) else duplicate(item, seen)
-            if clash is None:
-                yield item
-            elif clash:
-                failures.append(clash)
-                typer.echo(f"FAILED {clash.source}: {clash.reason}", err=True)
+    for item in stream_inputs(inputs):
+        if isinstance(item, Failure):
+            failures.append(item)
+            typer.echo(f"FAILED {item.source}: {item.reason}", err=True)
+        else:
+            yield item
 
 
 @app.command()
