@@ -397,7 +397,7 @@ def match_patient(
     from trialsieve.match.concepts import ConceptMatcher
     from trialsieve.match.patient import PatientError
     from trialsieve.match.records import read_patient
-    from trialsieve.match.screen import screen
+    from trialsieve.screen import screen
 
     day = _day(as_of)
     if not patient.is_file():

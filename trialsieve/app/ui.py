@@ -35,7 +35,7 @@ from trialsieve.llm.notes import with_note_facts
 from trialsieve.match.check import check, evaluation_day
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient, PatientError
-from trialsieve.match.screen import screen
+from trialsieve.screen import screen
 
 _BADGE = {"met": "✓ met", "not_met": "✗ not met", "unknown": "? unknown", "needs_review": "⚑ needs review"}
 _OVERALL = {"eligible": "✓ ELIGIBLE", "ineligible": "✗ INELIGIBLE", "needs_review": "⚑ NEEDS REVIEW"}

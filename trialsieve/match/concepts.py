@@ -24,14 +24,23 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.match.patient import Fact
 
 if TYPE_CHECKING:
-    from trialsieve.index.embeddings import Embedder
+    import numpy as np
+
     from trialsieve.rules import Code
+
+
+class Embedder(Protocol):
+    """What the matcher needs of a sentence encoder (``index.embeddings.Embedder`` is one): named
+    here so that verdicts do not depend on the index layer above them."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
 
 _LEX = load("synonyms", "trialsieve.match")
 _CLASSES = load("classes", "trialsieve.match")

@@ -8,7 +8,7 @@ from trialsieve.index.search import TrialIndex
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Fact, Patient, PatientError
 from trialsieve.match.records import read_patient
-from trialsieve.match.screen import patient_filters, patient_query, screen
+from trialsieve.screen import patient_filters, patient_query, screen
 
 PATIENTS = ROOT / "data" / "patients"
 AS_OF = dt.date(2026, 11, 22)  # after the records' dates: a check reads what was known then

@@ -9,6 +9,9 @@ registry conditions or title name one of the patient's problems, then the rest, 
 order. A trial unrelated to the patient is "needs review" whenever the record is silent on what it
 studies (a note never says "no malaria"), so retrieval order alone put it above the trials the
 patient came for.
+
+It sits above both the index and the verdicts (match), which it joins, so neither depends on the
+other.
 """
 
 from __future__ import annotations
