@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from trialsieve.extract.ingest import Failure, expand, fingerprint, read_file
+from trialsieve.extract.ingest import Failure, duplicate, expand, fingerprint, read_file
 from trialsieve.trial import Trial
 
 if TYPE_CHECKING:
@@ -176,19 +176,14 @@ def structure_files(
     def work() -> Iterator[Trial | Failure]:
         for path in files:
             for item in read_file(path):
-                if isinstance(item, Trial) and item.id in done:
-                    mark, where = done[item.id]
-                    if mark is None or mark == fingerprint(item):
-                        summary.skipped += 1
-                    else:  # never silently one record or the other
-                        reason = f"trial {item.id} was read before from {where} with other content; not written"
-                        yield Failure(item.source, reason)
+                clash = item if isinstance(item, Failure) else duplicate(item, done)
+                if clash is False:  # done before, or read twice
+                    summary.skipped += 1
                     continue
-                if isinstance(item, Trial):
-                    done[item.id] = (fingerprint(item), item.source)
+                if clash is None:
                     kind = found.group(1) if (found := _KIND.search(item.source)) else "unknown format"
                     summary.read_as.setdefault(str(path), Counter())[kind] += 1
-                yield item
+                yield clash or item
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # spawned, not forked: a forked child inherits torch's thread pool mid-state and can hang
@@ -229,17 +224,9 @@ def _count(files: list[Path], done: dict[str, tuple[str | None, str]]) -> int:
     A first reading pass: ingest is cheap next to structuring, and without it the bar has no total
     and no ETA.
     """
-    seen = {trial_id: mark for trial_id, (mark, _) in done.items()}
-    count = 0
-    for path in files:
-        for item in read_file(path):
-            if isinstance(item, Trial):
-                mark = fingerprint(item)
-                if item.id in seen and seen[item.id] in (None, mark):
-                    continue
-                seen.setdefault(item.id, mark)
-            count += 1
-    return count
+    seen = dict(done)
+    items = (item for path in files for item in read_file(path))
+    return sum(isinstance(item, Failure) or duplicate(item, seen) is not False for item in items)
 
 
 def structure_key(model: Path | None) -> str:

@@ -203,15 +203,16 @@ def fingerprint(trial: Trial) -> str:
     return hashlib.sha256(trial.model_dump_json(exclude={"source"}).encode()).hexdigest()
 
 
-def duplicate(trial: Trial, seen: dict[str, tuple[str, str]]) -> Failure | Literal[False] | None:
+def duplicate(trial: Trial, seen: dict[str, tuple[str | None, str]]) -> Failure | Literal[False] | None:
     """None for a new id (now in ``seen``); False for a copy of a record already read; a ``Failure``
     for a record whose id was read before with other content, which is not read so that a trial is
-    never silently one record or the other."""
+    never silently one record or the other. A fingerprint of None in ``seen`` (an output written
+    before fingerprints were kept) takes any content as a copy."""
     mark = fingerprint(trial)
     if trial.id not in seen:
         seen[trial.id] = (mark, trial.source)
         return None
     first_mark, first_source = seen[trial.id]
-    if mark == first_mark:
+    if first_mark in (None, mark):
         return False
     return Failure(trial.source, f"trial {trial.id} was read before from {first_source} with other content; not read")
