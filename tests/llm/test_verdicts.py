@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from tests.conftest import FIXTURES
 from trialsieve.cli import app
 from trialsieve.llm.backends import OpenAICompatible
-from trialsieve.llm.verdicts import settle, verdict_from_note
+from trialsieve.llm.verdicts import note_reader, settle, verdict_from_note
 from trialsieve.match.check import FOCUS, check
 from trialsieve.match.patient import Patient
 
@@ -60,7 +60,7 @@ def test_check_asks_only_about_unknown_top_level_criteria(server, llm, amass):
     ]  # the trial's focus is no criterion
     for _ in unknown:
         server.content(json.dumps({"verdict": "not_met", "sentences": [1]}))
-    report = check(amass, patient, dt.date(2026, 1, 1), llm=llm)
+    report = check(amass, patient, dt.date(2026, 1, 1), read_note=note_reader(llm))
     assert len(server.requests) == len(unknown) > 0
     settled = [c for c in report.criteria if c.id in unknown]
     assert all(c.verdict == "not_met" and c.evidence[-1].match == "llm" for c in settled)

@@ -32,6 +32,7 @@ from trialsieve.app.tree import tree
 from trialsieve.extract.tagger import EntityTagger
 from trialsieve.llm.backends import LLM
 from trialsieve.llm.notes import with_note_facts
+from trialsieve.llm.verdicts import note_reader
 from trialsieve.match.check import check, evaluation_day
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient, PatientError
@@ -277,7 +278,8 @@ def _check_now(services: Services, read, trial_id: str | None, as_of: str, presu
     except ValueError:
         raise _refusal(f"{_clip(as_of)} is not a date; use YYYY-MM-DD.") from None
     patient: Patient = with_note_facts(_patient(lambda: read(*given)), services.llm)
-    report = check(services.catalog.structured(trial_id), patient, day, services.matcher, presume, services.llm)
+    structured = services.catalog.structured(trial_id)
+    report = check(structured, patient, day, services.matcher, presume, note_reader(services.llm))
     head = f"### {_OVERALL[report.overall]}\n{plain(services.catalog.name(trial_id))}, as of {report.as_of}"
     if report.ruled_out_by:
         head += "\n\nRuled out by: " + ", ".join(criterion_label(c) for c in report.ruled_out_by)

@@ -8,6 +8,8 @@ evidence quotes the sentences.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -52,6 +54,12 @@ def verdict_from_note(llm: LLM, criterion: str, section: str, note: str) -> Evid
         source="note sentence " + ", ".join(str(i) for i in ids),
         match="llm",
     )
+
+
+def note_reader(llm: LLM | None) -> Callable[[str, str, str], Evidence | None] | None:
+    """What ``match.check`` calls to read a note for a criterion the rules leave unknown (None
+    without a model): the check takes the reader, so the verdict layer needs no language model."""
+    return partial(verdict_from_note, llm) if llm is not None else None
 
 
 def settle(

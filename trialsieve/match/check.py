@@ -22,7 +22,11 @@ from trialsieve.rules import Concept, Demographic, Presence, Rule, Section
 from trialsieve.trial import StructuredTrial, Trial
 
 if TYPE_CHECKING:
-    from trialsieve.llm.backends import LLM
+    from collections.abc import Callable
+
+    #: reads the patient's note for one criterion: (criterion, section, note) -> evidence, or None
+    #: when the note does not settle it (``llm.verdicts.note_reader`` makes one from a language model)
+    NoteReader = Callable[[str, str, str], Evidence | None]
 
 Overall = Literal["eligible", "ineligible", "needs_review"]
 
@@ -87,17 +91,15 @@ def check(
     as_of: dt.date | None = None,
     matcher: ConceptMatcher | None = None,
     presume: bool = False,
-    llm: LLM | None = None,
+    read_note: NoteReader | None = None,
     look_back: int | None = None,
 ) -> Report:
     """Every criterion's verdict for ``patient``, and the overall verdict.
 
-    ``llm``, when given, reads the patient's note for top-level criteria the rules leave unknown.
+    ``read_note``, when given, reads the patient's note for top-level criteria the rules leave unknown.
     ``look_back``: days a "current" value with no window of its own may be old (None: ``LOOK_BACK_DAYS``;
     0: any age).
     """
-    from trialsieve.llm.verdicts import settle
-
     as_of = _possible(as_of or dt.date.today())
     conditions = tuple(structured.trial.conditions)  # the event of an "age at diagnosis" that names none
     days = LOOK_BACK_DAYS if look_back is None else look_back or None
@@ -113,8 +115,9 @@ def check(
         # spans index the criteria text from the criterion's start: its children's leaves are further on
         text = structured.trial.criteria_text[criterion.start :] or criterion.text
         verdict, evidence = judge.rule(criterion.rule, text, section)
-        if criterion.parent is None:
-            verdict, evidence = settle(llm, verdict, evidence, criterion.text, section, patient.note)
+        asked = criterion.parent is None and verdict == "unknown" and read_note is not None and patient.note
+        if asked and (found := read_note(criterion.text, section, patient.note)) is not None:
+            verdict, evidence = found.verdict, [*evidence, found]
         results.append(
             CriterionVerdict(
                 id=criterion.id,
