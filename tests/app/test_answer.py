@@ -427,3 +427,25 @@ def test_a_question_pointing_at_the_trial_in_focus_stays_in_it(answerer):
     assert answer.focus == CARE and not answer.found
     assert answer.text.startswith("Nothing in CARE-SSc \\(NCT04356287\\) matches")
     assert answer.citations and {c.trial_id for c in answer.citations} == {CARE}
+
+
+@pytest.mark.parametrize(
+    ("statement", "focus", "verdict"),
+    [
+        ("Men are not eligible for the primary trial.", "NCT01994343", "yes"),
+        ("Only women can be eligible for the primary trial.", "NCT01959048", "no"),
+    ],
+)
+def test_a_statement_of_what_the_trial_requires_gets_a_verdict_citing_its_criteria(bundled, statement, focus, verdict):
+    """ "Women." admits women only; "Both genders are eligible for study" both: the verdict comes first, with the
+    criterion it rests on, before the passages the statement's words call up."""
+    answer = bundled.answer(statement, focus)
+    assert answer.verdict == verdict and answer.citations[0].label == "Inclusion 1"
+    assert answer.text.startswith(f"The statement is {'true' if verdict == 'yes' else 'false'}")
+
+
+def test_a_requirement_the_trial_does_not_settle_is_cannot_tell_with_its_passages(bundled):
+    answer = bundled.answer(
+        "Patients must have histologically confirmed lupus to participate in the primary trial.", "NCT01520155"
+    )
+    assert answer.verdict == "cannot tell" and answer.citations

@@ -260,3 +260,88 @@ def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matc
     found = ask("Patients with an ECOG performance status of 3 are eligible for the trial.", trial, tagger, matcher)
     assert found.verdict == "cannot tell" and "by the name" in found.text
     assert [c.label for c in found.citations] == ["Inclusion 1"]
+
+
+@pytest.mark.parametrize(
+    ("question", "described", "denied"),
+    [
+        (
+            "Prior use of Anthracycline drugs for anticancer therapy is prohibted for patients in the primary trial.",
+            "Prior use of Anthracycline drugs for anticancer therapy",
+            True,
+        ),
+        (
+            "Scheduled flap reconstruction within 10 days prior to beginning is acceptable for patients entering the "
+            "primary trial.",
+            "Scheduled flap reconstruction within 10 days prior to beginning",
+            False,
+        ),
+        (
+            "Breast implants and Diffuse microcalcifications will not disqualify a patient from entry to the primary "
+            "trial.",
+            "Breast implants and Diffuse microcalcifications",
+            False,
+        ),
+        ("Orange juice is banned for patients undertaking the primary trial.", "Orange juice", True),
+        (
+            "Sarah has been experiencing epileptic seizures from a brain tumor. This will not prevent her from "
+            "participating in the primary trial.",
+            "Sarah has been experiencing epileptic seizures from a brain tumor",
+            False,
+        ),
+        (
+            "Clinically depressed patients are not able to participate in the primary trial.",
+            "Clinically depressed patients",
+            True,
+        ),
+        (
+            "Patients currently prescribed laxatives are not excluded from the primary trial.",
+            "Patients currently prescribed laxatives",
+            False,
+        ),
+        (
+            "Patients with Extracranial metastases are still permited to enter in the primary trial.",
+            "Patients with Extracranial metastases",
+            False,
+        ),
+    ],
+)
+def test_what_a_patient_has_may_be_named_without_the_patient(question, described, denied):
+    """ "X is prohibited / acceptable / will not disqualify a patient": the statement is about patients with X. A
+    population may open with its own words ("Clinically depressed patients"); a patient described in a sentence of
+    her own may be judged in the next ("This excludes her from participating")."""
+    asked = patient_question(question)
+    assert asked is not None and (asked.described, asked.denied) == (described, denied)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Prior axillary surgery, axillary radiation, breast cancer and breast radiation are not permitted for entry to "
+        "the primary trial.",  # each is excluded, says the statement; the check of a patient with all says if any is
+        "Only Black women are eligible for the primary trial.",  # "only": not a statement about Black women alone
+        "Men are not eligible for the primary trial.",  # who the trial takes, not a patient
+    ],
+)
+def test_a_list_prohibited_or_an_only_is_not_read_as_one_patient(question):
+    assert patient_question(question) is None
+
+
+def test_a_prohibition_is_judged_as_the_patient_it_names(tagger, matcher):
+    """NCT00149214 excludes "Prior anthracyclines as part of prior anticancer therapy.": the statement that their
+    prior use is prohibited is true; that it is acceptable, false."""
+    trial = written("Exclusion Criteria:\n* Prior anthracyclines as part of prior anticancer therapy.", tagger)
+    prohibited = (
+        "Prior use of Anthracycline drugs for anticancer therapy is prohibted for patients in the primary trial."
+    )
+    assert ask(prohibited, trial, tagger, matcher).verdict == "yes"
+    acceptable = "Prior use of Anthracycline drugs is acceptable for patients entering the primary trial."
+    assert ask(acceptable, trial, tagger, matcher).verdict == "no"
+
+
+def test_a_claim_about_another_trial_beside_it_is_a_condition_of_its_own():
+    asked = patient_question(
+        "histologically confirmed invasive ductal breast cancer would result in exclusion from the primary trial, "
+        "but not from the secondary trial."
+    )
+    assert asked is not None and asked.denied and asked.conditional

@@ -29,6 +29,7 @@ from functools import cache
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
+from trialsieve.app.requirements import StatedRequirement, judge, judge_sex, requirement_statement
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
@@ -185,6 +186,16 @@ class Answerer:
             named = focus  # "... for the primary trial", "this study": the asker says which trial, as a name does
         if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
             return self._patient(question, asked, named or focus)
+        found = self._by_kind(question, focus, named, mentioned, cross)
+        trial_id = named or focus
+        if (stated := requirement_statement(question)) and trial_id in self.catalog.trials and len(mentioned) <= 1:
+            return self._requirement(found, stated, trial_id)
+        return found
+
+    def _by_kind(
+        self, question: str, focus: str | None, named: str | None, mentioned: list[str], cross: bool
+    ) -> Answer:
+        """The answer to a question of a known kind (``intent_of``), else the passages that best match it."""
         intent, match = intent_of(self.catalog.without_names(question))
         if intent and (reply := _reply(intent)):
             trial_id = named or (None if cross else focus)
@@ -234,6 +245,41 @@ class Answerer:
             seen = {(c.trial_id, c.label) for c in near}
             citations = [*near, *(c for c in found.citations if (c.trial_id, c.label) not in seen)]
         return Answer(text, citations, trial_id, verdict=found.verdict)
+
+    def _requirement(self, found: Answer, stated: StatedRequirement, trial_id: str) -> Answer:
+        """``found`` (the passages or facts the statement's words call up) with a verdict on what the statement
+        says the trial requires (``requirements.py``): when it is settled, the verdict and the criteria it rests
+        on come first; when not, ``found`` stands as it was, "cannot tell"."""
+        name, structured = self._name(trial_id), self.catalog.structured(trial_id)
+        if stated.sex_claim:
+            trial = self.catalog.trials[trial_id]
+            if trial.sex:
+                sexes, deciding = {trial.sex}, [Citation(trial_id, "Registry: sex", trial.sex)]
+            else:
+                sexes, deciding = self._criteria_sexes(trial_id)
+            verdict = judge_sex(stated, sexes)
+            said = {"all": "all sexes", "female": "women only", "male": "men only"}
+            why = f"{name} takes **{said['all' if 'all' in sexes else next(iter(sexes), 'all')]}**" if sexes else ""
+        else:
+            judged = judge(stated, structured, self.catalog.tagger)
+            verdict, deciding, lines = judged.verdict, [], []
+            by_id = {c.id: c for c in structured.criteria}
+            for part in judged.parts if verdict != "cannot tell" else []:
+                deciding += [  # a criterion, or the registry's age ("Registry: minimum age")
+                    Citation.of_criterion(trial_id, by_id[c]) if c in by_id else Citation(trial_id, c, part.trial_says)
+                    for c in part.criteria
+                ]
+                holds = "is" if part.verdict == "holds" else "is not"
+                lines.append(f"“{plain(part.said)}” {holds} what {name} requires ({plain(part.trial_says)})")
+            why = "; ".join(lines)
+        if verdict == "cannot tell":
+            return Answer(found.text, found.citations, found.focus, found.found, verdict)
+        head = f"The statement is {'true' if verdict == 'yes' else 'false'}: {why}."
+        head = "\n".join([head, *(f"- {c.markdown()}" for c in deciding)])
+        shown = {(c.trial_id, c.label) for c in deciding}
+        citations = list({(c.trial_id, c.label): c for c in deciding}.values())
+        citations += [c for c in found.citations if (c.trial_id, c.label) not in shown]
+        return Answer(f"{head}\n\n{found.text}", citations, trial_id, True, verdict)
 
     def _about(self, trial_id: str, intent: str) -> Answer:
         """The answer to a question of a known kind about one trial."""

@@ -294,10 +294,10 @@ def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
 def _normalised(described: str) -> str:
     """The description as the note reader reads it: a count of zero as an absence, mojibake undone (units
     spelled out, "grams per deciliter", are the units lexicon's to read)."""
-    return _repaired(_safety().zero_count.sub(r"\1 no ", described))
+    return repaired(_safety().zero_count.sub(r"\1 no ", described))
 
 
-def _repaired(text: str) -> str:
+def repaired(text: str) -> str:
     """``text`` with its mojibake undone: NLI4CT's statements carry "1,700/mm¬¨‚â•" for "1,700/mm³" and
     "/¬¨¬µl" for "/µl" (UTF-8 read as Mac Roman, twice), where the unit, and so the value, would go unread.
     Each run of non-ASCII characters is decoded back while it reads as UTF-8; real text ("Sjögren", "≥") does
