@@ -22,8 +22,10 @@ prints:
   what the processes really hold);
 - with ``--index``, ``index build`` of the same archive instead (``local``, or ``ray:N`` actors
   embedding): passages/s and the index's size on disk per million passages, with the same memory,
-  split into the FAISS index (its file's size: FAISS builds it whole in memory, 4 bytes x 384 a
-  passage plus HNSW's graph, and search holds it too) and the rest, which streaming keeps flat;
+  split into the FAISS index held in memory (its file's size: a flat or HNSW index is built whole in
+  memory, 4 bytes x 384 a passage plus HNSW's graph, and search holds it too; an IVF index holds
+  only its centroids and direct map, its lists being on disk, ``dense.ivfdata``, whose size is
+  printed apart) and the rest, which streaming keeps flat;
 - with ``--index --embedder hash``, the same ``index build`` command (reading, chunking, SQLite,
   BM25, FAISS: all the real code) with the sentence model swapped for ``HashEmbedder``, a stand-in
   that makes 384-dimensional unit vectors from a hash of each text at about 50,000 texts/s. The
@@ -214,13 +216,15 @@ def _index(archive: Path, n: int, engine: str, workers: int, hashed: bool, scrat
     trials, passages = int(found.group(1)), int(found.group(2))
     kind = found.group(1) if (found := re.search(r"chunks, (\w+),", stdout)) else "?"
     size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
-    # FAISS holds its whole index in memory to build it (and to search it); the file is that index
+    # FAISS holds a flat or HNSW index whole in memory to build it (and to search it); the file is that
+    # index. An IVF index's file is its centroids and direct map; its lists are on disk (dense.ivfdata)
     vectors = sum(p.stat().st_size for p in index.rglob("dense.faiss")) / 2**20
+    lists = sum(p.stat().st_size for p in index.rglob("dense.ivfdata")) / 2**20
     print(
         f"{n:>6} trials  index {engine}:{workers:<2} ({kind}) {seconds:7.1f} s  {trials / seconds:6.1f} trials/s  "
         f"{passages / seconds:6.0f} passages/s ({passages:,} passages)  peak RSS {peak[0]:5.0f} MiB "
         f"(PSS {peak[1]:5.0f} MiB; of the RSS, the FAISS index {vectors:.0f} MiB, "
-        f"the rest {peak[0] - vectors:.0f} MiB)  "
+        f"the rest {peak[0] - vectors:.0f} MiB; IVF lists on disk {lists:.0f} MiB)  "
         f"disk {size / passages * 1e6 / 2**30:.2f} GiB per million passages; "
         f"CPU {peak[2]:.0f} s = {passages / peak[2]:.0f} passages per CPU-second; "
         f"load average {os.getloadavg()[1]:.1f}",

@@ -8,9 +8,11 @@ read ``WINDOW`` at a time, chunked, and written to SQLite at once; their texts w
 only until ``EMBED_SLICE`` are pending, and their vectors go to a file in the generation's folder.
 Once every chunk is embedded, their number, known at last, picks the FAISS type, FAISS is given
 room for all of them at once, and filled from the file a slice at a time; BM25 reads the texts
-back from SQLite. What grows with the collection is what the index is made of: the FAISS vectors
-(4 bytes x dimension a chunk, plus HNSW's graph), BM25's score matrix, and the ids of the trials
-added (for ``Outcome``).
+back from SQLite. Above ``dense.IVF_LIMIT`` chunks FAISS is not filled in memory: its inverted
+lists are written to disk from the file (``ondisk.py``). What grows with the collection in memory
+is then BM25's score matrix, 4 bytes a chunk while IVF's lists are written, and the ids of the
+trials added (for ``Outcome``); below the limit, the FAISS vectors too (4 bytes x dimension a
+chunk, plus HNSW's graph).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from trialsieve.index import dense, store
+from trialsieve.index import dense, ondisk, store
 from trialsieve.index.chunks import chunk_trial
 from trialsieve.index.embeddings import Embedder, default_model
 from trialsieve.index.lexical import Lexical
@@ -143,12 +145,17 @@ def _write(
             if base and not outcome.added:
                 shutil.rmtree(work)
                 return outcome  # nothing new: the index stays as it is
-            if vectors is None:
-                vectors = dense.create(embedder.dimension, index_type or dense.choose(outcome.chunks))
-            slices.fill(vectors)
-            # written and let go before BM25 is built: the two largest parts are not in memory at once
-            kind = dense.kind_of(vectors)
-            dense.write(vectors, work / store.DENSE)
+            kind = dense.kind_of(vectors) if vectors is not None else index_type or dense.choose(outcome.chunks)
+            if kind == "ivf" and vectors is None and not slices.count:
+                kind = "flat"  # no vector to train IVF's quantizer on
+            if kind == "ivf":  # lists written to disk from the vectors' file, not held (ondisk.py)
+                ondisk.build(work / store.DENSE, slices.path, slices.count, embedder.dimension, vectors)
+            else:
+                if vectors is None:
+                    vectors = dense.create(embedder.dimension, kind)
+                slices.fill(vectors)
+                # written and let go before BM25 is built: the two largest parts are not in memory at once
+                dense.write(vectors, work / store.DENSE)
             del vectors
             Lexical.build(metadata.texts()).save(work / store.LEXICAL)
             trial_count, chunk_count = metadata.counts()
@@ -181,7 +188,7 @@ def _read_base(directory: Path, base: store.Manifest, work: Path) -> tuple[Metad
         shutil.copyfile(old / store.METADATA, work / store.METADATA)
         metadata, vectors = Metadata(work / store.METADATA), dense.read(old / store.DENSE)
         metadata.counts()  # SQLite reads a file only when asked: ask now, so a damaged one is refused here
-    except (RuntimeError, OSError, sqlite3.DatabaseError) as error:
+    except (RuntimeError, OSError, ValueError, sqlite3.DatabaseError) as error:
         raise store.StoreError(f"{directory}: cannot read the index files ({error}); rebuild the index") from error
     if (vectors.d, vectors.ntotal) != (base.dimension, base.chunks):
         metadata.close()
@@ -238,6 +245,11 @@ class _Slices:
             self.pending = []
         self.file.close()
         self.bar.close()
+
+    @property
+    def count(self) -> int:
+        """Vectors in the file."""
+        return sum(self.sizes)
 
     def fill(self, index: faiss.Index) -> None:
         """Add the vectors to ``index``, which is first given room for all of them (``dense.reserve``)."""

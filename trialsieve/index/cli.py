@@ -74,7 +74,11 @@ def build(
     batch_size: BatchOption = 64,
     index_type: Annotated[
         str | None,
-        typer.Option("--index-type", help="flat (exact) or hnsw (approximate); default by size.", show_default=False),
+        typer.Option(
+            "--index-type",
+            help="flat (exact), hnsw or ivf (approximate; ivf keeps its lists on disk); default by size.",
+            show_default=False,
+        ),
     ] = None,
     progress: ProgressOption = True,
     wait: WaitOption = 60.0,
@@ -91,8 +95,8 @@ def build(
     """Index trial records, replacing any index in the directory (atomically)."""
     from trialsieve.index import build as builder
 
-    if index_type not in (None, "flat", "hnsw"):
-        raise typer.BadParameter(f"{index_type!r} is not flat or hnsw", param_hint="--index-type")
+    if index_type not in (None, "flat", "hnsw", "ivf"):
+        raise typer.BadParameter(f"{index_type!r} is not flat, hnsw or ivf", param_hint="--index-type")
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"{engine!r} is not local or ray", param_hint="--engine")
     if engine == "local" and (address or workers > 1):  # refused, not ignored: they only mean something on Ray

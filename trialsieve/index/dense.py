@@ -15,6 +15,10 @@ search is exact over just those vectors (FAISS's ``knn_inner_products_by_idx``, 
 1.3 ms for 5,000 at 384 dimensions on 2 cores); above it HNSW with a bitmap filter (1.2 to 1.5 ms
 at 100k for k=10), and should that still come back short, exact over the passing chunks after
 all. A flat index is always searched exactly.
+
+Above ``IVF_LIMIT`` chunks (about 85 MiB of HNSW) the index is IVF with its lists on disk
+(``ondisk.py``), so that neither building nor searching it holds the collection's vectors: the
+same filtered-search rule holds, the exact search reading the passing rows' vectors from the lists.
 """
 
 from __future__ import annotations
@@ -24,11 +28,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from trialsieve.index import ondisk
+
 if TYPE_CHECKING:
     import faiss
 
-IndexType = Literal["flat", "hnsw"]
+IndexType = Literal["flat", "hnsw", "ivf"]
 EXACT_LIMIT = 20_000
+IVF_LIMIT = 50_000
 HNSW_M = 32
 EF_CONSTRUCTION = 80
 EF_SEARCH = 128
@@ -37,12 +44,15 @@ FILTER_EXACT_LIMIT = 5_000
 
 def choose(chunks: int) -> IndexType:
     """The index type for a collection of this many chunks."""
-    return "flat" if chunks <= EXACT_LIMIT else "hnsw"
+    return "flat" if chunks <= EXACT_LIMIT else "hnsw" if chunks <= IVF_LIMIT else "ivf"
 
 
 def create(dimension: int, kind: IndexType) -> faiss.Index:
+    """An empty flat or HNSW index; an IVF index is built from its vectors' file (``ondisk.build``)."""
     import faiss
 
+    if kind == "ivf":
+        raise ValueError("an IVF index is built from its vectors' file: ondisk.build")
     if kind == "flat":
         return faiss.IndexFlatIP(dimension)
     index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
@@ -70,6 +80,8 @@ def reserve(index: faiss.Index, total: int) -> None:
 def kind_of(index: faiss.Index) -> IndexType:
     import faiss
 
+    if isinstance(index, faiss.IndexIVF):
+        return "ivf"
     return "hnsw" if isinstance(index, faiss.IndexHNSW) else "flat"
 
 
@@ -81,11 +93,16 @@ def search(index: faiss.Index, query: np.ndarray, k: int, rows: np.ndarray | Non
     import faiss
 
     query = np.ascontiguousarray(query.reshape(-1), dtype=np.float32)
-    hnsw = kind_of(index) == "hnsw"
+    kind = kind_of(index)
+    hnsw = kind == "hnsw"
     if rows is None:
         k = min(k, index.ntotal)
         params = faiss.SearchParametersHNSW(efSearch=max(EF_SEARCH, k)) if hnsw else None
-        return _search(index, query, k, params) if k > 0 else []
+        if kind != "ivf" or k <= 0:
+            return _search(index, query, k, params) if k > 0 else []
+        hits = _search(index, query, k, ondisk.params(index, k))
+        # the lists probed may hold fewer than k rows: then every list is
+        return hits if len(hits) == k else _search(index, query, k, ondisk.params(index, k, every=True))
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     k = min(k, len(rows))
     if k <= 0:
@@ -93,13 +110,17 @@ def search(index: faiss.Index, query: np.ndarray, k: int, rows: np.ndarray | Non
     if rows.min() < 0 or rows.max() >= index.ntotal:
         raise ValueError(f"filter rows outside the index's 0..{index.ntotal - 1}")
     # HNSW's time grows with efSearch (raised to k), exact's with the passing rows: the limit grows with k
-    if not hnsw or len(rows) <= FILTER_EXACT_LIMIT * max(EF_SEARCH, k) // EF_SEARCH:
+    if kind == "flat" or len(rows) <= FILTER_EXACT_LIMIT * max(EF_SEARCH, k) // EF_SEARCH:
         return _exact(index, query, k, rows)
     passing = np.zeros(index.ntotal, dtype=bool)
     passing[rows] = True
     # a bitmap: 0.07 ms to build for 60k rows where IDSelectorBatch's hash set takes 3 ms
     selector = faiss.IDSelectorBitmap(np.packbits(passing, bitorder="little"))
-    hits = _search(index, query, k, faiss.SearchParametersHNSW(sel=selector, efSearch=max(EF_SEARCH, k)))
+    if hnsw:
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(EF_SEARCH, k))
+    else:
+        params = ondisk.params(index, k, selector)
+    hits = _search(index, query, k, params)
     return hits if len(hits) == k else _exact(index, query, k, rows)
 
 
@@ -121,6 +142,8 @@ def _exact(index: faiss.Index, query: np.ndarray, k: int, rows: np.ndarray) -> l
 
     if query.size != index.d:
         raise ValueError(f"a query of dimension {query.size} for an index of dimension {index.d}")
+    if kind_of(index) == "ivf":
+        return ondisk.exact(index, query, k, rows)
 
     storage = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     scores = np.empty(k, dtype=np.float32)
@@ -141,9 +164,11 @@ def _exact(index: faiss.Index, query: np.ndarray, k: int, rows: np.ndarray) -> l
 
 
 def read(path: Path) -> faiss.Index:
+    """The index at ``path``; an IVF index's lists are mapped read-only from the file beside it."""
     import faiss
 
-    return faiss.read_index(str(path))
+    index = faiss.read_index(str(path), faiss.IO_FLAG_SKIP_IVF_DATA | faiss.IO_FLAG_READ_ONLY)
+    return ondisk.attach(index, path) if kind_of(index) == "ivf" else index
 
 
 def write(index: faiss.Index, path: Path) -> None:

@@ -5,6 +5,8 @@ Layout::
     DIR/manifest.json          model, dimension, index type, counts, checksums, generation
     DIR/.lock                  held by the one process writing (``lock.py``)
     DIR/gen-000002/dense.faiss     FAISS vectors (row i = chunk i)
+    DIR/gen-000002/dense.ivfdata   an IVF index's inverted lists, beside it (only for IVF, ``ondisk.py``)
+    DIR/gen-000002/dense.rows      each row's place in dense.ivfdata (only for IVF)
     DIR/gen-000002/metadata.sqlite trials and chunks
     DIR/gen-000002/bm25/           bm25s arrays (numpy, no pickle) and vocabulary (JSON)
 
