@@ -254,12 +254,16 @@ def test_the_disease_an_inclusion_asks_for_does_not_rule_the_patient_out(tagger,
 
 
 def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matcher):
-    """ "ECOG performance status of 0 or 1" read as a mere mention is met by any ECOG, 3 too: a "yes" on it would
-    send a coordinator after a patient the limit rules out, so the answer is "cannot tell", citing it."""
-    trial = written("Inclusion Criteria:\n* ECOG performance status of 0 or 1", tagger)
-    found = ask("Patients with an ECOG performance status of 3 are eligible for the trial.", trial, tagger, matcher)
+    """A score whose listed values skip a step ("0 or 2") is read as a mere mention, met by any ECOG, 3 too: a
+    "yes" on it would send a coordinator after a patient the limit rules out, so the answer is "cannot tell",
+    citing it. Listed consecutive values are a limit ("0 or 1": ``extract/scales.py``), and settle it."""
+    question = "Patients with an ECOG performance status of 3 are eligible for the trial."
+    trial = written("Inclusion Criteria:\n* ECOG performance status of 0 or 2", tagger)
+    found = ask(question, trial, tagger, matcher)
     assert found.verdict == "cannot tell" and "by the name" in found.text
     assert [c.label for c in found.citations] == ["Inclusion 1"]
+    listed = ask(question, written("Inclusion Criteria:\n* ECOG performance status of 0 or 1", tagger), tagger, matcher)
+    assert listed.verdict == "no" and [c.label for c in listed.citations][:1] == ["Inclusion 1"]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from trialsieve.extract import scales
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.units import RELATIVE, TIME_UNITS, UnitMatch, match_unit
 
@@ -172,6 +173,8 @@ def _limits(text: str) -> tuple[Limit, ...]:
 
 
 def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
+    if listed := _score_list(text, number, floor):
+        return listed
     value = parse_number(number[0])
     if value is None:
         return None
@@ -293,6 +296,30 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         unit_span=unit.span if unit else None,
         operator_span=op_span,
         diastolic=diastolic,
+    )
+
+
+def _score_list(text: str, number: re.Match[str], floor: int) -> Limit | None:
+    """ "ECOG performance status 0, 1 or 2", "(ECOG) = 0 or 1": consecutive steps of a score, read
+    as "ECOG 0-2" is (``scales``). Tried first: "0,1 or 2" would else be the decimal 0.1."""
+    before = _before(text, number.start(), floor)
+    if before and before[0] != "=":
+        return None
+    listed = scales.listed_range(text, number.start(), before[1] if before else number.start(), floor)
+    if listed is None:
+        return None
+    return Limit(
+        start=before[1] if before else number.start(),
+        end=listed.end,
+        operator="between",
+        value=listed.first,
+        value2=listed.last,
+        unit=None,
+        unit_text=None,
+        multiplier_of=None,
+        value_span=listed.first_span,
+        unit_span=None,
+        operator_span=(before[1], before[2]) if before else None,
     )
 
 

@@ -32,6 +32,7 @@ _WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
 _STOP_CHARS = ',;:[]•\n\r\t|"“”='
 _COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
 _MAX_WORDS = 8
+_INLINE_MARKER = re.compile(r"\d{1,2}\.(?=[^\W\d_])")  # "4.ECOG": not "1.5mg", "3.0T"
 _SMALL_WORDS = ("and", "of", "for", "the", "in")  # inside a name: not initials, not its end
 # a title keeps its small words: "Richmond Agitation and Sedation Scale"
 _TITLE = re.compile(rf"[A-Z][\w'’-]*(?:\s+(?:(?:{'|'.join(_SMALL_WORDS)}|&)\s+)*[A-Z][\w'’-]*)+")
@@ -78,6 +79,9 @@ def left(text: str, pos: int, floor: int = 0) -> Span | None:
             break  # a sentence ends here
         if token.lower() in _BOUNDARY_WORDS:
             break
+        if marker := _INLINE_MARKER.match(token):  # "... 3.Chemotherapy-naive 4.ECOG performance status 0-1"
+            tokens.append((word.start() + marker.end(), i))
+            break  # an item number glued to its first word: the item, and so the variable, starts after it
         tokens.append((word.start(), i))
         i = word.start()
     return _trim(text, list(reversed(tokens)))
