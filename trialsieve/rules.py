@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]
@@ -99,12 +99,13 @@ class Presence(_Model):
         default_factory=list,
         description='what does not count as this concept: "malignancy other than basal cell carcinoma"',
     )
-    role: Literal["exception", "defined", "method", "effect"] | None = Field(
+    role: Literal["exception", "defined", "method", "effect", "optional"] | None = Field(
         None,
         description="exception: the leaf names what a sibling's `excepted` leaves out; defined: the limits in "
         "brackets right after it define it ('Uncontrolled diabetes (HbA1c > 12%)'); method: it says how a "
         "sibling is found ('ILD (chest X-ray or HRCT)'); effect: what the thing a sibling names does "
-        "('medications that affect appetite'). In each case it asks nothing of its own",
+        "('medications that affect appetite'); optional: it may be there or not ('hypertension with or "
+        "without antihypertensive medications'). In each case it asks nothing of its own",
     )
     span: Span
     source: Source = "grammar"

@@ -216,3 +216,24 @@ def test_a_plural_scale_word_qualifies_its_concept(tagger, text, named):
     words = [leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence"]
     words += [c.text for leaf in leaves(rule) if leaf.type == "presence" for c in leaf.excepted]
     assert any(named in w for w in words)
+
+
+# --- a risk group or a histologic type names the kind of cancer -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Patients high risk prostate cancer", "high risk prostate cancer"),
+        ("Low risk papillary thyroid cancer", "Low risk papillary thyroid cancer"),
+    ],
+)
+def test_a_risk_group_or_histology_stays_in_the_cancer(tagger, text, concept):
+    rule = _rule(tagger, text)
+    assert rule.type == "presence" and rule.concept.text == concept, rule
+
+
+def test_a_cancer_of_unsaid_risk_leaves_a_high_risk_exclusion_unknown(tagger):
+    # "prostate cancer" alone must not rule a patient out of a trial that excludes the high-risk kind
+    facts = [{"kind": "condition", "text": "Neoplasm of prostate"}]
+    assert _verdict(tagger, "Exclusion", "Patients high risk prostate cancer", facts) != "met"

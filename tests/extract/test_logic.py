@@ -239,7 +239,7 @@ def test_a_window_after_a_list_bounds_each_item(tagger, text, windowed, unbounde
     assert (sum(p.temporal is not None for p in found), sum(p.temporal is None for p in found)) == (windowed, unbounded)
     if "angina" in text:
         qualified = {p.concept.text: p.qualifiers for p in found}
-        assert qualified["Myocardial infarction"] == [] and qualified["angina"] == ["uncontrolled"]
+        assert qualified["Myocardial infarction"] == [] and qualified["angina"] == ["unstable"]
 
 
 @pytest.mark.parametrize(
@@ -416,3 +416,16 @@ def test_eg_without_dots_gives_examples_and_no_allergen(tagger):
 
 def test_and_written_in_an_inclusion_asks_for_both(tagger):
     assert _rule(tagger, "Patients with diabetes and erectile dysfunction", "inclusion").type == "all"
+
+
+def test_examples_restating_what_is_left_after_an_exception_meet_the_category(tagger):
+    text = (
+        "  -  Patients planned to undergo cancer therapy other than chemotherapy (i.e., radiation, surgery or "
+        "hormonal treatment alone)"
+    )
+    paths = {p.concept.text: (p, path) for p, path in _leaf_paths(_rule(tagger, text))}
+    therapy, _ = paths["cancer therapy"]
+    assert [c.text for c in therapy.excepted] == ["chemotherapy"]
+    for example in ("radiation", "surgery", "hormonal treatment"):
+        leaf, path = paths[example]
+        assert not leaf.negated and leaf.role is None and "not" not in path  # an alternative, not excepted

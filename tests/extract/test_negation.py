@@ -31,6 +31,7 @@ def _polarities(rule, nots: int = 0) -> dict[str, bool]:
         "  -  No systemic disease.",
         "  -  No medication",
         "  -  Free of chronic disease or",
+        "  -  Free from drug treatment until 24 hours before the experiment session",
         "  -  Not receiving any drugs affecting the data obtained",
         "  -  Not registered for antenatal care at the local governmental clinic",
     ],
@@ -164,3 +165,78 @@ def test_what_a_lack_is_put_down_to_is_asked_present(tagger, text, cause):
     assert rule.type == "all" and _polarities(rule) == {cause: False}
     (review,) = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
     assert review.negated  # the lack itself is still what the review leaf asks about
+
+
+@pytest.mark.parametrize(
+    ("text", "joined", "holders"),
+    [
+        (
+            "  2. Mental condition rendering the patients unable to understand the nature and scope of the study.",
+            "all",
+            {"Mental condition"},
+        ),
+        (
+            "  6. Patients diagnosed with mental abnormalities who are unable to complete the questionnaire.",
+            "all",
+            {"mental abnormalities"},
+        ),
+        ("  5. blind, deaf, unable to speak English, or", "any", {"blind", "deaf"}),  # one more item of a list
+        (
+            " 13. Patients with altered mental status/inability to provide informed consent",
+            "any",
+            {"altered mental status"},
+        ),
+    ],
+)
+def test_what_is_named_before_a_lack_is_there(tagger, text, joined, holders):
+    rule = _rule(tagger, text)
+    assert rule.type == joined and _polarities(rule) == dict.fromkeys(holders, False), rule
+    (review,) = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert review.negated  # the lack itself is still what the review leaf asks about
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "test", "finding"),
+    [
+        (
+            "  -  Subjects who no radiographic evidence of lung nodules or who are unwilling/unable to provide "
+            "informed consent",
+            "exclusion",
+            "radiographic",
+            "lung nodules",
+        ),
+        (
+            "            1. Absence of electrocardiographic signs of myocardial ischemia",
+            "inclusion",
+            "electrocardiographic",
+            "myocardial ischemia",
+        ),
+    ],
+)
+def test_a_no_before_a_test_and_its_finding_denies_the_finding(tagger, text, section, test, finding):
+    rule = _rule(tagger, text, section)
+    found = {leaf.concept.text: leaf for leaf in leaves(rule) if leaf.type == "presence"}
+    assert found[test].role == "method" and not found[test].negated, rule  # how it is found asks nothing
+    assert _polarities(rule)[finding] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (
+            "  4. Any non-cancer systemic therapy associated with molecularly targeted immune modulation, e.g., "
+            "monoclonal antibodies.",
+            "non-cancer systemic therapy",
+        ),
+        ("  2. Diagnosis of Non-AD Dementia", "Non-AD Dementia"),
+    ],
+)
+def test_non_before_a_further_noun_names_a_kind(tagger, text, concept):
+    found = _polarities(_rule(tagger, text))
+    assert found.get(concept) is False and not any(found.values()), found
+
+
+def test_non_before_a_person_denies_its_word(tagger):
+    text = "  -  Dialysis or non-dialysis patients with chronic renal insufficiency with a GFR < 20ml / min"
+    found = _polarities(_rule(tagger, text, "inclusion"))
+    assert sorted(v for k, v in found.items() if "dialysis" in k.lower()) == [False, True], found

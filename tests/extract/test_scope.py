@@ -452,8 +452,8 @@ def test_an_untagged_category_stays_beside_its_examples(tagger):
     found = _presences(rule)
     assert rule.type == "any" and all(arg.type == "presence" for arg in rule.args), rule
     assert {"systemic disease", "infection", "hypertension", "angina", "congestive heart failure"} == set(found)
-    assert found["systemic disease"].qualifiers == ["uncontrolled"]
-    assert "uncontrolled" not in found["infection"].qualifiers  # no longer lent to the first example
+    assert found["systemic disease"].qualifiers == ["unstable"]
+    assert "unstable" not in found["infection"].qualifiers  # no longer lent to the first example
 
 
 def test_a_denied_category_denies_its_examples_too(tagger):
@@ -539,3 +539,10 @@ def test_a_minor_is_an_age(tagger):
 def test_the_therapy_that_links_a_drug_to_its_purpose_is_no_procedure(tagger):
     rule = _rule(tagger, "History of consistent treatment failure with PDE5 inhibitors for therapy of ED.")
     assert "therapy" not in _presences(rule), rule
+
+
+def test_an_or_between_words_of_the_gap_leaves_the_and_to_join_the_items(tagger):
+    rule = _rule(
+        tagger, "  -  ASD with severe pulmonary arterial hypertension and bidirectional or right-to-left shunting."
+    )
+    assert rule.type == "all" and {"pulmonary arterial hypertension", "shunting"} <= set(_presences(rule)), rule

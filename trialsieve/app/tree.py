@@ -87,6 +87,7 @@ _ROLE = {
     "defined": "defined by the limits beside it",
     "method": "found by",
     "effect": "what it does",
+    "optional": "with or without",
 }
 
 

@@ -11,16 +11,22 @@ _KINDS = load("kinds")
 
 
 def _denying_non() -> str:
-    """The "non" that denies what follows: before an agent noun ("non-smokers") or a person
-    ("non-veteran"), or before a state of the patient that ends its phrase ("Non-smoking",
-    "non-pregnant women", "non-pregnant as determined by"); before a further noun the state names
-    a kind ("nondiabetic arterial disease")."""
+    """The "non" that denies what follows: before an agent noun that ends its phrase ("non-smokers",
+    not the noun a word ending in -er makes a kind of: "non-cancer systemic therapy", "non-ulcer
+    dyspepsia"), a person ("non-veteran") or a word before people ("non-dialysis patients", "Non-CP
+    cohort"), or before a state of the patient that ends its phrase ("Non-smoking", "non-pregnant
+    women", "non-pregnant as determined by"); before a further noun the state names a kind
+    ("nondiabetic arterial disease")."""
     prefix = _CUES["negation_prefix"]
     ends = [*_CUES["persons"]["words"], *_CUES["stopwords"], *_CUES["boundaries"]["words"]]
     states = "|".join(re.escape(s) for s in sorted(prefix["states"], key=len, reverse=True))
     ending = rf"(?![\w-])(?!\s+(?!(?:{'|'.join(re.escape(w) for w in ends)})\b)[^\W\d_])"
     persons = "|".join(re.escape(p) for p in sorted(prefix["persons"], key=len, reverse=True))
-    return rf"{prefix['pattern']}|non[-\s]?(?=(?:{persons})\b)|non[-\s]?(?=(?:{states}){ending})"
+    agent = rf"(?:{prefix['pattern']})(?=[^\W\d_][\w]*{ending})"  # "non-smokers", not "non-cancer therapy"
+    groups = [*_CUES["persons"]["words"], *_CUES["segmentation"]["cohort_people"], *prefix["groups"]]
+    people = "|".join(re.escape(p) for p in sorted(set(groups), key=len, reverse=True))
+    of_people = rf"non-(?=[^\W\d_]\w*\s+(?:{people})\b)"  # "non-dialysis patients", "Non-CP cohort": without it
+    return rf"{agent}|{of_people}|non[-\s]?(?=(?:{persons})\b)|non[-\s]?(?=(?:{states}){ending})"
 
 
 DENYING_NON = _denying_non()
@@ -48,6 +54,10 @@ IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
+#: an example cue that says what a category holds once its exception is out: "other than chemotherapy (i.e., ...)"
+RESTATING = re.compile(
+    rf"(?<![\w.])(?:{alternation(_CUES['exceptions']['restating'], escape=False)})(?![\w])", re.IGNORECASE
+)
 _HEAD_SHARING = _CUES["head_sharing"]
 #: Words that name no thing alone and share the next list item's head noun: an organ, an adjective.
 HEAD_SHARING_WORDS = phrase_regex(_HEAD_SHARING["words"])
@@ -96,6 +106,8 @@ AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
 _NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)
 #: words that put a lack down to a cause: "Inability to provide consent because of severe mental disorders"
 CAUSE = re.compile(_CUES["causes"]["pattern"], re.IGNORECASE)
+#: the gap between a test written as an adjective and what it finds: "radiographic| evidence of |lung nodules"
+FOUND_BY_BEFORE = re.compile(_CUES["found_by_before"]["pattern"], re.IGNORECASE)
 #: a suffix that denies the concept it ends: "Chemotherapy-naïve"
 NEGATION_SUFFIX = re.compile(_CUES["negation_suffix"]["pattern"], re.IGNORECASE)
 _AGENT_NON = re.compile(DENYING_NON, re.IGNORECASE)
@@ -159,6 +171,16 @@ def denies_review(text: str, reason: str) -> bool:
     the text ("willing to comply and not pregnant")."""
     cue = review_cue(text, reason)
     return cue is not None and any(m.start() <= cue.start() for m in NEGATION_CUES.finditer(text))
+
+
+def lack_start(text: str, reason: str, start: int, end: int) -> int | None:
+    """Where the words that deny a review's reason begin in ``text[start:end]`` (the first negation
+    cue at or before the reason's cue, as ``denies_review`` reads it), or None. What is named before
+    them is who or what lacks: "Mental condition rendering the patients |unable to understand"."""
+    cue = review_cue(text, reason, start, end)
+    if cue is None:
+        return None
+    return next((m.start() for m in NEGATION_CUES.finditer(text, start, end) if m.start() <= cue.start()), None)
 
 
 def prevented(text: str, start: int, concept: int) -> bool:
@@ -252,8 +274,9 @@ def name_prefix(text: str, pos: int) -> bool:
 
 
 #: a "non-" that opens the noun phrase right before a concept: "non-small cell |lung cancer",
-#: "Non-alcoholic |fatty liver disease", "non muscle invasive |bladder cancer" (at most four words)
-_NON_BEFORE = re.compile(r"(?<![\w-])non[-\s]?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}\s+$", re.IGNORECASE)
+#: "Non-alcoholic |fatty liver disease", "non muscle invasive |bladder cancer" (at most four words),
+#: or is glued to its first word: "Non-|AD Dementia"
+_NON_BEFORE = re.compile(r"(?<![\w-])non(?:-|[-\s]?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}\s+)$", re.IGNORECASE)
 _PHRASE_BREAKS = frozenset(w.lower() for w in [*_CUES["stopwords"], *_CUES["persons"]["words"]])
 
 

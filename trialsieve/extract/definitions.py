@@ -88,3 +88,36 @@ _CUE_WORD = re.compile(
 )
 _GRADES = frozenset({"mild", "moderate", "severe"})
 _GRADED = re.compile(r"\b(?:mild|moderate|severe|moderate-to-severe|mild-to-moderate)\b", re.IGNORECASE)
+
+
+def glosses(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
+    """The spans of definitions that restate the tagged concept right before them in words for a
+    person, with no limit: "Erectile dysfunction, defined as inability to achieve or maintain an
+    erection sufficient for satisfactory sexual performance" asks for erectile dysfunction; the
+    erection and the sexual performance it is defined with are no leaves of their own (read as
+    leaves, the inclusion was met by a patient with an erection). From the comma or bracket before the
+    cue to the bracket's close or the clause's end."""
+    if tagged is None:
+        return []
+    found = []
+    for cue in context.DEFINITION.finditer(text):
+        lead = _GLOSS_LEAD.search(text, 0, cue.start())
+        if lead is None or not any(
+            e.type in _CONCEPTS and e.end <= lead.start() and not text[e.end : lead.start()].strip() for e in tagged
+        ):
+            continue
+        if "(" in lead[0]:
+            close = text.find(")", cue.end())
+            end = close + 1 if close >= 0 else len(text)
+        else:
+            stop = _CLAUSE_STOP.search(text, cue.end())
+            end = stop.start() if stop else len(text)
+        rest = text[cue.end() : end]
+        if not find_limits(rest) and context.unstructured_reason(rest) == "ability":
+            found.append((lead.start(), end))
+    return found
+
+
+#: what opens a gloss after its concept: a comma or a bracket, perhaps "clinically" ("ED (clinically defined as")
+_GLOSS_LEAD = re.compile(r"(?:,|\()\s*(?:(?:clinically|medically)\s+)?$", re.IGNORECASE)
+_CLAUSE_STOP = re.compile(r";|\.(?:\s|$)")

@@ -18,7 +18,7 @@ import re
 from trialsieve.extract import context
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.logic import Atom
-from trialsieve.rules import Any, Presence, Rule
+from trialsieve.rules import All, Any, Presence, Rule, leaves
 
 _LEXICON = load("scope")["shared_qualifiers"]
 _TRAVEL = frozenset(_LEXICON["qualifiers"])
@@ -40,7 +40,12 @@ def _within(text: str, rule: Rule) -> Rule:
 
 
 def _lent(text: str, rules: list[Rule], items: list) -> list:
-    """``items`` (atoms or rules, one per rule) with each run's lead lent along it."""
+    """``items`` (atoms or rules, one per rule) with each run's lead lent along it. An item read with
+    a clause of its own ("viral infection not controlled by anti-viral treatment": all(infection,
+    treatment)) is its first concept; a connective right after the run's last item ("serious
+    neurological, psychological or psychiatric disorders which may ...") makes a list too."""
+    wrapped = [_first_presence(r) for r in rules]
+    rules = [w if w is not None else r for w, r in zip(wrapped, rules, strict=True)]
     out = list(items)
     for i, rule in enumerate(rules):
         cues = _lead(text, rule)
@@ -50,12 +55,38 @@ def _lent(text: str, rules: list[Rule], items: list) -> list:
         while k < len(rules) and _next_item(text, rules[k - 1], rules[k], rule.concept.kind):
             k += 1
         gaps = [text[rules[j - 1].concept.span[1] : rules[j].concept.span[0]] for j in range(i + 1, k)]
-        if not any(_CONNECTIVE.search(gap) for gap in gaps):
+        if k > i + 1 and k < len(rules) and (after := _start(rules[k])) is not None:
+            gaps.append(text[rules[k - 1].concept.span[1] : after])
+        if not any(_CONNECTIVE.search(gap) and _GAP.fullmatch(gap) for gap in gaps):
             continue  # "(e.g. severe asthma, cancer)": examples listed, each with its own words
         for j in range(i + 1, k):
             rules[j] = _with_state(rules[j], cues)
-            out[j] = Atom(out[j].start, out[j].end, rules[j]) if isinstance(out[j], Atom) else rules[j]
+            made = rules[j] if wrapped[j] is None else _replace_first(items[j], rules[j])
+            out[j] = (
+                Atom(out[j].start, out[j].end, made.rule if isinstance(made, Atom) else made)
+                if isinstance(out[j], Atom)
+                else made
+            )
     return out
+
+
+def _first_presence(rule: Rule) -> Presence | None:
+    """The first concept of an item read with a clause of its own: all(X, what the clause names)."""
+    if isinstance(rule, All) and rule.args and isinstance(rule.args[0], Presence) and rule.args[0].role is None:
+        return rule.args[0]
+    return None
+
+
+def _replace_first(item, leaf: Presence):
+    """``item`` (an atom or a rule) whose all(...) has ``leaf`` as its first argument."""
+    rule = item.rule if isinstance(item, Atom) else item
+    return rule.model_copy(update={"args": [leaf, *rule.args[1:]]})
+
+
+def _start(rule: Rule) -> int | None:
+    """Where ``rule``'s text starts."""
+    spans = [leaf.span for leaf in leaves(rule) if getattr(leaf, "span", None) is not None]
+    return min(s[0] for s in spans) if spans else None
 
 
 def _lead(text: str, rule: Rule) -> list[re.Match[str]]:

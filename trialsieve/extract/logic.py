@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trialsieve.extract import attachments, context, lists
+from trialsieve.extract import attachments, context, example_states, lists
 from trialsieve.extract.relations import LogicModel
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import NO_CONCEPT, All, Any, Not, Rule, Temporal, leaves
@@ -85,6 +85,10 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         written_and = _AND_WORD.search(text, a[1], b[0]) and not lists.joins_items(text[a[1] : b[0]])
         if label == "or" and written_and and section == "inclusion" and p < _SURE_OR:
             return "and"  # "patients with diabetes and erectile dysfunction" need both, unless the model is sure
+        if label == "or" and written_and and _OR_WORD.search(text, a[1], b[0]):
+            # the "or" the model read joins two words of the gap, not the items: "ASD with severe PAH and
+            # bidirectional or right-to-left shunting" asks both, in an exclusion too
+            return "and"
         weakest.append(p)
         return label
 
@@ -143,6 +147,9 @@ def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
         if label == "method":  # "interstitial lung disease (chest X-ray and/or HRCT)": how it is found
             marked[i + 1] = Atom(items[i + 1].start, items[i + 1].end, _as_method(definition))
             continue
+        if label in ("none", "and") and _finds(text, concept, definition):  # "no radiographic evidence of X"
+            marked[i] = Atom(items[i].start, items[i].end, _as_method(concept).model_copy(update={"negated": False}))
+            continue
         joined = label in ("none", "and", "same") and concept.type == "presence" and not concept.negated
         if joined and bracketed and all(leaf.type == "comparison" for leaf in limits):
             marked[i] = Atom(items[i].start, items[i].end, concept.model_copy(update={"role": "defined"}))
@@ -172,6 +179,16 @@ def _bracketed_list_of(text: str, prev: Atom, cur: Atom, kind: str) -> bool:
     return len(listed) > 1 and all(leaf.type == "presence" and leaf.concept.kind == kind for leaf in listed)
 
 
+def _finds(text: str, test: Rule, finding: Rule) -> bool:
+    """Whether ``test`` is a procedure written as an adjective right before what it finds ("no
+    radiographic evidence of lung nodules", "electrocardiographic signs of myocardial ischemia"): it
+    says how the finding is found, and a "no" before both denies the finding only."""
+    if test.type != "presence" or test.concept.kind != "procedure" or test.concept.span is None:
+        return False
+    found, _ = anchor(_edge(finding, last=False))
+    return context.FOUND_BY_BEFORE.fullmatch(text, test.concept.span[1], found[0]) is not None
+
+
 def _as_method(rule: Rule) -> Rule:
     if rule.type == "presence":
         return rule.model_copy(update={"role": "method"})
@@ -186,6 +203,8 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         k = labels.index("except")
         j = k + 1
         while j < len(labels) and labels[j] in ("or", "example") and not _closes(text, items[j], items[j + 1]):
+            if labels[j] == "example" and context.RESTATING.search(text, items[j].end, items[j + 1].start):
+                break  # "therapy other than chemotherapy (i.e., radiation, surgery)": what the therapy is then
             j += 1  # "other than squamous or basal cell carcinoma": the alternatives are all excepted
         base = assemble(text, items[: k + 1], labels[:k])
         excepted = items[k + 1 : j + 1]
@@ -236,7 +255,8 @@ _EITHER = re.compile(r"\beither\b", re.IGNORECASE)
 def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
     """Each category joined with its examples first, as one item: "INR > 3 for patients using blood
     thinners (such as Coumadin)" is all(INR > 3, any(blood thinners, Coumadin)). The examples share
-    the category's time bound ("six weeks of conservative treatment (e.g. physical therapy)")."""
+    the category's time bound ("six weeks of conservative treatment (e.g. physical therapy)") and
+    its state (``example_states``)."""
     kept, kept_labels = [items[0]], []
     i = 0
     while i < len(labels):
@@ -257,7 +277,8 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
         j = i
         while j < len(labels) and (labels[j] == "example" or _listed(text, labels[j], items[j], items[j + 1])):
             item = items[j + 1]
-            chain.append(Atom(item.start, item.end, with_temporal(item.rule, window)) if window else item)
+            rule = example_states.lend(text, chain[0].rule, item.rule)  # "Poorly controlled ..., such as diabetes"
+            chain.append(Atom(item.start, item.end, with_temporal(rule, window) if window else rule))
             j += 1
         kept.append(_alternatives(chain))
         i = j

@@ -20,15 +20,17 @@ from trialsieve.extract import (
     context,
     despite,
     distributed,
+    example_states,
     examples,
     methods,
+    optional,
     relatives,
     scope,
     sites,
     undertakings,
     variables,
 )
-from trialsieve.extract.definitions import split_label, yardstick
+from trialsieve.extract.definitions import glosses, split_label, yardstick
 from trialsieve.extract.grammar import Limit, find_limits, unreadable
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
@@ -43,7 +45,7 @@ from trialsieve.extract.trees import rebuild
 from trialsieve.extract.undertakings import undertaking
 from trialsieve.extract.units import ucum
 from trialsieve.extract.vacuous import nothing_asked
-from trialsieve.extract.washouts import washout
+from trialsieve.extract.washouts import periods, washout
 from trialsieve.rules import (
     NO_CONCEPT,
     NOTHING_ASKED,
@@ -257,6 +259,7 @@ def structure_text(
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
+    atoms = periods(text, atoms, section)  # "Washout period of 4 weeks for antidepressants": when last taken
     atoms = _without_unreadable_limits(text, atoms)
     if not atoms:
         first, last = _whole(text)
@@ -266,6 +269,7 @@ def structure_text(
     rule, _ = combine(text, atoms, section, logic)
     if label is not None:
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
+    rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
     rule = _allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
@@ -968,6 +972,7 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
     mask += [found.span() for found in _STUDY_EVENT.finditer(text)]  # "prior to study injection" says when
     mask += [found.span() for found in _ASIDE.finditer(text)]  # "(prometrium contains peanut oil)" explains
+    mask += glosses(text, entities.tagged)  # "Erectile dysfunction, defined as inability to achieve ..."
     for found in context.IGNORE_SENTENCE.finditer(text):  # a caveat sentence, from its start to its end
         begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
         stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
@@ -979,9 +984,7 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
             pieces = [piece for s, e in whole for piece in _top_level_cuts(text, s, e, context.EXCEPTIONS)]
             heads = _list_heads(text, pieces, entities)
             atoms += [
-                a
-                for s, e in pieces
-                for a in ([heads[s]] if s in heads else _phrase_atom(text, s, e, covered, entities))
+                a for s, e in pieces for a in (heads[s] if s in heads else _phrase_atom(text, s, e, covered, entities))
             ]
             continue
         made = [_excepted_piece(text, s, e, covered, entities) for s, e in whole]
@@ -1006,34 +1009,104 @@ def _excepted_piece(text: str, start: int, end: int, covered, entities: _Spans) 
     return _Atom(made[0].start, made[-1].end, rule)
 
 
-def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> dict[int, _Atom]:
-    """Leaves for the bare modifiers of a list that share its last item's head noun: in "No serious
-    heart, lung, liver, or kidney disease", "heart" is heart disease. Keyed by the piece's start."""
-    if len(pieces) < 2:
-        return {}
-    last = entities.inside(*pieces[-1])
-    words = text[last[-1].start : last[-1].end].split() if last else []
-    if not last or len(words) < 1:
-        return {}
-    before = re.search(r"(\w+)\s+$", text[pieces[-1][0] : last[-1].start])
-    head = " ".join(words[1:]) if len(words) > 1 else words[0]
-    modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
-    if len(words) == 1 and not modified:
-        return {}  # "..., or kidney disease": the head is what follows the last item's modifier
-    found = {}
-    for start, end in pieces[:-1]:
+def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> dict[int, list[_Atom]]:
+    """Leaves for the bare modifiers of a list that share the head noun of the item they run into: in
+    "No serious heart, lung, liver, or kidney disease", "heart" is heart disease; in "Active bacterial,
+    fungal or viral infection not controlled by anti-microbial or anti-viral treatment" the list ends
+    at the infection, not at the last piece. Keyed by the piece's start."""
+    found: dict[int, list[_Atom]] = {}
+    waiting: list[tuple[int, int, re.Match[str], list[Entity]]] = []  # bare modifiers before their head
+    for start, end in pieces:
         word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
         tagged = entities.inside(start, end)
-        if word is None or not context.SHARES_HEAD.match(word[1]):
+        # an item with a name of its own is none; modifiers alone tagged ("Hypertrophic obstructive") are;
+        # the last piece ends the list ("Hepatic or renal impairment": "impairment" is the head)
+        bare = (start, end) != pieces[-1] and all(
+            all(context.SHARES_HEAD.match(w) for w in e.text.split()) for e in tagged
+        )
+        if word is not None and _bare_word(word[1]) and bare and _only_modifiers(text, start, end):
+            waiting += _bare_items(text, start, end, word, tagged)  # "serious neurological, psychological"
             continue
-        if any(not all(context.SHARES_HEAD.match(w) for w in e.text.split()) for e in tagged):
-            continue  # an item with a name of its own; modifiers alone tagged ("Hypertrophic obstructive") have none
-        concept = (tagged[0].start, tagged[0].end) if tagged else (start + word.start(1), start + word.end(1))
-        words_of = f"{text[concept[0] : concept[1]]} {head}"  # "heart disease", "Hypertrophic obstructive ..."
-        leaf = _presence(text, (start, end), entities, concept=concept, words=words_of)
-        typed = leaf.concept.model_copy(update={"kind": last[-1].type})
-        found[start] = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed}))
+        head = _head_noun(text, start, tagged[0]) if waiting and tagged and _runs_into(text, start, tagged[0]) else None
+        if head is None:
+            waiting = []
+            continue
+        # the head's own state holds of the list: "bacterial, fungal or viral infection not controlled by ..."
+        stop = re.search(r"[,;(]", text[tagged[0].end : end])  # its own phrase: not "..., moderate or severe X"
+        after = context.QUALIFIERS.finditer(text, tagged[0].end, tagged[0].end + stop.start() if stop else end)
+        states = [context.qualifier(m[0]) for m in after]
+        for first, last, bare_word, named in waiting:
+            concept = (
+                (named[0].start, named[0].end) if named else (first + bare_word.start(1), first + bare_word.end(1))
+            )
+            words_of = f"{text[concept[0] : concept[1]]} {head}"  # "heart disease", "Hypertrophic obstructive ..."
+            leaf = _presence(text, (first, last), entities, concept=concept, words=words_of)
+            typed = leaf.concept.model_copy(update={"kind": tagged[0].type})
+            lent = list(dict.fromkeys([*leaf.qualifiers, *(q for q in states if q in _TRAVELLING_STATES)]))
+            made = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed, "qualifiers": lent}))
+            found.setdefault(_piece_of(pieces, first), []).append(made)
+        waiting = []
     return found
+
+
+def _bare_items(text: str, start: int, end: int, word: re.Match[str], tagged: list[Entity]) -> list:
+    """The bare modifiers of one piece: itself, or each of a comma list in it that a sentence for a
+    person left unsplit ("serious neurological, psychological or psychiatric disorders which may ...")."""
+    parts = _top_level_cuts(text, start, end, _LIST_SEPARATOR)
+    words = [re.fullmatch(r"(?:.*\W)?([^\W\d_][\w-]*)\W*", text[s:e], re.DOTALL) for s, e in parts]
+    if (
+        tagged
+        or len(parts) < 2
+        or not all(w and _bare_word(w[1]) and _only_modifiers(text, *p) for w, p in zip(words, parts, strict=True))
+    ):
+        return [(start, end, word, tagged)]
+    return [(s, e, w, []) for (s, e), w in zip(parts, words, strict=True)]
+
+
+def _bare_word(word: str) -> bool:
+    """A word that shares the next item's head ("neurological"), not a state of it ("serious")."""
+    return bool(context.SHARES_HEAD.match(word)) and not context.QUALIFIERS.fullmatch(word)
+
+
+def _runs_into(text: str, start: int, named: Entity) -> bool:
+    """Whether the piece at ``start`` opens with ``named`` or only modifiers before it: the bare items
+    run into its head ("..., or viral infection"), not into a clause ("..., if it relates to the area
+    of reconstructive breast surgery")."""
+    words = re.findall(r"[^\W\d_][\w-]*", context.QUALIFIERS.sub(" ", text[start : named.start]))
+    return all(w.lower() in ("or", "and", "nor", "other") or context.SHARES_HEAD.match(w) for w in words)
+
+
+def _only_modifiers(text: str, start: int, end: int) -> bool:
+    """Whether the piece ``text[start:end]`` ends in a modifier, not in a verb: "Has either not
+    tolerated", "has failed" (a past participle after "has") share no head."""
+    words = re.findall(r"[^\W\d_][\w-]*", text[start:end])
+    return bool(words) and not (_PERFECT.search(text, start, end) and words[-1].lower().endswith("ed"))
+
+
+_PERFECT = re.compile(r"\b(?:has|have|had|been)\b", re.IGNORECASE)
+
+
+def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:
+    """The start of the piece ``pos`` lies in."""
+    return max(s for s, _ in pieces if s <= pos)
+
+
+_TRAVELLING_STATES = frozenset(load("scope")["shared_qualifiers"]["qualifiers"])
+
+
+def _head_noun(text: str, start: int, named: Entity) -> str | None:
+    """The head noun the list's bare modifiers share, from the first concept of the item they run
+    into: "disease" of "kidney disease", "infection" of "viral infection" (the tagger named the
+    infection alone); None when that concept is one word with no modifier of its own before it
+    ("..., or kidney disease": the head is what follows the last item's modifier)."""
+    words = text[named.start : named.end].split()
+    if not words:
+        return None
+    before = re.search(r"(\w+)\s+$", text[start : named.start])
+    modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
+    if len(words) == 1 and not modified:
+        return None
+    return " ".join(words[1:]) if len(words) > 1 else words[0]
 
 
 def _phrase_atom(text: str, start: int, end: int, covered, entities) -> list[_Atom]:
@@ -1053,7 +1126,15 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     if leaf is not None:  # what the leaf reads: after a defined label ("cardiac involvement consisting of")
         start = max(start, leaf.start)
     named = [e for e in entities.inside(start, end) if not text[e.start - 1 : e.start].isdigit()]  # not "2nd"
-    named = _before_modifier(text, named)
+    kept = _before_modifier(text, named, start)
+    methods: list[Entity] = []
+    if len(kept) < len(named) and leaf is not None and leaf.rule.type == "presence":
+        if not kept:
+            return []  # "of evolution diagnosed by MRI": how its neighbour is found, nothing of its own
+        cut = _JUDGED_BY.search(text, kept[-1].end, named[len(kept)].start).start()
+        leaf = _Atom(leaf.start, leaf.end, _ending_before(text, leaf.rule, cut))
+        methods = named[len(kept) :] if _FOUND_BY.match(text, cut) else []  # "thrombi diagnosed by echocardiography"
+    named = kept
     if leaf is not None and leaf.rule.type == "unstructured" and named:
         return [_review_with_parts(text, leaf, named, entities)]
     opened = categories.before_examples(text, start, named) if named and leaf is not None else None
@@ -1070,7 +1151,7 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
             # disease"): a reader, and anything built on the tree, sees that the lack is asked for
             review = Unstructured(text=words, reason=NO_CONCEPT, negated=leaf.rule.negated, span=leaf.rule.span)
             leaf = _Atom(leaf.start, leaf.end, review)
-        return [leaf] if leaf is not None else []
+        return [_found_by(text, leaf, methods, entities)] if leaf is not None else []
     merged: list[list[Entity]] = [[named[0]]]
     for prev, cur in itertools.pairwise(named):
         kinds = (prev.type, cur.type)
@@ -1078,7 +1159,7 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         glossed = re.fullmatch(r"\s*\(\s*", text[prev.end : cur.start]) and re.match(r"\s*\)", text[cur.end :])
         short = _ABBREVIATION.fullmatch(cur.text) or _ABBREVIATION.fullmatch(prev.text)
         # "progressive disease (PD)", "CHF (NYHA)"; "precancerous lesions", "NYHA class III or IV heart failure"
-        if (short and (label == "same" or glossed)) or _one_phrase(text, prev, cur):
+        if (short and (label == "same" or glossed)) or _one_phrase(text, prev, cur) or _site_of(text, prev, cur):
             merged[-1].append(cur)
         else:
             merged.append([cur])
@@ -1095,7 +1176,7 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
             text, (lo, hi), entities, concept=concept, words=head, kind=_head_kind(group) if phrase else None
         )
         atoms.append(_Atom(concept[0], concept[1], leaf))
-    return atoms
+    return [*atoms[:-1], _found_by(text, atoms[-1], methods, entities)]
 
 
 def _category_and_examples(text: str, start: int, end: int, opened, covered, entities: _Spans) -> list[_Atom]:
@@ -1112,7 +1193,8 @@ def _category_and_examples(text: str, start: int, end: int, opened, covered, ent
         rules = _rules(category, listed)
         plain = [r.model_copy(update={"negated": False}) if r.type == "presence" else r for r in rules]
         return [_Atom(category.start, listed[-1].end, Not(args=[Any(args=plain)])), *rest[len(listed) :]]
-    alternatives = Any(args=_rules(category, listed))
+    lent = [_Atom(a.start, a.end, example_states.lend(text, category.rule, a.rule)) for a in listed]  # "severe"
+    alternatives = Any(args=_rules(category, lent))
     return [_Atom(category.start, listed[-1].end, alternatives), *rest[len(listed) :]]
 
 
@@ -1129,10 +1211,17 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
     keeps what it does beside it, each a presence with role ``effect``, which asks nothing of its own.
     What a lack is put down to ("Inability to provide consent because of severe mental disorders")
     must be there beside it: all(cause, review), the lack's negation not reaching the cause.
+    What is named before the lack ("Mental condition rendering the patients unable to understand",
+    "Women of child-bearing age not willing to use ...") is who or what lacks: it is there beside it,
+    all(holder, review), or any() when the lack is one more item of a list with them ("blind, deaf,
+    unable to speak English", "altered mental status/inability to provide informed consent").
     The parts come first, so each names its own words."""
     rule = leaf.rule
-    if rule.reason in _UNDERTAKINGS:  # "agree not to use ED drugs (including herbal ...)": what is promised
-        return leaf
+    lack = context.lack_start(text, rule.reason, leaf.start, leaf.end) if rule.negated else None
+    holders = [e for e in named if lack is not None and e.end <= lack]
+    named = [e for e in named if e not in holders]
+    if rule.reason in _UNDERTAKINGS or not named:  # "agree not to use ED drugs (including herbal ...)": promised
+        return _held(text, leaf, holders, lack, entities)
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)
     depth = _bracket_depths(text, leaf.start, leaf.end)
     examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
@@ -1158,7 +1247,25 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: _S
         made = [p.model_copy(update={"negated": False}) for p in presences(causes, None)]
         core = All(args=[made[0] if len(made) == 1 else Any(args=made), core])
     alternatives = presences(examples, None)
-    return _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
+    made = _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
+    return _held(text, made, holders, lack, entities)
+
+
+#: what parts the items of a list: "blind, deaf, unable to speak English", "altered mental status/inability"
+_ITEM_GAP = re.compile(r"\s*(?:/|,|,?\s*(?:or|and/or)\s)\s*", re.IGNORECASE)
+
+
+def _held(text: str, leaf: _Atom, holders: list[Entity], lack: int | None, entities: _Spans) -> _Atom:
+    """``leaf``, a review of a lack, beside the concepts named before the lack: they are there."""
+    if not holders or lack is None:
+        return leaf
+    made = [_presence(text, (e.start, e.end), entities, concept=(e.start, e.end)) for e in holders]
+    # "blind, deaf, unable to speak English": the lack is one more item of a list
+    gaps = zip([e.end for e in holders], [*(e.start for e in holders[1:]), lack], strict=True)
+    if all(_ITEM_GAP.fullmatch(text, *gap) for gap in gaps):
+        return _Atom(leaf.start, leaf.end, Any(args=[*made, leaf.rule]))
+    held = made[0] if len(made) == 1 else All(args=made)
+    return _Atom(leaf.start, leaf.end, All(args=[held, leaf.rule]))
 
 
 #: review reasons that name an undertaking: their examples are what is promised, not facts about the
@@ -1199,25 +1306,62 @@ def _one_phrase(text: str, prev: Entity, cur: Entity) -> bool:
     return inside and re.fullmatch(r"[\s()]*", gap) is not None
 
 
+def _site_of(text: str, prev: Entity, cur: Entity) -> bool:
+    """Whether ``cur`` is the body site of ``prev``, written right after it ("radiation to the testis",
+    "cryotherapy of the prostate"): one concept, never radiation and, beside it, a testis."""
+    return prev.type in _CONCEPT_TYPES and context.SITE_AFTER.fullmatch(text, prev.end, cur.end) is not None
+
+
 def _head_kind(group: list[Entity]) -> str:
     """The kind of a phrase's head noun, the last span that is not a scale: "anti-cancer therapy" is a
     procedure, "heart failure NYHA" a condition."""
     return next((e.type for e in reversed(group) if e.type != "observation"), group[-1].type)
 
 
-def _before_modifier(text: str, named: list[Entity]) -> list[Entity]:
+def _found_by(text: str, atom: _Atom, methods: list[Entity], entities: _Spans) -> _Atom:
+    """``atom`` with the tests that found it beside it, each a leaf with role ``method``: all(concept,
+    methods), so a test never stands as an alternative that any record of it would meet."""
+    if not methods:
+        return atom
+    found = [
+        _presence(text, (e.start, e.end), entities, concept=(e.start, e.end)).model_copy(
+            update={"role": "method", "negated": False, "qualifiers": []}
+        )
+        for e in methods
+    ]
+    return _Atom(atom.start, max(atom.end, methods[-1].end), All(args=[atom.rule, *found]))
+
+
+def _ending_before(text: str, leaf: Presence, cut: int) -> Presence:
+    """``leaf`` with its concept's words ending before ``cut``: "Organic erectile dysfunction diagnosed
+    by Doppler" names the dysfunction, not "dysfunction diagnosed"."""
+    first, last = leaf.concept.span or (cut, cut)
+    if last <= cut or first >= cut:
+        return leaf
+    last = _strip(text, first, cut)[1]
+    words = text[first:last] if leaf.concept.text == text[first : leaf.concept.span[1]] else leaf.concept.text
+    return leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words, "span": (first, last)})})
+
+
+def _before_modifier(text: str, named: list[Entity], start: int) -> list[Entity]:
     """The concepts before a phrase that only says how or where their neighbour is judged:
-    "Sjögren's syndrome according to the classification criteria for Sjögren's syndrome"."""
+    "Sjögren's syndrome according to the classification criteria for Sjögren's syndrome". When the
+    neighbour is untagged ("Primarily organic cause diagnosed by Doppler") no concept is left: the
+    test says how the cause is found, it is no requirement (nor a drug) of its own."""
     if not named:
         return named
     cut = _JUDGED_BY.search(text, named[0].end, named[-1].start)
+    if cut is None and (first := _FOUND_BY.search(text, start, named[0].start)) is not None:
+        cut = first if context.has_content(_PERSON.sub(" ", text[start : first.start()])) else None
     if cut is None:
         return named
     return [e for e in named if e.start < cut.start()]
 
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
-_JUDGED_BY = phrase_regex(load("cues")["judged_by"]["phrases"])
+_JUDGED_BY = phrase_regex([*load("cues")["judged_by"]["phrases"], *load("cues")["found_by"]["phrases"]])
+#: Phrases that say how the concept before them is found: the tests after them are its methods.
+_FOUND_BY = phrase_regex(load("cues")["found_by"]["phrases"])
 _STUDY_EVENT = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
 _ASIDE = re.compile(load("cues")["asides"]["pattern"], re.IGNORECASE)
 _ALLERGY_NAME = re.compile(load("cues")["allergy_names"]["pattern"], re.IGNORECASE)

@@ -137,6 +137,8 @@ class Judge:
         written = text[rule.span[0] : rule.span[1]] or text
         if rule.type == "presence" and rule.role is not None:  # its sibling decides: see rules.Presence.role
             reason = f"{rule.role}: {rule.concept.text} is settled by its neighbour"
+            if rule.role == "optional":  # "with or without antihypertensive medications"
+                reason = f"with or without {rule.concept.text}: either way, it decides nothing"
             return "met", [Evidence(text=written, verdict="met", reason=reason)]
         if rule.type == "unstructured" and rule.reason in ASKS_NOTHING:  # "allowed", "None": rules no one out
             verdict = "met" if section == "inclusion" else "not_met"
@@ -638,8 +640,11 @@ class Judge:
 def _lent(leaf: Presence, written: str) -> tuple[str, ...]:
     """The states a list lends the leaf (extract/distributed.py): its qualifiers that its own words do
     not write. The matcher reads the words next to a concept; without these, "diabetes" in "Uncontrolled
-    hypertension or diabetes" would be met by any diabetes, controlled or not: a quiet wrong exclusion."""
-    own = {context.qualifier(m[0]) for m in context.QUALIFIERS.finditer(written)}
+    hypertension or diabetes" would be met by any diabetes, controlled or not: a quiet wrong exclusion.
+    A state the leaf writes away from its concept is lent too: the matcher reads only the words next
+    to the concept, and "Prolonged use of systemic corticosteroids" asks for a prolonged use."""
+    near = in_context(leaf.concept.text, written)
+    own = {context.qualifier(m[0]) for m in context.QUALIFIERS.finditer(near)}
     return tuple(q for q in leaf.qualifiers if q not in own)
 
 
