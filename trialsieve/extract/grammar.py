@@ -302,6 +302,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
 def _score_list(text: str, number: re.Match[str], floor: int) -> Limit | None:
     """ "ECOG performance status 0, 1 or 2", "(ECOG) = 0 or 1": consecutive steps of a score, read
     as "ECOG 0-2" is (``scales``). Tried first: "0,1 or 2" would else be the decimal 0.1."""
+    if not scales.lists_at(text, number.start()):
+        return None
     before = _before(text, number.start(), floor)
     if before and before[0] != "=":
         return None

@@ -72,6 +72,12 @@ class Listed:
     end: int
 
 
+def lists_at(text: str, start: int) -> bool:
+    """Whether a list of values starts at ``start``: a cheap test, done before looking for a name
+    (most numbers are no list, and the grammar reads every number)."""
+    return _LIST.match(text, start) is not None
+
+
 def listed_range(text: str, start: int, name_end: int, floor: int) -> Listed | None:
     """The range a list of values starting at ``start`` allows, when a scale's name ends at
     ``name_end`` (links and asides aside) and the values are consecutive steps of that scale."""
