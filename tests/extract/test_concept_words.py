@@ -2,32 +2,14 @@
 disease's name, "major" before surgery, a treatment a condition persisted despite, and a refused
 undertaking. Each criterion is real registry text; each test failed before its fix."""
 
-import datetime as dt
-
 import pytest
 
-from trialsieve.extract.ingest import read_text
+from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.extract.relations import default_model
-from trialsieve.extract.structure import structure_text, structure_trial
-from trialsieve.match.check import check
+from trialsieve.extract.structure import structure_text
 from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
+from trialsieve.match.patient import Fact
 from trialsieve.rules import leaves
-
-
-def _rule(tagger, text: str, section: str = "exclusion"):
-    return structure_text(text, section, tagger.tag([text])[0], default_model()).rule
-
-
-def _presences(rule) -> dict:
-    return {leaf.concept.text: leaf for leaf in leaves(rule) if leaf.type == "presence"}
-
-
-def _verdict(tagger, section: str, criterion: str, facts: list[dict]) -> str:
-    trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
-    report = check(structure_trial(trial, tagger), Patient(facts=facts), dt.date(2026, 11, 30), ConceptMatcher())
-    return report.criteria[0].verdict
-
 
 # --- 1. a "non-" that is part of a disease's name ---------------------------------------------------
 
@@ -43,18 +25,18 @@ def _verdict(tagger, section: str, criterion: str, facts: list[dict]) -> str:
     ],
 )
 def test_a_non_in_a_disease_name_stays_in_the_concept(tagger, text, concept):
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "presence" and rule.concept.text == concept and not rule.negated, rule
 
 
 def test_a_non_that_denies_still_denies(tagger):
-    found = _presences(_rule(tagger, "Non-smokers with asthma"))
+    found = presences(rule_of(tagger, "Non-smokers with asthma"))
     assert found["smokers"].negated and not found["asthma"].negated
 
 
 def test_a_small_cell_lung_cancer_does_not_meet_a_non_small_cell_one(tagger):
     facts = [{"kind": "condition", "text": "Small cell carcinoma of lung"}]
-    assert _verdict(tagger, "Inclusion", "Diagnosis of non-small cell lung cancer", facts) != "met"
+    assert verdict_of(tagger, "Inclusion", "Diagnosis of non-small cell lung cancer", facts) != "met"
 
 
 # --- 2. "major" before surgery is the kind of surgery -----------------------------------------------
@@ -69,7 +51,7 @@ def test_a_small_cell_lung_cancer_does_not_meet_a_non_small_cell_one(tagger):
     ],
 )
 def test_major_stays_in_the_concept(tagger, text, concept):
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "presence" and rule.concept.text == concept and "severe" not in rule.qualifiers, rule
 
 
@@ -84,9 +66,9 @@ def test_a_major_surgery_is_met_only_by_a_major_one():
 def test_a_recent_operation_of_unsaid_size_leaves_major_surgery_unknown(tagger):
     criterion = "Major surgery within 4 weeks"
     operated = [{"kind": "procedure", "text": "Appendectomy", "date": "2026-11-20"}]
-    assert _verdict(tagger, "Exclusion", criterion, operated) == "unknown"
+    assert verdict_of(tagger, "Exclusion", criterion, operated) == "unknown"
     minor = [{"kind": "procedure", "text": "Minor surgery", "date": "2026-11-20"}]
-    assert _verdict(tagger, "Exclusion", criterion, minor) == "not_met"
+    assert verdict_of(tagger, "Exclusion", criterion, minor) == "not_met"
 
 
 # --- 4. a condition "not cured by" a treatment persists despite it -----------------------------------
@@ -94,25 +76,25 @@ def test_a_recent_operation_of_unsaid_size_leaves_major_surgery_unknown(tagger):
 
 def test_a_treatment_a_condition_was_not_cured_by_is_received(tagger):
     text = "patients with spinal cord compression that has not been cured or relieved by surgery and/or radiotherapy"
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "all", rule
-    found = _presences(rule)
+    found = presences(rule)
     assert "uncured" in found["uncured spinal cord compression"].qualifiers
     assert not any(leaf.negated for leaf in found.values())
     assert {"surgery", "radiotherapy"} <= set(found) and rule.args[1].type == "any"
 
 
 def test_each_treatment_of_a_list_after_not_controlled_by_is_received(tagger):
-    rule = _rule(tagger, "Active serious infection not controlled by oral or intravenous antibiotics;")
-    found = _presences(rule)
+    rule = rule_of(tagger, "Active serious infection not controlled by oral or intravenous antibiotics;")
+    found = presences(rule)
     assert rule.type == "all" and {"oral antibiotics", "intravenous antibiotics", "infection"} <= set(found), rule
     assert not any(leaf.negated for leaf in found.values())
     assert "uncontrolled" not in found["intravenous antibiotics"].qualifiers
 
 
 def test_the_treatment_takes_no_state_from_the_clause(tagger):
-    rule = _rule(tagger, "Epilepsy not controlled with two antiepileptic drugs")
-    assert "uncontrolled" not in _presences(rule)["antiepileptic drugs"].qualifiers
+    rule = rule_of(tagger, "Epilepsy not controlled with two antiepileptic drugs")
+    assert "uncontrolled" not in presences(rule)["antiepileptic drugs"].qualifiers
 
 
 # --- 5. a refused undertaking is one review leaf ----------------------------------------------------
@@ -130,7 +112,7 @@ def test_the_treatment_takes_no_state_from_the_clause(tagger):
     ],
 )
 def test_a_refused_or_promised_undertaking_is_one_review_leaf(tagger, text):
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "unstructured" and rule.reason in ("willingness", "compliance"), rule
 
 
@@ -141,7 +123,7 @@ def test_a_refused_or_promised_undertaking_is_one_review_leaf(tagger, text):
 def test_every_item_of_a_history_list_keeps_its_window(tagger, logic):
     text = "History of myocardial infarction, stroke or life-threatening arrhythmia within prior 6 month"
     rule = structure_text(text, "exclusion", tagger.tag([text])[0], default_model() if logic else None).rule
-    found = _presences(rule)
+    found = presences(rule)
     assert {"myocardial infarction", "stroke", "life-threatening arrhythmia"} == set(found), rule
     assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values()), rule
 
@@ -149,14 +131,14 @@ def test_every_item_of_a_history_list_keeps_its_window(tagger, logic):
 def test_an_old_infarction_does_not_meet_a_window_written_without_the(tagger):
     criterion = "History of myocardial infarction, stroke or life-threatening arrhythmia within prior 6 month"
     old = [{"kind": "condition", "text": "Myocardial infarction", "date": "2015-10-01"}]
-    assert _verdict(tagger, "Exclusion", criterion, old) != "met"
+    assert verdict_of(tagger, "Exclusion", criterion, old) != "met"
 
 
 # --- further classes from a random sample of real records (seed 5309) -------------------------------
 
 
 def test_a_markdown_escaped_times_is_a_multiple_of_the_reference(tagger):
-    rule = _rule(tagger, r"serum AST/ALT \>3\*upper limit of normal or creatinine \>1.5\*upper limit of normal;")
+    rule = rule_of(tagger, r"serum AST/ALT \>3\*upper limit of normal or creatinine \>1.5\*upper limit of normal;")
     found = [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
     assert rule.type == "any" and len(leaves(rule)) == 2, rule
     assert [(leaf.value, leaf.multiplier_of) for leaf in found] == [(3, "ULN"), (1.5, "ULN")]
@@ -164,11 +146,11 @@ def test_a_markdown_escaped_times_is_a_multiple_of_the_reference(tagger):
 
 def test_a_bracketed_list_after_a_drug_class_gives_its_examples(tagger):
     text = "Persistent mild to moderate ED on PDE5 inhibitors (Viagra, Cialis, Levitra, Stendra)"
-    rule = _rule(tagger, text, "inclusion")
+    rule = rule_of(tagger, text, "inclusion")
     assert rule.type == "all", rule  # ED, and the class or one of its examples: never Viagra alone
     ed, drugs = rule.args
     assert ed.type == "presence" and ed.concept.kind == "observation"
-    assert {"PDE5 inhibitors", "Viagra", "Cialis"} <= set(_presences(drugs))
+    assert {"PDE5 inhibitors", "Viagra", "Cialis"} <= set(presences(drugs))
 
 
 def test_a_hyphenated_window_period_is_the_window(tagger):
@@ -176,24 +158,24 @@ def test_a_hyphenated_window_period_is_the_window(tagger):
         "History of myocardial infarction, stroke or life-threatening arrhythmia within the 6-month period prior"
         " to Visit 1"
     )
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "any" and all(leaf.type == "presence" for leaf in leaves(rule)), rule
     assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in leaves(rule))
 
 
 def test_a_cell_type_names_the_cancer_an_exception_leaves_out(tagger):
     # excepting "basal cell carcinoma" must not except every carcinoma (the tagger names only "carcinoma")
-    rule = _rule(tagger, "Any malignancy except basal cell carcinoma and cervical carcinoma in situ")
+    rule = rule_of(tagger, "Any malignancy except basal cell carcinoma and cervical carcinoma in situ")
     base = next(leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None)
     assert "basal cell carcinoma" in [c.text for c in base.excepted]
-    named = _presences(_rule(tagger, "History of squamous cell carcinoma of the skin"))
+    named = presences(rule_of(tagger, "History of squamous cell carcinoma of the skin"))
     assert any("squamous cell carcinoma" in name for name in named)
 
 
 def test_unstable_stays_with_angina(tagger):
     # "unstable angina" is a disease's name: the myocardial infarction after it is any infarction
-    presences = _presences(_rule(tagger, "Unstable angina or myocardial infarction within 6 months"))
-    infarction = next(p for name, p in presences.items() if "myocardial infarction" in name)
+    named = presences(rule_of(tagger, "Unstable angina or myocardial infarction within 6 months"))
+    infarction = next(p for name, p in named.items() if "myocardial infarction" in name)
     assert not {"uncontrolled", "unstable"} & set(infarction.qualifiers)
 
 
@@ -211,7 +193,7 @@ def test_unstable_stays_with_angina(tagger):
     ],
 )
 def test_a_plural_scale_word_qualifies_its_concept(tagger, text, named):
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert not [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
     words = [leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence"]
     words += [c.text for leaf in leaves(rule) if leaf.type == "presence" for c in leaf.excepted]
@@ -229,11 +211,11 @@ def test_a_plural_scale_word_qualifies_its_concept(tagger, text, named):
     ],
 )
 def test_a_risk_group_or_histology_stays_in_the_cancer(tagger, text, concept):
-    rule = _rule(tagger, text)
+    rule = rule_of(tagger, text)
     assert rule.type == "presence" and rule.concept.text == concept, rule
 
 
 def test_a_cancer_of_unsaid_risk_leaves_a_high_risk_exclusion_unknown(tagger):
     # "prostate cancer" alone must not rule a patient out of a trial that excludes the high-risk kind
     facts = [{"kind": "condition", "text": "Neoplasm of prostate"}]
-    assert _verdict(tagger, "Exclusion", "Patients high risk prostate cancer", facts) != "met"
+    assert verdict_of(tagger, "Exclusion", "Patients high risk prostate cancer", facts) != "met"

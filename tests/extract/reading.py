@@ -1,0 +1,27 @@
+"""How the tests read a criterion: its rule tree (with the tagger and the shipped logic model), its
+presence leaves by concept, and a patient's verdict on it as ``check`` gives it."""
+
+import datetime as dt
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.relations import default_model
+from trialsieve.extract.structure import structure_text, structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Patient
+from trialsieve.rules import leaves
+
+
+def rule_of(tagger, text: str, section: str = "exclusion"):
+    return structure_text(text, section, tagger.tag([text])[0], default_model()).rule
+
+
+def presences(rule) -> dict:
+    return {leaf.concept.text: leaf for leaf in leaves(rule) if leaf.type == "presence"}
+
+
+def verdict_of(tagger, section: str, criterion: str, facts: list[dict]) -> str:
+    """The verdict on ``criterion`` (a "Inclusion"/"Exclusion" section's only one) for a patient of ``facts``."""
+    trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
+    report = check(structure_trial(trial, tagger), Patient(facts=facts), dt.date(2026, 11, 30), ConceptMatcher())
+    return report.criteria[0].verdict
