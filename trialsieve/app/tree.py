@@ -88,6 +88,7 @@ _ROLE = {
     "method": "found by",
     "effect": "what it does",
     "optional": "with or without",
+    "risk": "at risk of",
 }
 
 

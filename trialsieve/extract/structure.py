@@ -1123,6 +1123,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
     treatment with bevacizumab or other VEGF inhibitors" is two concepts, each negated. A concept
     the model reads as the same thing as the one before ("progressive disease (PD)") joins it."""
     leaf = _phrase_leaf(text, start, end, covered, entities)
+    if leaf is not None and leaf.rule.type == "unstructured" and leaf.rule.reason == "risk":
+        return _risk_atoms(text, leaf, covered, entities)
     if leaf is not None:  # what the leaf reads: after a defined label ("cardiac involvement consisting of")
         start = max(start, leaf.start)
     named = [e for e in entities.inside(start, end) if not text[e.start - 1 : e.start].isdigit()]  # not "2nd"
@@ -1177,6 +1179,49 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: _Spans) -
         )
         atoms.append(_Atom(concept[0], concept[1], leaf))
     return [*atoms[:-1], _found_by(text, atoms[-1], methods, entities)]
+
+
+#: what joins a risk to what is named before it: "History of stroke or | high risk of stroke"
+_RISK_JOIN = re.compile(r"(?:[\s,;:]+|\b(?:or|and|with)\b)*", re.IGNORECASE)
+
+
+def _risk_atoms(text: str, leaf: _Atom, covered, entities: _Spans) -> list[_Atom]:
+    """A risk of something is not the thing ("Patients at high risk for cardiovascular disease" may
+    have none): a review leaf from the cue to the piece's end, every concept after the cue the risk's
+    ("at risk of hypokalemia or hyponatremia"), kept beside it with role ``risk``, which asks nothing;
+    what an example cue names is an alternative to it ("a risk of GI bleeding such as peptic
+    ulceration"), not a bracketed abbreviation. What is named before the cue is read as its own
+    piece ("Caesarean section with a high risk of bleeding", "Hepatitis C as they may be more at
+    risk of toxicity"), the logic model to join them."""
+    found = context.review_cue(text[leaf.start : leaf.end], "risk")  # on the piece: its "^" is the piece's start
+    if found is None:  # a limit's review, cut before its cue
+        return [leaf]
+    cue = range(leaf.start + found.start(), leaf.start + found.end())
+    begin = _RISK_JOIN.match(text, cue.start).end()
+    negated = leaf.rule.negated  # "No high risk of bleeding": the denial before the cue is the risk's
+    review = Unstructured(text=text[begin : leaf.end], reason="risk", negated=negated, span=(begin, leaf.end))
+    named = entities.inside(leaf.start, cue.start)  # "Patients screened at risk of": who, nothing named
+    before = _concept_atoms(text, leaf.start, cue.start, covered, entities) if named else []
+    example = context.EXAMPLES.search(text, cue.stop, leaf.end)  # "such as peptic ulceration"
+    stop = leaf.end if example is None else example.start()
+    named = entities.inside(cue.stop, stop)
+    at_risk = _concept_tree(text, (cue.stop, stop), entities) if named else None  # the logic model joins them
+    if named and at_risk is None:
+        at_risk = _presence(text, (named[0].start, named[0].end), entities, concept=(named[0].start, named[0].end))
+
+    def of_risk(found: Rule) -> Rule:  # what the risk is of asks nothing: "at risk of |hypokalemia or |hyponatremia"
+        return found.model_copy(update={"role": "risk", "negated": False}) if found.type == "presence" else found
+
+    risk: Rule = review if at_risk is None else All(args=[rebuild(at_risk, of_risk) or at_risk, review])
+    if example is not None:
+        listed = entities.inside(example.end(), leaf.end)
+        lows = [example.end(), *(e.end for e in listed)]  # with the words before it: "low systolic blood pressure"
+        made = [
+            _presence(text, (lo, e.end), entities, concept=(e.start, e.end))
+            for lo, e in zip(lows, listed, strict=False)
+        ]
+        risk = Any(args=[*made, risk]) if made else risk
+    return [*before, _Atom(begin, leaf.end, risk)]
 
 
 def _category_and_examples(text: str, start: int, end: int, opened, covered, entities: _Spans) -> list[_Atom]:
@@ -1608,6 +1653,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             cue = context.review_cue(text, "effect", c_start, c_end) if reason == "effect" else None
             generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
             objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
+            if reason == "risk":  # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk
+                objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
 
             def keep(text: str, pos: int, cut: int, objects: int = objects) -> bool:
                 return cut < objects and _splittable_or(text, pos, cut)
