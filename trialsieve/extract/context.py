@@ -58,7 +58,10 @@ def _lowered(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\.|[^\\]+", lambda m: m[0] if m[0].startswith("\\") else m[0].lower(), pattern))
 
 
-_ANY_UNSTRUCTURED = _lowered("|".join(f"(?:{pattern.pattern})" for _, pattern in _UNSTRUCTURED))
+#: a word each match of a reason's patterns holds ("requires"): without it in the text the reason is not
+#: searched for, and it stays out of the one search that finds any reason
+_REQUIRED = {r: c["requires"] for r, c in _REVIEW_CUES.items() if isinstance(c, dict) and "requires" in c}
+_ANY_UNSTRUCTURED = _lowered("|".join(f"(?:{p.pattern})" for r, p in _UNSTRUCTURED if r not in _REQUIRED))
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
@@ -167,8 +170,9 @@ def qualifier(phrase: str) -> str:
 def unstructured_reason(text: str) -> str | None:
     """Why ``text`` needs a person, or None; reasons are tried in the lexicon's order, so
     "inability to provide informed consent" is about consent before willingness."""
-    if not _ANY_UNSTRUCTURED.search(text.lower()):  # most text has no cue: one search instead of one a reason
-        return None
+    lowered = text.lower()
+    if not _ANY_UNSTRUCTURED.search(lowered) and not any(word in lowered for word in _REQUIRED.values()):
+        return None  # most text has no cue: one search instead of one a reason
     return next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
 
 
