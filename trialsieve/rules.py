@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.4"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
+#: the operator of the values a one-sided limit leaves out: what an exclusion's "< 18" admits is ">= 18"
+ADMITTED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 Kind = Literal["condition", "drug", "procedure", "measurement", "observation", "device", "demographic"]
 Section = Literal["inclusion", "exclusion", "unknown"]
 Status = Literal["structured", "partial", "needs_review"]

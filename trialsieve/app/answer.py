@@ -37,7 +37,7 @@ from trialsieve.index.metadata import Filters
 from trialsieve.index.search import Hit
 from trialsieve.llm.backends import LLM
 from trialsieve.match.concepts import ConceptMatcher, normalise, words
-from trialsieve.rules import LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
+from trialsieve.rules import ADMITTED, LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
 from trialsieve.trial import Age, Trial
 
 MAX_QUESTION = 2000
@@ -45,7 +45,6 @@ MENTION_DEPTH = 200  # passages each method offers to a "which trials" question
 _UNITS = {"a": "years", "mo": "months", "wk": "weeks", "d": "days", "h": "hours", "min": "minutes"}
 _LOWER = {">=": "at least", ">": "over"}
 _UPPER = {"<=": "at most", "<": "under"}
-_ADMITTED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}  # an exclusion's limit, as the ages it admits
 
 
 @dataclass
@@ -413,7 +412,7 @@ class Answerer:
                 found.append((age.limit(wording is _LOWER), citation))
             for leaf in [] if written else ages:
                 unit = _UNITS.get(leaf.unit or "a", leaf.unit)
-                operator = _ADMITTED.get(leaf.operator) if criterion.section == "exclusion" else leaf.operator
+                operator = ADMITTED.get(leaf.operator) if criterion.section == "exclusion" else leaf.operator
                 if operator in wording:
                     text = f"**{wording[operator]} {leaf.value:g} {unit}**"
                 elif leaf.operator == "between" and leaf.value2 is not None and criterion.section != "exclusion":

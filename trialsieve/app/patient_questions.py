@@ -165,14 +165,14 @@ def _settled_as_said(report: Report, patient: Patient, described: str) -> list[C
     names = {f.text.lower() for f in valued}
     if any(f.value is None and f.text.lower() not in names for f in patient.facts):
         return []  # a condition, drug or procedure: not settled on a value
-    read = {w for f in valued for w in _words(f.text)} | {w for f in valued for w in _words(f"{f.value:g}")}
+    read = {w for f in valued for w in plain_words(f.text)} | {w for f in valued for w in plain_words(f"{f.value:g}")}
     if patient.age is not None:
-        read |= _words(f"{patient.age:g}")
+        read |= plain_words(f"{patient.age:g}")
     described = _normalised(described)
     for limit in find_limits(described):  # "over 100,000/mm3": the bound is what the fact holds
         if limit.operator != "=" and any(f.bound == limit.operator and f.value == limit.value for f in valued):
             described = described[: limit.start] + " " * (limit.end - limit.start) + described[limit.end :]
-    unread = _words(described) - read - _safety().filler
+    unread = plain_words(described) - read - _safety().filler
     features = [f.text for f in valued] + ["patient.age"] * (patient.age is not None)
     features += ["patient.sex"] * (patient.sex is not None)
     if unread or not features:
@@ -192,7 +192,8 @@ def _settled_as_said(report: Report, patient: Patient, described: str) -> list[C
     return list(settling.values())
 
 
-def _words(text: str) -> set[str]:
+def plain_words(text: str) -> set[str]:
+    """The lower-case words and numbers of ``text``: what a reader checks it has read."""
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 

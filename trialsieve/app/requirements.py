@@ -39,11 +39,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from trialsieve.app.patient_questions import repaired
+from trialsieve.app.patient_questions import plain_words, repaired
 from trialsieve.extract.lexicon import inverse, load
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.extract.structure import structure_text
-from trialsieve.rules import LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
+from trialsieve.rules import ADMITTED, LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -57,7 +57,6 @@ _CONVERTED_TOLERANCE = 0.01  # 110 lb is 49.9 kg: a bound written in another uni
 #: another calendar unit (weeks for months, months for years) is the same within 10%
 _CALENDAR_TOLERANCE = 0.1
 _CALENDAR = frozenset({"d", "wk", "mo", "a"})
-_ADMITTED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}  # an exclusion's limit, as the values it admits
 
 
 @dataclass(frozen=True)
@@ -166,13 +165,9 @@ def _bounds(operator: str, value: float, value2: float | None) -> tuple[_Bound |
     return None
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
-
-
 def _stems(text: str) -> set[str]:
     """The words of ``text`` less a plural's final "s", so "target lesions" names what "target lesion" does."""
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in _words(text)}
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in plain_words(text)}
 
 
 @dataclass(frozen=True)
@@ -242,9 +237,9 @@ def _range(leaf: Leaf, context: str, exclusion: bool = False) -> _Range | None:
         return None
     operator = leaf.operator
     if exclusion:
-        if operator not in _ADMITTED:
+        if operator not in ADMITTED:
             return None
-        operator = _ADMITTED[operator]
+        operator = ADMITTED[operator]
     ends = _bounds(operator, leaf.value, getattr(leaf, "value2", None))
     if ends is None:
         return None
@@ -448,7 +443,7 @@ def judge(stated: StatedRequirement, structured: StructuredTrial, tagger: Entity
         read.append(leaf.span)
         if verdict == "fails":
             return Judgement("no", [parts[-1]])
-    unread = _words(_blanked(text, read)) - frozenset(_lexicon()["filler"]["words"])
+    unread = plain_words(_blanked(text, read)) - frozenset(_lexicon()["filler"]["words"])
     if parts and not unread:
         return Judgement("yes", parts)
     return Judgement("cannot tell", parts)
