@@ -449,3 +449,11 @@ def test_a_requirement_the_trial_does_not_settle_is_cannot_tell_with_its_passage
         "Patients must have histologically confirmed lupus to participate in the primary trial.", "NCT01520155"
     )
     assert answer.verdict == "cannot tell" and answer.citations
+
+
+def test_a_statement_that_the_trial_requires_what_it_excludes_is_false(bundled):
+    """ "Cirrhosis" is an exclusion of NCT01854723 on its own: a statement that the trial requires it is false, and
+    the answer cites the exclusion first (``concept_statements``)."""
+    answer = bundled.answer("Patients must have cirrhosis to participate in the primary trial.", "NCT01854723")
+    assert answer.verdict == "no" and answer.text.startswith("The statement is false")
+    assert answer.citations[0].quote.strip(" *") == "Cirrhosis"

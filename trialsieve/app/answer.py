@@ -28,8 +28,9 @@ from functools import cache
 
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
+from trialsieve.app.concept_statements import Claim, concept_claim, judge_concept
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
-from trialsieve.app.requirements import StatedRequirement, judge, judge_sex, requirement_statement
+from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
@@ -232,6 +233,10 @@ class Answerer:
         found = answer_patient(
             asked, structured, self._name(trial_id), self.catalog.tagger, self._matcher, nearest=nearest
         )
+        if found.verdict == "cannot tell" and not asked.conditional:
+            claim = "excluded" if asked.denied else "admitted"  # what the statement says the trial does with it
+            if judged := self._concept(asked.described, claim, trial_id):
+                return self._decided(judged, trial_id, self._passages(question, trial_id, None))
         cited = {(c.trial_id, c.label) for c in found.citations}
         closest = [c for h in hits[:shown] if ((c := Citation.of_chunk(h.chunk)).trial_id, c.label) not in cited]
         text = found.text
@@ -261,6 +266,8 @@ class Answerer:
             why = f"{name} takes **{said['all' if 'all' in sexes else next(iter(sexes), 'all')]}**" if sexes else ""
         else:
             judged = judge(stated, structured, self.catalog.tagger)
+            if judged.verdict == "cannot tell" and stated.text:  # not a limit: a condition or treatment it requires
+                judged = self._concept(stated.text, "required", trial_id) or judged
             verdict, deciding, lines = judged.verdict, [], []
             by_id = {c.id: c for c in structured.criteria}
             for part in judged.parts if verdict != "cannot tell" else []:
@@ -279,6 +286,28 @@ class Answerer:
         citations = list({(c.trial_id, c.label): c for c in deciding}.values())
         citations += [c for c in found.citations if (c.trial_id, c.label) not in shown]
         return Answer(f"{head}\n\n{found.text}", citations, trial_id, True, verdict)
+
+    def _concept(self, text: str, claim: Claim, trial_id: str) -> Judgement | None:
+        """The verdict on a statement that the trial requires, excludes or admits the concepts ``text`` names
+        (``concept_statements``), when it is settled."""
+        stated = concept_claim(text, claim, self.catalog.tagger)
+        if stated is None:
+            return None
+        self._matcher = self._matcher or ConceptMatcher(self.catalog.index.embedder)
+        judged = judge_concept(stated, self.catalog.structured(trial_id), self._matcher)
+        return None if judged.verdict == "cannot tell" else judged
+
+    def _decided(self, judged: Judgement, trial_id: str, found: Answer) -> Answer:
+        """``found`` (the passages the statement calls up) under the verdict and the criteria that decide it."""
+        by_id = {c.id: c for c in self.catalog.structured(trial_id).criteria}
+        deciding = [Citation.of_criterion(trial_id, by_id[c]) for part in judged.parts for c in part.criteria]
+        lines = [f"“{plain(part.said)}”: {self._name(trial_id)}'s {plain(part.trial_says)}" for part in judged.parts]
+        head = f"The statement is {'true' if judged.verdict == 'yes' else 'false'}: {'; '.join(lines)}."
+        head = "\n".join([head, *(f"- {c.markdown()}" for c in deciding)])
+        citations = list({(c.trial_id, c.label): c for c in deciding}.values())
+        shown = {(c.trial_id, c.label) for c in citations}
+        citations += [c for c in found.citations if (c.trial_id, c.label) not in shown]
+        return Answer(f"{head}\n\n{found.text}", citations, trial_id, True, judged.verdict)
 
     def _about(self, trial_id: str, intent: str) -> Answer:
         """The answer to a question of a known kind about one trial."""
