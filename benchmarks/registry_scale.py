@@ -25,7 +25,10 @@ prints:
   split into the FAISS index held in memory (its file's size: a flat or HNSW index is built whole in
   memory, 4 bytes x 384 a passage plus HNSW's graph, and search holds it too; an IVF index holds
   only its centroids and direct map, its lists being on disk, ``dense.ivfdata``, whose size is
-  printed apart) and the rest, which streaming keeps flat;
+  printed apart) and the rest, which streaming keeps flat; then the built index searched in a fresh
+  process (``SEARCH_QUERIES`` of its own passages, real criteria, as queries; one query first, not
+  timed): milliseconds a query, p50 and p95, for BM25, dense and hybrid ``search`` (k=10) and hybrid
+  ``rank_trials`` (k=20, as the app ranks trials), and that process's peak memory;
 - with ``--index --embedder hash``, the same ``index build`` command (reading, chunking, SQLite,
   BM25, FAISS: all the real code) with the sentence model swapped for ``HashEmbedder``, a stand-in
   that makes 384-dimensional unit vectors from a hash of each text at about 50,000 texts/s. The
@@ -64,6 +67,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CTGOV = ROOT.parent / "shared" / "data" / "ctgov" / "studies.dev.jsonl"
 REGISTRY = 550_000  # studies in ClinicalTrials.gov, about, in 2026
 HASH_CLI = "--run-cli-with-hash-embedder"  # internal: run `trialsieve ...` with HashEmbedder as the model
+SEARCH = "--run-search"  # internal: time searches of an index (``_search_latency``)
+SEARCH_QUERIES = 100
 
 
 class HashEmbedder:
@@ -104,6 +109,9 @@ def _cli_with_hash_embedder(argv: list[str]) -> None:
 def main() -> None:
     if sys.argv[1:2] == [HASH_CLI]:
         _cli_with_hash_embedder(sys.argv[2:])
+        return
+    if sys.argv[1:2] == [SEARCH]:
+        _search_latency(Path(sys.argv[2]), sys.argv[3] == "hash")
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, nargs="+", default=[2000], metavar="N")
@@ -230,8 +238,50 @@ def _index(archive: Path, n: int, engine: str, workers: int, hashed: bool, scrat
         f"load average {os.getloadavg()[1]:.1f}",
         flush=True,
     )
+    _search(index, hashed)
     shutil.rmtree(index, ignore_errors=True)
     return seconds, peak[2]
+
+
+def _search(index: Path, hashed: bool) -> None:
+    """Search latency of the built ``index``, timed in a fresh process, with that process's peak memory."""
+    argv = [sys.executable, __file__, SEARCH, str(index), "hash" if hashed else "model"]
+    _, peak, stdout, stderr, code = _measure(argv)
+    if code:
+        print(f"  search FAILED (exit {code}): {stderr[-2000:]}")
+        return
+    print(f"  search ({SEARCH_QUERIES} queries, ms p50/p95): {stdout.strip()}; peak RSS {peak[0]:.0f} MiB", flush=True)
+
+
+def _search_latency(index: Path, hashed: bool) -> None:
+    """Milliseconds a query (p50/p95) per kind of search, over ``SEARCH_QUERIES`` of the index's own
+    passages spread over it; the index opened (and verified) first, one query run untimed."""
+    import numpy as np
+
+    from trialsieve.index.search import TrialIndex
+
+    started = time.perf_counter()
+    opened = TrialIndex(index, HashEmbedder() if hashed else None)
+    opening = time.perf_counter() - started
+    total = opened.manifest.chunks
+    rows = [total * i // SEARCH_QUERIES for i in range(SEARCH_QUERIES)]
+    queries = [opened.metadata.chunks([row])[row].text for row in rows]
+    opened.search(queries[-1], 10, method="hybrid")  # the model (if any) loaded, not timed
+    kinds = {
+        "bm25": lambda q: opened.search(q, 10, method="bm25"),
+        "dense": lambda q: opened.search(q, 10, method="dense"),
+        "hybrid": lambda q: opened.search(q, 10, method="hybrid"),
+        "rank_trials": lambda q: opened.rank_trials(q, 20, method="hybrid"),
+    }
+    parts = [f"opened in {opening:.1f} s"]
+    for kind, search in kinds.items():
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        parts.append(f"{kind} {np.percentile(times, 50):.1f}/{np.percentile(times, 95):.1f}")
+    print(", ".join(parts))
 
 
 def _measure(argv: list[str]) -> tuple[float, list[float], str, str, int]:

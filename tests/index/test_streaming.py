@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from trialsieve.index import build as builder
-from trialsieve.index import dense, store
+from trialsieve.index import dense, lexical, store
 from trialsieve.index.chunks import chunk_trial
 from trialsieve.index.lexical import Lexical, _tokens
 from trialsieve.index.metadata import Metadata
@@ -86,14 +86,15 @@ def test_room_made_first_changes_nothing_in_the_index(kind):
     assert bytes(faiss.serialize_index(roomy)) == bytes(faiss.serialize_index(plain))
 
 
-def test_bm25_built_a_batch_at_a_time_scores_as_bm25s_does(trials, monkeypatch):
+def test_bm25_built_a_batch_at_a_time_scores_as_bm25s_does(trials, monkeypatch, tmp_path):
     import bm25s
 
     texts = [chunk.text for trial in trials for chunk in chunk_trial(trial)] + ["", "the of and"]
     reference = bm25s.BM25()
     reference.index(_tokens(texts, ids=True), show_progress=False)
     monkeypatch.setattr("trialsieve.index.lexical.TOKENIZE_BATCH", 7)
-    ours = Lexical.build(iter(texts)).retriever
+    lexical.write(iter(texts), tmp_path / "bm25")
+    ours = Lexical.load(tmp_path / "bm25").retriever
     assert set(ours.vocab_dict) == set(reference.vocab_dict)
     for query in ("hepatitis C", "pregnant or breastfeeding women", "creatinine", "age 18 years"):
         terms = [t for t in _tokens([query], ids=False)[0] if t in reference.vocab_dict]

@@ -9,10 +9,11 @@ only until ``EMBED_SLICE`` are pending, and their vectors go to a file in the ge
 Once every chunk is embedded, their number, known at last, picks the FAISS type, FAISS is given
 room for all of them at once, and filled from the file a slice at a time; BM25 reads the texts
 back from SQLite. Above ``dense.IVF_LIMIT`` chunks FAISS is not filled in memory: its inverted
-lists are written to disk from the file (``ondisk.py``). What grows with the collection in memory
-is then BM25's score matrix, 4 bytes a chunk while IVF's lists are written, and the ids of the
-trials added (for ``Outcome``); below the limit, the FAISS vectors too (4 bytes x dimension a
-chunk, plus HNSW's graph).
+lists are written to disk from the file (``ondisk.py``). BM25 is built a shard at a time
+(``lexical.py``), its files in the generation's folder like the rest. What grows with the collection
+in memory is then 4 bytes a chunk while IVF's lists are written, BM25's vocabulary (with the
+distinct terms, not the chunks), and the ids of the trials added (for ``Outcome``); below the
+limit, the FAISS vectors too (4 bytes x dimension a chunk, plus HNSW's graph).
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from trialsieve.index import dense, ondisk, store
+from trialsieve.index import dense, lexical, ondisk, store
 from trialsieve.index.chunks import chunk_trial
 from trialsieve.index.embeddings import Embedder, default_model
-from trialsieve.index.lexical import Lexical
 from trialsieve.index.lock import DEFAULT_WAIT, LOCK, writing
 from trialsieve.index.metadata import Metadata, digest
 from trialsieve.trial import Trial
@@ -157,7 +157,7 @@ def _write(
                 # written and let go before BM25 is built: the two largest parts are not in memory at once
                 dense.write(vectors, work / store.DENSE)
             del vectors
-            Lexical.build(metadata.texts()).save(work / store.LEXICAL)
+            lexical.write(metadata.texts(), work / store.LEXICAL)  # a shard at a time (lexical.py)
             trial_count, chunk_count = metadata.counts()
         outcome.manifest = store.Manifest(
             model=embedder.name,
