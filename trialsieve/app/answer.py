@@ -368,18 +368,12 @@ class Answerer:
         rule tree has a comparison on that measure (by its name, a synonym, or a condition the lexicon says is
         a limit on it: "anemia < 8 g/dL" is a hemoglobin limit), each with its limit. Passages nearest the
         question answer a trial none of whose rules compares that measure, since the limit may be in words."""
-        if cross or trial_ids == [None]:
-            return self._passages(question, None, None)
         names = _measure_names(measure)
+        if cross or trial_ids == [None]:
+            return self._limits_across(question, measure, names, None if cross else trial_ids[0])
         parts, citations = [], []
         for trial_id in trial_ids:
-            found = []
-            for criterion in self.catalog.structured(trial_id).criteria:
-                limits = [_limit(leaf, criterion.text) for leaf in leaves(criterion.rule) if _compares(leaf, names)]
-                if limits:
-                    found.append((criterion.id, Citation.of_criterion(trial_id, criterion), limits))
-            # a heading ("Severe disease defined as:") holds its sub-criteria's rules: cite the sub-criterion
-            found = [(c, limits) for key, c, limits in found if not any(k.startswith(key + ".") for k, _, _ in found)]
+            found = self._limits_in(trial_id, names)
             if not found:
                 bare = self.catalog.without_names(question)
                 one = self._passages(bare, trial_id, None, heading=self._name(trial_id) if len(trial_ids) > 1 else None)
@@ -392,6 +386,47 @@ class Answerer:
             citations += [citation for citation, _ in found]
         focus = trial_ids[0] if len(trial_ids) == 1 else None
         return Answer("\n\n".join(parts), citations, focus, found=bool(citations))
+
+    def _limits_in(self, trial_id: str, names: list[frozenset[str]]) -> list[tuple[Citation, list[str]]]:
+        """The criteria of ``trial_id`` whose rule trees compare a measure ``names`` names, each with its limits."""
+        found = []
+        for criterion in self.catalog.structured(trial_id).criteria:
+            limits = [_limit(leaf, criterion.text) for leaf in leaves(criterion.rule) if _compares(leaf, names)]
+            if limits:
+                found.append((criterion.id, Citation.of_criterion(trial_id, criterion), limits))
+        # a heading ("Severe disease defined as:") holds its sub-criteria's rules: cite the sub-criterion
+        return [(c, limits) for key, c, limits in found if not any(k.startswith(key + ".") for k, _, _ in found)]
+
+    def _limits_across(self, question: str, measure: str, names: list[frozenset[str]], focus: str | None) -> Answer:
+        """ "Which trials have an A1c requirement?": each trial whose rules set a limit on the measure, with the
+        limits and the criteria that set them. Candidates are the trials whose criteria write the measure out
+        (any spelling: "A1C" for HbA1c, "anemia" for hemoglobin; a lexical search, since a rule's measure is
+        words of its criterion), so only those are structured; a trial that only mentions it without a limit is
+        left out. Passages answer when no rule sets one, since a limit may be in words."""
+        index, candidates = self.catalog.index, {}
+        for spelling in _measure_spellings(measure):
+            need = words(normalise(spelling))
+            for hit in index.search(spelling, k=MENTION_DEPTH, method="bm25"):
+                if hit.chunk.kind == "criterion" and need and need <= words(normalise(hit.chunk.text)):
+                    candidates.setdefault(hit.chunk.trial_id, None)
+        # each candidate is structured to read its rules: past the lexicon's cap, a large index would take minutes
+        cap = _lexicon()["limits_across_trials"]
+        found = {
+            trial_id: limits for trial_id in list(candidates)[:cap] if (limits := self._limits_in(trial_id, names))
+        }
+        if not found:
+            return self._passages(question, None, focus)
+        read = f"of the {cap} trials whose criteria name it first; {len(candidates) - cap} more name it, unread; "
+        heading = (
+            f"{len(found)} indexed trial{'s set' if len(found) > 1 else ' sets'} a limit on {plain(measure)} "
+            f"({read if len(candidates) > cap else ''}each with its limits and the criterion that sets them):"
+        )
+        lines, citations = [heading], []
+        for trial_id, limits in found.items():
+            title = plain(self.catalog.trials[trial_id].title or trial_id)
+            lines += [f"- {title}: {', '.join(shown)}: {citation.markdown()}" for citation, shown in limits]
+            citations += [citation for citation, _ in limits]
+        return Answer("\n".join(lines), citations, focus, found=True)
 
     def _name(self, trial_id: str) -> str:
         """The trial's name as answers write it: escaped, since a record's acronym is anyone's text."""
@@ -524,9 +559,10 @@ class Answerer:
         asked = inverse(_lexicon()["registry_topics"]).get(" ".join(_tokens(topic)))
         if asked and section != "exclusion":
             return self._by_registry(asked, quoted, focus)
+        about = verb.lower() in _lexicon()["about_verbs"]["verbs"]  # what trials are about: not what they exclude
         best: dict[str, Citation] = {}
         for chunk in self._mentions(topic):
-            if not section or chunk.section == section:
+            if (not section or chunk.section == section) and not (about and chunk.section == "exclusion"):
                 best.setdefault(chunk.trial_id, Citation.of_chunk(chunk))
         if not best:
             where = f"{section} criteria" if section else "trials"
@@ -681,15 +717,22 @@ class Answerer:
         return Answer(nothing, focus=focus, found=False)
 
 
-def _measure_names(measure: str) -> list[frozenset[str]]:
-    """The content words of each name ``measure`` goes by: itself, its synonyms, and the conditions the
-    lexicon's ``limit_terms`` says are written as a limit on it ("anemia" for hemoglobin)."""
+def _measure_spellings(measure: str) -> list[str]:
+    """Each name ``measure`` goes by: itself, its synonyms, and the conditions the lexicon's ``limit_terms``
+    says are written as a limit on it ("anemia" for hemoglobin). A group counts when one of its names is the
+    whole measure, not a word of it: "glycated hemoglobin" is not hemoglobin, so anemia is no limit on it."""
     spellings = expanded(measure)
+    asked = [words(normalise(s)) - _measure_filler() for s in spellings]
     for key, terms in _lexicon()["limit_terms"].items():
         group = [] if key.startswith("_") else [key, *terms]
-        if any(words(normalise(name)) <= words(normalise(s)) for name in group for s in spellings):
+        if any(words(normalise(name)) == own for name in group for own in asked):
             spellings += [name for name in group if name not in spellings]
-    return [found for s in spellings if (found := words(normalise(s)) - _measure_filler())]
+    return spellings
+
+
+def _measure_names(measure: str) -> list[frozenset[str]]:
+    """The content words of each name ``measure`` goes by (``_measure_spellings``)."""
+    return [found for s in _measure_spellings(measure) if (found := words(normalise(s)) - _measure_filler())]
 
 
 @cache
