@@ -21,7 +21,8 @@ two passes, with memory bounded by a shard and the vocabulary rather than by the
 The files are bm25s's: ``bm25s.BM25.load`` reads them, and every array is the one bm25s would
 build from the same texts (a test compares them), so the scores are bm25s's. The vocabulary is
 numbered in order of first use (bm25s numbers it in set order, which changes from run to run).
-Searching maps the matrix (``mmap``) rather than loading it: a query reads its terms' columns.
+Searching maps the matrix (``mmap``) rather than loading it: a query reads its terms' columns and
+scores only the passages in them (``Lexical.search``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ STOPWORDS = "en"
 STEMMER = "english"
 TOKENIZE_BATCH = 4096  # texts tokenized at a time while building
 SHARD = 32_768  # passages counted at a time (pass 1): eight of the build's embedding slices
+DENSE_SHARE = 8  # searching: a score for every passage once the query's columns hold over 1/8 of them
 MERGE_BLOCK = 1 << 18  # entries of the matrix scored and written at a time (pass 2)
 SHARDS = "shards.partial"  # pass 1's files, inside the BM25 folder until the matrix is written
 FIELDS = ("cols", "rows", "tf", "lengths")  # an entry: term, passage (row), term frequency, passage length
@@ -75,22 +77,68 @@ class Lexical:
         return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
 
     def search(self, query: str, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Up to ``k`` rows sharing a term with ``query`` as (row, BM25 score), best first."""
+        """Up to ``k`` rows sharing a term with ``query`` (and in ``rows``, ascending, when given) as
+        (row, BM25 score), best first, ties by row.
+
+        Only the columns of the query's terms are read and only the rows in them scored, so a query
+        costs the entries of its terms' columns, not the collection's size (past ``DENSE_SHARE``, the
+        columns are added up in a vector of every passage, as bm25s does, which is then cheaper). The
+        scores are bm25s's ``get_scores``: each query term's column added once per occurrence of the
+        term, in the query's order, in float32, so the same float32 sums. Every entry is positive
+        (Lucene's idf and term weight are), so the rows scored are those ``get_scores`` scores above 0."""
         vocab = self.retriever.vocab_dict
-        terms = [t for t in _tokens([query], ids=False)[0] if t in vocab]
-        if not terms:
+        matrix = self.retriever.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        columns = len(indptr) - 1  # bm25s's empty token is numbered after the columns: it has none
+        terms = [vocab[t] for t in _tokens([query], ids=False)[0] if t in vocab and vocab[t] < columns]
+        if not terms or k <= 0:
             return []
-        scores = self.retriever.get_scores(terms)
+        spans = [(int(indptr[t]), int(indptr[t + 1])) for t in terms]
+        hits = np.concatenate([indices[lo:hi] for lo, hi in spans])
+        if len(hits) * DENSE_SHARE < matrix["num_docs"]:  # few passages: score only them
+            found, slots = _union(hits)
+            scores = np.zeros(len(found), dtype=data.dtype)
+        else:  # terms in a large share of the passages: a score a passage is cheaper than the sort
+            found, slots = None, hits
+            scores = np.zeros(matrix["num_docs"], dtype=data.dtype)
+        at = 0
+        for lo, hi in spans:  # a column holds a row once, so ``+=`` adds each of its entries
+            scores[slots[at : at + hi - lo]] += data[lo:hi]
+            at += hi - lo
+        if found is None:
+            found = np.flatnonzero(scores)
+            scores = scores[found]
         if rows is not None:
-            mask = np.zeros_like(scores)
-            mask[rows] = 1
-            scores = scores * mask
-        k = min(k, int(np.count_nonzero(scores)))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top]
+            kept = np.isin(found, rows)
+            found, scores = found[kept], scores[kept]
+        best = _best(scores, k)
+        return list(zip(found[best].tolist(), scores[best].tolist(), strict=True))
+
+
+def _union(hits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``hits`` (columns one after the other, each ascending), ascending, and the
+    position of each hit among them (numpy's stable sort makes use of the columns' ascending runs)."""
+    order = np.argsort(hits, kind="stable")
+    ordered = hits[order]
+    first = np.ones(len(hits), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    slots = np.empty(len(hits), dtype=np.intp)
+    slots[order] = np.cumsum(first) - 1
+    return ordered[first], slots
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest ``scores``, highest first, equal scores in position order (the
+    rows are ascending, so ties go by row): all scores above the k-th, then as many equal to it as
+    fit, lowest positions first, so which tied rows make the cut does not depend on the sort."""
+    if len(scores) > k:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        above = np.flatnonzero(scores > kth)
+        level = np.flatnonzero(scores == kth)[: k - len(above)]
+        picked = np.concatenate([above, level])
+    else:
+        picked = np.arange(len(scores))
+    return picked[np.lexsort((picked, -scores[picked]))]
 
 
 def write(texts: Iterable[str], directory: Path) -> int:
