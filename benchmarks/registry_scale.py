@@ -101,15 +101,15 @@ class HashEmbedder:
 
 
 class HashEncoder:
-    """``ray_engine.Encoder`` (the Ray Data actor of ``index build --engine ray``) with ``HashEmbedder``
-    in place of the model. Defined in this script, run as ``__main__``, so Ray pickles the class by
-    value and its actors need not import this file."""
+    """``ray_engine.Encoder`` (the actor of ``index build --engine ray``) with ``HashEmbedder`` in place
+    of the model. Defined in this script, run as ``__main__``, so Ray pickles the class by value and
+    its actors need not import this file."""
 
     def __init__(self, model: str, batch_size: int) -> None:
         self.embedder = HashEmbedder()
 
-    def __call__(self, batch: dict) -> dict:
-        return {"row": batch["row"], "vector": self.embedder.encode([str(t) for t in batch["text"]])}
+    def encode(self, texts: list[str]):
+        return self.embedder.encode(texts)
 
 
 def _cli_with_hash_embedder(argv: list[str]) -> None:

@@ -150,7 +150,7 @@ def structure_files(
 ) -> Summary:
     """Structure every trial in ``inputs`` into ``out`` (JSONL, one trial a line).
 
-    ``engine`` "ray" runs the same per-trial code on Ray Data, ``workers`` actors, joining the cluster
+    ``engine`` "ray" runs the same per-trial code on ``workers`` Ray actors, joining the cluster
     at ``address`` or starting a local Ray (``ray_engine.py``); resume works the same way.
 
     ``model`` is an entity-model directory; None structures with the grammar alone. ``llm`` reads

@@ -92,7 +92,7 @@ def structure(
         int, typer.Option("--workers", "-w", min=1, help="Processes to structure with (Ray actors with --engine ray).")
     ] = 1,
     engine: Annotated[
-        str, typer.Option(help="local (processes on this machine) or ray (Ray Data; pip install 'trialsieve[ray]').")
+        str, typer.Option(help="local (processes on this machine) or ray (Ray actors; pip install 'trialsieve[ray]').")
     ] = "local",
     address: Annotated[
         str | None,

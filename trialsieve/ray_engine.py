@@ -1,17 +1,19 @@
-"""``structure --engine ray``: the same per-trial code as ``--workers N``, run by Ray Data.
+"""``structure --engine ray``: the same per-trial code as ``--workers N``, run by Ray actors.
 
 Why Ray and not a scheduler of our own: the registry (about 550,000 studies) takes tens of CPU-hours
 with the entity model, more than one machine's day, and the people who structure it already run Ray
-clusters (on Kubernetes or cloud VMs). Ray Data gives the actor pool (each actor loads the entity
-model once, as each ``--workers`` process does), backpressure and node failures for free.
+clusters (on Kubernetes or cloud VMs). Ray places the actors (each loads the entity model once, as
+each ``--workers`` process does) on the cluster's nodes, moves trials and results, and starts an
+actor lost with its node again.
 
 How a run goes:
 
 - the driver reads the inputs as ``structure`` always does (streaming: JSONL a line at a time, the
-  registry's zip a member at a time) and skips trials already in OUT, in windows of ``WINDOW``
-  trials, so the driver's memory does not grow with the registry;
-- each window is a Ray dataset of trial records; ``map_batches`` runs ``Structurer`` (the per-trial
-  ``batch._structure_one``) on an actor pool of ``workers`` actors;
+  registry's zip a member at a time) and skips trials already in OUT;
+- it hands them, ``BATCH`` trials a call, to ``workers`` ``Structurer`` actors (the per-trial
+  ``batch._structure_one``; each loads the entity model once, for the whole run), with at most
+  ``QUEUED`` calls waiting an actor, so the driver's memory and the object store's do not grow with
+  the registry;
 - the structured lines come back to the driver, which writes them as shards in ``OUT.shards/``, each
   written whole (to a temporary name, synced, then renamed), so a shard is either there entire or not
   at all;
@@ -23,8 +25,10 @@ How a run goes:
 Only the driver reads inputs and writes outputs, so a cluster needs no shared file system: trials go
 to the actors, and lines come back, through Ray's object store.
 
-The cost of windows: Ray Data makes one actor pool per dataset, so the actors (and the entity model)
-are loaded again each window: a few seconds a window, against minutes of structuring.
+Why actors of our own and not Ray Data's ``map_batches``: a Ray dataset is a fixed source, and the
+driver reads the registry as a stream. A dataset a window of trials started a new actor pool (and
+loaded the entity model again) every window; one dataset over the whole input would need it all in
+the object store. The actors here are started once and fed as the input is read.
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ from trialsieve.batch import Summary, _done, _structure_one, _trial_line, tagger
 from trialsieve.extract.ingest import Failure
 from trialsieve.trial import Trial
 
-WINDOW = 4096  # trials a Ray dataset: bounds the driver's memory and the object store's
-BATCH = 32  # trials a call of an actor: small enough that the last batches of a window end together
+BATCH = 32  # trials a call of an actor: small enough that the actors end the run together
+QUEUED = 2  # calls an actor at most, running or waiting: it never waits for the driver, nor holds much
+RETRIES = 3  # an actor lost (its node gone) is started again, and its calls, which change nothing, run again
 SHARD = 256  # lines a shard
 
 
@@ -54,16 +59,17 @@ def shard_dir(out: Path) -> Path:
 
 
 class Structurer:
-    """The Ray Data actor: the entity model loaded once (in ``__init__``), then one call per batch."""
+    """The actor of ``structure --engine ray``: the entity model loaded once (in ``__init__``), then one
+    call per batch of trials (their JSON)."""
 
     def __init__(self, model: str | None):
         self.model = Path(model) if model else None
         if self.model is not None:
             tagger(self.model)  # cached for the actor's life, as in a --workers process
 
-    def __call__(self, batch: dict) -> dict:
+    def structure(self, trials: list[str]) -> dict:
         lines, statuses, sources, reasons = [], [], [], []
-        for raw in batch["trial"]:
+        for raw in trials:
             result = _structure_one(Trial.model_validate_json(raw), self.model)
             if isinstance(result, Failure):
                 lines.append("")
@@ -136,7 +142,6 @@ def structure_with_ray(
     address: str | None = None,
     total: int | None = None,
     progress: bool = True,
-    window: int = WINDOW,
 ) -> None:
     """Structure ``items`` on Ray into shards beside ``out``, then merge them into it (module docstring)."""
     try:
@@ -150,25 +155,19 @@ def structure_with_ray(
     run = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
     bar = tqdm(total=total, unit=" trials", file=sys.stderr, disable=not progress, desc="structuring (ray)")
     written = 0
+    actor = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)(Structurer)
+    actors = [actor.remote(str(model) if model else None) for _ in range(workers)]
     try:
-        while True:
-            trials: list[str] = []
-            for item in items:
-                if isinstance(item, Failure):
-                    summary.failures.append(item)
-                    bar.update(1)
-                else:
-                    trials.append(item.model_dump_json())
-                if len(trials) >= window:
-                    break
-            if not trials:
-                break
-            for batch in _run_window(ray, trials, model, workers):
-                written += 1
-                _write_shard(shards / f"{run}-{written:06d}.jsonl", batch, summary)
-                bar.update(len(batch["line"]))
-            if len(trials) < window:
-                break
+        pending: dict[str, list] = {"line": [], "statuses": [], "source": [], "reason": []}
+        for results in _structured(ray, actors, _batches(items, summary, bar)):
+            for key, values in results.items():
+                pending[key] += values
+            if len(pending["line"]) >= SHARD or not results["line"]:  # an empty result: the input is read
+                if pending["line"]:
+                    written += 1
+                    _write_shard(shards / f"{run}-{written:06d}.jsonl", pending, summary)
+                    bar.update(len(pending["line"]))
+                pending = {key: [] for key in pending}
     finally:  # stopped (Ctrl-C, SIGTERM, a Ray error) or done: what was structured goes into OUT now
         bar.close()
         if started:
@@ -178,15 +177,6 @@ def structure_with_ray(
 
 def _connect(ray, address: str | None, workers: int) -> bool:
     """Ray joined at ``address``, else a local instance with ``workers`` CPUs; True when we started it."""
-    import logging
-
-    from ray.data import DataContext
-
-    # Ray Data logs each window's plan and timing, and a warning that its bars are off: ours says it
-    logging.getLogger("ray.data").setLevel(logging.ERROR)
-    context = DataContext.get_current()
-    context.enable_progress_bars = False  # our bar counts trials; Ray's count blocks, per window
-    context.print_on_execution_start = False
     if ray.is_initialized():
         return False
     if address:
@@ -198,18 +188,45 @@ def _connect(ray, address: str | None, workers: int) -> bool:
     return True
 
 
-def _run_window(ray, trials: list[str], model: Path | None, workers: int) -> Iterator[dict]:
-    """One window's results, ``SHARD`` rows at a time, in whatever order the actors finish."""
-    dataset = ray.data.from_items([{"trial": raw} for raw in trials], override_num_blocks=-(-len(trials) // BATCH))
-    structured = dataset.map_batches(
-        Structurer,
-        fn_constructor_kwargs={"model": str(model) if model else None},
-        batch_size=BATCH,
-        batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
-        num_cpus=1,
-    )
-    yield from structured.iter_batches(batch_size=SHARD, batch_format="numpy")
+def _batches(items: Iterator[Trial | Failure], summary: Summary, bar: tqdm) -> Iterator[list[str]]:
+    """The trials of ``items`` as JSON, ``BATCH`` a list; failures of reading go into ``summary``."""
+    trials: list[str] = []
+    for item in items:
+        if isinstance(item, Failure):
+            summary.failures.append(item)
+            bar.update(1)
+            continue
+        trials.append(item.model_dump_json())
+        if len(trials) == BATCH:
+            yield trials
+            trials = []
+    if trials:
+        yield trials
+
+
+def _structured(ray, actors: list, batches: Iterator[list[str]]) -> Iterator[dict]:
+    """Each batch's results, as the actors finish them (in any order), then one empty result.
+
+    An actor has at most ``QUEUED`` calls given; the next batch goes to the first with room, so a slow
+    actor (or node) takes fewer. Only those calls' trials are in the object store at once."""
+    free = [a for a in actors for _ in range(QUEUED)]
+    calls: dict = {}  # call -> the actor it is on
+    for batch in batches:
+        while not free:
+            yield from _finished(ray, calls, free)
+        worker = free.pop(0)
+        calls[worker.structure.remote(batch)] = worker
+    while calls:
+        yield from _finished(ray, calls, free)
+    yield {"line": [], "statuses": [], "source": [], "reason": []}
+
+
+def _finished(ray, calls: dict, free: list) -> Iterator[dict]:
+    """The results of the calls done, once at least one is; their actors given room again."""
+    done, _ = ray.wait(list(calls), num_returns=1)
+    for call in done:
+        free.append(calls.pop(call))
+        yield ray.get(call)
 
 
 def _write_shard(path: Path, batch: dict, summary: Summary) -> None:
@@ -234,57 +251,67 @@ def _write_shard(path: Path, batch: dict, summary: Summary) -> None:
 
 
 class Encoder:
-    """The Ray Data actor of ``index build --engine ray``: the embedding model loaded once per actor."""
+    """The actor of ``index build --engine ray``: the embedding model loaded once, for the whole build."""
 
     def __init__(self, model: str, batch_size: int):
         from trialsieve.index.embeddings import Embedder
 
         self.embedder = Embedder(Path(model), batch_size=batch_size)
 
-    def __call__(self, batch: dict) -> dict:
-        return {"row": batch["row"], "vector": self.embedder.encode([str(t) for t in batch["text"]])}
+    def encode(self, texts: list[str]):
+        return self.embedder.encode(texts)
+
+
+PARTS = 4  # parts of a slice an actor, so that an actor that finishes early takes another
 
 
 class RayEmbedder:
     """What ``index.build`` needs of an ``Embedder`` (name, path, dimension, ``encode``), with ``encode``
-    run on a Ray Data actor pool, ``workers`` actors each loading the model once.
+    run on ``workers`` Ray actors, each loading the model once, that live as long as the build.
 
     ``build`` embeds a slice of chunks at a time (``EMBED_SLICE``) and stores each in order before
-    the next: each slice is one Ray dataset, whose vectors come back by row number and are put in
-    order here, so FAISS row i is chunk i as in a one-machine build, and the metadata, BM25 and
-    manifest are written by the usual code. The vectors are the same model's on the same texts.
+    the next. A slice is cut into parts, a few an actor, handed to whichever actor is free
+    (``ray.util.ActorPool``), and the parts' vectors come back in order, so FAISS row i is chunk i as
+    in a one-machine build, and the metadata, BM25 and manifest are written by the usual code. The
+    vectors are the same model's on the same texts.
+
+    Why actors of our own and not Ray Data's ``map_batches``: a Ray dataset is a fixed source, and
+    the slices are made by the driver as it reads the trials, one after the other. A dataset a slice
+    started a new actor pool (and loaded the model again) for every slice: 22 pools at 5,000 trials,
+    7 times the local build's CPU. One dataset over every slice would need them all in the object
+    store at once, which is the registry's texts (``structure --engine ray`` reads its input
+    otherwise; see the module docstring). The pool here is started once and fed slice by slice.
     """
 
     def __init__(self, embedder, workers: int = 1, address: str | None = None):
         import ray
+        from ray.util import ActorPool
 
         self.name, self.path, self.dimension = embedder.name, embedder.path, embedder.dimension
         self.batch_size, self.workers = embedder.batch_size, workers
         self._ray = ray
         self._started = _connect(ray, address, workers)
+        # ``Encoder`` looked up now: the benchmark swaps in a stand-in
+        actor = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)(Encoder)
+        self._actors = [actor.remote(str(self.path), self.batch_size) for _ in range(workers)]
+        self._pool = ActorPool(self._actors)
 
     def encode(self, texts: list[str]):
         import numpy as np
 
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
-            return vectors
-        rows = [{"row": i, "text": text} for i, text in enumerate(texts)]
-        per_block = max(self.batch_size, -(-len(texts) // (4 * self.workers)))  # a few blocks an actor
-        dataset = self._ray.data.from_items(rows, override_num_blocks=-(-len(texts) // per_block))
-        encoded = dataset.map_batches(
-            Encoder,
-            fn_constructor_kwargs={"model": str(self.path), "batch_size": self.batch_size},
-            batch_size=per_block,
-            batch_format="numpy",
-            compute=self._ray.data.ActorPoolStrategy(size=self.workers),
-            num_cpus=1,
-        )
-        for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
-            vectors[batch["row"]] = np.stack(batch["vector"])
-        return vectors
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # whole batches of the model where it can, so most batches are the one-machine build's
+        size = max(self.batch_size, -(-len(texts) // (PARTS * self.workers)))
+        size = -(-size // self.batch_size) * self.batch_size
+        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+        vectors = list(self._pool.map(lambda actor, part: actor.encode.remote(part), parts))
+        return np.concatenate(vectors).astype(np.float32, copy=False)
 
     def close(self) -> None:
+        for actor in self._actors:  # on a cluster joined, the actors are not left holding CPUs
+            self._ray.kill(actor)
+        self._actors = []
         if self._started:
             self._ray.shutdown()
             self._started = False

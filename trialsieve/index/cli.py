@@ -83,7 +83,7 @@ def build(
     progress: ProgressOption = True,
     wait: WaitOption = 60.0,
     engine: Annotated[
-        str, typer.Option(help="local, or ray: embed on a Ray Data actor pool (pip install 'trialsieve[ray]').")
+        str, typer.Option(help="local, or ray: embed on Ray actors kept for the build (pip install 'trialsieve[ray]').")
     ] = "local",
     address: Annotated[
         str | None, typer.Option(help="With --engine ray: the Ray cluster to join; default a local Ray instance.")
