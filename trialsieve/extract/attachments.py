@@ -40,8 +40,9 @@ _ATTACHES = re.compile(_LEXICON["pattern"], re.IGNORECASE)
 _BINDS_LIST = re.compile(_LEXICON["binds_list"], re.IGNORECASE)
 _NOT_AFTER = re.compile(_LEXICON["not_after"], re.IGNORECASE)
 _EMPHATIC_AND = re.compile(_LEXICON["emphatic_and"])
-#: where the clause an attachment reaches over ends: a semicolon or a sentence
-_CLAUSE_END = re.compile(r";|\.\s")
+#: where the clause an attachment reaches over ends: a semicolon, a sentence, or a clause about who
+#: ("spinal stenosis due to spondylosis or disc degeneration | who needed decompression or fusion")
+_CLAUSE_END = re.compile(r";|\.\s|\b(?:who|whom|whose)\b", re.IGNORECASE)
 
 
 def attaches(text: str, start: int, end: int) -> bool:
@@ -71,6 +72,17 @@ def _words(rule: Rule, edge: int, default: int) -> int:
     return span[1 if edge else 0] if span else default
 
 
+def binds_list(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether the gap between two items opens with words that attach a whole list ("accompanied by",
+    "caused by"), after the first item's concept or after the window written beside it ("chronic LBP
+    for a minimum of 3 months caused by pathological disc, ... and/or sciatica")."""
+    after = _words(cur.rule, 0, cur.start)
+    for before in dict.fromkeys((_words(prev.rule, -1, prev.end), prev.end)):
+        if before <= after and _BINDS_LIST.match(text, before, after) and attaches(text, before, after):
+            return True
+    return False
+
+
 def bind(
     text: str, items: list[Atom], labels: list[str], assemble: Callable[[str, list[Atom], list[str]], Atom]
 ) -> tuple[list[Atom], list[str]]:
@@ -78,8 +90,7 @@ def bind(
     items after a gap that attaches a list ("accompanied by") up to the end of its clause, when an
     alternative lies among them."""
     for k, label in enumerate(labels):
-        gap = (_words(items[k].rule, -1, items[k].end), _words(items[k + 1].rule, 0, items[k + 1].start))
-        if label != "and" or not _BINDS_LIST.match(text, *gap) or not attaches(text, *gap):
+        if label != "and" or not binds_list(text, items[k], items[k + 1]):
             continue
         end = k + 1
         while end < len(labels) and not _CLAUSE_END.search(text, items[end].end, items[end + 1].start):

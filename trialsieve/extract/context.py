@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from trialsieve.extract import denied_states
 from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 
 _CUES = load("cues")
@@ -40,7 +41,9 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
-QUALIFIERS = phrase_regex(list(_QUALIFIER_OF))
+#: a qualifier's cue; a state under a negation first, so its state word is not read alone: "not well
+#: controlled" is uncontrolled, not "well controlled" (extract/denied_states.py)
+QUALIFIERS = re.compile(rf"(?:{denied_states.pattern()}|{alternation(list(_QUALIFIER_OF))})", re.IGNORECASE)
 _REVIEW_CUES = {reason: cues for reason, cues in _CUES["unstructured"].items() if not reason.startswith("_")}
 #: each reason's cues: a list of phrases, or {"patterns": [regular expressions]}
 _UNSTRUCTURED = [
@@ -162,9 +165,23 @@ def has_content(text: str) -> bool:
     return any(w.lower() not in _NOT_CONTENT for w in CONTENT_WORD.findall(text))
 
 
+_STATE_DENIAL = re.compile(denied_states.pattern(), re.IGNORECASE)
+
+
+def only_states_denied(text: str, start: int, end: int) -> bool:
+    """Whether every negation cue in ``text[start:end]`` is part of a denied state ("Not well
+    controlled diabetes", "no longer in remission"): the state is denied, not the concept."""
+    blanked = _STATE_DENIAL.sub(lambda m: " " * len(m[0]), text[start:end])
+    return blanked != text[start:end] and not NEGATION_CUES.search(blanked)
+
+
 def qualifier(phrase: str) -> str:
-    """The qualifier a cue phrase stands for: "previous" -> "history of"."""
-    return _QUALIFIER_OF[re.sub(r"\s+", " ", phrase.lower())]
+    """The qualifier a cue phrase stands for: "previous" -> "history of", "not well controlled" ->
+    "uncontrolled"."""
+    label = _QUALIFIER_OF.get(re.sub(r"\s+", " ", phrase.lower())) or denied_states.opposite(phrase)
+    if label is None:
+        raise KeyError(phrase)
+    return label
 
 
 def unstructured_reason(text: str) -> str | None:
@@ -288,8 +305,11 @@ def name_prefix(text: str, pos: int) -> bool:
 
 #: a "non-" that opens the noun phrase right before a concept: "non-small cell |lung cancer",
 #: "Non-alcoholic |fatty liver disease", "non muscle invasive |bladder cancer" (at most four words),
-#: or is glued to its first word: "Non-|AD Dementia"
-_NON_BEFORE = re.compile(r"(?<![\w-])non(?:-|[-\s]?[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3}\s+)$", re.IGNORECASE)
+#: or is glued to its first word: "Non-|AD Dementia", or written apart from it: "non |small cell lung cancer"
+#: (the concept already holds the words after it), "non Hodgkin's |lymphoma" (a possessive is one word)
+_NON_BEFORE = re.compile(
+    r"(?<![\w-])non(?:-|\s+|[-\s]?[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,3}\s+)$", re.IGNORECASE
+)
 _PHRASE_BREAKS = frozenset(w.lower() for w in [*_CUES["stopwords"], *_CUES["persons"]["words"]])
 
 

@@ -30,10 +30,37 @@ _NUMBER = re.compile(
     rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS) + list(_MULTIPLES))})"
 )
-_BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _OPS['before'].values() for p in ps])})\s*$", re.IGNORECASE)
+
+
+def _composed(spec: dict) -> dict[str, list[str]]:
+    """The ``composed`` comparators: each direction word in each frame ("at or {w}": "at or above")."""
+    if set(spec) != {"_doc", "up", "down", "inclusive", "negated"}:
+        raise ValueError(f"operators.json composed: unexpected keys {sorted(spec)}")
+    ops = {("up", "inclusive"): ">=", ("down", "inclusive"): "<=", ("up", "negated"): "<=", ("down", "negated"): ">="}
+    found: dict[str, list[str]] = {">=": [], "<=": []}
+    for (way, frame), op in ops.items():
+        found[op] += [f.format(w=w) for f in spec[frame] for w in spec[way]]
+    return found
+
+
+def _spellings(before: dict[str, list[str]], composed: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each comparator before a value as the lexicon spells it or composes it, and with "/" for an inner
+    " or ": "above or equal" is also written "above/equal", "greater or equal to" "greater/equal to"."""
+    joined = {op: [*ps, *composed.get(op, [])] for op, ps in before.items()}
+    spelt = {op: [*ps, *(p.replace(" or ", "/") for p in ps if " or " in p)] for op, ps in joined.items()}
+    owners: dict[str, str] = {}
+    for op, ps in spelt.items():
+        for p in ps:
+            if owners.setdefault(" ".join(p.lower().split()), op) != op:
+                raise ValueError(f"operators.json: '{p}' is both {owners[p.lower()]} and {op}")
+    return spelt
+
+
+_BEFORE_SPELLINGS = _spellings(_OPS["before"], _composed(_OPS["composed"]))
+_BEFORE_ANY = re.compile(rf"(?:{alternation([p for ps in _BEFORE_SPELLINGS.values() for p in ps])})\s*$", re.I)
 _AFTER_ANY = re.compile(rf"\s*(?:{alternation([p for ps in _OPS['after'].values() for p in ps])})", re.IGNORECASE)
 _AFTER = {p.lower(): op for op, ps in _OPS["after"].items() for p in ps}
-_BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _OPS["before"].items() for p in ps}
+_BEFORE_LOOKUP = {re.sub(r"\s+", " ", p.lower()): op for op, ps in _BEFORE_SPELLINGS.items() for p in ps}
 _AGE_TAIL = re.compile(r"\s*(?:of\s+age|old)(?![\w])", re.IGNORECASE)
 _JOINER = re.compile(rf"\s*(?:{alternation(_OPS['range_joiners'])})\s*", re.IGNORECASE)
 _OF_A_LIST = r"\s+of\s+(?:the\s+following|these|those|them|the\s+below|the\s+above)\b|\s+of\s*:"
@@ -48,6 +75,7 @@ _ALTERNATE = re.compile(r"\s*/\s*\d+(?:[.,]\d+)?")
 _SAMPLE_SIZE = re.compile(r"(?<![\w])[nN]\s*=\s*$")
 _SHARED = re.compile(r"\s*(?:,|and|or|to|-)\s*", re.IGNORECASE)  # "under 40 or over 60 years"
 _STARTS_NUMBER = re.compile(r"\s*(?:than\s*)?[<>≤≥]?\s*\d")
+_SLASHED = re.compile(r"/[^\W\d_]")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _DEFINED = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*[^\W\d][^\s=<>]{0,14}\s*$")  # "1 serving = ", "1cmH2O="
 _AFTER_A_NUMBER = re.compile(r"\d\s+$")  # "Circulation 2001 103 335-336": a citation, not a range
@@ -438,10 +466,11 @@ def _escaped(text: str, start: int, floor: int) -> int:
 def _after(text: str, pos: int) -> tuple[str, int, int] | None:
     """The comparator written just after ``pos``: (operator, end, start).
 
-    Not before a number: in "below 18 and above 45", "and above" opens the next limit.
+    Not before a number: in "below 18 and above 45", "and above" opens the next limit; nor before a
+    word joined by "/": in "above/equal 18 and below/equal 32", "below/equal" opens the next limit.
     """
     found = _AFTER_ANY.match(text, pos)
-    if not found or _STARTS_NUMBER.match(text, found.end()):
+    if not found or _STARTS_NUMBER.match(text, found.end()) or _SLASHED.match(text, found.end()):
         return None
     written = re.sub(r"\s+", " ", found[0].strip().lower())
     return _AFTER[written], found.end(), found.end() - len(found[0].lstrip())

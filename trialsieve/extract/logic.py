@@ -68,7 +68,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
             return "or" if section == "exclusion" else "and"
-        if attachments.attaches(text, a[1], b[0]) or attachments.emphatic_and(text, *between):
+        attached = attachments.attaches(text, a[1], b[0]) or attachments.binds_list(text, prev, cur)
+        if attached or attachments.emphatic_and(text, *between):
             return "and"  # "otitis media with total or subtotal perforation", "thrombolysis AND thrombectomy"
         if model is None or unread or a[1] > b[0] or context.EXCEPTIONS.search(text, *between):
             # an exception cue between them is decisive ("other than to treat"); the model relates
@@ -105,7 +106,7 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             else:
                 items.append(atoms[indices[i]])
             i = j
-        labels = _listed_alike(text, items, [relate(p, c) for p, c in itertools.pairwise(items)])
+        labels = _listed_alike(text, items, [relate(p, c) for p, c in itertools.pairwise(items)], section)
         return assemble(text, _defined(text, items, labels), labels)
 
     root = build(list(range(len(atoms))), 0).rule
@@ -115,17 +116,29 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
     return root, confidence
 
 
-def _listed_alike(text: str, items: list[Atom], labels: list[str]) -> list[str]:
+def _listed_alike(text: str, items: list[Atom], labels: list[str], section: str = "exclusion") -> list[str]:
     """A bare comma joins as the list around it does: in "HIV, HTLV-1/2 (Human T-lymphotropic virus),
     hepatitis B surface Ag positive, hepatitis C" or "atrial fibrillation or flutter, recurrent atrial
     paroxysmal tachycardia, conduction abnormalities" every item is an alternative, though a gloss in
-    brackets or a qualifier hides the list from the words around the comma."""
+    brackets or a qualifier hides the list from the words around the comma. In an exclusion a run of
+    bare commas joins as the labels on both sides of the run do: "bipolar disorder or psychosis, greater
+    than one lifetime episode of major depression, current depression" lists three alternatives; in an
+    inclusion the items after the alternatives are often requirements of their own ("Type 2 diabetes
+    or prediabetes, BMI >= 30 kg/m2, HbA1c < 10%"), so only a lone comma beside an "or" joins so."""
+    bare = [
+        label == "none" and bool(_LIST_COMMA_GAP.fullmatch(lists.without_tail(text[items[i].end : items[i + 1].start])))
+        for i, label in enumerate(labels)  # "OMM from a licensed physician, ": the item's own words end it
+    ]
+    # the "and" of a cue that attaches the list ("ED due to | prostatectomy, pelvic surgery, or ...") opens it
+    opens = [label == "and" and attachments.binds_list(text, items[i], items[i + 1]) for i, label in enumerate(labels)]
     joined = list(labels)
-    for i, label in enumerate(labels):
-        gap = lists.without_tail(text[items[i].end : items[i + 1].start])  # "OMM from a licensed physician, "
-        if label != "none" or not _LIST_COMMA_GAP.fullmatch(gap):
+    for i in range(len(labels)):
+        if not bare[i]:
             continue
-        around = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
+        run = section == "exclusion"  # how far the commas beside it count as one run
+        left = next((j for j in range(i - 1, -1, -1) if not (run and bare[j])), None)
+        right = next((j for j in range(i + 1, len(labels)) if not (run and bare[j])), None)
+        around = [labels[j] for j in (left, right) if j is not None and not (j == left and opens[j])]
         if "or" in around and "none" not in around and "and" not in around:
             joined[i] = "or"
     return joined

@@ -7,6 +7,20 @@ patient was asked to have had imaging, or an MRI and a near tumour. A bracket th
 tests (two or more, or after "e.g."), right after a test word (``scope.json`` ``method_brackets``),
 says how: its leaves are marked ``role: method`` and ask nothing of their own; with a reporting verb
 after it ("shows that", "revealed"), so is the test word: what they report is the criterion.
+
+A list of tests after a found-by cue (``cues.json`` ``found_by``) is one list of methods as well:
+"Neurological deficit confirmed by CT, MRI, or X-ray" asks for the deficit, found by any of the
+three. The list's comma and "or" had cut it into pieces, and only the first test stayed beside the
+deficit; MRI and X-ray became alternatives to it, so an exclusion turned away any patient with an
+MRI. Each test after the first joins the method leaves beside the finding (``listed``), and tests an
+"or" lists are one any() there: all(deficit, any(CT, MRI, X-ray)). Tests an "and" lists stay side by
+side ("documented by MRI and CT"); a method asks nothing either way.
+
+Tests written as adverbs before a confirming verb (``cues.json`` ``found_by_adverbs``) say how the
+concept after them is found: "Histologically or cytologically confirmed diagnosis of breast cancer"
+was any(Histologically, all(cytologically, breast cancer)), met by any histology record. Their
+leaves are methods too, one any() joined to what follows them: all(breast cancer, any(histology,
+cytology)).
 """
 
 from __future__ import annotations
@@ -14,9 +28,10 @@ from __future__ import annotations
 import re
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.logic import Atom
 from trialsieve.extract.trees import covered, rebuild
+from trialsieve.rules import All as AllRule
 from trialsieve.rules import Any as AnyRule
 from trialsieve.rules import Entity, Presence, Rule, leaves
 
@@ -27,9 +42,24 @@ _REPORTS = re.compile(_LEXICON["reports"], re.IGNORECASE)
 _CUE = re.compile(rf"\s*(?:{context.EXAMPLES.pattern})", re.IGNORECASE)  # "(e.g. CT, MRI)"
 
 
+def _adverbs(lexicon: dict) -> re.Pattern[str]:
+    """The tests written as adverbs before a confirming verb ("histologically and/or cytologically
+    confirmed", "biopsy-proven"), from ``cues.json`` ``found_by_adverbs``."""
+    if not {"_doc", "tests", "verbs"} <= set(lexicon) or not all(lexicon[k] for k in ("tests", "verbs")):
+        raise ValueError("cues.json found_by_adverbs needs _doc and non-empty tests and verbs")
+    test = alternation(lexicon["tests"])
+    joint = r"\s*(?:,\s*(?:(?:and/or|or|and)\s+)?|/|\s(?:and/or|or|and)\s+)\s*"
+    return re.compile(rf"(?:{test})(?:-?{joint}(?:{test}))*[\s-]+(?:{alternation(lexicon['verbs'])})", re.IGNORECASE)
+
+
+#: "Histologically or cytologically confirmed | breast cancer": how the concept after it is found
+_ADVERBS = _adverbs(load("cues")["found_by_adverbs"])
+
+
 def method_spans(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
     """The spans of ``text`` that say how a finding is made: each bracket of tests after a test word,
-    from the test word to the reporting verb when one follows."""
+    from the test word to the reporting verb when one follows; and each run of tests written as
+    adverbs before a confirming verb ("Histologically or cytologically confirmed")."""
     tests = [e for e in tagged or () if e.type == "procedure"]
     spans = []
     for opened in re.finditer(r"\(", text):
@@ -46,7 +76,7 @@ def method_spans(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]
         if report is None and len(inside) < 2 and not _CUE.match(text, opened.end(), close):
             continue  # "magnetic resonance imaging (MRI)": a gloss, no list of methods
         spans.append((word.start(), report.end()) if report else (opened.start(), close + 1))
-    return spans
+    return spans + [m.span() for m in _ADVERBS.finditer(text)]
 
 
 def mark(text: str, atoms: list[Atom], tagged: list[Entity] | None) -> list[Atom]:
@@ -58,10 +88,26 @@ def mark(text: str, atoms: list[Atom], tagged: list[Entity] | None) -> list[Atom
 
     def found_by(leaf: Rule) -> Rule:
         inside = isinstance(leaf, Presence) and leaf.concept.span is not None and covered(leaf.concept.span, spans)
-        return leaf.model_copy(update={"role": "method", "negated": False}) if inside else leaf
+        return leaf.model_copy(update={"role": "method", "negated": False, "qualifiers": []}) if inside else leaf
 
     marked = [Atom(a.start, a.end, rebuild(a.rule, found_by)) for a in atoms]
     return _grouped(marked, spans)
+
+
+def _with_found(text: str, atoms: list[Atom]) -> list[Atom]:
+    """Each method item of an adverb run ("histologically or cytologically confirmed") joined to the
+    item right after it, what it finds: all(finding, methods). Left apart, an "or" later in the
+    words ("confirmed locally advanced or metastatic NSCLC") made the methods an alternative."""
+    adverbs = [m.span() for m in _ADVERBS.finditer(text)]
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        finds = prev is not None and _only_methods(prev.rule) and not _only_methods(atom.rule)
+        if finds and any(prev.start < end <= atom.start and start < prev.end for start, end in adverbs):
+            out[-1] = Atom(prev.start, atom.end, AllRule(args=[atom.rule, prev.rule]))
+        else:
+            out.append(atom)
+    return out
 
 
 def _grouped(atoms: list[Atom], spans: list[tuple[int, int]]) -> list[Atom]:
@@ -88,3 +134,66 @@ def _without(text: str, start: int, end: int, named: list[Entity]) -> str:
     for e in named:
         chars[e.start - start : e.end - start] = " " * (e.end - e.start)
     return "".join(chars)
+
+
+#: what parts two tests of a list: "CT, MRI, or X-ray", "cytology or surgical pathology", "CT and/or MRI"
+_TEST_GAP = re.compile(r"\s*(?:[,/]\s*)?(?:(?:and/or|or|and)\s+)?(?:(?:an?|the)\s+)?", re.IGNORECASE)
+_OR = re.compile(r"\b(?:or|and/or)\b|/", re.IGNORECASE)
+#: a found-by cue right before a test: "were confirmed by |CT"
+_CUE_BEFORE = re.compile(
+    rf"(?:{alternation(load('cues')['found_by']['phrases'])})\s+(?:(?:an?|the)\s+)?$", re.IGNORECASE
+)
+
+
+def listed(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with each test listed after the method leaves of a finding ("confirmed by CT, | MRI,
+    or | X-ray") made one more method leaf beside that finding, and the methods an "or" lists one
+    any(): the ways the finding may be found, never alternatives to it. A test that stands alone after the cue
+    ("stroke ... and were confirmed by CT | or MRI") heads such a list of its own when something comes
+    before it to be found ("Confirmed by histopathological or cytological examination" names none:
+    its tests stay what it asks)."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        joins = prev is not None and _test(atom.rule) and _TEST_GAP.fullmatch(text, prev.end, atom.start)
+        method = _as_method(atom.rule)
+        listing = prev is not None and isinstance(prev.rule, (AnyRule, AllRule)) and _only_methods(prev.rule)
+        if joins and (_ends_in_methods(prev.rule) or listing):
+            out[-1] = Atom(prev.start, atom.end, prev.rule.model_copy(update={"args": [*prev.rule.args, method]}))
+        elif joins and len(out) > 1 and _test(prev.rule) and _CUE_BEFORE.search(text, 0, prev.rule.concept.span[0]):
+            joined = AnyRule if _OR.search(text, prev.end, atom.start) else AllRule  # "by X-ray and MRI": both
+            out[-1] = Atom(prev.start, atom.end, joined(args=[_as_method(prev.rule), method]))
+        else:
+            out.append(atom)
+    return _with_found(text, [Atom(a.start, a.end, _alternative_methods(text, a.rule)) for a in out])
+
+
+def _as_method(rule: Rule) -> Rule:
+    return rule.model_copy(update={"role": "method", "negated": False, "qualifiers": []})
+
+
+def _ends_in_methods(rule: Rule) -> bool:
+    """Whether ``rule`` is all(finding, method, ...): a finding with the tests that find it last."""
+    return isinstance(rule, AllRule) and isinstance(rule.args[-1], Presence) and rule.args[-1].role == "method"
+
+
+def _test(rule: Rule) -> bool:
+    """A bare test: one presence of a procedure, with no role of its own."""
+    return (
+        isinstance(rule, Presence)
+        and rule.concept.kind == "procedure"
+        and rule.role is None
+        and rule.concept.span is not None
+    )
+
+
+def _alternative_methods(text: str, rule: Rule) -> Rule:
+    """all(finding, CT, MRI) as all(finding, any(CT, MRI)) when an "or" lists the methods."""
+    if not _ends_in_methods(rule):
+        return rule
+    found = [a for a in rule.args if isinstance(a, Presence) and a.role == "method"]
+    rest = [a for a in rule.args if a not in found]
+    spans = [m.concept.span for m in found]
+    if len(found) < 2 or not rest or None in spans or not _OR.search(text, spans[0][1], spans[-1][0]):
+        return rule
+    return rule.model_copy(update={"args": [*rest, AnyRule(args=found)]})

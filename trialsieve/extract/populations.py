@@ -19,6 +19,7 @@ from trialsieve.extract import variables
 from trialsieve.extract.grammar import NUMERAL, Limit, find_limits, parse_number
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.trees import covered, nodes, rebuild, replace_node
+from trialsieve.extract.unit_variables import implied_variable
 from trialsieve.extract.units import match_unit, ucum
 from trialsieve.rules import All, Any, Comparison, Demographic, Leaf, Rule, leaves
 
@@ -36,8 +37,8 @@ _AFTER = [  # the cue right after a limit, most explicit first
     re.compile(rf"\s*(?P<cue>{_PHRASE})(?=\s*(?:[,;)/]|(?:or|and)\b))", re.IGNORECASE),  # "450 ms men, 470 ms women"
     re.compile(rf"\s*(?P<cue>\((?P<sex>{alternation(list(_ABBREVIATION))})\))"),  # "< 12 (F)"
 ]
-_BEFORE = re.compile(  # "males > 450 msec", "QTc: men > 450 ms", "for women: > 7 drinks"
-    rf"(?:^|(?<=[\s(,;:]))(?P<cue>(?:{_PREP})?(?:the\s+)?{_PHRASE})\s*[:,]?\s*$", re.IGNORECASE
+_BEFORE = re.compile(  # "males > 450 msec", "QTc: men > 450 ms", "for women: > 7 drinks", "，femal≥45kg"
+    rf"(?:^|(?<=[\s(,;:，；：（]))(?P<cue>(?:{_PREP})?(?:the\s+)?{_PHRASE})\s*[:,：，]?\s*$", re.IGNORECASE
 )
 _ELIDED = re.compile(  # "... for men or 7 drinks per week for women": the number alone, the comparator shared
     rf"\s*(?:,|;|/|and/or|or|and|vs\.?|versus)\s*(?P<number>{NUMERAL})(?![\d])", re.IGNORECASE
@@ -72,7 +73,7 @@ def sex_specific(text: str, rule: Rule) -> Rule:
             previous = leaf
             continue
         update: dict = {"population": cue.sex}
-        variable = _without_cue(text, leaf, cue, previous)
+        variable = _without_cue(text, leaf, cue, previous, limit)
         if variable:
             update |= variable
         marked[id(leaf)] = leaf.model_copy(update=update)
@@ -98,6 +99,8 @@ def sex_specific(text: str, rule: Rule) -> Rule:
             return marked[id(leaf)]
         if leaf.type in ("presence", "unstructured") and _read_already(text, _words_of(leaf), merged):
             return None  # "for men", "7 drinks": the cue and the elided limit are read
+        if leaf.type == "demographic" and leaf.attribute == "sex" and covered(_stripped(text, leaf.span), merged):
+            return None  # "..., female ≥ 45 kg": her limit's population, not a sex every patient must have
         return leaf
 
     rule = rebuild(rule, mark) or rule
@@ -132,16 +135,22 @@ def _cue_before(text: str, limit: Limit) -> _Cue | None:
     return _Cue(_SEX_OF[re.sub(r"\s+", " ", found["sex"].lower())], found.span("cue"))
 
 
-def _without_cue(text: str, leaf: Comparison, cue: _Cue, previous: Comparison | None) -> dict | None:
+def _without_cue(text: str, leaf: Comparison, cue: _Cue, previous: Comparison | None, limit: Limit) -> dict | None:
     """The variable without the cue when the cue was read as (part of) it: "QTc in men > 450 ms"
-    bounds the QTc; "males > 450 msec, females > 470 msec" the variable named before."""
+    bounds the QTc; "males > 450 msec, females > 470 msec" the variable named before; "Male ≥50
+    kg" names none, and its unit says what it bounds (``unit_variables``)."""
     var = leaf.variable_span
     inherited = {"variable": previous.variable, "variable_span": previous.variable_span} if previous else None
     if var is not None and ucum(text[var[0] : var[1]].strip()):
         return inherited  # "for females >= 470 msec" read "msec" as the variable: the first limit's it is
     if var is not None and cue.skipped and cue.skipped[0] <= var[0] < cue.skipped[1]:
         return inherited  # "> 3 drinks/occasion for women": the words after the number are its unit
-    if var is None or not (var[0] <= cue.span[0] < var[1] or cue.span[0] <= var[0] < cue.span[1]):
+    overlaps = var is not None and (var[0] <= cue.span[0] < var[1] or cue.span[0] <= var[0] < cue.span[1])
+    if var is not None and not overlaps and cue.span[1] <= limit.start and not _labels(text, var, cue):
+        # "Healthy subjects, male ≥ 50 kg": words past a comma, or after the limit ("female ≥ 45 kg,
+        # BMI ..."), are no label of a limit whose sex is written before it
+        return _unwritten(leaf, previous, shared=True)
+    if var is None or not overlaps:
         return None
     start, end = var[0], min(var[1], cue.span[0])
     while start < end and text[start] in " \t,;:":
@@ -155,7 +164,25 @@ def _without_cue(text: str, leaf: Comparison, cue: _Cue, previous: Comparison | 
         before = paren  # "alcohol consumption (men > 30 g/d or women > 20 g/d)"
     if inherited is None and (label := variables.left(text, before)):  # "Waist circumference: men >= 102 cm"
         return {"variable": text[label[0] : label[1]], "variable_span": label}
-    return inherited
+    return _unwritten(leaf, previous, shared=False)
+
+
+def _labels(text: str, var: tuple[int, int], cue: _Cue) -> bool:
+    """Whether the variable read is written right before the cue, as its label: "QTc interval male
+    ≥ 450 ms", "QTcF: female > 470 ms", "self-report (men > 30 g/d"."""
+    return var[1] <= cue.span[0] and re.fullmatch(r"[\s:(\-–]*", text[var[1] : cue.span[0]]) is not None
+
+
+def _unwritten(leaf: Comparison, previous: Comparison | None, *, shared: bool) -> dict | None:
+    """The variable of a limit that writes none: the limit before's when it is the other sex's
+    limit in the same unit ("male ≥ 50 kg, female ≥ 45 kg"), else the one its unit names ("kg": body
+    weight); with ``shared`` False any limit before lends its variable, as it always did."""
+    implied = implied_variable(leaf.unit)
+    if previous is not None:
+        same = _unit_key(previous.unit) == _unit_key(leaf.unit)
+        if (same and (previous.population or not shared)) or (not shared and not implied):
+            return {"variable": previous.variable, "variable_span": previous.variable_span}
+    return {"variable": implied, "variable_span": None, "kind": "measurement"} if implied else None
 
 
 def _elided(text: str, first: Comparison, limit: Limit, cue: _Cue) -> tuple[Comparison, _Cue] | None:

@@ -1,8 +1,10 @@
 """Passes over a criterion's structured rule that read what its numbers mean.
 
 ``refine`` runs after the limits and phrases are combined: sex-specific limits
-(``populations``), ages at an event (``onsets``), disease durations (``durations``), and lists
-of limits in an exclusion, any one of which excludes.
+(``populations``), ages at an event (``onsets``), disease durations (``durations``), limits no value
+meets together (``disjoint``: "under 40 years of age and over 70"), negative tests (``tested``: not
+pregnant), requirements set on a group (``subgroups``: "Women of childbearing potential must ..."),
+and lists of limits in an exclusion, any one of which excludes.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from trialsieve.extract.disjoint import alternatives
 from trialsieve.extract.durations import durations
 from trialsieve.extract.onsets import ages_at_events
 from trialsieve.extract.populations import sex_specific
+from trialsieve.extract.subgroups import conditional
+from trialsieve.extract.tested import negative_tests
 from trialsieve.extract.trees import nodes, replace_node
 from trialsieve.rules import Any, Entity, Rule, leaves
 
@@ -24,6 +29,9 @@ def refine(text: str, rule: Rule, tagged: list[Entity] | None = None, section: s
     rule = sex_specific(text, rule)
     rule = ages_at_events(text, rule, tagged)
     rule = durations(text, rule)
+    rule = alternatives(rule)  # "under 40 years of age and over 70": no one is both
+    rule = negative_tests(text, rule, section)  # "a negative pregnancy test": not pregnant
+    rule = conditional(text, rule, section)  # "Women of childbearing potential must ...": asked of them only
     if section == "exclusion":
         rule = exclusion_lists(text, rule)
     return rule

@@ -63,6 +63,11 @@ _BREAKERS = {kind: frozenset(words) for kind, words in _LAYOUT["list_breakers"].
 _IDENT = re.compile(r"\d{1,3}[a-zA-Z]?|[A-Z]|[IVX]{1,4}[a-z]?|[ivx]{2,4}")  # 1, 2b, A, IIa, ii: not "a"
 _STOPWORDS = frozenset(_CUES["stopwords"])
 _ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+#: Fullwidth ASCII (U+FF01-U+FF5E: "，", "；", "：", "（", "＞") is ASCII shifted by 0xFEE0; the
+#: ideographic punctuation outside that block is the lexicon's. One character for one: offsets hold.
+_IDEOGRAPHIC = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    ord(k): v for k, v in _LAYOUT["ideographic"].items() if not k.startswith("_")
+}
 _PREFIX = {"inclusion": "I", "exclusion": "E", "unknown": "U"}
 
 
@@ -129,8 +134,10 @@ def is_cohort(text: str) -> bool:
 def readable(text: str) -> str:
     """``text`` with ClinicalTrials.gov's markdown escapes read ("\\>" is ">", "\\[" is "["), character for
     character: each escaping backslash becomes a space, so every offset into the result is the same offset into
-    ``text``. Structuring can read this and still cite the registry's own characters."""
-    return _ESCAPE.sub(" ", text)
+    ``text``. Structuring can read this and still cite the registry's own characters. Chinese and Japanese
+    punctuation ("，", "；", "（ECOG）", "、") is read as its ASCII counterpart the same way, so a list
+    written with it splits as one written with "," does."""
+    return _ESCAPE.sub(" ", text).translate(_IDEOGRAPHIC)
 
 
 def unmarked(text: str) -> str:

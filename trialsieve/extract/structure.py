@@ -18,14 +18,19 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     categories,
     context,
+    denied_states,
     despite,
     distributed,
+    event_counts,
     example_states,
     examples,
+    fixed_names,
     methods,
     optional,
+    predicated,
     relatives,
     scope,
+    sex_lists,
     sites,
     undertakings,
     variables,
@@ -238,6 +243,7 @@ def structure_text(
         logic = default_model() if logic_enabled() else None
     text = unmarked(text)  # "  -  Non-smoker": the raw line's marker is not its first word
     tagged = without_titles(text, tagged)  # "the "Value of Health" application" names an app
+    tagged = denied_states.without_states(text, tagged)  # "not in remission": a state, not a concept
     mended = _concept_spans(text, _with_allergy_names(text, tagged))
     entities = _Spans(mended, logic=logic, section=section, given=tagged)
     if nothing_asked(text):  # "None", "N/A": the registry's field is filled, nothing is asked
@@ -255,18 +261,24 @@ def structure_text(
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
+    atoms = event_counts.counted(atoms)  # "History of suicide attempt > 1": the count and the attempt
+    atoms = predicated.named(text, atoms)  # "Tumor (including size) must be measurable": a measurable tumour
     atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
+    atoms = methods.listed(text, atoms)  # "deficit confirmed by CT, MRI, or X-ray": all found by tests
     atoms = periods(text, atoms, section)  # "Washout period of 4 weeks for antidepressants": when last taken
     atoms = _without_unreadable_limits(text, atoms)
+    atoms = sex_lists.lead_limits(text, atoms)  # "Men, at least 18 years of age": the men's age
     if not atoms:
         first, last = _whole(text)
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
     rule, _ = combine(text, atoms, section, logic)
+    rule = sex_lists.spliced(rule)  # all(male, age, ED), not all(all(male, age), ED)
     if label is not None:
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
@@ -359,7 +371,12 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
             joined.pop()
             e = _entity(e.type, (non, e.end), text)
         joined.append(e)
-    return [_with_list_modifier(text, e, joined) for e in joined]
+    listed = [_with_list_modifier(text, e, joined) for e in joined]
+    # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
+    return [
+        e if e.type not in _CONCEPT_TYPES else _entity(e.type, fixed_names.widened(text, e.start, e.end), text)
+        for e in listed
+    ]
 
 
 #: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
@@ -867,6 +884,11 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     named = (var[0], limit.start) if var[1] <= limit.start else var  # with the brackets between them
     if (listed := _concept_tree(text, named, entities)) is not None:  # "cancer (other than skin cancer) in 5 years"
         return _Atom(start, end, with_temporal(listed, temporal))
+    if (state := denied_states.lasting(text, start, limit.start)) is not None:
+        # "therapy that has not been stable for at least 3 months": the stability is short, not the therapy long
+        presence = _presence(text, var, entities)
+        qualifiers = list(dict.fromkeys([*presence.qualifiers, state]))
+        return _Atom(start, end, presence.model_copy(update={"span": (start, end), "qualifiers": qualifiers}))
     presence = _presence(text, var, entities, temporal=temporal).model_copy(update={"span": (start, end)})
     return _Atom(start, end, presence)
 
@@ -1104,6 +1126,9 @@ def _head_noun(text: str, start: int, named: Entity) -> str | None:
         return None
     before = re.search(r"(\w+)\s+$", text[start : named.start])
     modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
+    if (fixed := fixed_names.leading(text, named.start, named.end)) is not None:  # "head and neck" is one word
+        rest = text[fixed : named.end].strip()  # "Recurrent or metastatic |head and neck cancer": all of it
+        return text[named.start : named.end] if modified or not rest else rest
     if len(words) == 1 and not modified:
         return None
     return " ".join(words[1:]) if len(words) > 1 else words[0]
@@ -1379,13 +1404,20 @@ def _found_by(text: str, atom: _Atom, methods: list[Entity], entities: _Spans) -
 
 def _ending_before(text: str, leaf: Presence, cut: int) -> Presence:
     """``leaf`` with its concept's words ending before ``cut``: "Organic erectile dysfunction diagnosed
-    by Doppler" names the dysfunction, not "dysfunction diagnosed"."""
+    by Doppler" names the dysfunction, not "dysfunction diagnosed"; nor "Lesions must be measurable
+    by CT" the lesions "must be"."""
     first, last = leaf.concept.span or (cut, cut)
     if last <= cut or first >= cut:
         return leaf
     last = _strip(text, first, cut)[1]
+    if (copula := _COPULA_END.search(text, first, last)) and copula.start() > first:
+        last = copula.start()
     words = text[first:last] if leaf.concept.text == text[first : leaf.concept.span[1]] else leaf.concept.text
     return leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words, "span": (first, last)})})
+
+
+#: a verb that says what the concept before it is, at the end of its words: "Lesions| must be"
+_COPULA_END = re.compile(r"(?:\s+(?:must|should|shall|will|can|to|be|is|are|been))+$", re.IGNORECASE)
 
 
 def _before_modifier(text: str, named: list[Entity], start: int) -> list[Entity]:
@@ -1600,6 +1632,7 @@ def _presence(
     start, end = _with_axes(text, start, end)
     if (site := context.SITE_AFTER.match(text, end)) and site.end() <= span[1]:
         end = site.end()  # "malformation of the penis", "radiation therapy to pelvis": the site is part of it
+    start, end = fixed_names.widened(text, start, end)  # "head and neck cancer", "to the head or neck"
     kind = kind or (named[0].type if named else context.kind_of(text[start:end], "condition"))
     if purpose := purpose_end(text, end, kind, span[1], [(e.start, e.end) for e in named]):
         end = purpose  # "systemic therapy for advanced stage disease": what it was given for
@@ -1622,6 +1655,8 @@ def _presence(
             or naive is not None
             or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
         )
+    if negated and context.only_states_denied(text, span[0], start):
+        negated = False  # "Not well controlled diabetes": the "not" denies the control, not the diabetes
     if (head := _FINDING_HEAD.match(text, end)) and head.end() <= span[1] and not entities.starting(end, head.end()):
         end = head.end()  # "liver function abnormalities": the abnormality, not the function
     named_condition = kind == "condition" or text[start:end].isupper()
@@ -1696,6 +1731,8 @@ def _top_level_cuts(text: str, start: int, end: int, pattern: re.Pattern[str], k
             continue
         before = text[start : found.start()]
         if before.count("(") > before.count(")") or (keep is not None and not keep(text, pos, found.start())):
+            continue
+        if fixed_names.inside(text, found.start()):  # "head and neck", "ear, nose and throat": one name, no list
             continue
         pieces.append((pos, found.start()))
         pos = found.end()

@@ -24,9 +24,16 @@ CASE_SENSITIVE = {s: code for code, spellings in _LEX["case_sensitive"].items() 
 TIME_UNITS = frozenset(_LEX["time"])
 RELATIVE = {s.lower(): ref for ref, spellings in _LEX["relative"].items() if ref != "_doc" for s in spellings}
 
+#: a spelling with spaces around its "/" is the same unit ("kg / m²" is "kg/m²"), so a spelling's "/"
+#: matches with or without them, and is looked up without them
+_SLASH = re.compile(r"\s*/\s*")
+_UNSPACED: dict[str, str] = {}
+for _s, _code in SPELLINGS.items():
+    _UNSPACED.setdefault(_SLASH.sub("/", _s), _code)
 # A unit must not run on into a word ("5 mm" yes, "5 mmol" is mmol, "2 days" not "2 d").
 _UNIT = re.compile(
-    rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w]|/[^\W\d_])|(?i:{alternation(list(SPELLINGS))})(?![\w])"
+    rf"(?:{alternation(list(CASE_SENSITIVE))})(?![\w]|/[^\W\d_])"
+    rf"|(?i:{alternation(list(SPELLINGS)).replace('/', _SLASH.pattern)})(?![\w])"
 )
 _PER = {s: code for code, spellings in _LEX["per_volume"]["denominators"].items() for s in spellings}
 _PER_VOLUME = re.compile(
@@ -91,7 +98,8 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
             return UnitMatch(None, relative[0].strip(), relative.end(), RELATIVE[relative["ref"].lower()])
         return None
     written = unit[0]
-    code = CASE_SENSITIVE.get(written) or SPELLINGS[re.sub(r"\s+", " ", written.lower())]
+    spelt = re.sub(r"\s+", " ", written.lower())
+    code = CASE_SENSITIVE.get(written) or SPELLINGS.get(spelt) or _UNSPACED[_SLASH.sub("/", spelt)]
     if prefix:
         code = prefix + (code if code.startswith("/") else "/" + code.split("/", 1)[-1] if "/" in code else "")
     end = unit.end()

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from trialsieve.extract import denied_states
 from trialsieve.extract.lexicon import alternation, load
+from trialsieve.match import allergies
 from trialsieve.match.patient import Fact
 
 if TYPE_CHECKING:
@@ -152,7 +154,10 @@ class _Axis:
                     found.append((m.start(), m.end(), self.name, self._numbers(m)))
         if self.named is not None:
             for m in self.named.finditer(text):
-                for name, values in self.named_values[" ".join(m[0].split())].items():
+                phrase = " ".join(m[0].split())
+                # "insufficiently controlled": the opposite of the state it denies, never the state
+                phrase = phrase if phrase in self.named_values else _denial(phrase)
+                for name, values in self.named_values[phrase].items():
                     found.append((m.start(), m.end(), name, values))
         return found
 
@@ -204,6 +209,10 @@ def _axis(name: str, spec: dict) -> _Axis:
         for phrase, values in spec.get("words", {}).items():
             named_values[" ".join(phrase.split())] = {name: frozenset(values)}
     phrases = [k for k in named_values if not k.startswith("_")]
+    # a state under a negation ("not well controlled", "sub-optimally controlled") gives the value of its
+    # opposite where the axis names both; read first, so that the state word inside it is not read alone
+    denied = [s for s, o in denied_states.OPPOSITES.items() if s in named_values and o in named_values]
+    either = [denied_states.pattern(denied)] if denied else []
     return _Axis(
         name=name,
         exclusive=spec["exclusive"],
@@ -219,7 +228,7 @@ def _axis(name: str, spec: dict) -> _Axis:
         numbered=numbered,
         value=re.compile(rf"(?<![a-z0-9]){value}"),
         # "metastatic" in "non-metastatic" is not metastatic
-        named=re.compile(f"(?<!non-)(?<!non )(?:{alternation(phrases)})") if phrases else None,
+        named=re.compile(f"(?<!non-)(?<!non )(?:{'|'.join([*either, alternation(phrases)])})") if phrases else None,
         named_values=named_values,
         same=same,
         absence_denies=spec.get("absence_denies", False),
@@ -228,6 +237,14 @@ def _axis(name: str, spec: dict) -> _Axis:
 
 
 _IMPLIES_KEYS = frozenset({"_doc", "words", "values"})
+
+
+def _denial(phrase: str) -> str:
+    """The axis word for the opposite a denied state phrase names: "not stable" -> "unstable"."""
+    found = denied_states.opposite(phrase)
+    if found is None:
+        raise KeyError(phrase)
+    return found
 
 
 def _implications(name: str, spec: dict) -> list[tuple[str, re.Pattern[str] | None, dict[str, frozenset[str]]]]:
@@ -714,6 +731,8 @@ class ConceptMatcher:
             return found, {i: m for i, m in ruled_out.items() if i not in found}, unsure
         found, against, unsure, rest, vague = {}, {}, {}, [], []
         for i, fact in enumerate(facts):
+            if not allergies.answers(fact.text, concept.text):
+                continue  # "allergy to penicillin" says the patient cannot take penicillin, not that they do
             if code is not None and any((c.system, c.code) == (code.system, code.code) for c in fact.codes):
                 found[i] = Match(fact, "code", 1.0)
                 continue

@@ -14,10 +14,12 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, get_args
 
+from trialsieve.extract import optional
 from trialsieve.extract.grammar import parse_number
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.quantities import convert
 from trialsieve.extract.units import TIME_UNITS, match_unit
+from trialsieve.match import allergies
 from trialsieve.match.patient import MAX_AGE, MAX_DAYS, Fact, FactKind, Patient, plausible
 
 if TYPE_CHECKING:
@@ -75,9 +77,17 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
             if not any(start < m.end() and m.start() < end for start, end in tagged_spans)
         ]
         times = _times(sentence)
+        stated, used = allergies.read(sentence, [(start, end) for _, start, end, _ in named])
+        for said_at, allergen in stated:  # "allergic to penicillin": an allergy, not penicillin taken
+            days = _days_before(sentence, said_at, said_at, times)
+            fact = Fact(kind="condition", text=f"allergy to {allergen}", source=where, days_before=days)
+            patient.facts.append(fact.model_copy(update=_said(sentence, said_at)))
+        named = [n for i, n in enumerate(named) if i not in used]
         for kind, start, end, name in named:
             if kind == "condition" and (typed := _TYPE_BEFORE.search(sentence, 0, start)):
                 start, name = typed.start(), sentence[typed.start() : end]  # "type 2 diabetes", not "diabetes"
+            if _optional(sentence, start):
+                continue  # "with or without radiation to the arm": neither there nor denied
             days = _days_before(sentence, start, end, times)
             patient.facts.append(Fact(kind=kind, text=name, source=where, days_before=days, **_said(sentence, start)))
         patient.facts.extend(_measurements(sentence, entities, where))
@@ -126,7 +136,7 @@ def mentions(text: str, phrase: str, source: str = "") -> list[Fact]:
     pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
     found = []
     for number, sentence in enumerate(sentences(text)):
-        if m := pattern.search(sentence):
+        if (m := pattern.search(sentence)) and not _optional(sentence, m.start()):
             where = f"{source + ' ' if source else ''}note sentence {number}"
             found.append(Fact(kind="condition", text=m[0], source=where, **_said(sentence, m.start())))
     return found
@@ -165,9 +175,23 @@ def _said(sentence: str, start: int) -> dict[str, bool]:
 
 
 def _negated(sentence: str, start: int) -> bool:
-    """A negation cue before ``start`` in the same clause."""
-    cues = _NEGATED_BEFORE.finditer(sentence, _clause_start(sentence, start), start)
-    return any(not _PSEUDO.match(sentence, cue.start()) for cue in cues)
+    """A negation cue before ``start`` in the same clause; the "without" of "with or without" and the
+    "not" of "whether or not" deny nothing."""
+    floor = _clause_start(sentence, start)
+    allowing = [m.span() for m in _OPTIONAL.finditer(sentence, floor, start)]
+    cues = _NEGATED_BEFORE.finditer(sentence, floor, start)
+    return any(
+        not _PSEUDO.match(sentence, cue.start()) and not any(s <= cue.start() < e for s, e in allowing) for cue in cues
+    )
+
+
+_OPTIONAL = phrase_regex(load("optional")["cues"])
+
+
+def _optional(sentence: str, start: int) -> bool:
+    """Whether what is written at ``start`` follows "with or without" (``extract/optional.py``): the
+    note says it may be there or not, so it is no fact either way."""
+    return any(s <= start < e for s, e in optional.scopes(sentence))
 
 
 _SCORED = re.compile(r"\b(?:score|scale|index)\s*(?:of|is|was|:|=)?\s*$", re.IGNORECASE)

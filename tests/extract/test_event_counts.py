@@ -1,0 +1,57 @@
+"""A count written after the events it counts asks for the events: "History of suicide attempt > 1"
+is all(suicide attempt > 1, suicide attempt), as "> 2 suicide attempts" is, not a limit on a value
+named "History of suicide attempt" that no record answers (issue 18)."""
+
+import datetime as dt
+
+import pytest
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.relations import default_model
+from trialsieve.extract.structure import structure_text, structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Fact, Patient
+
+
+def _rule(tagger, text: str, section: str = "exclusion"):
+    return structure_text(text, section, tagger.tag([text])[0], default_model()).rule
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "operator", "value"),
+    [
+        ("History of suicide attempt > 1", "suicide attempt", ">", 1.0),  # issue 18
+        ("Suicide attempts > 1", "Suicide attempts", ">", 1.0),
+        ("Number of relapses >= 2 in the last 12 months", "relapses", ">=", 2.0),
+    ],
+)
+def test_a_count_after_its_events_asks_for_them(tagger, text, event, operator, value):
+    rule = _rule(tagger, text)
+    assert rule.type == "all"
+    count, presence = rule.args
+    assert (count.type, count.variable, count.operator, count.value) == ("comparison", event, operator, value)
+    assert (presence.type, presence.concept.text, presence.negated) == ("presence", event, False)
+
+
+def test_an_upper_bound_on_a_count_asks_for_no_event(tagger):
+    rule = _rule(tagger, "Relapses < 2")
+    assert (rule.type, rule.operator, rule.value) == ("comparison", "<", 2.0)
+
+
+def test_a_count_written_first_keeps_one_event(tagger):
+    rule = _rule(tagger, "> 2 suicide attempts")
+    assert [a.type for a in rule.args] == ["comparison", "presence"]
+
+
+@pytest.mark.parametrize(
+    ("present", "verdict"),
+    [(False, "not_met"), (True, "unknown")],
+)
+def test_the_event_settles_what_the_count_cannot(tagger, present, verdict):
+    """Never attempted: not excluded; attempted, how often unrecorded: a person must look."""
+    trial = structure_trial(read_text("Exclusion Criteria:\n- History of suicide attempt > 1", "test", "T1"), tagger)
+    attempt = Fact(text="suicide attempt", kind="condition", present=present)
+    patient = Patient(id="p", age=40, sex="male", facts=[attempt])
+    (criterion,) = check(trial, patient, dt.date(2026, 11, 29), ConceptMatcher()).criteria
+    assert criterion.verdict == verdict

@@ -1,0 +1,80 @@
+"""Words of the study's own timeline say when a criterion applies, not what the patient has: "during
+the therapy", "prior to starting therapy", "throughout the study", "prior to enrollment into the
+study" leave no leaf, and no fragment of them is left to be a leaf of its own (a review leaf AND-ed
+into an exclusion turns its met into unknown). Criteria are real ones (ClinicalTrials.gov)."""
+
+import re
+
+import pytest
+
+from tests.extract.reading import presences, rule_of
+from trialsieve.extract.lexicon import load
+from trialsieve.rules import leaves
+
+
+def _words(rule) -> list[str]:
+    """The words of every leaf that is not a limit."""
+    found = []
+    for leaf in leaves(rule):
+        if leaf.type == "presence":
+            found.append(leaf.concept.text)
+        elif leaf.type == "unstructured":
+            found.append(leaf.text)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (  # NCT03319901: "history of therapy" asked of every patient, AND-ed into the exclusion
+            "Systemic chemotherapy/radiotherapy/investigational therapy within 14 days (with the exception of "
+            "hydroxyurea and/or dexamethasone, or one dose of cytarabine) prior to starting therapy",
+            "radiotherapy",
+        ),
+        (  # NCT06501144: "therapy" was a leaf beside the implant
+            "Obtained a penile implant during the therapy or between the end of your last therapy cycle and "
+            "inclusion into this study",
+            "penile implant",
+        ),
+        (  # NCT01442077: "into the study" was a review leaf beside the arrhythmia
+            "History of heart attack, stroke, or life-threatening arrhythmia within 6 months prior to enrollment "
+            "into the study.",
+            "life-threatening arrhythmia",
+        ),
+        (  # NCT03510338: "for the duration of the study" was a review leaf
+            "Subject has donated blood or experienced significant blood loss within 3 months of screening and "
+            "for the duration of the study.",
+            None,
+        ),
+        (  # NCT01117038: "throughout the study" was a review leaf
+            "Use of any prescription or over-the-counter (OTC) medication, including herbal products, within the "
+            "14 days prior to Day 1 and throughout the study.",
+            None,
+        ),
+    ],
+)
+def test_the_study_timeline_leaves_no_leaf(tagger, text, kept):
+    rule = rule_of(tagger, text)
+    words = _words(rule)
+    assert not [w for w in words if w.lower().startswith(("into ", "during ", "throughout ", "study", "trial"))]
+    # "therapy" may stand for "investigational therapy" in its window; none without one is asked
+    assert not [c for c, leaf in presences(rule).items() if c.lower() == "therapy" and leaf.temporal is None]
+    assert not any("duration of" in w or "throughout" in w for w in words)
+    if kept:
+        assert any(kept in w for w in presences(rule))
+
+
+def test_a_therapy_named_after_during_is_no_timeline():
+    """ "during therapy with a PDE5 inhibitor" names a treatment; "the therapy" alone is the study's."""
+    pattern = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
+    assert not pattern.search("dose-limiting adverse effects during therapy with a PDE5 inhibitor")  # NCT00769041
+    assert pattern.search("penile implant during the therapy or between")  # NCT06501144
+    # a phrase in the middle of a clause is not cut out: the words after it would be a leaf of their own
+    assert not pattern.search("intention to become pregnant during the study period, as verified by self-report")
+
+
+def test_prior_to_the_study_still_says_history(tagger):
+    """Only the event is masked: "prior to" stays and still marks what was received as history."""
+    text = "Subjects who have received systemic anti-tumor treatments prior to the initiation of the study treatment;"
+    rule = rule_of(tagger, text)  # NCT06465238
+    assert [leaf.qualifiers for leaf in presences(rule).values()] == [["history of"]]

@@ -1,0 +1,94 @@
+"""A count of events asks for the events: "suicide attempt > 1" is all(count, event).
+
+Two spellings, one reading:
+
+- ``counted``: the count written after the events. "History of suicide attempt > 1" was read as a
+  limit on a value named "History of suicide attempt": no record holds such a value, so a patient
+  who never attempted suicide stayed unknown, where "> 2 suicide attempts", its count written
+  first, reads all(count, event) and is settled by the absent event. A lower bound on a count of
+  events (``lexicons/event_counts.json``: the variable's head noun names counted events, no unit)
+  is made the same all(count, event), the words that name no event ("History of", "number of")
+  left out of both.
+- ``joined``: a count whose thing the tagger named comes with a presence leaf for it, which a
+  record can answer when it holds no count. In "History of significant psychiatric disease, such
+  as schizophrenia, bipolar disorder, greater than one lifetime episode of major depression, or
+  current depression", standing as two items, the depression was AND-ed to the whole list before
+  it: every example then asked for major depression too. Joined first, all(count, thing) is one
+  alternative like the others.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.logic import Atom
+from trialsieve.rules import All, Comparison, Concept, Presence, Rule
+
+_KEYS = frozenset({"_doc", "events", "leads"})
+_LEXICON = load("event_counts")
+if set(_LEXICON) != _KEYS:
+    raise ValueError(f"event_counts.json: keys {sorted(set(_LEXICON) ^ _KEYS)}")
+_EVENTS = frozenset(e.lower() for e in _LEXICON["events"])
+_LEAD = re.compile(_LEXICON["leads"], re.IGNORECASE)
+_HEAD = re.compile(r"([^\W\d_][\w-]*)\W*$")
+
+
+def counted(atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with each lone lower bound on a count of events made all(count, event)."""
+    return [Atom(a.start, a.end, made) if (made := _with_event(a.rule)) is not None else a for a in atoms]
+
+
+def _with_event(rule) -> All | None:
+    """all(count, event) for a lower bound on a count of events; None for any other rule."""
+    if not isinstance(rule, Comparison) or rule.variable_span is None or not _counts_events(rule):
+        return None
+    lead = _LEAD.match(rule.variable)
+    skip = lead.end() if lead else 0
+    words = rule.variable[skip:].strip()
+    span = (rule.variable_span[0] + skip, rule.variable_span[1])
+    count = rule.model_copy(update={"variable": words, "variable_span": span})
+    event = Presence(concept=Concept(text=words, kind=rule.kind, span=span), temporal=rule.temporal, span=span)
+    return All(args=[count, event])
+
+
+def _counts_events(rule: Comparison) -> bool:
+    """A lower bound in whole numbers, no unit, on a variable whose head noun names counted events,
+    written inside the limit's own span: a variable written after the count ("> 2 suicide attempts")
+    is a leaf of its own already."""
+    head = _HEAD.search(rule.variable)
+    first, last = rule.variable_span or (-1, -1)
+    return (
+        rule.span[0] <= first
+        and last <= rule.span[1]
+        and rule.operator in (">", ">=")
+        and rule.unit is None
+        and rule.multiplier_of is None
+        and rule.value.is_integer()
+        and rule.kind in ("condition", "procedure", "observation")
+        and head is not None
+        and head[1].lower() in _EVENTS
+    )
+
+
+def joined(atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` (in text order) with each comparison and the presence leaf right after it that
+    names what its variable counts made one atom, all(comparison, presence)."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        if prev is not None and _counts_thing(prev.rule, atom.rule):
+            out[-1] = Atom(prev.start, max(prev.end, atom.end), All(args=[prev.rule, atom.rule]))
+        else:
+            out.append(atom)
+    return out
+
+
+def _counts_thing(comparison: Rule, thing: Rule) -> bool:
+    """Whether ``thing`` is a presence whose concept lies in the variable of ``comparison``."""
+    if not isinstance(comparison, Comparison) or comparison.variable_span is None:
+        return False
+    if not isinstance(thing, Presence) or thing.concept.span is None:
+        return False
+    (first, last), (start, end) = comparison.variable_span, thing.concept.span
+    return first <= start and end <= last

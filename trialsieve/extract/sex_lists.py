@@ -1,0 +1,76 @@
+"""A sex list written before a limit says whom the limit is for: "Men, at least 18 years of age".
+
+The sexes that open a criterion name the patients the rest of it is about. Left to the joining of
+items, "Male or female ≥ 18 years of age" read any(male, all(female, age ≥ 18)) and "Men, at least
+18 years of age" any(male, age ≥ 18): a 10-year-old boy met both. Joined here first, the sexes and
+the limit that follows them are one item, all(sexes, limit): all(sex = all, age ≥ 18) and
+all(male, age ≥ 18).
+
+A sex-specific limit ("male ≥ 50 kg, female ≥ 45 kg", "QTcF ≤ 450 ms for men and ≤ 470 ms for
+women") writes a second sex after the first list, each with its own limit; ``populations`` reads
+those, so a criterion that names a sex again after the list is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import inverse, load, phrase_regex
+from trialsieve.extract.logic import Atom
+from trialsieve.rules import All, Any, Comparison, Demographic, Rule
+
+_SEX_WORD = re.compile(rf"\b{phrase_regex(list(inverse(load('cues')['sex']))).pattern}\b", re.IGNORECASE)
+_BETWEEN_SEXES = re.compile(r"(?:[\s,/&]|\b(?:and|or|either)\b)*", re.IGNORECASE)  # "Male or female", "Men, women"
+_BEFORE_LIMIT = re.compile(r"[\s,:-]*(?:\baged?\b)?[\s,:-]*", re.IGNORECASE)  # "Men, at least 18", "Males aged ≥ 18"
+
+
+def lead_limits(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` (in text order) with the sexes that open them joined to the limit right after."""
+    run = 0
+    while run < len(atoms) and _sex(atoms[run].rule):
+        if run and not _BETWEEN_SEXES.fullmatch(text, atoms[run - 1].end, atoms[run].start):
+            break
+        run += 1
+    if run == 0 or run == len(atoms):
+        return atoms
+    sexes, limit = atoms[:run], atoms[run]
+    if not _limit(limit.rule) or not _BEFORE_LIMIT.fullmatch(text, sexes[-1].end, limit.start):
+        return atoms  # "Men, who cannot talk": the sex is asked beside what follows, as written
+    if _SEX_WORD.search(text, limit.start):  # "male ≥ 50 kg, female ≥ 45 kg": a limit for each sex
+        return atoms
+    joined = All(args=[_admitted(sexes), limit.rule])
+    return [Atom(sexes[0].start, limit.end, joined), *atoms[run + 1 :]]
+
+
+def spliced(rule: Rule) -> Rule:
+    """``rule`` with each all(sexes, limit) inside an "all of" made part of it: all(male, age, ED),
+    not all(all(male, age), ED), which ask the same."""
+    if not isinstance(rule, (All, Any)):
+        return rule
+    args = [spliced(a) for a in rule.args]
+    if isinstance(rule, All):
+        args = [b for a in args for b in (a.args if isinstance(a, All) and _sex(a.args[0]) else [a])]
+    return rule.model_copy(update={"args": args})
+
+
+def _admitted(sexes: list[Atom]) -> Rule:
+    """The sexes the list admits: one, every sex ("Male or female"), or the alternatives written."""
+    rules = [a.rule for a in sexes]
+    if len(rules) == 1:
+        return rules[0]
+    values = {r.value_text for r in rules if isinstance(r, Demographic)}
+    if all(isinstance(r, Demographic) for r in rules) and ({"male", "female"} <= values or "all" in values):
+        return Demographic(attribute="sex", value_text="all", span=(sexes[0].start, sexes[-1].end))
+    return Any(args=rules)
+
+
+def _sex(rule: Rule) -> bool:
+    """A sex leaf, alone or with the states it must lack ("non-pregnant females")."""
+    if isinstance(rule, Demographic):
+        return rule.attribute == "sex"
+    return isinstance(rule, All) and _sex(rule.args[0])
+
+
+def _limit(rule: Rule) -> bool:
+    """An age or a value's limit, no sex named in it."""
+    return isinstance(rule, Comparison) or (isinstance(rule, Demographic) and rule.attribute == "age")

@@ -1,0 +1,54 @@
+"""A negative test says that what it tests for is absent.
+
+"Women of childbearing potential must have a negative serum pregnancy test" asks that the patient is not
+pregnant. Read as a presence of the test, it was met by any record of one, a pregnant woman's positive test
+included, and a record of the pregnancy itself never ruled her out. A test named in the lexicon
+(``scope.json`` ``tested_states``) with "negative" written just before it ("negative urine or serum
+pregnancy test", "tested negative in a pregnancy test") or just after it ("pregnancy test is negative") is
+read as the state it tests for, denied, with the test beside it as how it is found (``role: method``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.trees import rebuild
+from trialsieve.rules import All, Concept, Presence, Rule
+
+_LEXICON = load("scope")["tested_states"]
+#: Test name (lower case) -> the state it tests for.
+_TESTS = {test.lower(): state for state, tests in _LEXICON["states"].items() for test in tests}
+_BEFORE = re.compile(_LEXICON["before"], re.IGNORECASE)
+_AFTER = re.compile(_LEXICON["after"], re.IGNORECASE)
+
+
+def negative_tests(text: str, rule: Rule, section: str) -> Rule:
+    """``rule`` (whose spans index ``text``) with each negative test of an inclusion read as its state denied.
+    An exclusion that says a test must be negative means the opposite of what it lists: read so, it would
+    exclude every woman who is not pregnant."""
+    if section != "inclusion":
+        return rule
+    return rebuild(rule, lambda leaf: _denied_state(text, leaf) or leaf) or rule
+
+
+def _denied_state(text: str, leaf: Rule) -> Rule | None:
+    """all(not <state>, <test> as method) for a presence of a test written negative; None otherwise."""
+    if not isinstance(leaf, Presence) or leaf.negated or leaf.role is not None:
+        return None
+    name = leaf.concept.text.lower()
+    state = next((s for test, s in _TESTS.items() if name == test or name.endswith(" " + test)), None)
+    start, end = leaf.concept.span or leaf.span
+    if state is None or not (_BEFORE.search(text, 0, start) or _AFTER.match(text, end)):
+        return None
+    named = re.compile(re.escape(state), re.IGNORECASE).search(text, start, end)  # inside "urine pregnancy test"
+    span = named.span() if named else None
+    denied = Presence(
+        concept=Concept(text=text[span[0] : span[1]] if span else state, kind="condition", span=span),
+        negated=True,
+        temporal=leaf.temporal,
+        span=leaf.span,
+        source=leaf.source,
+    )
+    method = leaf.model_copy(update={"role": "method", "qualifiers": []})
+    return All(args=[denied, method])
