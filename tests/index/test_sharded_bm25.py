@@ -59,9 +59,10 @@ def sharded(passages, tmp_path, monkeypatch) -> Path:
     """The passages' BM25 written a shard at a time: small shards and blocks, so that it takes many of
     each, blocks of many terms and terms written alone (more entries than a block), shards that are
     not a whole number of tokenizer batches."""
-    monkeypatch.setattr(lexical, "SHARD", 1000)
-    monkeypatch.setattr(lexical, "TOKENIZE_BATCH", 300)
-    monkeypatch.setattr(lexical, "MERGE_BLOCK", 700)
+    shard = len(passages) // 12  # 1,000 on the dev records, 121 on the bundled ones
+    monkeypatch.setattr(lexical, "SHARD", shard)
+    monkeypatch.setattr(lexical, "TOKENIZE_BATCH", shard * 3 // 10)
+    monkeypatch.setattr(lexical, "MERGE_BLOCK", shard * 7 // 10)
     assert lexical.write(iter(passages), tmp_path / "bm25") == len(passages)
     assert not (tmp_path / "bm25" / lexical.SHARDS).exists()  # pass 1's files are gone
     return tmp_path / "bm25"
@@ -72,8 +73,9 @@ def test_bm25_built_in_shards_is_the_matrix_bm25s_builds_from_every_passage(shar
     indptr = np.asarray(ours.scores["indptr"])
     df = np.diff(indptr)
     starts = lexical._blocks(indptr)
-    assert len(passages) > 10 * 1000  # over ten shards
-    assert (df > 700).any() and (np.diff(starts) > 1).any()  # terms written alone, and blocks of several
+    assert len(passages) > 10 * lexical.SHARD  # over ten shards
+    # terms written alone, and blocks of several
+    assert (df > lexical.MERGE_BLOCK).any() and (np.diff(starts) > 1).any()
     assert ours.scores["num_docs"] == one_bm25.scores["num_docs"] == len(passages)
     assert set(ours.vocab_dict) == set(one_bm25.vocab_dict)
     reference = one_bm25.scores
