@@ -8,16 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
-from trialsieve.extract.ingest import read_inputs
 from trialsieve.index import lexical, store
-from trialsieve.index.chunks import chunk_trial
 from trialsieve.index.lexical import Lexical, _tokens
 from trialsieve.index.metadata import Filters
 from trialsieve.index.search import TrialIndex
 
-DEV = ROOT.parent / "shared" / "data" / "ctgov" / "studies.dev.jsonl"
-BUNDLED = [ROOT / "data" / "trials" / "ctgov20.jsonl", ROOT / "data" / "trials" / "trialgpt.jsonl"]
 QUERIES = [
     "hepatitis C",
     "HIV",
@@ -27,13 +22,6 @@ QUERIES = [
     "history of myocardial infarction or stroke within 6 months",
     "HIV HIV positive, hepatitis B or hepatitis C",  # terms repeated: each occurrence adds its column
 ]
-
-
-@pytest.fixture(scope="module")
-def passages() -> list[str]:
-    trials, failures = read_inputs([str(DEV)] if DEV.is_file() else [str(p) for p in BUNDLED])
-    assert not failures and len(trials) >= 100
-    return [chunk.text for trial in trials for chunk in chunk_trial(trial)]
 
 
 @pytest.fixture(scope="module")

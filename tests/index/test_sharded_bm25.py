@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from tests.conftest import INDEXED, ROOT
-from trialsieve.extract.ingest import read_inputs
 from trialsieve.index import build as builder
 from trialsieve.index import lexical, store
 from trialsieve.index.chunks import chunk_trial
@@ -23,9 +22,6 @@ from trialsieve.index.lexical import Lexical, _tokens
 from trialsieve.index.metadata import Metadata
 from trialsieve.index.search import TrialIndex
 
-DEV = ROOT.parent / "shared" / "data" / "ctgov" / "studies.dev.jsonl"
-# where ../shared is absent (CI's clean clone), the ClinicalTrials.gov records bundled with the app
-BUNDLED = [ROOT / "data" / "trials" / "ctgov20.jsonl", ROOT / "data" / "trials" / "trialgpt.jsonl"]
 QUERIES = [
     "hepatitis C",
     "pregnant or breastfeeding women",
@@ -34,14 +30,6 @@ QUERIES = [
     "history of myocardial infarction or stroke within 6 months",
     "HIV",
 ]
-
-
-@pytest.fixture(scope="module")
-def passages() -> list[str]:
-    """Every passage of the real dev records (about 12,000), in the order a build numbers them."""
-    trials, failures = read_inputs([str(DEV)] if DEV.is_file() else [str(p) for p in BUNDLED])
-    assert not failures and len(trials) >= 100
-    return [chunk.text for trial in trials for chunk in chunk_trial(trial)]
 
 
 @pytest.fixture(scope="module")
