@@ -156,13 +156,13 @@ def listed(text: str, atoms: list[Atom]) -> list[Atom]:
     for atom in atoms:
         prev = out[-1] if out else None
         joins = prev is not None and _test(atom.rule) and _TEST_GAP.fullmatch(text, prev.end, atom.start)
-        method = _as_method(atom.rule)
-        listing = prev is not None and isinstance(prev.rule, (AnyRule, AllRule)) and _only_methods(prev.rule)
+        listing = joins and isinstance(prev.rule, (AnyRule, AllRule)) and _only_methods(prev.rule)
         if joins and (_ends_in_methods(prev.rule) or listing):
-            out[-1] = Atom(prev.start, atom.end, prev.rule.model_copy(update={"args": [*prev.rule.args, method]}))
+            args = [*prev.rule.args, _as_method(atom.rule)]
+            out[-1] = Atom(prev.start, atom.end, prev.rule.model_copy(update={"args": args}))
         elif joins and len(out) > 1 and _test(prev.rule) and _CUE_BEFORE.search(text, 0, prev.rule.concept.span[0]):
             joined = AnyRule if _OR.search(text, prev.end, atom.start) else AllRule  # "by X-ray and MRI": both
-            out[-1] = Atom(prev.start, atom.end, joined(args=[_as_method(prev.rule), method]))
+            out[-1] = Atom(prev.start, atom.end, joined(args=[_as_method(prev.rule), _as_method(atom.rule)]))
         else:
             out.append(atom)
     return _with_found(text, [Atom(a.start, a.end, _alternative_methods(text, a.rule)) for a in out])
