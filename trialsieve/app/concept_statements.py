@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Literal
 
 from trialsieve.app.citations import criterion_label
 from trialsieve.app.patient_questions import described_patient, plain_words
-from trialsieve.app.requirements import Judgement, Part, _outright, _source
+from trialsieve.app.requirements import Judgement, Part, trial_leaves
 from trialsieve.extract.lexicon import load
 from trialsieve.match.patient import Fact
-from trialsieve.rules import Presence, Unstructured, leaves
+from trialsieve.rules import Presence, Unstructured
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -143,24 +143,18 @@ def _judge_one(stated: _One, structured: StructuredTrial, matcher: ConceptMatche
     for criterion in structured.criteria:
         if (what := permitting.get(criterion.id)) is not None and _same_words(what, stated.fact.text):
             deciders.append(_Decider("admits", criterion.id, criterion.text, Fact(kind="condition", text=what)))
-    for criterion in structured.criteria:
-        if criterion.parent is not None:
+    for written in trial_leaves(structured):
+        leaf, source, text = written.leaf, written.source, written.text
+        if not _touches(leaf, stated.fact, text, matcher):
             continue
-        exclusion = criterion.section == "exclusion"
-        alone = {id(leaf) for leaf in _outright(criterion.rule, exclusion)}
-        for leaf in leaves(criterion.rule):
-            source = _source(structured, criterion.id, leaf)
-            text = next((c.text for c in structured.criteria if c.id == source), criterion.text)
-            if not _touches(leaf, stated.fact, text, matcher):
+        if source in permitting:  # "Bilateral breast cancer is eligible" admits it, whatever its section
+            if any(d.criterion == source for d in deciders):
                 continue
-            if source in permitting:  # "Bilateral breast cancer is eligible" admits it, whatever its section
-                if any(d.criterion == source for d in deciders):
-                    continue
-                return Judgement("cannot tell", [])  # it allows something near the concept, not the concept
-            side = _side(leaf, criterion.section)
-            if side is None or id(leaf) not in alone or not _plain(leaf, stated, text, matcher):
-                return Judgement("cannot tell", [])
-            deciders.append(_Decider(side, source, text, _as_fact(leaf)))  # type: ignore[arg-type]
+            return Judgement("cannot tell", [])  # it allows something near the concept, not the concept
+        side = _side(leaf, written.criterion.section)
+        if side is None or not written.outright or not _plain(leaf, stated, text, matcher):
+            return Judgement("cannot tell", [])
+        deciders.append(_Decider(side, source, text, _as_fact(leaf)))  # type: ignore[arg-type]
     sides = {d.side for d in deciders}
     if not sides or ("excludes" in sides and len(sides) > 1):
         return Judgement("cannot tell", [])

@@ -46,7 +46,10 @@ from trialsieve.extract.structure import structure_text
 from trialsieve.rules import ADMITTED, LOGIC_TYPES, Comparison, Demographic, Leaf, Rule, leaves
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from trialsieve.extract.tagger import EntityTagger
+    from trialsieve.rules import Criterion
     from trialsieve.trial import StructuredTrial
 
 Verdict = Literal["yes", "no", "cannot tell"]
@@ -261,29 +264,47 @@ class _TrialLimits:
     unsure: frozenset[str]  # measures the trial limits otherwise: under a condition, at a time, as an option
 
 
+@dataclass(frozen=True)
+class WrittenLeaf:
+    """A leaf of a trial's top-level criterion, with whether the trial asks it outright (``_outright``) and
+    the (sub-)criterion that writes it, by id and text: what a judge of a statement cites and reads."""
+
+    criterion: Criterion
+    leaf: Leaf
+    outright: bool
+    source: str
+    text: str
+
+
+def trial_leaves(structured: StructuredTrial, kinds: tuple[type, ...] = (object,)) -> Iterator[WrittenLeaf]:
+    """Every leaf of ``kinds`` in the top-level criteria of ``structured`` (a heading's rule holds its
+    sub-criteria's), in order."""
+    for criterion in structured.criteria:
+        if criterion.parent is not None:
+            continue
+        alone = {id(leaf) for leaf in _outright(criterion.rule, criterion.section == "exclusion")}
+        for leaf in leaves(criterion.rule):
+            if isinstance(leaf, kinds):
+                source = _source(structured, criterion.id, leaf)
+                text = next((c.text for c in structured.criteria if c.id == source), criterion.text)
+                yield WrittenLeaf(criterion, leaf, id(leaf) in alone, source, text)
+
+
 def trial_limits(structured: StructuredTrial) -> _TrialLimits:
     """The limits ``structured`` sets outright, by measure, from its top-level criteria (a heading's rule holds
     its sub-criteria's) and its registry ages. A measure that is also limited in any other way is unsure."""
     ranges: dict[str, list[tuple[_Range, str]]] = {}
     unsure: set[str] = set()
-    for criterion in structured.criteria:
-        if criterion.parent is not None:
+    for written in trial_leaves(structured, (Comparison, Demographic)):
+        leaf, context = written.leaf, written.text
+        found = _range(leaf, context, written.criterion.section == "exclusion")
+        measure = found.measure if found else _named(leaf, context)
+        if measure is None:
             continue
-        exclusion = criterion.section == "exclusion"
-        alone = {id(leaf) for leaf in _outright(criterion.rule, exclusion)}
-        for leaf in leaves(criterion.rule):
-            if not isinstance(leaf, (Comparison, Demographic)):
-                continue
-            source = _source(structured, criterion.id, leaf)
-            context = next((c.text for c in structured.criteria if c.id == source), criterion.text)
-            found = _range(leaf, context, exclusion)
-            measure = found.measure if found else _named(leaf, context)
-            if measure is None:
-                continue
-            if found is None or id(leaf) not in alone:
-                unsure.add(measure)
-                continue
-            ranges.setdefault(measure, []).append((replace(found, written=context), source))
+        if found is None or not written.outright:
+            unsure.add(measure)
+            continue
+        ranges.setdefault(measure, []).append((replace(found, written=context), written.source))
     trial = structured.trial
     for age, lower in ((trial.minimum_age, True), (trial.maximum_age, False)):
         if age is not None:
