@@ -55,3 +55,29 @@ def test_an_after_comparator_joined_by_a_slash_opens_the_next_limit():
 @pytest.mark.parametrize("written", ["kg / m²", "kg /m2", "kg/ m²", "kg/m²"])
 def test_a_units_slash_may_be_spaced(written):
     assert match_unit(written, 0).code == "kg/m2"
+
+
+def test_the_backward_read_finds_what_a_forward_search_finds_on_real_text():
+    """``grammar._before`` reads the comparator before a number backwards, one anchored match, where a
+    forward search tried the whole alternation at each place of the window. Both must find the same
+    spelling before every number of the bundled LCT criteria and ClinicalTrials.gov records, whatever
+    the floor (where the clause, or the previous limit, ends)."""
+    import json
+    from pathlib import Path
+
+    from trialsieve.extract import grammar
+
+    data = Path(__file__).parents[2] / "data"
+    texts = [json.loads(line)["text"] for line in (data / "lct" / "criteria_entities.dev.jsonl").open()]
+    for line in (data / "trials" / "ctgov20.jsonl").open():
+        texts.append(json.dumps(json.loads(line)))  # every field's text, escapes and all
+    found = 0
+    for text in texts:
+        for number in grammar._NUMBER.finditer(text):
+            pos = number.start()
+            for floor in (0, max(0, pos - 20), max(0, pos - 47)):
+                window = max(floor, pos - 48)
+                forward = grammar._BEFORE_ANY.search(text, window, pos)
+                assert grammar._comparator_start(text, window, pos) == (forward.start() if forward else None)
+                found += forward is not None
+    assert found > 1000
