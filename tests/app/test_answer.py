@@ -385,6 +385,15 @@ def test_a_criterion_opening_with_a_sex_requires_it(bundled, question, quote):
         ("If female, using adequate birth control", None),
         ("Females of childbearing potential must use contraception", None),
         ("Patients with heart failure", None),
+        # NCT00605267 via NLI4CT: the sex heads an opening phrase of description ("Men are not eligible": true)
+        (
+            "Premenopausal, estrogen receptor positive women, aged 20 years and over, with operable and measurable "
+            "breast cancer who have provided written informed consent",
+            "female",
+        ),
+        ("Pregnant or lactating women", None),
+        ("Partners of women with breast cancer", None),
+        ("Histologically confirmed breast cancer in women", None),
     ],
 )
 def test_only_a_sex_required_outright_counts(criterion, requires):

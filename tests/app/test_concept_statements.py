@@ -101,3 +101,29 @@ def test_a_statement_with_an_unread_feature_names_no_concept(tagger):
     cancer alone."""
     assert concept_claim("patients with Multi-focal breast cancer", "excluded", tagger) is None
     assert concept_claim("Patients with an FEV1 of 80% to 120%", "excluded", tagger) is None
+
+
+#: NCT00631852's exclusions (breast biopsy study), and NCT01351376's fluid-balance exclusion
+BLEEDING = """Inclusion Criteria:
+* female
+Exclusion Criteria:
+* active bleeding or a pathological condition that carries a high risk of bleeding
+* any swallowing dysfunction
+* uncontrolled intercurrent illness
+"""
+FLUID = LYMPHOEDEMA + "* medication(s) known to affect body fluid balance\n"
+
+
+def test_an_option_that_names_a_class_excludes_its_members(tagger, matcher):
+    """NLI4CT: "Patients with hemophilia are excluded from the primary trial." (Entailment): the option "a
+    pathological condition that carries a high risk of bleeding" names the bleeding disorders, hemophilia one of
+    them, though the rule tree cuts it into "pathological condition" and "bleeding"; "Patients currently prescribed
+    Diuretics are excluded" (Entailment) by "medication(s) known to affect body fluid balance". A concept outside
+    the class (laxatives: not in it), or an option narrowed by a window, is not judged."""
+    assert verdict("Patients with hemophilia", "excluded", BLEEDING, tagger, matcher) == "yes"
+    assert verdict("Patients with von Willebrand disease", "admitted", BLEEDING, tagger, matcher) == "no"
+    assert verdict("Patients with hypertension", "excluded", BLEEDING, tagger, matcher) == "cannot tell"
+    assert verdict("Patients currently prescribed Diuretics", "excluded", FLUID, tagger, matcher) == "yes"
+    assert verdict("Patients currently prescribed laxatives", "excluded", FLUID, tagger, matcher) == "cannot tell"
+    windowed = BLEEDING.replace("risk of bleeding", "risk of bleeding within 6 months")
+    assert verdict("Patients with hemophilia", "excluded", windowed, tagger, matcher) == "cannot tell"

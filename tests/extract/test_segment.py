@@ -382,3 +382,41 @@ def test_a_raw_line_reads_as_its_segmented_criterion(tagger):
     assert not any(arg.type == "not" for arg in rule.args[0].args)  # the examples are not negated twice
     first = leaves(rule)[0]
     assert raw[first.span[0] : first.span[1]].startswith("Non-smoker")
+
+
+def test_a_section_header_run_into_a_line_starts_its_section():
+    # NCT00190671 via NLI4CT: a record typed as one paragraph runs "Exclusion Criteria:" into the last inclusion
+    text = (
+        "Inclusion Criteria: - You must be female and at least 18 years old. - You must be willing to take folic "
+        "acid and vitamin B12. Exclusion Criteria: - You are pregnant or breastfeeding. - You are currently taking "
+        "aspirin or aspirin-like medicine and are unable to stop for a few days during each cycle of therapy."
+    )
+    criteria = segment(text)
+    assert [(c.id, c.section) for c in criteria] == [("I1", "inclusion"), ("E1", "exclusion")]
+    assert criteria[0].text.endswith("vitamin B12.") and criteria[1].text.startswith("- You are pregnant")
+    assert text[criteria[1].start : criteria[1].end] == criteria[1].text
+    # within a sentence the words are a criterion's, no header
+    aside = "Inclusion Criteria:\n* Patients who fail the exclusion criteria: see below\n"
+    assert ids(aside) == [("I1", None, "inclusion")]
+
+
+def test_numbered_and_ineligibility_section_headers():
+    # NCT00266110 via NLI4CT: the protocol's section numbers lead its headers
+    text = (
+        "PATIENT ELIGIBILITY\n* 4.1 Inclusion Criteria 4.1.1 Histologically proven metastatic breast cancer.\n"
+        "* 4.1.8 Bilirubin no more than 2 times normal.\n* 4.2 Exclusion Criteria\n"
+        "* 4.2.3 Patient is currently taking steroid medications.\n"
+    )
+    assert [(c.id, c.section, c.text) for c in segment(text)] == [
+        ("U1", "unknown", "PATIENT ELIGIBILITY"),
+        ("I1", "inclusion", "4.1.1 Histologically proven metastatic breast cancer."),
+        ("I2", "inclusion", "4.1.8 Bilirubin no more than 2 times normal."),
+        ("E1", "exclusion", "4.2.3 Patient is currently taking steroid medications."),
+    ]
+    # NCT00093795 via NLI4CT: NSABP protocols head their exclusions "Ineligibility Criteria"
+    text = (
+        "* The tumor must be invasive carcinoma of the breast on histologic examination.\n* Ineligibility Criteria\n"
+        "* Primary tumor staged as T4 for any reason.\n* History of hepatitis B or C.\n"
+    )
+    assert [(c.id, c.section) for c in segment(text)] == [("U1", "unknown"), ("E1", "exclusion"), ("E2", "exclusion")]
+    assert ids("Inclusion Criteria:\n1. Inclusion criteria of the parent study met\n") == [("I1", None, "inclusion")]

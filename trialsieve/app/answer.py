@@ -795,15 +795,25 @@ def _required_sex(text: str) -> str | None:
     found = _sex_opening().match(text)
     if not found or phrase_regex(_lexicon()["sex_subgroups"]).search(text):
         return None
-    return inverse(_lexicon()["sex_words"])[found["sex"].lower()]
+    return inverse(_lexicon()["sex_words"])[(found["sex"] or found["head"]).lower()]
 
 
 @cache
 def _sex_opening() -> re.Pattern[str]:
+    """The sex word a criterion opens with, after qualifiers ("Postmenopausal female"), or heading its opening
+    phrase after a few words of description that the phrase ends on ("Premenopausal, estrogen receptor positive
+    women, aged 20 years and over"); a word of ``sex_phrase_breakers`` ("Partners of women", "Pregnant or
+    lactating women") ends the description, so such an opening names no sex."""
     lexicon = _lexicon()
     qualifiers = "|".join(re.escape(q) for q in lexicon["sex_qualifiers"])
     sexes = "|".join(re.escape(w) for words in lexicon["sex_words"].values() for w in words)
-    return re.compile(rf"\W*(?:(?:{qualifiers})\W+){{0,3}}(?P<sex>{sexes})\b", re.IGNORECASE)
+    breakers = "|".join(re.escape(w) for w in lexicon["sex_phrase_breakers"])
+    described = rf"(?:(?!(?:{breakers})\b)[\w+/-]+,?\s+){{1,4}}"
+    ends = r"(?=\s*(?:[,;:(]|\.?$)|\s+(?:aged?|with|who|over|between)\b)"
+    return re.compile(
+        rf"\W*(?:(?:{qualifiers})\W+){{0,3}}(?:(?P<sex>{sexes})\b|{described}(?P<head>{sexes})\b{ends})",
+        re.IGNORECASE,
+    )
 
 
 def _required(rule: Rule) -> list[Leaf]:

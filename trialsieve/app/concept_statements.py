@@ -15,6 +15,9 @@ answered here from the rule tree, and only when one criterion says it plainly:
   words, codes or classes, not its embedding), the leaf has no window, exception, role or qualifier that narrows
   it, and every word of the criterion that writes it is a word of its concepts ("Renal failure" decides;
   "Uncontrolled hypertension", "Brain metastases within 6 months" do not);
+- or an exclusion of its own has an option that names, word for word, a class of the matcher's lexicon the
+  concept is a member of ("a pathological condition that carries a high risk of bleeding" for hemophilia), with
+  nothing outside the option narrowing it: the rule tree cuts such a phrase into pieces, so it is read whole;
 - the leaf's side is what the trial does to the concept: an exclusion's leaf, or an inclusion's negated one
   ("No brain metastases"), excludes it; an inclusion's leaf asks for it;
 - and nothing else in the trial speaks of the concept: a leaf of another criterion that names it, a kind of it,
@@ -37,6 +40,7 @@ from trialsieve.app.citations import criterion_label
 from trialsieve.app.patient_questions import described_patient, plain_words
 from trialsieve.app.requirements import Judgement, Part, trial_leaves
 from trialsieve.extract.lexicon import load
+from trialsieve.match.concepts import names_class
 from trialsieve.match.patient import Fact
 from trialsieve.rules import Presence, Unstructured
 
@@ -138,15 +142,16 @@ def judge_concept(stated: ConceptClaim, structured: StructuredTrial, matcher: Co
 
 
 def _judge_one(stated: _One, structured: StructuredTrial, matcher: ConceptMatcher) -> Judgement:
-    deciders: list[_Decider] = []
+    deciders = [] if stated.past else _class_options(structured, stated.fact, matcher)
+    by_class = {d.criterion for d in deciders}
     permitting = {c.id: what for c in structured.criteria if (what := _permitted(c.text)) is not None}
     for criterion in structured.criteria:
         if (what := permitting.get(criterion.id)) is not None and _same_words(what, stated.fact.text):
             deciders.append(_Decider("admits", criterion.id, criterion.text, Fact(kind="condition", text=what)))
     for written in trial_leaves(structured):
         leaf, source, text = written.leaf, written.source, written.text
-        if not _touches(leaf, stated.fact, text, matcher):
-            continue
+        if source in by_class or not _touches(leaf, stated.fact, text, matcher):
+            continue  # a criterion that names the concept's class decides it whole, whatever its pieces
         if source in permitting:  # "Bilateral breast cancer is eligible" admits it, whatever its section
             if any(d.criterion == source for d in deciders):
                 continue
@@ -165,6 +170,31 @@ def _judge_one(stated: _One, structured: StructuredTrial, matcher: ConceptMatche
     holds = excludes if stated.claim == "excluded" else not excludes
     parts = [Part(stated.fact.text, "holds" if holds else "fails", (d.criterion,), _said(d)) for d in deciders]
     return Judgement("yes" if holds else "no", parts)
+
+
+def _class_options(structured: StructuredTrial, fact: Fact, matcher: ConceptMatcher) -> list[_Decider]:
+    """The exclusions one option of which names a class the statement's concept is a kind of ("active bleeding
+    or a pathological condition that carries a high risk of bleeding" for hemophilia, by the class lexicon of
+    ``match/concepts``). The rule tree cuts such a phrase into pieces ("pathological condition", "bleeding")
+    none of which is the class, so the option is read whole; it decides only as a criterion of its own (top
+    level, no sub-criteria) with nothing outside the option that narrows it ("unless", "within 6 months")."""
+    lexicon, found = _lexicon(), []
+    parents = {c.parent for c in structured.criteria}
+    for criterion in structured.criteria:
+        if criterion.section != "exclusion" or criterion.parent is not None or criterion.id in parents:
+            continue
+        text = _unescaped(criterion.text).strip(" .;")
+        for option in lexicon.separators.split(text):
+            if option and names_class(option) and _classed(option, fact, matcher):
+                if not lexicon.restricting.search(text.replace(option, " ")):
+                    found.append(_Decider("excludes", criterion.id, criterion.text, Fact(kind=fact.kind, text=option)))
+                break
+    return found
+
+
+def _classed(option: str, fact: Fact, matcher: ConceptMatcher) -> bool:
+    """Whether ``fact`` is a member of the class ``option`` names (not the same words, not by embedding)."""
+    return any(m.how == "kind_of" for m in matcher.find(option, [fact]))
 
 
 def _permitted(text: str) -> str | None:

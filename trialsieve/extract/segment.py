@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from trialsieve.extract import context
@@ -21,8 +22,12 @@ from trialsieve.rules import Criterion
 
 _CUES = load("cues")
 _LAYOUT = _CUES["segmentation"]
+#: "Ineligibility Criteria" heads the exclusions (NSABP protocols). A protocol's own section number may lead
+#: ("* 4.2 Exclusion Criteria", "3.2 Exclusion Criteria"): two levels or more, so a list's "1. Inclusion
+#: criteria met" stays an item.
 _HEADER = re.compile(
-    r"^\s*(?:[•*\-]\s+)?(?:key\s+|main\s+|general\s+|major\s+)?(?P<section>inclusion|exclusion|eligibility)"
+    r"^\s*(?:[•*\-]\s+)?(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+)?"
+    r"(?:key\s+|main\s+|general\s+|major\s+)?(?P<section>inclusion|exclusion|ineligibility|eligibility)"
     r"(?:\s+(?:criteria|criterion|conditions?))?\s*[:.\-]*\s*",
     re.IGNORECASE,
 )
@@ -31,6 +36,11 @@ _QUALIFIED_HEADER = re.compile(
     r"^\W*(?P<qualifier>(?:[\w./+\-]+\s+){1,3}?)(?P<section>inclusion|exclusion)\s+criteri(?:a|on)\b"
     r"(?P<rest>\s*(?:(?:for|in|of)\b[^:.]*|\([^)]*\))?)\s*[:：.]?\s*$",
     re.IGNORECASE,
+)
+#: A section header run into a line after a sentence ("... vitamin B12. Exclusion Criteria: - You are pregnant"),
+#: as a registry record typed as one paragraph has it: the line is cut before it.
+_RUN_IN_HEADER = re.compile(
+    r"(?<=[.;!?])[ \t]+(?P<header>(?:Inclusion|Exclusion|INCLUSION|EXCLUSION)[ \t]+(?:Criteria|CRITERIA)[ \t]*:)"
 )
 _PAREN_LABEL = re.compile(r"\s*\([^)]*\)\s*[:.\-]?\s*")  # "(Patient Characteristics):" after a header
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
@@ -161,10 +171,7 @@ def _line_tree(text: str) -> list[_Node]:
     stack: list[_Node] = []
     section = "unknown"
     previous_blank, last = True, ""
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        start, pos = pos, pos + len(line)
-        body = line.rstrip("\r\n")
+    for start, body in _lines(text):
         if not any(ch.isalnum() for ch in body):  # blank, or a stray ":" or "--" line
             previous_blank = True
             continue
@@ -172,7 +179,7 @@ def _line_tree(text: str) -> list[_Node]:
         header = _section_header(body)
         if header:
             found, mark, rest = header
-            section = {"eligibility": section}.get(found, found)
+            section = {"eligibility": section, "ineligibility": "exclusion"}.get(found, found)
             stack.clear()
             if rest is not None:  # text after the header, or the header's own qualifier: kept as a criterion
                 node = _Node(section, "para", None, start + mark, start + rest, start + len(body), indent)
@@ -204,6 +211,19 @@ def _line_tree(text: str) -> list[_Node]:
     return roots
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for each line of ``text`` less its line break; a line that runs a section header into it
+    after a sentence (``_RUN_IN_HEADER``) is two lines, cut before the header, so what follows it falls in its
+    section and not in the criterion before."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        cuts = [0, *(found.start("header") for found in _RUN_IN_HEADER.finditer(body)), len(body)]
+        for begin, end in itertools.pairwise(cuts):
+            yield pos + begin, body[begin:end].rstrip()
+        pos += len(line)
+
+
 def _section_header(body: str) -> tuple[str, int, int | None] | None:
     """(section, marker start, criterion text start or None) for a section header line.
 
@@ -217,7 +237,8 @@ def _section_header(body: str) -> tuple[str, int, int | None] | None:
     if header and _is_header(body, header):
         tail = body[header.end() :]
         has_text = any(ch.isalnum() for ch in tail)
-        if not (has_text and _BULLET.match(body, indent) and not _PAREN_LABEL.fullmatch(tail)):
+        numbered = header["number"] is not None  # "* 4.1 Inclusion Criteria 4.1.1 Histologically proven ..."
+        if not (has_text and _BULLET.match(body, indent) and not _PAREN_LABEL.fullmatch(tail) and not numbered):
             return header["section"].lower(), header.end(), header.end() if has_text else None
     qualified = _qualified_header(body)
     if qualified and (_marker(body, indent) is None or body.rstrip().endswith((":", "："))):
