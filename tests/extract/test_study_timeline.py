@@ -78,3 +78,39 @@ def test_prior_to_the_study_still_says_history(tagger):
     text = "Subjects who have received systemic anti-tumor treatments prior to the initiation of the study treatment;"
     rule = rule_of(tagger, text)  # NCT06465238
     assert [leaf.qualifiers for leaf in presences(rule).values()] == [["history of"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "gone"),
+    [
+        # NCT06200987: "surgery" was a leaf AND-ed in: an incontinent man awaiting the operation was not excluded
+        ("Urinary incontinent before surgery", "Urinary incontinent", "surgery"),
+        ("Anorgasmia Prior to surgery", "Anorgasmia", "surgery"),  # NCT01742962
+        # NCT06126874: a TURP was only asked together with the prostatectomy the study is about
+        ("Bladder or other prostate surgery prior to prostatectomy,", "prostate surgery", "prostatectomy"),
+        (  # NCT06317558
+            "Radiotherapy or systemic therapy were used for NSCLC patients before the surgery.",
+            "systemic therapy",
+            "surgery",
+        ),
+    ],
+)
+def test_the_operation_the_study_is_about_leaves_no_leaf(tagger, text, kept, gone):
+    """ "before surgery", "prior to prostatectomy": the operation says when; it is the study's, not a
+    requirement that a patient awaiting it cannot meet."""
+    found = presences(rule_of(tagger, text))
+    assert any(kept in concept for concept in found)
+    assert not [concept for concept in found if concept.lower().endswith(gone)]
+
+
+def test_an_operation_after_which_something_happened_is_kept(tagger):
+    """Only "prior to" and "before" say the time before the operation; after one, it is the patient's
+    own past operation ("Prostate cancer after operation, radiotherapy and hormone therapy")."""
+    pattern = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
+    text = "Prostate cancer after operation, radiotherapy and hormone therapy"  # NCT04116060
+    assert pattern.search("Anorgasmia Prior to surgery")
+    assert not pattern.search(text)
+    assert "operation" in presences(rule_of(tagger, text))
+    # a list going on after the comma: the surgery is one of the treatments not yet had (LCT NCT03925675)
+    assert not pattern.search("glioma but before surgery, external beam radiation and /or chemotherapy")
+    assert pattern.search("anti-tumor therapy before surgery, including chemotherapy, radiotherapy, and ablation")

@@ -400,3 +400,18 @@ def test_a_generic_word_or_a_snomed_tag_names_nothing():
     assert not matcher.find("disorder", sinusitis)  # the tag is no part of the name
     assert not matcher.find("disease", [Fact(kind="condition", text="Coronary Heart Disease")])
     assert matcher.find("sinusitis", sinusitis)
+
+
+def test_members_of_device_and_parathyroid_classes_in_the_plural():
+    # NLI4CT (NCT02635737): "Patients with a Pacemaker or implanted device" excludes ICDs; NCT00656019: "History of
+    # parathyroid disease" covers hyperparathyroidism. A member may be written in the plural.
+    matcher = ConceptMatcher()
+    for criterion, fact, kind in [
+        ("implanted device", "implantable cardioverter defibrillators", "procedure"),
+        ("implanted device", "ICDs", "procedure"),
+        ("parathyroid disease", "hyperparathyroidism", "condition"),
+        ("endocrine disease", "hypoparathyroidism", "condition"),
+    ]:
+        assert [m.how for m in matcher.find(criterion, [Fact(kind=kind, text=fact)])] == ["kind_of"], fact
+    assert not matcher.find("Pacemaker", [Fact(kind="procedure", text="implantable cardioverter defibrillators")])
+    assert not matcher.find("parathyroid disease", [Fact(kind="condition", text="hypercalcemia")])

@@ -38,11 +38,15 @@ if TYPE_CHECKING:
 _LEXICON = load("scope")["attachments"]
 _ATTACHES = re.compile(_LEXICON["pattern"], re.IGNORECASE)
 _BINDS_LIST = re.compile(_LEXICON["binds_list"], re.IGNORECASE)
+_BINDS_PAIR = re.compile(_LEXICON["binds_pair"], re.IGNORECASE)  # "after": its alternatives up to a comma
 _NOT_AFTER = re.compile(_LEXICON["not_after"], re.IGNORECASE)
 _EMPHATIC_AND = re.compile(_LEXICON["emphatic_and"])
 #: where the clause an attachment reaches over ends: a semicolon, a sentence, or a clause about who
 #: ("spinal stenosis due to spondylosis or disc degeneration | who needed decompression or fusion")
 _CLAUSE_END = re.compile(r";|\.\s|\b(?:who|whom|whose)\b", re.IGNORECASE)
+#: what joins the alternatives after "after": an "or" and a few words of the items ("MEOF use or other
+#: halogenated anesthetics"); a comma goes back to the outer list, a clause ("OR must have ...") is new
+_PAIR_GAP = re.compile(r"\s*(?:[\w-]+\s+)?(?:and/or|or|nor)\s+(?:[\w-]+\s+){0,2}", re.IGNORECASE)
 
 
 def attaches(text: str, start: int, end: int) -> bool:
@@ -76,9 +80,13 @@ def binds_list(text: str, prev: Atom, cur: Atom) -> bool:
     """Whether the gap between two items opens with words that attach a whole list ("accompanied by",
     "caused by"), after the first item's concept or after the window written beside it ("chronic LBP
     for a minimum of 3 months caused by pathological disc, ... and/or sciatica")."""
+    return _binds(text, prev, cur, _BINDS_LIST)
+
+
+def _binds(text: str, prev: Atom, cur: Atom, cue: re.Pattern[str]) -> bool:
     after = _words(cur.rule, 0, cur.start)
     for before in dict.fromkeys((_words(prev.rule, -1, prev.end), prev.end)):
-        if before <= after and _BINDS_LIST.match(text, before, after) and attaches(text, before, after):
+        if before <= after and cue.match(text, before, after) and attaches(text, before, after):
             return True
     return False
 
@@ -88,15 +96,24 @@ def bind(
 ) -> tuple[list[Atom], list[str]]:
     """``items`` with what each attachment joins made one item, built first by ``assemble``: the
     items after a gap that attaches a list ("accompanied by") up to the end of its clause, when an
-    alternative lies among them."""
+    alternative lies among them; after "after", the concepts up to the next comma ("SCC after chemo
+    radiotherapy or radiation therapy"; in "staples left in the body following surgery, middle ear
+    prosthesis" the comma goes back to the outer list)."""
     for k, label in enumerate(labels):
-        if label != "and" or not binds_list(text, items[k], items[k + 1]):
+        pair = label == "and" and _binds(text, items[k], items[k + 1], _BINDS_PAIR)
+        if label != "and" or not (pair or binds_list(text, items[k], items[k + 1])):
             continue
         end = k + 1
-        while end < len(labels) and not _CLAUSE_END.search(text, items[end].end, items[end + 1].start):
+        while end < len(labels) and (
+            _PAIR_GAP.fullmatch(text, items[end].end, items[end + 1].start)
+            if pair
+            else not _CLAUSE_END.search(text, items[end].end, items[end + 1].start)
+        ):
             end += 1
         if "or" not in labels[k + 1 : end] and "example" not in labels[k + 1 : end]:
             continue
+        if pair and any(leaf.type != "presence" for item in items[k + 1 : end + 1] for leaf in leaves(item.rule)):
+            continue  # "after the last dose of study drug, or agree to abstain": a time, then a new item
         joined = assemble(text, items[k + 1 : end + 1], labels[k + 1 : end])
         attached = type(joined)(items[k].start, joined.end, All(args=[items[k].rule, joined.rule]))
         return bind(text, [*items[:k], attached, *items[end + 1 :]], [*labels[:k], *labels[end:]], assemble)

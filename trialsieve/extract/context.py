@@ -97,16 +97,22 @@ NEGATION_CUES = phrase_regex(_CUES["negation"])
 SUBSTANCE_USE = phrase_regex(_CUES["substance_use"]["phrases"])
 #: spine levels: "C3 to C7", "L4-L5", "L1-S1" (a site, never a range of numbers)
 SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b")
-#: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1"
+#: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1", "to pelvic area"
 SITE_AFTER = re.compile(
     r"\s+(?:of|to|in|on|at|from|involving|affecting)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*"
-    rf"(?:(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])|{SPINE_LEVELS.pattern})",
+    rf"(?:(?:{alternation(_CUES['body_sites']['region_adjectives'])})\s+(?:{alternation(_CUES['body_sites']['region_nouns'])})"
+    rf"|(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])|{SPINE_LEVELS.pattern})",
     re.IGNORECASE,
 )
+_NEEDS = _CUES["needs"]
+#: what a disease needs, right after it: "infections| requiring hospitalization", "arrhythmia| requiring treatment"
+NEED_AFTER = re.compile(rf"\s+(?:{alternation(_NEEDS['verbs'])})\s+(?:{alternation(_NEEDS['needs'])})", re.IGNORECASE)
 _CONSEQUENCE = _CUES["consequence_heads"]
-#: "toxicities from previous |anticancer therapy": the head and its link, right before a concept
+#: "toxicities from previous |anticancer therapy": the head and its link, right before a concept; or a
+#: verb that says it did not work ("failed |conservative treatment", "non-responders to |methotrexate")
 CONSEQUENCE_BEFORE = re.compile(
-    rf"(?<![\w-])(?:{alternation(_CONSEQUENCE['words'])})\s+(?:{alternation(_CONSEQUENCE['links'])})\s+"
+    rf"(?<![\w-])(?:(?:{alternation(_CONSEQUENCE['words'])})\s+(?:{alternation(_CONSEQUENCE['links'])})"
+    rf"|{alternation(_CONSEQUENCE['verbs'])})\s+"
     rf"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their|{QUALIFIERS.pattern})\s+)*$",
     re.IGNORECASE,
 )

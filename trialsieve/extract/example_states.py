@@ -9,23 +9,34 @@ each example that writes no such state of its own: "Any unstable systemic diseas
 infection, uncontrolled hypertension)" keeps what each example says. A judgment of severity is not
 lent: the examples of "Any serious medical condition (e.g. severe asthma, cancer)" show what the
 author counts as serious, so any cancer counts.
+
+An example that names only a body site says where the category is: "carcinoma in situ (e.g. cervix,
+bladder, breast)" lists carcinoma in situ of the cervix, of the bladder, of the breast. Read as a bare
+"breast", an exception of it let through every patient with a breast cancer. Such an example takes the
+category's concept (``sited``); the sites are ``cues.json`` ``body_sites``.
 """
 
 from __future__ import annotations
 
+import re
+
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import Presence, Rule, leaves
 
 _LEXICON = load("scope")["shared_qualifiers"]
 _TRAVEL = frozenset(_LEXICON["qualifiers"]) - frozenset(_LEXICON["judgments"])  # examples show what is "serious"
 _NAMED = frozenset(_LEXICON["named"])  # "Major psychiatric disorder (including major depression)": a name
+_SITES = load("cues")["body_sites"]
+#: a bare body site, as an example of a category written before it: "(e.g. cervix, bladder, breast)"
+_SITE = re.compile(rf"(?:(?:of\s+)?the\s+)?((?:{alternation(_SITES['words'])}))", re.IGNORECASE)
 
 
 def lend(text: str, category: Rule, example: Rule) -> Rule:
     """``example`` with the travelling states written before ``category`` (one concept) on each of its
     concepts that states nothing of its own."""
+    example = sited(category, example)
     states = _states(text, category)
     if not states:
         return example
@@ -48,3 +59,28 @@ def _states(text: str, category: Rule) -> list[str]:
     cues = context.QUALIFIERS.finditer(text, named[0].span[0], named[0].concept.span[0])
     found = [context.qualifier(m[0]) for m in cues if m[0].lower() not in _NAMED]
     return list(dict.fromkeys(q for q in found if q in _TRAVEL))
+
+
+def sited(category: Rule, example: Rule) -> Rule:
+    """``example`` with each concept that names only a body site read as the concept of ``category``
+    (one concept) at that site: "breast" of "carcinoma in situ (e.g. cervix, bladder, breast)" is
+    carcinoma in situ of the breast."""
+    named = [leaf for leaf in leaves(category) if isinstance(leaf, Presence)]
+    if len(named) != 1:
+        return example
+    concept = named[0].concept
+
+    def at_site(leaf: Rule) -> Rule:
+        site = _SITE.fullmatch(leaf.concept.text.strip()) if isinstance(leaf, Presence) else None
+        if site is None or _SITE.fullmatch(concept.text.strip()):
+            return leaf
+        text = f"{concept.text} of the {site[1]}"
+        return leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": text, "kind": concept.kind})})
+
+    return rebuild(example, at_site)
+
+
+def is_sited(text: str, leaf: Rule) -> bool:
+    """Whether ``leaf`` is an example that names only a site, read as its category there (``sited``)."""
+    span = leaf.concept.span if isinstance(leaf, Presence) else None
+    return span is not None and leaf.concept.text.endswith(f" of the {text[span[0] : span[1]].strip()}")

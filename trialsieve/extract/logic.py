@@ -219,8 +219,14 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
             if labels[j] == "example" and context.RESTATING.search(text, items[j].end, items[j + 1].start):
                 break  # "therapy other than chemotherapy (i.e., radiation, surgery)": what the therapy is then
             j += 1  # "other than squamous or basal cell carcinoma": the alternatives are all excepted
+        labels = list(labels)
+        if j + 1 < len(items) and _kinds_in_bracket(text, items[j], items[j + 1]):
+            labels[j] = "example"  # "except for adequately treated carcinomas (in situ cervical carcinoma, ...)"
+            j += 1
+        while j < len(labels) and _listed_on(text, items[k + 1], items[j], items[j + 1]):
+            j += 1  # "... skin carcinoma) and low-grade localized prostate cancer": the exceptions go on
         base = assemble(text, items[: k + 1], labels[:k])
-        excepted = items[k + 1 : j + 1]
+        excepted = _sited_examples(text, items[k + 1 : j + 1], labels[k + 1 : j])
         node = Atom(base.start, excepted[-1].end, _excepting(text, base.rule, [e.rule for e in excepted]))
         if j + 1 >= len(items):
             return node
@@ -386,6 +392,62 @@ def _closes(text: str, prev: Atom, cur: Atom) -> bool:
     return bool(re.search(r"[);]", text[prev.end : cur.start]))
 
 
+#: the gap after the bracket of an excepted item's kinds to the next excepted item: "...) and low-grade ..."
+_LISTED_ON = re.compile(r"\s*,?\s*(?:and/or|or|and)\s+|\s*,\s*", re.IGNORECASE)
+
+
+def _listed_on(text: str, first: Atom, prev: Atom, cur: Atom) -> bool:
+    """Whether ``cur`` is one more excepted item after a bracket that listed the kinds of an excepted
+    one: "except for adequately treated carcinomas (in situ ..., basal cell carcinoma) and low-grade
+    localized prostate cancer". A bracket the exception sits in ("(other than X) and Y") ends it."""
+    opened = open_brackets(text, prev.start)
+    if not opened or opened[-1] <= first.start:
+        return False
+    depth = 0
+    for m in _BRACKET.finditer(text, opened[-1], cur.start):
+        depth += 1 if m[0] in "([" else -1
+        if depth == 0:
+            joined = _LISTED_ON.match(text, m.end(), cur.start)
+            return joined is not None and _modifies(text[joined.end() : cur.start].split())
+    return False
+
+
+def _modifies(words: list[str]) -> bool:
+    """Whether ``words`` (before the next item's concept) are a few of its modifiers ("low-grade
+    localized"), not a new subject ("patients with")."""
+    return len(words) <= 3 and all(
+        "-" in w or context.SHARES_HEAD.fullmatch(w) or context.CONCEPT_MODIFIER.fullmatch(w) for w in words
+    )
+
+
+def _kinds_in_bracket(text: str, excepted: Atom, after: Atom) -> bool:
+    """Whether ``after`` is a list in the bracket opened right after the excepted item: the kinds of
+    it that are excepted, never a requirement of their own (they were AND-ed to the base, so the
+    exclusion asked for one of the excepted cancers)."""
+    opened = open_brackets(text, after.start)
+    return (
+        after.rule.type in ("any", "all")
+        and bool(opened)
+        and not text[excepted.end : opened[-1]].strip()
+        and not re.search(r"[();]", text[opened[-1] + 1 : after.start])
+        and not context.RESTATING.search(text, opened[-1], after.start)  # "(i.e., radiation, surgery)": what is left
+    )
+
+
+def _sited_examples(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
+    """Excepted items, each example that names only a body site read as the item it is an example
+    of at that site: "other than carcinoma in situ (e.g. cervix, bladder, breast)" excepts carcinoma
+    in situ of the breast, not every breast disease."""
+    out, category, listing = [items[0]], items[0], False
+    for label, prev, item in zip(labels, items[:-1], items[1:], strict=True):
+        if label == "example":
+            listing = True
+        elif not listing or _closes(text, prev, item):
+            category, listing = item, False
+        out.append(Atom(item.start, item.end, example_states.sited(category.rule, item.rule)) if listing else item)
+    return out
+
+
 def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
     """all(base that leaves the exceptions out, each exception with the base's opposite polarity).
 
@@ -395,9 +457,7 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
     named = [leaf for rule in exceptions for leaf in leaves(rule) if leaf.type == "presence"]
     polarity = next((leaf.negated for leaf in leaves(base) if leaf.type == "presence"), False)
     concepts = [
-        leaf.concept.model_copy(update={"text": phrase})
-        for leaf in named
-        for phrase in shared_heads(_excepted_words(text, leaf))
+        leaf.concept.model_copy(update={"text": phrase}) for leaf in named for phrase in _excepted_phrases(text, leaf)
     ]
 
     def mark(leaf: Rule) -> Rule:
@@ -420,6 +480,14 @@ def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
         kept = [rule.model_copy(update={"negated": polarity}) for rule in flipped]
         return All(args=[*args, Not(args=[Any(args=kept)])])
     return All(args=[*args, *flipped])
+
+
+def _excepted_phrases(text: str, leaf: Rule) -> list[str]:
+    """What one exception leaf leaves out: its words, a shared head noun given to each item, or the
+    concept an example that names only a site was read as ("carcinoma in situ of the breast")."""
+    if example_states.is_sited(text, leaf):
+        return [leaf.concept.text]
+    return shared_heads(_excepted_words(text, leaf))
 
 
 def _excepted_words(text: str, leaf: Rule) -> str:

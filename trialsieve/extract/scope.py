@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract import context, lists, variables
+from trialsieve.extract import context, examples, lists, variables
 from trialsieve.extract.logic import Atom, with_temporal
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import All, Rule, Temporal, leaves
@@ -80,10 +80,26 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
         after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
         if after and OR_GAP.fullmatch(after):
             continue  # not the list's last item: "stroke within 6 months, or diabetes"
+        # "anti-tumor therapy such as chemotherapy ... within 4 weeks": the category and its examples, a
+        # "history of" on the category too ("History of cardiovascular disease such as MI or stroke within")
+        category = examples.category_of(text, atoms, i)
+        listed = category is not None and all(_lendable(a.rule) for a in atoms[category + 1 : i])
         k = i - 1
-        while k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and _lendable(atoms[k].rule):
-            atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
-            k -= 1
+        if listed and all(leaf.type != "presence" or leaf.temporal is None for leaf in leaves(atoms[category].rule)):
+            for j in range(category, i):
+                atoms[j] = Atom(atoms[j].start, atoms[j].end, with_temporal(atoms[j].rule, rule.temporal))
+            k = category - 1  # the category may be one item of a list: "MI, or cardiac disease such as ..."
+        while k >= 0:
+            # a category with its examples in brackets is one item: "agents (including epoetin), G-CSF within"
+            shut = examples.bracketed(text, atoms, k)
+            first = shut[0] if shut and _item_gap(text[shut[1] : atoms[k + 1].start]) else k
+            if first == k and not _item_gap(text[atoms[k].end : atoms[k + 1].start]):
+                break
+            if not all(_lendable(a.rule) for a in atoms[first : k + 1]):
+                break
+            for j in range(first, k + 1):
+                atoms[j] = Atom(atoms[j].start, atoms[j].end, with_temporal(atoms[j].rule, rule.temporal))
+            k = first - 1
         if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and shares_history(text, atoms, k):
             atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
     return atoms

@@ -21,6 +21,8 @@ from trialsieve.rules import All, Any, Comparison, Demographic, Rule
 
 _SEX_WORD = re.compile(rf"\b{phrase_regex(list(inverse(load('cues')['sex']))).pattern}\b", re.IGNORECASE)
 _BETWEEN_SEXES = re.compile(r"(?:[\s,/&]|\b(?:and|or|either)\b)*", re.IGNORECASE)  # "Male or female", "Men, women"
+#: what stands between an item and the sexes it is for: "Hb ≥ 9 g/dL, male or female", "(men or women)"
+_AFTER_ITEM = re.compile(r"[\s,;:(-]*(?:\b(?:in|for|both|either)\b[\s,:-]*)*", re.IGNORECASE)
 _BEFORE_LIMIT = re.compile(r"[\s,:-]*(?:\baged?\b)?[\s,:-]*", re.IGNORECASE)  # "Men, at least 18", "Males aged ≥ 18"
 
 
@@ -42,14 +44,44 @@ def lead_limits(text: str, atoms: list[Atom]) -> list[Atom]:
     return [Atom(sexes[0].start, limit.end, joined), *atoms[run + 1 :]]
 
 
+def every_sex_after(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with a list of both sexes written after what it is about joined to it: "Hemoglobin
+    ≥ 9 g/dL, male or female" says both sexes qualify, so it is all(Hb ≥ 9, sex = all), and "...,
+    male or non-pregnant female" all(Hb ≥ 9, any(male, all(female, not pregnant))).
+    Left to the joining of items, the "or" between the sexes read any(Hb ≥ 9, male, female), and
+    the limit no longer had to hold for anyone."""
+    out: list[Atom] = []
+    i = 0
+    while i < len(atoms):
+        run = i
+        while run < len(atoms) and _sex(atoms[run].rule):
+            if run > i and not _BETWEEN_SEXES.fullmatch(text, atoms[run - 1].end, atoms[run].start):
+                break
+            run += 1
+        sexes = atoms[i:run]
+        values = {_value(a.rule) for a in sexes}
+        every = bool(sexes) and ({"male", "female"} <= values or "all" in values)
+        if not every or not out or not _AFTER_ITEM.fullmatch(text, out[-1].end, sexes[0].start):
+            out.append(atoms[i])
+            i += 1
+            continue
+        before = out.pop()
+        joined = All(args=[*(before.rule.args if isinstance(before.rule, All) else [before.rule]), _admitted(sexes)])
+        out.append(Atom(before.start, sexes[-1].end, joined))
+        i = run
+    return out
+
+
 def spliced(rule: Rule) -> Rule:
-    """``rule`` with each all(sexes, limit) inside an "all of" made part of it: all(male, age, ED),
-    not all(all(male, age), ED), which ask the same."""
+    """``rule`` with each all(sexes, limit) or all(limit, sexes) inside an "all of" made part of it:
+    all(male, age, ED), not all(all(male, age), ED), which ask the same."""
     if not isinstance(rule, (All, Any)):
         return rule
     args = [spliced(a) for a in rule.args]
     if isinstance(rule, All):
-        args = [b for a in args for b in (a.args if isinstance(a, All) and _sex(a.args[0]) else [a])]
+        args = [
+            b for a in args for b in (a.args if isinstance(a, All) and (_sex(a.args[0]) or _sex(a.args[-1])) else [a])
+        ]
     return rule.model_copy(update={"args": args})
 
 
@@ -62,6 +94,11 @@ def _admitted(sexes: list[Atom]) -> Rule:
     if all(isinstance(r, Demographic) for r in rules) and ({"male", "female"} <= values or "all" in values):
         return Demographic(attribute="sex", value_text="all", span=(sexes[0].start, sexes[-1].end))
     return Any(args=rules)
+
+
+def _value(rule: Rule) -> str:
+    """The sex a sex leaf admits, with or without the states it must lack."""
+    return rule.value_text if isinstance(rule, Demographic) else _value(rule.args[0])
 
 
 def _sex(rule: Rule) -> bool:

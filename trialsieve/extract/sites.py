@@ -5,13 +5,20 @@ condition, so the exclusion read "prostate gland" and caught every man. A proced
 before "of" (or "on", "to", "in") and a body site (``cues.json`` ``body_sites``, ``scope.json``
 ``site_procedures``) makes the leaf that procedure on that site: "invasive treatment of prostate
 gland", a procedure. A disease after the word ("treatment of prostate cancer") is left as it was.
+
+A site written after the last of a list of procedures is where each was done (``lend``): "Prior surgery
+or radiotherapy in pelvic region" asks about pelvic surgery, where a bare "surgery" excluded every
+patient ever operated on. Only an item named by a word that says no site (``lent_heads``: surgery,
+radiotherapy) takes it; "radical prostatectomy or radiation therapy to the pelvis" keeps its own.
 """
 
 from __future__ import annotations
 
 import re
 
+from trialsieve.extract import context
 from trialsieve.extract.lexicon import alternation, load
+from trialsieve.rules import LOGIC_TYPES, Presence, Rule
 
 _LEXICON = load("scope")["site_procedures"]
 _HEAD = re.compile(_LEXICON["heads"], re.IGNORECASE)
@@ -19,6 +26,15 @@ _SITE = re.compile(
     rf"(?:(?:left|right|upper|lower)\s+)*(?:{alternation(load('cues')['body_sites']['words'])}){_LEXICON['site_tail']}",
     re.IGNORECASE,
 )
+#: a procedure named by a word that says no site of its own: the list's site is lent to it
+_LENT = re.compile(rf"(?:{alternation(_LEXICON['lent_heads'])})$", re.IGNORECASE)
+#: a site named anywhere in a concept ("pelvic surgery"): it has one of its own
+_NAMED_SITE = re.compile(
+    f"(?:{alternation([*load('cues')['body_sites']['words'], *load('cues')['body_sites']['region_adjectives']])})",
+    re.IGNORECASE,
+)
+#: the words between two items of a list: a connective, a comma
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|/)\s*)?", re.IGNORECASE)
 #: how far before the site to look for the procedure word: a word or two and its link
 _NEAR = 60
 
@@ -30,3 +46,51 @@ def procedure_on(text: str, floor: int, start: int, end: int) -> int | None:
         return None
     found = _HEAD.search(text, max(floor, start - _NEAR), start)
     return found.start() if found else None
+
+
+def lend(text: str, rule: Rule) -> Rule:
+    """``rule`` with the site written after the last of a list of procedures lent to the items before
+    it that name no site ("surgery or radiotherapy in pelvic region": both in the pelvic region)."""
+    if rule.type not in LOGIC_TYPES:
+        return rule
+    args = [lend(text, arg) for arg in rule.args]
+    for i in range(len(args) - 1, 0, -1):
+        site = _site_at_end(text, args[i])
+        if site is None:
+            continue
+        j = i - 1
+        while j >= 0 and _takes(text, args[j], args[j + 1], first=j == i - 1):
+            leaf = args[j]
+            args[j] = leaf.model_copy(
+                update={"concept": leaf.concept.model_copy(update={"text": f"{leaf.concept.text} {site}"})}
+            )
+            j -= 1
+    return rule.model_copy(update={"args": args})
+
+
+def _procedure(rule: Rule) -> bool:
+    return isinstance(rule, Presence) and rule.concept.kind == "procedure" and rule.concept.span is not None
+
+
+def _site_at_end(text: str, rule: Rule) -> str | None:
+    """The site written at the end of a procedure's concept ("in pelvic region"), or None."""
+    if not _procedure(rule):
+        return None
+    start, end = rule.concept.span
+    found = [m for m in context.SITE_AFTER.finditer(text, start, end) if m.end() == end]
+    return text[found[0].start() : end].strip() if found else None
+
+
+def _takes(text: str, item: Rule, after: Rule, first: bool) -> bool:
+    """May ``item`` take the site of the list item ``after`` it? A procedure named without a site, and
+    nothing but list words between them; right before the site's item, a connective ("or", "and"): a
+    comma alone ("Rectal extirpation, radiation therapy to the pelvic area") lists, it does not share."""
+    if not _procedure(item) or not _procedure(after) or _site_at_end(text, item) is not None:
+        return False
+    gap = text[item.concept.span[1] : after.concept.span[0]]
+    if item.concept.span[1] > after.concept.span[0] or not _JOINED.fullmatch(gap):
+        return False
+    if first and not re.search(r"\b(?:or|and)\b|/", gap, re.IGNORECASE):
+        return False
+    named = item.concept.text.strip()
+    return _LENT.search(named) is not None and _NAMED_SITE.search(named) is None

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
+    agents,
     categories,
     context,
     denied_states,
@@ -27,7 +28,9 @@ from trialsieve.extract import (
     fixed_names,
     methods,
     optional,
+    post_modifiers,
     predicated,
+    prefixes,
     relatives,
     scope,
     sex_lists,
@@ -261,6 +264,7 @@ def structure_text(
     atoms = _limit_atoms(text, entities)
     atoms += _phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = scope.lend_to_list(text, _lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
     atoms = event_counts.counted(atoms)  # "History of suicide attempt > 1": the count and the attempt
     atoms = predicated.named(text, atoms)  # "Tumor (including size) must be measurable": a measurable tumour
@@ -272,6 +276,7 @@ def structure_text(
     atoms = periods(text, atoms, section)  # "Washout period of 4 weeks for antidepressants": when last taken
     atoms = _without_unreadable_limits(text, atoms)
     atoms = sex_lists.lead_limits(text, atoms)  # "Men, at least 18 years of age": the men's age
+    atoms = sex_lists.every_sex_after(text, atoms)  # "Hb ≥ 9 g/dL, male or female": both sexes, the limit stands
     if not atoms:
         first, last = _whole(text)
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
@@ -282,6 +287,7 @@ def structure_text(
     if label is not None:
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
+    rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
     rule = _allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
@@ -362,6 +368,7 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
         for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
         if not any(s <= e.start and e.end <= end for s, end in levels)
     ]
+    spans = post_modifiers.widened(text, agents.with_prefix(text, spans))  # "anti-tumor therapy", "carcinoma in situ"
     joined: list[Entity] = []
     for e in spans:
         hyphened = joined and joined[-1].type in _CONCEPT_TYPES
@@ -371,7 +378,7 @@ def _concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | Non
             joined.pop()
             e = _entity(e.type, (non, e.end), text)
         joined.append(e)
-    listed = [_with_list_modifier(text, e, joined) for e in joined]
+    listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
     return [
         e if e.type not in _CONCEPT_TYPES else _entity(e.type, fixed_names.widened(text, e.start, e.end), text)
@@ -392,6 +399,34 @@ def _non_kind_start(text: str, prev: Entity, e: Entity) -> int | None:
     if bare is None or not _NON_KIND_GAP.fullmatch(text, prev.end, e.start):
         return None
     return bare.start() if context.name_non_before(text, bare.start(), e.start) == bare.start() else None
+
+
+def _with_states(spans: list[Entity], text: str) -> list[Entity]:
+    """``spans`` with a span that names only a state a disease is in ("Relapsed", "metastatic": words
+    of ``concept_modifiers``) made part of the concept right after it when only words of a name stand
+    between: "Relapsed non Hodgkin's lymphoma" is one concept, not a relapse beside a lymphoma; in
+    "relapsed after chemotherapy" the state is the patient's."""
+    out: list[Entity] = []
+    for i, e in enumerate(spans):
+        if out and out[-1].start < e.start < out[-1].end and out[-1] not in spans:  # within a state's concept
+            continue
+        state = e.type in _CONCEPT_TYPES and context.CONCEPT_MODIFIER.fullmatch(e.text)
+        after = next((n for n in spans[i + 1 :] if n.type in _CONCEPT_TYPES), None) if state else None
+        gap = text[e.end : after.start] if after is not None else ""
+        words = re.findall(r"[^\W\d_][\w'’-]*", gap)
+        if after is None or not _STATE_GAP.fullmatch(gap) or not all(_NAME_WORD.fullmatch(w) for w in words):
+            out.append(e)
+            continue
+        # "impaired blood glucose": a finding in a state is a condition, though the tagger named an observation
+        kind = e.type if (e.type, after.type) == ("condition", "observation") else after.type
+        out.append(_entity(kind, (e.start, after.end), text))
+    return out
+
+
+#: what may stand between a state and its concept: "Relapsed| non Hodgkin's |lymphoma"
+_STATE_GAP = re.compile(r"[ \t-]+(?:[^\W\d_][\w'’-]*[ \t-]+){0,3}")
+#: a word of a disease's name between a state and the concept: "non", "Hodgkin's", "B-cell", "myeloid"
+_NAME_WORD = re.compile(rf"non|[A-Z][\w'’-]*|[\w'’]+-[\w'’-]+|(?i:{context.SHARES_HEAD.pattern})")
 
 
 def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
@@ -1004,6 +1039,7 @@ def _phrase_atoms(text: str, covered: list[tuple[int, int]], entities: _Spans) -
     for op, whole in clauses:
         if entities.logic is not None:  # the model joins every leaf; an exception cue ends a piece
             pieces = [piece for s, e in whole for piece in _top_level_cuts(text, s, e, context.EXCEPTIONS)]
+            pieces = [piece for s, e in pieces for piece in _head_sharing_and(text, s, e, entities)]
             heads = _list_heads(text, pieces, entities)
             atoms += [
                 a for s, e in pieces for a in (heads[s] if s in heads else _phrase_atom(text, s, e, covered, entities))
@@ -1071,6 +1107,44 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: _Spans) -> d
     return found
 
 
+def _head_sharing_and(text: str, start: int, end: int, entities: _Spans) -> list[tuple[int, int]]:
+    """The piece cut at each "and" that joins two modifiers of one head noun: "History of alcohol and
+    drug abuse" lists alcohol abuse and drug abuse (in an exclusion, either excludes), as "alcohol or
+    drug abuse" does; read whole, the tagger's "drug abuse" was all it asked. A kind (an organ, a
+    substance, "autoimmune") lists; a state ("Symptomatic and untreated spinal cord compression")
+    says two things of one concept, and is no list, but a slash between states gives alternatives
+    ("Relapsed/refractory DLBCL"). The cut stands only where ``_list_heads`` gives every item before
+    the last the head it shares."""
+
+    def shares(text: str, pos: int, cut: int) -> bool:
+        before = re.search(r"([^\W\d_][\w-]*)\s*$", text[pos:cut])
+        after = _MODIFIER_AFTER_AND.match(text, cut, end)
+        if before is None or after is None or "," in text[pos:cut]:  # a comma list is the list reading's to cut
+            return False
+        states = [bool(context.CONCEPT_MODIFIER.fullmatch(w)) for w in (before[1], after[1])]
+        listed = all(states) if text[cut:].lstrip().startswith("/") else not states[0]
+        return (
+            listed
+            and _bare_word(before[1])
+            and _bare_word(after[1])
+            and not any(  # one name across the "and", or a name of its own before it: "penile implant"
+                e.start < cut < e.end or (e.end == pos + before.end(1) and len(e.text.split()) > 1)
+                for e in entities.starting(cut - _LONGEST_NAME, cut)
+            )
+        )
+
+    pieces = _top_level_cuts(text, start, end, _AND, shares)
+    if len(pieces) < 2:
+        return [(start, end)]
+    heads = _list_heads(text, pieces, entities)
+    return pieces if all(s in heads for s, _ in pieces[:-1]) else [(start, end)]
+
+
+_AND = re.compile(r"\s+and\s+|\s*/\s*", re.IGNORECASE)
+#: "and" (or a slash), a modifier, then the head noun it shares: " and |drug| abuse", "/|refractory| DLBCL"
+_MODIFIER_AFTER_AND = re.compile(r"(?:\s+and\s+|\s*/\s*)([^\W\d_][\w-]*)[ \t-]+[^\W\d_]", re.IGNORECASE)
+
+
 def _bare_items(text: str, start: int, end: int, word: re.Match[str], tagged: list[Entity]) -> list:
     """The bare modifiers of one piece: itself, or each of a comma list in it that a sentence for a
     person left unsplit ("serious neurological, psychological or psychiatric disorders which may ...")."""
@@ -1094,7 +1168,8 @@ def _runs_into(text: str, start: int, named: Entity) -> bool:
     """Whether the piece at ``start`` opens with ``named`` or only modifiers before it: the bare items
     run into its head ("..., or viral infection"), not into a clause ("..., if it relates to the area
     of reconstructive breast surgery")."""
-    words = re.findall(r"[^\W\d_][\w-]*", context.QUALIFIERS.sub(" ", text[start : named.start]))
+    modifiers = context.CONCEPT_MODIFIER.sub(" ", text[start : named.start])  # "refractory B cell |Leukemia"
+    words = re.findall(r"[^\W\d_][\w-]*", context.QUALIFIERS.sub(" ", modifiers))
     return all(w.lower() in ("or", "and", "nor", "other") or context.SHARES_HEAD.match(w) for w in words)
 
 
@@ -1116,6 +1191,12 @@ def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:
 _TRAVELLING_STATES = frozenset(load("scope")["shared_qualifiers"]["qualifiers"])
 
 
+_DISEASE_STATE = phrase_regex(load("cues")["concept_modifiers"]["states"])
+_DISEASE_STATES_BEFORE = re.compile(rf"(?:(?:{_DISEASE_STATE.pattern})\s+)*", re.IGNORECASE)
+#: the first word of the list's last item, before its concept: "or |refractory| acute myeloid leukemia"
+_STATE_FIRST = re.compile(r"[\s,/]*(?:(?:and/or|or|and|nor)\s+)?([^\W\d_][\w-]*)\s+", re.IGNORECASE)
+
+
 def _head_noun(text: str, start: int, named: Entity) -> str | None:
     """The head noun the list's bare modifiers share, from the first concept of the item they run
     into: "disease" of "kidney disease", "infection" of "viral infection" (the tagger named the
@@ -1124,6 +1205,12 @@ def _head_noun(text: str, start: int, named: Entity) -> str | None:
     words = text[named.start : named.end].split()
     if not words:
         return None
+    state = _STATE_FIRST.match(text, start, named.start)
+    if state is not None and _DISEASE_STATE.fullmatch(state[1]):
+        # "Relapsed or |refractory acute myeloid leukemia": the states share all the words after theirs,
+        # but a state of the last item's own stays its own ("or recurrent |metastatic| NSCLC")
+        first = _DISEASE_STATES_BEFORE.match(text, state.end(), named.start).end()
+        return text[first : named.end]
     before = re.search(r"(\w+)\s+$", text[start : named.start])
     modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
     if (fixed := fixed_names.leading(text, named.start, named.end)) is not None:  # "head and neck" is one word
@@ -1451,6 +1538,9 @@ _MODIFIER_WORD = (
     rf"(?:(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)|{context.HEAD_SHARING_WORDS.pattern}"
     rf"|{context.CONCEPT_MODIFIER.pattern})"
 )
+#: a list's connective right before a modifier: "locally advanced or |metastatic non-small cell ..." lists
+#: states, which the list's reading gives the name; the last one alone would leave out the others
+_LIST_BEFORE = re.compile(r"(?:,|/|\b(?:or|and|and/or|nor))\s*$", re.IGNORECASE)
 #: a bare "non" opening a piece: ``context.NEGATION`` reads one only where it denies ("Non-smoking")
 _NON_CUE = re.compile(r"non[-\s]?", re.IGNORECASE)
 #: an organ, a type or stage, or words that make another concept of it, written right before a concept
@@ -1626,12 +1716,19 @@ def _presence(
             start = owner.start(1)  # "central type tumor": a bare "type" names the type the word before it says
     if (non := context.name_non_before(text, max(span[0], start - 60), start)) is not None:
         start = non  # "non-small cell lung cancer": the "non-" is part of the name, not a denial
+        modifier = _MODIFIER_BEFORE.search(text, max(span[0], start - 60), start) if entities.logic else None
+        listed = modifier and _LIST_BEFORE.search(text, max(0, modifier.start() - 12), modifier.start(1))
+        if modifier and not listed and not context.QUALIFIERS.fullmatch(modifier[1]):
+            start = modifier.start(1)  # "advanced non-small cell lung cancer": what kind of it, before its name
     if (sized := context.sized_start(text, max(span[0], start - 60), start, end)) is not None:
         start = sized  # "Major surgery": the kind of surgery, not how severe it was
         qualifiers = [q for cue, q in zip(cue_starts, qualifiers, strict=True) if not start <= cue < end]
     start, end = _with_axes(text, start, end)
     if (site := context.SITE_AFTER.match(text, end)) and site.end() <= span[1]:
         end = site.end()  # "malformation of the penis", "radiation therapy to pelvis": the site is part of it
+    need = context.NEED_AFTER.match(text, end)
+    if need and need.end() <= span[1] and not entities.starting(end, need.end()):
+        end = need.end()  # "infections requiring hospitalization": not every infection
     start, end = fixed_names.widened(text, start, end)  # "head and neck cancer", "to the head or neck"
     kind = kind or (named[0].type if named else context.kind_of(text[start:end], "condition"))
     if purpose := purpose_end(text, end, kind, span[1], [(e.start, e.end) for e in named]):
@@ -1684,6 +1781,17 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
     """
     result = []
     for c_start, c_end in _top_level_cuts(text, start, end, _CLAUSE_END):
+        items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
+        sexes = [_SEX.match(_text(text, _strip(text, s, e))) is not None for s, e in items]
+        others = [_SEX_WORD.search(text, s, e) for (s, e), sex in zip(items, sexes, strict=True) if not sex]
+        if len(items) > 1 and any(sexes) and not any(others):  # not "Males, female patients of ...": two groups
+            # "Age 18-75 years old, male or female, signed informed consent": the sexes are one item
+            # of the list; cut at the "or" between them, the age and the consent were alternatives
+            cuts = [_top_level_cuts(text, s, e, _SPLIT_OR, _splittable_or) for s, e in items]
+            result.append(
+                ("all", [c for (s, e), cut in zip(items, cuts, strict=True) for c in _sex_or(text, s, e, cut)])
+            )
+            continue
         if reason := context.unstructured_reason(text[c_start:c_end]):  # no comma lists in a sentence for a person
             cue = context.review_cue(text, "effect", c_start, c_end) if reason == "effect" else None
             generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
@@ -1696,7 +1804,6 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
 
             result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
             continue
-        items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
         final = _FINAL_CONNECTIVE.search(text, c_start, items[-1][0]) if len(items) > 1 else None
         if len(items) > 1 and not final:
             last = _top_level_cuts(text, *items[-1], _SPLIT_OR, _splittable_or)
@@ -1710,6 +1817,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             continue
         result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
     return result
+
+
+def _sex_or(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The item whole when it is a list of sexes ("male or female"), else its cuts."""
+    return [(start, end)] if _SEX.match(_text(text, _strip(text, start, end))) else cuts
 
 
 def _splittable_or(text: str, start: int, cut: int) -> bool:

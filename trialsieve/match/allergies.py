@@ -31,6 +31,9 @@ _UNTAGGED_ENDS = frozenset(w.lower() for w in _LEXICON["untagged_ends"])
 _UNTAGGED_WORDS = 3
 _RECORDED = phrase_regex([*_LEXICON["recorded"], *_LEXICON["before"]])
 _ASKED = phrase_regex(_LEXICON["asked"])
+#: where a list ends: the sentence's end or a punctuation mark
+_LIST_END = re.compile(r"\s*(?:[.;:!?)\]]|$)")
+_NEGATION = phrase_regex(load("cues")["negation"])
 
 
 def recorded(text: str) -> bool:
@@ -61,8 +64,8 @@ def read(sentence: str, spans: list[tuple[int, int]]) -> tuple[list[Allergy], se
     for cue in _BEFORE.finditer(sentence):
         first = _FILLER.match(sentence, cue.end()).end()
         listed = _listed_after(sentence, first, spans, starting)
-        if not listed and (words := _untagged(sentence, first)):
-            listed = [(None, words)]
+        if not listed and (untagged := _untagged(sentence, first)):
+            listed = [(None, untagged[0])]
         if listed:
             used.update(i for i, (s, e) in enumerate(spans) if s < cue.end() and cue.start() < e)
         for index, allergen in listed:
@@ -86,13 +89,33 @@ def _listed_after(
 ) -> list[tuple[int | None, str]]:
     """The tagged concepts listed from ``at`` on, one after another with only a list's joins between."""
     listed: list[tuple[int | None, str]] = []
-    while (i := starting.get(at)) is not None:
-        listed.append((i, sentence[spans[i][0] : spans[i][1]]))
-        join = _JOIN.match(sentence, spans[i][1])
+    while True:
+        if (i := starting.get(at)) is not None:
+            listed.append((i, sentence[spans[i][0] : spans[i][1]]))
+            end = spans[i][1]
+        elif listed and (item := _untagged_item(sentence, at, spans)) is not None:
+            listed.append((None, item[0]))  # "penicillin, sulfa and latex": the tagger named no latex
+            end = item[1]
+        else:
+            break
+        join = _JOIN.match(sentence, end)
         if join is None:
             break
         at = _FILLER.match(sentence, join.end()).end()
     return listed
+
+
+def _untagged_item(sentence: str, at: int, spans: list[tuple[int, int]]) -> tuple[str, int] | None:
+    """A list item after an allergen that the tagger did not name: its words and end, where they
+    end the list (the sentence's end, a punctuation mark or another join), hold no tagged concept and
+    no negation ("allergic to penicillin and denies fever" lists no allergen after "and")."""
+    found = _untagged(sentence, at)
+    if found is None:
+        return None
+    words, end = found
+    ends_list = _JOIN.match(sentence, end) or _LIST_END.match(sentence, end)
+    tagged = any(at <= s < end for s, _ in spans)
+    return None if not ends_list or tagged or _NEGATION.search(words) else (words, end)
 
 
 def _before_join(sentence: str, start: int, ending: dict[int, int]) -> int | None:
@@ -103,13 +126,15 @@ def _before_join(sentence: str, start: int, ending: dict[int, int]) -> int | Non
     return None
 
 
-def _untagged(sentence: str, at: int) -> str | None:
-    """The allergen's words where the tagger named none ("anaphylaxis to peanuts"): up to three
-    words, stopping at punctuation or a word that starts the next clause or list item."""
+def _untagged(sentence: str, at: int) -> tuple[str, int] | None:
+    """The allergen's words where the tagger named none ("anaphylaxis to peanuts"), and where they
+    end: up to three words, stopping at punctuation or a word that starts the next clause or list item."""
     words: list[str] = []
+    end = at
     for word in _WORD.finditer(sentence, at):
         if word.start() != at or word[0].lower() in _UNTAGGED_ENDS or len(words) == _UNTAGGED_WORDS:
             break
         words.append(word[0])
+        end = word.end()
         at = _SPACE.match(sentence, word.end()).end()
-    return " ".join(words) or None
+    return (" ".join(words), end) if words else None

@@ -139,6 +139,8 @@ class _Axis:
     absence_denies: bool = False
     #: the values a fact's own words or its values on other axes imply: (value, words, {axis: values})
     implies: tuple[tuple[str, re.Pattern[str] | None, dict[str, frozenset[str]]], ...] = ()
+    #: words after a named value that are part of its marker ("area" in "pelvic area")
+    tail: re.Pattern[str] | None = None
 
     def markers(self, text: str) -> list[tuple[int, int, str, frozenset[str]]]:
         """Where the axis is written in ``text`` (lower case): each place, the axis it gives a value on
@@ -157,8 +159,9 @@ class _Axis:
                 phrase = " ".join(m[0].split())
                 # "insufficiently controlled": the opposite of the state it denies, never the state
                 phrase = phrase if phrase in self.named_values else _denial(phrase)
+                end = tail.end() if self.tail is not None and (tail := self.tail.match(text, m.end())) else m.end()
                 for name, values in self.named_values[phrase].items():
-                    found.append((m.start(), m.end(), name, values))
+                    found.append((m.start(), end, name, values))
         return found
 
     def _numbers(self, m: re.Match[str]) -> frozenset[str]:
@@ -233,6 +236,7 @@ def _axis(name: str, spec: dict) -> _Axis:
         same=same,
         absence_denies=spec.get("absence_denies", False),
         implies=tuple(_implications(name, spec)),
+        tail=re.compile(rf"\s+(?:{alternation(spec['tails'])})") if spec.get("tails") else None,
     )
 
 
@@ -502,13 +506,21 @@ def _below(cls: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _classes_of(name: str) -> frozenset[str]:
-    """The classes a normalised fact name is a member of, or names itself ("alpha blocker")."""
+    """The classes a normalised fact name is a member of, or names itself ("alpha blocker"); a member may be
+    written in the plural ("implantable cardioverter defibrillators", "ICDs")."""
     tokens = _tokens(name).split()
     found = set(_named(name))
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + _LONGEST) + 1):
             found |= _MEMBERS.get(" ".join(tokens[i:j]), set())
+            found |= _MEMBERS.get(" ".join([*tokens[i : j - 1], _singular(tokens[j - 1])]), set())
     return frozenset(found)
+
+
+def names_class(text: str) -> bool:
+    """Whether ``text`` names a class outright, every word of it less filler ("a pathological condition that
+    carries a high risk of bleeding" is the bleeding disorders), not a member or a class beside other words."""
+    return bool(_named(normalise(text)))
 
 
 # --- matching ---------------------------------------------------------------------------------

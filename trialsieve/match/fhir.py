@@ -231,6 +231,13 @@ def _facts(resource, kind: str) -> list[Fact]:
         period = resource.performedPeriod
         fact.date = _day(resource.performedDateTime or (period.start if period else None))
         fact.end = _day(period.end if period else None)
+        # where it was done is part of what was done: "Teleradiotherapy procedure" to the neck is no
+        # radiotherapy to the breast (the matcher reads the site on its procedure_site axis)
+        sites = [
+            site for site, _ in map(_concept, resource.bodySite or []) if site and site.lower() not in text.lower()
+        ]
+        if sites:
+            fact.text = f"{text} of {', '.join(sites)}"
     return [fact]
 
 

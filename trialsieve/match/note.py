@@ -2,8 +2,9 @@
 
 The entity tagger finds conditions, drugs, procedures and observations; a negation cue from the
 ``cues`` lexicon ("denies", "no", "without", "negative for") earlier in the same clause marks a
-concept absent. Measured values are a name, a number and a unit the units lexicon knows
-("hemoglobin of 9.5 g/dL", "BP 150/95 mmHg"). Age and sex come from phrases like "A 58-year-old
+concept absent; a comma that opens a statement of what is there ("No fever, cough present") ends
+the clause for it (``lexicons/note_scope.json``). Measured values are a name, a number and a unit
+the units lexicon knows ("hemoglobin of 9.5 g/dL", "BP 150/95 mmHg"). Age and sex come from phrases like "A 58-year-old
 woman". Notes carry no dates; a fact the note times ("two weeks ago", "cough for 2 days") keeps
 how many days before the note it happened or began, read against the evaluation date.
 """
@@ -60,6 +61,15 @@ _RELATIVE_TIME = re.compile(
     re.IGNORECASE,
 )
 _FINDING = phrase_regex(list(load("reference_ranges", "trialsieve.match")["implied"]))
+_SCOPE = load("note_scope", "trialsieve.match")
+if set(_SCOPE) != {"_doc", "affirming", "list_joins"}:
+    raise ValueError(f"lexicons/note_scope.json: unexpected keys {sorted(_SCOPE)}")
+#: a word that states something present: "cough present", "positive for hepatitis C"
+_AFFIRMING = phrase_regex(_SCOPE["affirming"])
+#: a list's next item: "No fever, chills, or cough", "..., orthopnea and palpitations were observed"
+_LIST_JOIN = phrase_regex(_SCOPE["list_joins"])
+#: a piece of a sentence after a comma: up to the next comma, semicolon or colon
+_PIECE = re.compile(r"[^,;:]*")
 
 
 def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "patient", source: str = "") -> Patient:
@@ -181,8 +191,26 @@ def _negated(sentence: str, start: int) -> bool:
     allowing = [m.span() for m in _OPTIONAL.finditer(sentence, floor, start)]
     cues = _NEGATED_BEFORE.finditer(sentence, floor, start)
     return any(
-        not _PSEUDO.match(sentence, cue.start()) and not any(s <= cue.start() < e for s, e in allowing) for cue in cues
+        not _PSEUDO.match(sentence, cue.start())
+        and not any(s <= cue.start() < e for s, e in allowing)
+        and not _affirmed_between(sentence, cue.end(), start)
+        for cue in cues
     )
+
+
+def _affirmed_between(sentence: str, cue_end: int, start: int) -> bool:
+    """Whether a comma between a negation cue and ``start`` opens a statement of what is there ("No
+    fever, cough present", "Negative for HIV, positive for hepatitis C"), which the negation does not
+    reach: a piece up to the next comma that holds an affirming word and no negation of its own, with
+    no list join before that word ("No cough, chest pain and palpitations were observed": all denied)."""
+    for comma in re.finditer(",", sentence[cue_end:start]):
+        after = cue_end + comma.end()
+        piece = _PIECE.match(sentence, after)[0]
+        affirming = _AFFIRMING.search(piece)
+        joined = _LIST_JOIN.search(piece, 0, affirming.start()) if affirming else None
+        if affirming and joined is None and not _NEGATED_BEFORE.search(piece):
+            return True
+    return False
 
 
 _OPTIONAL = phrase_regex(load("optional")["cues"])

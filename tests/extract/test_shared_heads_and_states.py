@@ -1,0 +1,156 @@
+"""Lists that share a head noun, the states a disease is in, and the sexes that qualify (issue 18), on
+real ClinicalTrials.gov criteria: "alcohol and drug abuse" lists two concepts, as "alcohol or drug
+abuse" does; "Relapsed non Hodgkin's lymphoma" is one concept, not a relapse beside a lymphoma, and
+"Relapsed or refractory acute leukemia" two kinds of the same leukemia; "..., male or female" after
+a limit says both sexes qualify and leaves the limit standing; what happened "after A or B" attaches
+both to what happened."""
+
+import pytest
+
+from tests.extract.reading import presences, rule_of
+from trialsieve.rules import leaves
+
+
+def _names(rule) -> set[str]:
+    return {leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence"}
+
+
+# --- an "and" between two kinds of one head noun lists both ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            ". Suspected or indeed have a history of alcohol and drug abuse",
+            {"alcohol abuse", "drug abuse"},
+        ),  # NCT03801200
+        (
+            "Patients with systemic autoimmune and inflammatory disease,",
+            {"autoimmune disease", "inflammatory disease"},
+        ),  # NCT03918993
+        ("who have had previous back and neck surgery", {"back surgery", "neck surgery"}),  # NCT05313997
+    ],
+)
+def test_and_between_kinds_of_one_head_lists_both_in_an_exclusion(tagger, text, items):
+    rule = rule_of(tagger, text, "exclusion")
+    assert rule.type == "any", rule  # either one excludes
+    assert {name.removeprefix("history of ") for name in _names(rule)} == items
+
+
+def test_and_between_organs_asks_both_in_an_inclusion(tagger):
+    rule = rule_of(tagger, "Adequate renal and liver function.", "inclusion")  # NCT04501120
+    assert rule.type == "all", rule
+    assert _names(rule) == {"renal function", "liver function"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Symptomatic and untreated spinal cord compression.",  # NCT06062823: two states of one compression
+        "patients who had erectile dysfunction attributed to endocrine or metabolic disease order, those who"
+        " underwent surgery in the genital area, such as radical prostatectomy or penile implant and cognitive"
+        " impairment",  # NCT03801200: "penile implant" names a thing of its own
+    ],
+)
+def test_and_after_a_state_or_a_name_of_its_own_lends_no_head(tagger, text):
+    names = _names(rule_of(tagger, text, "exclusion"))
+    assert not {n for n in names if n.startswith(("Symptomatic cord", "penile implant impairment"))}, names
+
+
+# --- a state of a disease stays on the disease ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Relapsed non Hodgkin's lymphoma", "Relapsed non Hodgkin's lymphoma"),
+        ("Diagnosed as advanced non-small cell lung cancer.", "advanced non-small cell lung cancer"),  # NCT04871997
+        ("Refractory B-cell lymphoma", "Refractory B-cell lymphoma"),
+    ],
+)
+def test_a_state_before_a_disease_name_is_part_of_the_concept(tagger, text, concept):
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "presence", rule
+    assert rule.concept.text == concept
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            "Relapsed or refractory acute leukemia and has exhausted, or is ineligible for, available therapeutic"
+            " options",  # NCT04811560
+            {"Relapsed acute leukemia", "refractory acute leukemia"},
+        ),
+        (
+            "Relapsed or refractory B cell Leukemia.",
+            {"Relapsed B cell Leukemia", "refractory B cell Leukemia"},
+        ),  # NCT04100187
+        ("Diagnose as Relapsed/Refractory AML", {"Relapsed AML", "Refractory AML"}),  # NCT04265963
+        (
+            "Relapsed/refractory diffuse large B-cell lymphoma",
+            {"Relapsed diffuse large B-cell lymphoma", "refractory diffuse large B-cell lymphoma"},
+        ),
+    ],
+)
+def test_states_listed_before_a_disease_each_take_all_of_its_name(tagger, text, items):
+    rule = rule_of(tagger, text, "inclusion")
+    found = [a for a in ([rule] if rule.type != "all" else rule.args) if a.type == "any"]
+    assert found, rule
+    assert items <= {leaf.concept.text for leaf in leaves(found[0]) if leaf.type == "presence"}
+
+
+def test_a_state_of_the_patient_stays_apart(tagger):
+    assert set(presences(rule_of(tagger, "Patients who relapsed after chemotherapy", "inclusion"))) == {
+        "relapsed",
+        "chemotherapy",
+    }
+
+
+# --- both sexes after a limit leave the limit standing ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hemoglobin ≥ 9 g/dL, male or female",
+        "Age 18-75 years old, male or female, signed informed consent;",  # NCT03801200
+        "Aged 18-75 years old, male or female.",  # NCT06332300
+        "Age ≥ 18, male or female;",  # NCT03860038
+    ],
+)
+def test_both_sexes_after_a_limit_are_no_alternative_to_it(tagger, text):
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "all", rule
+    sexes = [leaf for leaf in leaves(rule) if leaf.type == "demographic" and leaf.attribute == "sex"]
+    assert [s.value_text for s in sexes] == ["all"]
+    assert any(leaf.type in ("comparison", "demographic") and leaf is not sexes[0] for leaf in rule.args)
+
+
+def test_sexes_with_a_state_after_a_limit_restrict_whom_it_is_for(tagger):
+    rule = rule_of(tagger, "Hemoglobin ≥ 9 g/dL, male or non-pregnant female", "inclusion")
+    assert rule.type == "all", rule
+    assert [a.type for a in rule.args] == ["comparison", "any"]
+
+
+# --- what happened after a list of treatments happened after one of them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "after"),
+    [
+        (
+            "Locally Recurrent Head and Neck Squamous Cell Carcinoma after chemo radiotherapy or radiation therapy.",
+            "Head and Neck Squamous Cell Carcinoma",
+            {"chemo radiotherapy", "radiation therapy"},
+        ),  # NCT05883007
+    ],
+)
+def test_an_or_after_after_joins_what_it_happened_after(tagger, text, event, after):
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "all", rule  # never a radiotherapy alone
+    first, rest = rule.args
+    assert first.concept.text == event
+    assert rest.type == "any"
+    assert _names(rest) == after

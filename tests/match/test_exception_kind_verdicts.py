@@ -1,0 +1,47 @@
+"""An exception never excepts its own category: "History of malignancy other than ... carcinoma in situ
+(e.g. cervix, bladder, breast)" (NCT05993949) excludes a patient with breast cancer, and "Concurrent
+primary malignancies except for carcinoma in situ or non-melanoma skin cancer" (NCT00576225) one with
+a cancer. Before the fix "carcinoma in situ" was read as "carcinoma" and "breast" as an exception
+of its own, so no cancer patient was excluded. Criteria are real ones, structured as `check`
+structures them."""
+
+import datetime as dt
+
+import pytest
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.structure import structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Fact, Patient
+
+AS_OF = dt.date(2026, 11, 29)
+SITES = (
+    "History of malignancy other than non-melanoma skin cancer or carcinoma in situ (e.g. cervix, bladder, breast) "
+    "unless disease free for at least 2 years"
+)
+IN_SITU = "Concurrent primary malignancies except for carcinoma in situ or non-melanoma skin cancer."
+
+
+def _verdict(tagger, text: str, condition: str) -> str:
+    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
+    facts = [Fact(text=condition, kind="condition", date=dt.date(2025, 5, 1))]
+    (criterion,) = check(
+        trial, Patient(id="p", age=60, sex="female", facts=facts), AS_OF, ConceptMatcher(), True
+    ).criteria
+    return criterion.verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "verdict"),
+    [
+        (SITES, "Malignant neoplasm of breast (disorder)", "met"),
+        (SITES, "Carcinoma of bladder", "met"),
+        (SITES, "Carcinoma in situ of breast", "not_met"),  # what the exception leaves out
+        (SITES, "Basal cell carcinoma of skin", "not_met"),
+        (IN_SITU, "Cancer", "met"),  # a record that names no kind of cancer
+        (IN_SITU, "Carcinoma in situ of breast", "not_met"),
+    ],
+)
+def test_an_exception_leaves_its_category_in_force(tagger, text, condition, verdict):
+    assert _verdict(tagger, text, condition) == verdict
