@@ -64,7 +64,20 @@ def _lowered(pattern: str) -> re.Pattern[str]:
 #: a word each match of a reason's patterns holds ("requires"): without it in the text the reason is not
 #: searched for, and it stays out of the one search that finds any reason
 _REQUIRED = {r: c["requires"] for r, c in _REVIEW_CUES.items() if isinstance(c, dict) and "requires" in c}
-_ANY_UNSTRUCTURED = _lowered("|".join(f"(?:{p.pattern})" for r, p in _UNSTRUCTURED if r not in _REQUIRED))
+#: every reason's phrases in one alternation (one word-start test a place, not one a reason), then the patterns
+_ANY_UNSTRUCTURED = _lowered(
+    "|".join(
+        [
+            alternation([p for cues in _REVIEW_CUES.values() if isinstance(cues, list) for p in cues]),
+            *(
+                f"(?:{p})"
+                for r, c in _REVIEW_CUES.items()
+                if isinstance(c, dict) and r not in _REQUIRED
+                for p in c["patterns"]
+            ),
+        ]
+    )
+)
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])

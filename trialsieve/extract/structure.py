@@ -1782,8 +1782,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
     result = []
     for c_start, c_end in _top_level_cuts(text, start, end, _CLAUSE_END):
         items = _top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
-        sexes = [_SEX.match(_text(text, _strip(text, s, e))) is not None for s, e in items]
-        others = [_SEX_WORD.search(text, s, e) for (s, e), sex in zip(items, sexes, strict=True) if not sex]
+        named = len(items) > 1 and _SEX_WORD.search(text, c_start, c_end)  # most clauses name no sex: one search
+        sexes = [named and _SEX.match(_text(text, _strip(text, s, e))) is not None for s, e in items]
+        others = [_SEX_WORD.search(text, s, e) for (s, e), sex in zip(items, sexes, strict=True) if named and not sex]
         if len(items) > 1 and any(sexes) and not any(others):  # not "Males, female patients of ...": two groups
             # "Age 18-75 years old, male or female, signed informed consent": the sexes are one item
             # of the list; cut at the "or" between them, the age and the consent were alternatives
@@ -1798,9 +1799,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
             if reason == "risk":  # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk
                 objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
+            judging = _JUDGING.search(text, c_start, c_end) if reason == "investigator judgment" else None
+            judged = judging.start() if judging else c_start
 
-            def keep(text: str, pos: int, cut: int, objects: int = objects) -> bool:
-                return cut < objects and _splittable_or(text, pos, cut)
+            def keep(text: str, pos: int, cut: int, objects: int = objects, judged: int = judged) -> bool:
+                return cut < objects and _splittable_or(text, pos, cut) and (cut > judged or _opens_generic(text, cut))
 
             result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
             continue
@@ -1817,6 +1820,22 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             continue
         result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
     return result
+
+
+_JUDGING = re.compile(load("scope")["judged_lists"]["judging"], re.IGNORECASE)
+#: " or |any other condition that ...": an item after "or" that a generic subject opens
+_GENERIC_ITEM = re.compile(rf"\s*(?:or\s+)?(?:[\w-]+\s+){{0,3}}?{_EFFECT_SUBJECT.pattern}", re.IGNORECASE)
+
+
+def _opens_generic(text: str, cut: int) -> bool:
+    """Whether the item after the "or" at ``cut`` is a generic thing ("any condition", "laboratory
+    abnormality"): the investigator's judgment after it is about it alone ("History of stroke or any
+    condition that in the opinion of the investigator would interfere"). After a named concept the
+    judgment qualifies the whole list: "Cardiac disease or hypertension that in the opinion of the
+    investigator makes participation unsafe", "Impairment of heart, hepatic or renal function to
+    such an extent that ... in the opinion of the investigator": cut there, the first items were
+    leaves of their own, and any cardiac disease excluded."""
+    return _GENERIC_ITEM.match(text, cut) is not None
 
 
 def _sex_or(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
