@@ -3,24 +3,13 @@ requiring treatment" is unknown for a patient with a urinary tract infection, no
 need was cut off (match/lexicons/qualifiers.json axis ``need``). A record that says the need answers it.
 Criteria are real ClinicalTrials.gov and LCT exclusions, structured as `check` structures them."""
 
-import datetime as dt
-
 import pytest
 
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
-
-AS_OF = dt.date(2026, 11, 29)
+from tests.extract.reading import verdict_of
 
 
 def _verdict(tagger, text: str, fact: str) -> str:
-    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
-    patient = Patient(id="p", age=50, sex="male", facts=[Fact(text=fact, kind="condition", present=True)])
-    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher()).criteria
-    return criterion.verdict
+    return verdict_of(tagger, "Exclusion", text, [{"kind": "condition", "text": fact, "present": True}])
 
 
 @pytest.mark.parametrize(

@@ -3,24 +3,13 @@ be: the record says the drug was taken, not whether it worked, so the verdict is
 methotrexate, the criterion turned that very patient away (not met). Criteria are real ones
 (ClinicalTrials.gov), structured as `check` structures them."""
 
-import datetime as dt
-
 import pytest
 
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
-
-AS_OF = dt.date(2026, 11, 29)
+from tests.extract.reading import verdict_of
 
 
 def _verdict(tagger, text: str, drug: str) -> str:
-    trial = structure_trial(read_text(f"Inclusion Criteria:\n- {text}", "test", "T1"), tagger)
-    patient = Patient(id="p", age=50, sex="male", facts=[Fact(text=drug, kind="drug", present=True)])
-    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher()).criteria
-    return criterion.verdict
+    return verdict_of(tagger, "Inclusion", text, [{"kind": "drug", "text": drug, "present": True}])
 
 
 @pytest.mark.parametrize(
