@@ -43,6 +43,12 @@ def test_the_list_before_a_judgment_stays_whole_and_a_generic_item_cuts_it():
     cut = leaves(structure_text(STROKE, section="exclusion").rule)
     assert [leaf.type for leaf in cut] == ["presence", "unstructured"]
     assert "stroke" in cut[0].concept.text
+    # an item with a reason of its own is its own: the judgment is of the inability, not the allergy
+    allergy = "Known allergy to penicillin or inability to tolerate the study drug as judged by the investigator"
+    assert [leaf.type for leaf in leaves(structure_text(allergy, section="exclusion").rule)] == [
+        "presence",
+        "unstructured",
+    ]
     # a person named alone judges nothing: the consent's "or" still cuts (TrialGPT, a real criterion)
     consent = leaves(structure_text("Informed consent obtained by PI or sub-investigator either in person").rule)
     assert len(consent) == 2

@@ -1803,7 +1803,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             judged = judging.start() if judging else c_start
 
             def keep(text: str, pos: int, cut: int, objects: int = objects, judged: int = judged) -> bool:
-                return cut < objects and _splittable_or(text, pos, cut) and (cut > judged or _opens_generic(text, cut))
+                own = cut > judged or _opens_generic(text, cut) or context.unstructured_reason(text[cut:judged])
+                return cut < objects and _splittable_or(text, pos, cut) and bool(own)
 
             result.append(("any", _top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
             continue
@@ -1834,7 +1835,9 @@ def _opens_generic(text: str, cut: int) -> bool:
     judgment qualifies the whole list: "Cardiac disease or hypertension that in the opinion of the
     investigator makes participation unsafe", "Impairment of heart, hepatic or renal function to
     such an extent that ... in the opinion of the investigator": cut there, the first items were
-    leaves of their own, and any cardiac disease excluded."""
+    leaves of their own, and any cardiac disease excluded. An item with a reason of its own before the
+    judgment is its own too: "Known allergy to penicillin or inability to tolerate the study drug as
+    judged by the investigator" judges the inability, not the allergy."""
     return _GENERIC_ITEM.match(text, cut) is not None
 
 
