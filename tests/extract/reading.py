@@ -20,8 +20,20 @@ def presences(rule) -> dict:
     return {leaf.concept.text: leaf for leaf in leaves(rule) if leaf.type == "presence"}
 
 
-def verdict_of(tagger, section: str, criterion: str, facts: list[dict]) -> str:
-    """The verdict on ``criterion`` (a "Inclusion"/"Exclusion" section's only one) for a patient of ``facts``."""
+def verdict_of(
+    tagger,
+    section: str,
+    criterion: str,
+    facts: list,
+    *,
+    age: float | None = None,
+    sex: str | None = None,
+    as_of: dt.date = dt.date(2026, 11, 30),
+    presume: bool = False,
+) -> str:
+    """The verdict on ``criterion`` (a "Inclusion"/"Exclusion" section's only one) for a patient of ``facts``
+    (``Fact``s or their dicts), of ``age`` and ``sex`` when given, as ``check`` gives it on ``as_of``."""
     trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
-    report = check(structure_trial(trial, tagger), Patient(facts=facts), dt.date(2026, 11, 30), ConceptMatcher())
+    patient = Patient(facts=facts, age=age, sex=sex)
+    report = check(structure_trial(trial, tagger), patient, as_of, ConceptMatcher(), presume)
     return report.criteria[0].verdict

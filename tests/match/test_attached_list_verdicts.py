@@ -6,11 +6,8 @@ import datetime as dt
 
 import pytest
 
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
+from tests.extract.reading import verdict_of
+from trialsieve.match.patient import Fact
 
 AS_OF = dt.date(2026, 11, 30)
 
@@ -18,11 +15,8 @@ AS_OF = dt.date(2026, 11, 30)
 def _one(tagger, section: str, text: str, facts: list[tuple[str, str, bool]]) -> str:
     """The verdict of one criterion ``text`` in ``section`` for a patient with ``facts`` (text, kind, present)."""
     heading = "Inclusion" if section == "inclusion" else "Exclusion"
-    trial = structure_trial(read_text(f"{heading} Criteria:\n- {text}", "test", "T1"), tagger)
     recorded = [Fact(text=name, kind=kind, present=present, date=AS_OF) for name, kind, present in facts]
-    patient = Patient(id="p", age=50, sex="male", facts=recorded)
-    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher()).criteria
-    return criterion.verdict
+    return verdict_of(tagger, heading, text, recorded, age=50, sex="male", as_of=AS_OF)
 
 
 DEFICIT = "Neurological deficit confirmed by CT, MRI, or X-ray"

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from tests.extract.reading import verdict_of
 from trialsieve.extract.ingest import read_text
 from trialsieve.extract.structure import structure_trial
 from trialsieve.match.check import check
@@ -18,10 +19,8 @@ AS_OF = dt.date(2026, 11, 29)
 
 
 def _verdict(tagger, text: str, fact: str, present: bool = True, kind: str = "condition") -> str:
-    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
-    patient = Patient(id="p", age=50, sex="female", facts=[Fact(text=fact, kind=kind, present=present)])
-    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher()).criteria
-    return criterion.verdict
+    facts = [Fact(text=fact, kind=kind, present=present)]
+    return verdict_of(tagger, "Exclusion", text, facts, age=50, sex="female", as_of=AS_OF)
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,8 @@ import datetime as dt
 
 import pytest
 
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
+from tests.extract.reading import verdict_of
+from trialsieve.match.patient import Fact
 
 AS_OF = dt.date(2026, 11, 29)
 LONG_AGO, LAST_WEEK = dt.date(2020, 5, 1), dt.date(2026, 11, 20)
@@ -24,10 +21,8 @@ ANTI_TUMOR = "anti-tumor therapy such as chemotherapy, radiotherapy or immunothe
 
 
 def _verdict(tagger, text: str, when: dt.date) -> str:
-    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
-    patient = Patient(id="p", age=60, sex="male", facts=[Fact(text="Anticancer therapy", kind="procedure", date=when)])
-    (criterion,) = check(trial, patient, AS_OF, ConceptMatcher(), True).criteria
-    return criterion.verdict
+    facts = [Fact(text="Anticancer therapy", kind="procedure", date=when)]
+    return verdict_of(tagger, "Exclusion", text, facts, age=60, sex="male", as_of=AS_OF, presume=True)
 
 
 @pytest.mark.parametrize("text", [ANTI_CANCER, ANTI_TUMOR])

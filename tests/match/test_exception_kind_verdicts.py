@@ -9,11 +9,8 @@ import datetime as dt
 
 import pytest
 
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
+from tests.extract.reading import verdict_of
+from trialsieve.match.patient import Fact
 
 AS_OF = dt.date(2026, 11, 29)
 SITES = (
@@ -24,12 +21,8 @@ IN_SITU = "Concurrent primary malignancies except for carcinoma in situ or non-m
 
 
 def _verdict(tagger, text: str, condition: str) -> str:
-    trial = structure_trial(read_text(f"Exclusion Criteria:\n- {text}", "test", "T1"), tagger)
     facts = [Fact(text=condition, kind="condition", date=dt.date(2025, 5, 1))]
-    (criterion,) = check(
-        trial, Patient(id="p", age=60, sex="female", facts=facts), AS_OF, ConceptMatcher(), True
-    ).criteria
-    return criterion.verdict
+    return verdict_of(tagger, "Exclusion", text, facts, age=60, sex="female", as_of=AS_OF, presume=True)
 
 
 @pytest.mark.parametrize(
