@@ -4,7 +4,7 @@ The allergen is what the tagger names in these phrases, a drug most often; read 
 would say the patient takes penicillin, and an exclusion of current penicillin use would rule out
 the very patient who cannot take it. So each allergen becomes the condition "allergy to <allergen>",
 the shape a FHIR AllergyIntolerance takes (``fhir.py``) and the one a criterion's "allergy to"
-takes (``extract/structure.py``), so that one matcher answers all three alike. The cue words are
+takes (``extract/allergens.py``), so that one matcher answers all three alike. The cue words are
 the ``allergies`` lexicon.
 """
 

@@ -1,0 +1,88 @@
+"""What an allergy criterion is an allergy to.
+
+"Known allergy to penicillin or cephalosporins" asks about two allergies, not two drugs the patient
+takes: the drug leaves under an allergy word become allergy leaves to that substance, so a patient on
+penicillin without an allergy is not excluded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialsieve.extract import (
+    context,
+    examples,
+)
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.spans import span_text, trim
+from trialsieve.extract.trees import rebuild
+from trialsieve.rules import (
+    NO_CONCEPT,
+    Concept,
+    Presence,
+    Rule,
+    leaves,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def allergens(text: str, rule: Rule) -> Rule:
+    """Each thing listed after "hypersensitivity to" or "allergy to" is an allergy to it: "Known
+    hypersensitivity to lecithin (soya) or peanuts" asks for an allergy to peanuts, not for peanuts."""
+    cues = list(_ALLERGY_HEAD.finditer(text))
+    if not cues:
+        return rule
+
+    starts = [leaf.concept.span[0] for leaf in leaves(rule) if leaf.type == "presence" and leaf.concept.span]
+
+    def allergen(leaf: Rule) -> Rule | None:
+        if (head := _allergy_head(text, leaf, cues)) is not None:
+            # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
+            # item read after it ("to any component of the study drug") it is an allergy to those words
+            items = [s for s in starts if head.end() <= s and _one_sentence(text, head.end(), s)]
+            rest = examples.category_before(text, head.end(), items[0]) if items else None
+            if items and rest is None:
+                return None
+            rest = rest or re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
+            concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
+            return leaf.model_copy(update={"concept": concept})
+        start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
+        cue = next((c for c in reversed(cues) if c.end() <= start and _one_sentence(text, c.end(), start)), None)
+        if cue is None or leaf.type not in ("presence", "unstructured"):
+            return leaf
+        if leaf.type == "unstructured" and leaf.reason != NO_CONCEPT:
+            return leaf
+        words = leaf.concept.text if leaf.type == "presence" else span_text(text, trim(text, *leaf.span))
+        if context.EXAMPLES.fullmatch(words.strip(" ,.;:()")):
+            return None  # "(eg, tazobactam, ...)": the cue of the examples names no allergen
+        if ALLERGIC.search(words):
+            return leaf  # "intolerance", "drug allergy": its own head
+        concept = Concept(text=f"allergy to {words}", kind="condition", span=(start, start + len(words)))
+        if leaf.type == "presence":
+            return leaf.model_copy(update={"concept": concept})
+        return Presence(concept=concept, span=leaf.span)
+
+    return rebuild(rule, allergen) or rule
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    """Whether no sentence or clause ends between ``start`` and ``end``."""
+    return _SENTENCE_END.search(text, start, end) is None
+
+
+_SENTENCE_END = re.compile(r"[;.]\s")
+
+
+def _allergy_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | None:
+    """The allergy cue a presence leaf is the head noun of ("hypersensitivity" in "hypersensitivity to")."""
+    if leaf.type != "presence" or not leaf.concept.span:
+        return None
+    start, end = leaf.concept.span
+    return next((c for c in cues if start <= c.start() < end + 2 and c.end() > end), None)
+
+
+ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
+_ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)

@@ -1,0 +1,328 @@
+"""Cut a criterion's phrases into clauses and list items, each read for its concepts.
+
+What is left of a criterion once its limits are read is phrases: "Active hepatitis B, C or HIV". A
+clause ends at ";" or a sentence; its items are cut at top-level ",", "or" and "and", unless the
+words around the cut say the items share a head ("lung, heart, or autoimmune disease"), belong to an
+exception ("other than ...") or to a judgement ("... as judged by the investigator").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialsieve.extract import (
+    context,
+    fixed_names,
+)
+from trialsieve.extract.concepts import phrase_atom
+from trialsieve.extract.definitions import glosses
+from trialsieve.extract.lexicon import load, phrase_regex
+from trialsieve.extract.limit_atoms import ASIDE
+from trialsieve.extract.logic import Atom as _Atom
+from trialsieve.extract.logic import combine
+from trialsieve.extract.presences import SEX, SEX_WORD, presence_leaf
+from trialsieve.extract.spans import LONGEST_NAME, Spans, span_text, top_level_cuts, trim, uncovered
+from trialsieve.rules import (
+    Any,
+    Entity,
+)
+
+if TYPE_CHECKING:
+    pass
+
+_SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
+_CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
+_LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
+_FINAL_CONNECTIVE = re.compile(r",\s*(and/or|or|and)\s*$", re.IGNORECASE)
+#: a list's "or" at the end of a piece whose last item a limit took: "A, B or |C within 6 months"
+_DANGLING_OR = re.compile(r"[\s,]\s*(?:and/or|or|nor)\s*$", re.IGNORECASE)
+_NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
+
+
+def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> list[_Atom]:
+    """Presence and unstructured leaves for the text no limit accounts for."""
+    mask = list(covered)
+    for found in context.IGNORE.finditer(text):
+        stop = re.search(r"[,;()]|\b(?:and|or|plus|with)\b", text[found.end() :])
+        mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
+    mask += [found.span() for found in _STUDY_EVENT.finditer(text)]  # "prior to study injection" says when
+    mask += [found.span() for found in ASIDE.finditer(text)]  # "(prometrium contains peanut oil)" explains
+    mask += glosses(text, entities.tagged)  # "Erectile dysfunction, defined as inability to achieve ..."
+    for found in context.IGNORE_SENTENCE.finditer(text):  # a caveat sentence, from its start to its end
+        begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
+        stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
+        mask.append((begin, found.end() + (stop.start() if stop else len(text) - found.end())))
+    clauses = [c for start, end in uncovered(len(text), mask) for c in _clauses(text, start, end)]
+    atoms = []
+    for op, whole in clauses:
+        if entities.logic is not None:  # the model joins every leaf; an exception cue ends a piece
+            pieces = [piece for s, e in whole for piece in top_level_cuts(text, s, e, context.EXCEPTIONS)]
+            pieces = [piece for s, e in pieces for piece in _head_sharing_and(text, s, e, entities)]
+            heads = _list_heads(text, pieces, entities)
+            atoms += [
+                a for s, e in pieces for a in (heads[s] if s in heads else phrase_atom(text, s, e, covered, entities))
+            ]
+            continue
+        made = [_excepted_piece(text, s, e, covered, entities) for s, e in whole]
+        made = [a for a in made if a is not None]
+        if len(made) > 1 and op == "any":
+            atoms.append(_Atom(made[0].start, made[-1].end, Any(args=[a.rule for a in made])))
+        else:
+            atoms.extend(made)
+    return atoms
+
+
+def _excepted_piece(text: str, start: int, end: int, covered, entities: Spans) -> _Atom | None:
+    """Without a model: a piece's leaf, or all(base, not exception) when an exception cue splits it."""
+    made = [
+        a
+        for s, e in top_level_cuts(text, start, end, context.EXCEPTIONS)
+        for a in phrase_atom(text, s, e, covered, entities)
+    ]
+    if len(made) < 2:
+        return made[0] if made else None
+    rule, _ = combine(text, made, entities.section, None)
+    return _Atom(made[0].start, made[-1].end, rule)
+
+
+def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> dict[int, list[_Atom]]:
+    """Leaves for the bare modifiers of a list that share the head noun of the item they run into: in
+    "No serious heart, lung, liver, or kidney disease", "heart" is heart disease; in "Active bacterial,
+    fungal or viral infection not controlled by anti-microbial or anti-viral treatment" the list ends
+    at the infection, not at the last piece. Keyed by the piece's start."""
+    found: dict[int, list[_Atom]] = {}
+    waiting: list[tuple[int, int, re.Match[str], list[Entity]]] = []  # bare modifiers before their head
+    for start, end in pieces:
+        word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
+        tagged = entities.inside(start, end)
+        # an item with a name of its own is none; modifiers alone tagged ("Hypertrophic obstructive") are;
+        # the last piece ends the list ("Hepatic or renal impairment": "impairment" is the head)
+        bare = (start, end) != pieces[-1] and all(
+            all(context.SHARES_HEAD.match(w) for w in e.text.split()) for e in tagged
+        )
+        if word is not None and _bare_word(word[1]) and bare and _only_modifiers(text, start, end):
+            waiting += _bare_items(text, start, end, word, tagged)  # "serious neurological, psychological"
+            continue
+        head = _head_noun(text, start, tagged[0]) if waiting and tagged and _runs_into(text, start, tagged[0]) else None
+        if head is None:
+            waiting = []
+            continue
+        # the head's own state holds of the list: "bacterial, fungal or viral infection not controlled by ..."
+        stop = re.search(r"[,;(]", text[tagged[0].end : end])  # its own phrase: not "..., moderate or severe X"
+        after = context.QUALIFIERS.finditer(text, tagged[0].end, tagged[0].end + stop.start() if stop else end)
+        states = [context.qualifier(m[0]) for m in after]
+        for first, last, bare_word, named in waiting:
+            concept = (
+                (named[0].start, named[0].end) if named else (first + bare_word.start(1), first + bare_word.end(1))
+            )
+            words_of = f"{text[concept[0] : concept[1]]} {head}"  # "heart disease", "Hypertrophic obstructive ..."
+            leaf = presence_leaf(text, (first, last), entities, concept=concept, words=words_of)
+            typed = leaf.concept.model_copy(update={"kind": tagged[0].type})
+            lent = list(dict.fromkeys([*leaf.qualifiers, *(q for q in states if q in _TRAVELLING_STATES)]))
+            made = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed, "qualifiers": lent}))
+            found.setdefault(_piece_of(pieces, first), []).append(made)
+        waiting = []
+    return found
+
+
+def _head_sharing_and(text: str, start: int, end: int, entities: Spans) -> list[tuple[int, int]]:
+    """The piece cut at each "and" that joins two modifiers of one head noun: "History of alcohol and
+    drug abuse" lists alcohol abuse and drug abuse (in an exclusion, either excludes), as "alcohol or
+    drug abuse" does; read whole, the tagger's "drug abuse" was all it asked. A kind (an organ, a
+    substance, "autoimmune") lists; a state ("Symptomatic and untreated spinal cord compression")
+    says two things of one concept, and is no list, but a slash between states gives alternatives
+    ("Relapsed/refractory DLBCL"). The cut stands only where ``_list_heads`` gives every item before
+    the last the head it shares."""
+
+    def shares(text: str, pos: int, cut: int) -> bool:
+        before = re.search(r"([^\W\d_][\w-]*)\s*$", text[pos:cut])
+        after = _MODIFIER_AFTER_AND.match(text, cut, end)
+        if before is None or after is None or "," in text[pos:cut]:  # a comma list is the list reading's to cut
+            return False
+        states = [bool(context.CONCEPT_MODIFIER.fullmatch(w)) for w in (before[1], after[1])]
+        listed = all(states) if text[cut:].lstrip().startswith("/") else not states[0]
+        return (
+            listed
+            and _bare_word(before[1])
+            and _bare_word(after[1])
+            and not any(  # one name across the "and", or a name of its own before it: "penile implant"
+                e.start < cut < e.end or (e.end == pos + before.end(1) and len(e.text.split()) > 1)
+                for e in entities.starting(cut - LONGEST_NAME, cut)
+            )
+        )
+
+    pieces = top_level_cuts(text, start, end, _AND, shares)
+    if len(pieces) < 2:
+        return [(start, end)]
+    heads = _list_heads(text, pieces, entities)
+    return pieces if all(s in heads for s, _ in pieces[:-1]) else [(start, end)]
+
+
+_AND = re.compile(r"\s+and\s+|\s*/\s*", re.IGNORECASE)
+#: "and" (or a slash), a modifier, then the head noun it shares: " and |drug| abuse", "/|refractory| DLBCL"
+_MODIFIER_AFTER_AND = re.compile(r"(?:\s+and\s+|\s*/\s*)([^\W\d_][\w-]*)[ \t-]+[^\W\d_]", re.IGNORECASE)
+
+
+def _bare_items(text: str, start: int, end: int, word: re.Match[str], tagged: list[Entity]) -> list:
+    """The bare modifiers of one piece: itself, or each of a comma list in it that a sentence for a
+    person left unsplit ("serious neurological, psychological or psychiatric disorders which may ...")."""
+    parts = top_level_cuts(text, start, end, _LIST_SEPARATOR)
+    words = [re.fullmatch(r"(?:.*\W)?([^\W\d_][\w-]*)\W*", text[s:e], re.DOTALL) for s, e in parts]
+    if (
+        tagged
+        or len(parts) < 2
+        or not all(w and _bare_word(w[1]) and _only_modifiers(text, *p) for w, p in zip(words, parts, strict=True))
+    ):
+        return [(start, end, word, tagged)]
+    return [(s, e, w, []) for (s, e), w in zip(parts, words, strict=True)]
+
+
+def _bare_word(word: str) -> bool:
+    """A word that shares the next item's head ("neurological"), not a state of it ("serious")."""
+    return bool(context.SHARES_HEAD.match(word)) and not context.QUALIFIERS.fullmatch(word)
+
+
+def _runs_into(text: str, start: int, named: Entity) -> bool:
+    """Whether the piece at ``start`` opens with ``named`` or only modifiers before it: the bare items
+    run into its head ("..., or viral infection"), not into a clause ("..., if it relates to the area
+    of reconstructive breast surgery")."""
+    modifiers = context.CONCEPT_MODIFIER.sub(" ", text[start : named.start])  # "refractory B cell |Leukemia"
+    words = re.findall(r"[^\W\d_][\w-]*", context.QUALIFIERS.sub(" ", modifiers))
+    return all(w.lower() in ("or", "and", "nor", "other") or context.SHARES_HEAD.match(w) for w in words)
+
+
+def _only_modifiers(text: str, start: int, end: int) -> bool:
+    """Whether the piece ``text[start:end]`` ends in a modifier, not in a verb: "Has either not
+    tolerated", "has failed" (a past participle after "has") share no head."""
+    words = re.findall(r"[^\W\d_][\w-]*", text[start:end])
+    return bool(words) and not (_PERFECT.search(text, start, end) and words[-1].lower().endswith("ed"))
+
+
+_PERFECT = re.compile(r"\b(?:has|have|had|been)\b", re.IGNORECASE)
+
+
+def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:
+    """The start of the piece ``pos`` lies in."""
+    return max(s for s, _ in pieces if s <= pos)
+
+
+_TRAVELLING_STATES = frozenset(load("scope")["shared_qualifiers"]["qualifiers"])
+_DISEASE_STATE = phrase_regex(load("cues")["concept_modifiers"]["states"])
+_DISEASE_STATES_BEFORE = re.compile(rf"(?:(?:{_DISEASE_STATE.pattern})\s+)*", re.IGNORECASE)
+#: the first word of the list's last item, before its concept: "or |refractory| acute myeloid leukemia"
+_STATE_FIRST = re.compile(r"[\s,/]*(?:(?:and/or|or|and|nor)\s+)?([^\W\d_][\w-]*)\s+", re.IGNORECASE)
+
+
+def _head_noun(text: str, start: int, named: Entity) -> str | None:
+    """The head noun the list's bare modifiers share, from the first concept of the item they run
+    into: "disease" of "kidney disease", "infection" of "viral infection" (the tagger named the
+    infection alone); None when that concept is one word with no modifier of its own before it
+    ("..., or kidney disease": the head is what follows the last item's modifier)."""
+    words = text[named.start : named.end].split()
+    if not words:
+        return None
+    state = _STATE_FIRST.match(text, start, named.start)
+    if state is not None and _DISEASE_STATE.fullmatch(state[1]):
+        # "Relapsed or |refractory acute myeloid leukemia": the states share all the words after theirs,
+        # but a state of the last item's own stays its own ("or recurrent |metastatic| NSCLC")
+        first = _DISEASE_STATES_BEFORE.match(text, state.end(), named.start).end()
+        return text[first : named.end]
+    before = re.search(r"(\w+)\s+$", text[start : named.start])
+    modified = before and (context.SHARES_HEAD.match(before[1]) or context.QUALIFIERS.fullmatch(before[1]))
+    if (fixed := fixed_names.leading(text, named.start, named.end)) is not None:  # "head and neck" is one word
+        rest = text[fixed : named.end].strip()  # "Recurrent or metastatic |head and neck cancer": all of it
+        return text[named.start : named.end] if modified or not rest else rest
+    if len(words) == 1 and not modified:
+        return None
+    return " ".join(words[1:]) if len(words) > 1 else words[0]
+
+
+_STUDY_EVENT = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
+_EFFECT_SUBJECT = re.compile(load("scope")["effect_subjects"]["pattern"], re.IGNORECASE)
+_ROMAN = re.compile(r"[ivx]+[a-c]?", re.IGNORECASE)
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Split at top-level ';' into clauses; each clause into its list items and how they join.
+
+    "A, B, and/or C" and "A, B or C" are lists (any); "A or B" two alternatives, but not "acute or
+    chronic", "in or around" or "stage 2 or 3", where "or" joins words inside one phrase. A clause
+    that needs a person ("any condition that, in the opinion of the investigator, ...") stays whole.
+    """
+    result = []
+    for c_start, c_end in top_level_cuts(text, start, end, _CLAUSE_END):
+        items = top_level_cuts(text, c_start, c_end, _LIST_SEPARATOR)
+        named = len(items) > 1 and SEX_WORD.search(text, c_start, c_end)  # most clauses name no sex: one search
+        sexes = [named and SEX.match(span_text(text, trim(text, s, e))) is not None for s, e in items]
+        others = [SEX_WORD.search(text, s, e) for (s, e), sex in zip(items, sexes, strict=True) if named and not sex]
+        if len(items) > 1 and any(sexes) and not any(others):  # not "Males, female patients of ...": two groups
+            # "Age 18-75 years old, male or female, signed informed consent": the sexes are one item
+            # of the list; cut at the "or" between them, the age and the consent were alternatives
+            cuts = [top_level_cuts(text, s, e, _SPLIT_OR, _splittable_or) for s, e in items]
+            result.append(
+                ("all", [c for (s, e), cut in zip(items, cuts, strict=True) for c in _sex_or(text, s, e, cut)])
+            )
+            continue
+        if reason := context.unstructured_reason(text[c_start:c_end]):  # no comma lists in a sentence for a person
+            cue = context.review_cue(text, "effect", c_start, c_end) if reason == "effect" else None
+            generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
+            objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
+            if reason == "risk":  # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk
+                objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
+            judging = _JUDGING.search(text, c_start, c_end) if reason == "investigator judgment" else None
+            judged = judging.start() if judging else c_start
+
+            def keep(text: str, pos: int, cut: int, objects: int = objects, judged: int = judged) -> bool:
+                own = cut > judged or _opens_generic(text, cut) or context.unstructured_reason(text[cut:judged])
+                return cut < objects and _splittable_or(text, pos, cut) and bool(own)
+
+            result.append(("any", top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
+            continue
+        final = _FINAL_CONNECTIVE.search(text, c_start, items[-1][0]) if len(items) > 1 else None
+        if len(items) > 1 and not final:
+            last = top_level_cuts(text, *items[-1], _SPLIT_OR, _splittable_or)
+            items = items[:-1] + last  # "HIV, hepatitis B or hepatitis C"
+            # "Myocardial infarction, stroke or |life-threatening arrhythmia within 6 months": the list's
+            # last item went to a limit, and its "or" still ends this part of the list
+            final = len(last) > 1 or bool(_DANGLING_OR.search(text, items[-1][0], c_end))
+        if final or (len(items) > 2 and all(len(text[s:e].split()) <= 5 for s, e in items)):
+            op = "all" if final and not isinstance(final, bool) and final[1].lower() == "and" else "any"
+            result.append((op, items))
+            continue
+        result.append(("any", top_level_cuts(text, c_start, c_end, _SPLIT_OR, _splittable_or)))
+    return result
+
+
+_JUDGING = re.compile(load("scope")["judged_lists"]["judging"], re.IGNORECASE)
+#: " or |any other condition that ...": an item after "or" that a generic subject opens
+_GENERIC_ITEM = re.compile(rf"\s*(?:or\s+)?(?:[\w-]+\s+){{0,3}}?{_EFFECT_SUBJECT.pattern}", re.IGNORECASE)
+
+
+def _opens_generic(text: str, cut: int) -> bool:
+    """Whether the item after the "or" at ``cut`` is a generic thing ("any condition", "laboratory
+    abnormality"): the investigator's judgment after it is about it alone ("History of stroke or any
+    condition that in the opinion of the investigator would interfere"). After a named concept the
+    judgment qualifies the whole list: "Cardiac disease or hypertension that in the opinion of the
+    investigator makes participation unsafe", "Impairment of heart, hepatic or renal function to
+    such an extent that ... in the opinion of the investigator": cut there, the first items were
+    leaves of their own, and any cardiac disease excluded. An item with a reason of its own before the
+    judgment is its own too: "Known allergy to penicillin or inability to tolerate the study drug as
+    judged by the investigator" judges the inability, not the allergy."""
+    return _GENERIC_ITEM.match(text, cut) is not None
+
+
+def _sex_or(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The item whole when it is a list of sexes ("male or female"), else its cuts."""
+    return [(start, end)] if SEX.match(span_text(text, trim(text, start, end))) else cuts
+
+
+def _splittable_or(text: str, start: int, cut: int) -> bool:
+    before = text[start:cut].split()
+    if not before:
+        return False
+    word = before[-1].lower().strip(",")
+    after = text[cut:].split(maxsplit=2)
+    single_letters = len(word) == 1 and len(after) > 1 and len(after[1].strip(",;")) == 1  # "hepatitis B or C"
+    numbered = word[-1:].isdigit() or _ROMAN.fullmatch(word)  # "stage 2 or 3", "class III or greater"
+    return word not in _NON_SPLIT_BEFORE_OR and not numbered and not single_letters

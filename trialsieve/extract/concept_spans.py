@@ -1,0 +1,144 @@
+"""Mend the tagger's spans before any leaf is read from them.
+
+The tagger marks LCT's spans, which are made for annotation, not for rules: a list item's modifier
+("type 1 or 2 diabetes"), "non-" before a kind, a disease's state ("active", "in remission") and an
+allergy's name sit outside the concept they change. These mends put them back, so that every leaf
+names the thing a coordinator would look up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from trialsieve.extract import (
+    agents,
+    context,
+    fixed_names,
+    post_modifiers,
+)
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.purposes import link_spans
+from trialsieve.extract.spans import CONCEPT_TYPES, span_entity
+from trialsieve.rules import (
+    Entity,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def with_allergy_names(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """The tagger's spans, with an allergy written allergen first ("Nut allergy", "penicillin
+    allergy") as one condition: the allergen alone would be a drug the patient takes."""
+    if tagged is None:
+        return None
+    named = [
+        span_entity("condition", found.span(), text)
+        for found in _ALLERGY_NAME.finditer(text)
+        if found[0].split()[0].lower() not in _NOT_ALLERGENS
+    ]
+    if not named:
+        return tagged
+    kept = [e for e in tagged if not any(a.start < e.end and e.start < a.end for a in named)]
+    return sorted([*kept, *named], key=lambda e: (e.start, e.end))
+
+
+def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """The tagger's spans, mended where it often errs on real criteria: a substance's use it left
+    untagged is named ("nicotine and/or tobacco user"), a spine level is no concept ("C3 to C7"), nor is
+    the "therapy" that links a drug to its purpose ("PDE5 inhibitors for therapy of ED"), a
+    hyphenated adjective built on a tagged word joins the concept after it ("Robot-assisted radical
+    prostatectomy"), and a list item takes back the modifier the tagger cut off ("atrial or
+    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances")."""
+    if not tagged:
+        return tagged
+    used = [
+        span_entity("observation", m.span(), text)
+        for m in context.SUBSTANCE_USE.finditer(text)
+        if not any(e.start < m.end() and m.start() < e.end for e in tagged)
+    ]
+    levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]
+    levels += link_spans(text)  # "for therapy of ED": the therapy links the drug to its purpose
+    spans = [
+        e
+        for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
+        if not any(s <= e.start and e.end <= end for s, end in levels)
+    ]
+    spans = post_modifiers.widened(text, agents.with_prefix(text, spans))  # "anti-tumor therapy", "carcinoma in situ"
+    joined: list[Entity] = []
+    for e in spans:
+        hyphened = joined and joined[-1].type in CONCEPT_TYPES
+        if hyphened and context.HYPHEN_MODIFIER.fullmatch(text, joined[-1].end, e.start):
+            e = span_entity(e.type, (joined.pop().start, e.end), text)
+        elif hyphened and (non := _non_kind_start(text, joined[-1], e)) is not None:
+            joined.pop()
+            e = span_entity(e.type, (non, e.end), text)
+        joined.append(e)
+    listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
+    # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
+    return [
+        e if e.type not in CONCEPT_TYPES else span_entity(e.type, fixed_names.widened(text, e.start, e.end), text)
+        for e in listed
+    ]
+
+
+#: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
+_BARE_NON = re.compile(r"(?<![\w-])non[-\s]?$", re.IGNORECASE)
+_NON_KIND_GAP = re.compile(r"[ \t]+(?:[^\W\d_][\w-]*[ \t]+){0,2}")
+
+
+def _non_kind_start(text: str, prev: Entity, e: Entity) -> int | None:
+    """Where the "non-" starts when ``prev`` is the "X" of a "non-X" that names a kind of ``e``
+    ("non-melanoma skin cancer": a skin cancer that is no melanoma), so the two are one concept from
+    the "non-" on; apart, the tree would deny melanoma and ask for any skin cancer."""
+    bare = _BARE_NON.search(text, max(0, prev.start - 4), prev.start)
+    if bare is None or not _NON_KIND_GAP.fullmatch(text, prev.end, e.start):
+        return None
+    return bare.start() if context.name_non_before(text, bare.start(), e.start) == bare.start() else None
+
+
+def _with_states(spans: list[Entity], text: str) -> list[Entity]:
+    """``spans`` with a span that names only a state a disease is in ("Relapsed", "metastatic": words
+    of ``concept_modifiers``) made part of the concept right after it when only words of a name stand
+    between: "Relapsed non Hodgkin's lymphoma" is one concept, not a relapse beside a lymphoma; in
+    "relapsed after chemotherapy" the state is the patient's."""
+    out: list[Entity] = []
+    for i, e in enumerate(spans):
+        if out and out[-1].start < e.start < out[-1].end and out[-1] not in spans:  # within a state's concept
+            continue
+        state = e.type in CONCEPT_TYPES and context.CONCEPT_MODIFIER.fullmatch(e.text)
+        after = next((n for n in spans[i + 1 :] if n.type in CONCEPT_TYPES), None) if state else None
+        gap = text[e.end : after.start] if after is not None else ""
+        words = re.findall(r"[^\W\d_][\w'’-]*", gap)
+        if after is None or not _STATE_GAP.fullmatch(gap) or not all(_NAME_WORD.fullmatch(w) for w in words):
+            out.append(e)
+            continue
+        # "impaired blood glucose": a finding in a state is a condition, though the tagger named an observation
+        kind = e.type if (e.type, after.type) == ("condition", "observation") else after.type
+        out.append(span_entity(kind, (e.start, after.end), text))
+    return out
+
+
+#: what may stand between a state and its concept: "Relapsed| non Hodgkin's |lymphoma"
+_STATE_GAP = re.compile(r"[ \t-]+(?:[^\W\d_][\w'’-]*[ \t-]+){0,3}")
+#: a word of a disease's name between a state and the concept: "non", "Hodgkin's", "B-cell", "myeloid"
+_NAME_WORD = re.compile(rf"non|[A-Z][\w'’-]*|[\w'’]+-[\w'’-]+|(?i:{context.SHARES_HEAD.pattern})")
+
+
+def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
+    """``e`` with the one modifier right after a list connective before it ("or ventricular"); a
+    qualifier ("or severe") stays a qualifier, and a word another span holds stays its own."""
+    near = max(0, e.start - 60)  # a connective and one word: searching further back only costs time
+    found = _LISTED_MODIFIER.search(text, near, e.start) if e.type in CONCEPT_TYPES else None
+    if found is None or not context.SHARES_HEAD.match(found[2]) or context.QUALIFIERS.fullmatch(found[2]):
+        return e
+    if any(o.start < e.start and found.start(2) < o.end for o in spans):
+        return e
+    return span_entity(e.type, (found.start(2), e.end), text)
+
+
+#: a list connective, then one word right before a tagged span: "... or ventricular |rhythm disturbances"
+_LISTED_MODIFIER = re.compile(r"(,|\b(?:or|and|and/or|nor))\s+([^\W\d_][\w-]*)\s+$", re.IGNORECASE)
+_ALLERGY_NAME = re.compile(load("cues")["allergy_names"]["pattern"], re.IGNORECASE)
+_NOT_ALLERGENS = frozenset({"known", "any", "severe", "serious", "of", "with", "no", "or", "and", "an", "a", "the"})
