@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.logic import Atom
+from trialsieve.extract.presences import SEX_WORD
 from trialsieve.rules import All, Any, Comparison, Demographic, Rule
 
-_SEX_WORD = re.compile(rf"\b{phrase_regex(list(inverse(load('cues')['sex']))).pattern}\b", re.IGNORECASE)
+_SEX_WORD = re.compile(rf"\b{SEX_WORD.pattern}\b", re.IGNORECASE)
 _BETWEEN_SEXES = re.compile(r"(?:[\s,/&]|\b(?:and|or|either)\b)*", re.IGNORECASE)  # "Male or female", "Men, women"
 #: what stands between an item and the sexes it is for: "Hb ≥ 9 g/dL, male or female", "(men or women)"
 _AFTER_ITEM = re.compile(r"[\s,;:(-]*(?:\b(?:in|for|both|either)\b[\s,:-]*)*", re.IGNORECASE)
