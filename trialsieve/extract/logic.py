@@ -227,7 +227,7 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
             j += 1  # "... skin carcinoma) and low-grade localized prostate cancer": the exceptions go on
         base = assemble(text, items[: k + 1], labels[:k])
         excepted = _sited_examples(text, items[k + 1 : j + 1], labels[k + 1 : j])
-        node = Atom(base.start, excepted[-1].end, _excepting(text, base.rule, [e.rule for e in excepted]))
+        node = Atom(base.start, excepted[-1].end, excepting(text, base.rule, [e.rule for e in excepted]))
         if j + 1 >= len(items):
             return node
         rest = assemble(text, items[j + 1 :], labels[j + 1 :])
@@ -448,7 +448,7 @@ def _sited_examples(text: str, items: list[Atom], labels: list[str]) -> list[Ato
     return out
 
 
-def _excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
+def excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
     """all(base that leaves the exceptions out, each exception with the base's opposite polarity).
 
     What the base leaves out is each excepted phrase in full, a shared head noun given to every

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
+    allowances,
     context,
     denied_states,
     despite,
@@ -37,7 +38,7 @@ from trialsieve.extract.concept_spans import concept_spans, with_allergy_names
 from trialsieve.extract.definitions import split_label
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.limit_atoms import lend_windows, limit_atoms, without_unreadable_limits
-from trialsieve.extract.logic import combine, with_temporal
+from trialsieve.extract.logic import combine, excepting, with_temporal
 from trialsieve.extract.minors import minor_age
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import default_model, logic_enabled
@@ -102,6 +103,8 @@ def structure_text(
         return Extraction(rule, entities.output())
     if (minor := minor_age(text)) is not None:  # "Minor": under the age of majority
         return Extraction(minor, entities.output())
+    if (allowance := allowances.find(text)) is not None:  # "Major surgery within 30 days. Minor surgery is allowed."
+        return _allowing(text, section, tagged, logic, allowance)
     if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
         first, last = whole_span(text)
         return Extraction(Unstructured(text=text[first:last], reason=allowed, span=(first, last)), entities.output())
@@ -138,6 +141,49 @@ def structure_text(
     rule = allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())
+
+
+def _allowing(
+    text: str, section: str, tagged: list[Entity] | None, logic: LogicModel | None, allowed: allowances.Allowance
+) -> Extraction:
+    """The rule of what ``text`` asks before its last sentence, and of what that sentence allows.
+
+    An exclusion leaves the things allowed out of its concepts ("Patient has previously undergone or
+    currently on immunosuppressive therapy. Steroids used to treat inflammation are allowed."); an
+    inclusion takes them as an alternative. An allowance on a condition, or on a limit ("Patients
+    receiving < 5 mg of prednisone daily may be included"), is left for a person: beside what an
+    exclusion asks (it matters only for a patient the exclusion would rule out), as the alternative
+    to what an inclusion asks (it matters only for a patient who fails it)."""
+    head = structure_text(text[: allowed.head_end], section, _moved(tagged, 0, allowed.head_end), logic)
+    part = structure_text(text[allowed.start : allowed.end], section, _moved(tagged, allowed.start, allowed.end), logic)
+    rule = shifted(part.rule, allowed.start)
+    entities = head.entities + [shifted(e, allowed.start) for e in part.entities]
+    asked = [_words(leaf.concept.text) for leaf in leaves(head.rule) if leaf.type == "presence"]
+    named = [
+        leaf
+        for leaf in leaves(rule)
+        if leaf.type == "presence" and not leaf.negated and not any(_words(leaf.concept.text) <= w for w in asked)
+    ]  # "Administration of killed vaccines is allowed" read as "vaccines" would let every live vaccine through
+    if allowed.conditional or not named or any(leaf.type not in ("presence", "unstructured") for leaf in leaves(rule)):
+        span = trim(text, allowed.start, allowed.sentence_end)
+        note = Unstructured(text=text[span[0] : span[1]], reason="conditional permission", span=span)
+        joined = All if section == "exclusion" else Any  # a person reads it only where it could change the verdict
+        return Extraction(joined(args=[head.rule, note]), entities)
+    if section == "exclusion":
+        return Extraction(excepting(text, head.rule, named), entities)
+    return Extraction(Any(args=[head.rule, rule]), entities)
+
+
+def _words(name: str) -> set[str]:
+    return {word.lower().removesuffix("s") for word in re.findall(r"[\w-]+", name)}
+
+
+def _moved(tagged: list[Entity] | None, start: int, end: int) -> list[Entity] | None:
+    """The tagged spans within ``start:end``, counted from ``start``."""
+    if tagged is None:
+        return None
+    inside = [e for e in tagged if start <= e.start and e.end <= end]
+    return [e.model_copy(update={"start": e.start - start, "end": e.end - start}) for e in inside]
 
 
 def _prohibited(text: str, section: str, rule: Rule) -> Rule:

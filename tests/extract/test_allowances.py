@@ -1,0 +1,116 @@
+"""A last sentence that allows something after what a criterion asks (real ClinicalTrials.gov text).
+
+Read as one more requirement, "Steroids used to treat inflammation are allowed" after an exclusion
+of immunosuppressive therapy made steroids a reason to exclude; now what is allowed is left out of
+the exclusion, an inclusion takes it as an alternative, and an allowance on a condition is left for
+a person."""
+
+import pytest
+
+from tests.extract.reading import presences, rule_of, verdict_of
+from trialsieve.extract.allowances import find
+from trialsieve.rules import leaves
+
+STEROIDS = (
+    "Patient has previously undergone or currently on immunosuppressive therapy. "
+    "Steroids used to treat inflammation are allowed."
+)
+SURGERY = (
+    "Major surgery within 30 days of randomization. Minor surgical procedures, such as catheter placement or "
+    "minimally invasive biopsies, are allowed."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed", "conditional"),
+    [
+        (SURGERY, "Minor surgical procedures, such as catheter placement or minimally invasive biopsies", False),
+        (STEROIDS, "Steroids used to treat inflammation", False),
+        (
+            "Prior prostate surgery including transurethral resection of prostate (TURP). (Prior vasectomy is allowed)",
+            "Prior vasectomy",
+            False,
+        ),
+        (
+            "History of another primary invasive malignancy that has not been definitively treated and in remission. "
+            "Patients with non-melanoma skin cancers or with carcinomas in situ are eligible regardless of the time "
+            "from diagnosis (including concomitant diagnoses).",
+            "Patients with non-melanoma skin cancers or with carcinomas in situ",
+            False,
+        ),
+        (
+            "Concurrent active malignancy other than non-melanoma skin cancer. Patients with previous malignancies "
+            "are eligible provided that they have been disease free for ≥2 years",
+            "Patients with previous malignancies",
+            True,
+        ),
+        (
+            "Current or chronic hepatitis B or C infection. Patients with HIV but an undetectable viral load are "
+            "eligible for enrollment.",
+            "Patients with HIV but an undetectable viral load",
+            True,
+        ),
+    ],
+)
+def test_the_allowing_sentence_is_found(text, allowed, conditional):
+    found = find(text)
+    assert found is not None and text[found.start : found.end] == allowed and found.conditional == conditional
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Implantation of antibiotic powder into the surgical wound. "
+        "(No irrigation is allowed after Oxiplex application.)",
+        "Has had previous treatment with docetaxel. If docetaxel was received in the adjuvant setting, progressive "
+        "disease must have occurred ≥6 months after the last dose to be eligible.",
+        "Nonmelanoma skin cancer or carcinoma in situ (e.g. cervix, bladder, breast) is eligible.",
+        "Prior neoadjuvant chemotherapy allowed",
+    ],
+)
+def test_no_allowance_after_a_requirement(text):
+    assert find(text) is None
+
+
+def test_what_an_exclusion_allows_is_left_out_of_it(tagger):
+    found = presences(rule_of(tagger, STEROIDS))
+    therapy = next(leaf for name, leaf in found.items() if "immunosuppressive therapy" in name)
+    assert "Steroids" in {c.text for c in therapy.excepted}
+    assert found["Steroids"].role == "exception"  # says what is left out, asks nothing
+
+
+def test_minor_surgery_does_not_exclude_where_minor_surgery_is_allowed(tagger):
+    minor = [{"kind": "procedure", "text": "Minor surgery", "date": "2026-11-20"}]
+    major = [{"kind": "procedure", "text": "Major surgery", "date": "2026-11-20"}]
+    assert verdict_of(tagger, "Exclusion", SURGERY, minor) == "not_met"
+    assert verdict_of(tagger, "Exclusion", SURGERY, major) == "met"
+
+
+def test_an_allowance_on_a_condition_is_left_for_a_person(tagger):
+    text = (
+        "Patients on chronic immunosuppressive transplant therapy. "
+        "Patients receiving \\<5 mg of Prednisone daily may be included."
+    )
+    rule = rule_of(tagger, text)
+    reviews = [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert rule.type == "all" and [r.reason for r in reviews] == ["conditional permission"]
+    assert "Prednisone" not in presences(rule)  # not a drug the exclusion asks for
+
+
+def test_an_inclusion_takes_an_allowance_on_a_condition_as_the_alternative(tagger):
+    text = (
+        "Age \\>/= 60 years. Patients aged \\< 60 years who are unsuitable for standard induction therapy "
+        "may be eligible after discussion with PI"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any" and rule.args[1].reason == "conditional permission"
+
+
+def test_an_allowance_as_wide_as_the_exclusion_is_left_for_a_person(tagger):
+    text = (
+        "Has received a live vaccine or live-attenuated vaccine within 30 days before the first dose of study "
+        "intervention. Administration of killed vaccines is allowed."
+    )
+    rule = rule_of(tagger, text)
+    assert not any(leaf.excepted for leaf in leaves(rule) if leaf.type == "presence")
+    assert any(leaf.type == "unstructured" and leaf.reason == "conditional permission" for leaf in leaves(rule))
