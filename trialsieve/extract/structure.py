@@ -27,6 +27,7 @@ from trialsieve.extract import (
     optional,
     predicated,
     prefixes,
+    purposes,
     relatives,
     scope,
     sex_lists,
@@ -114,6 +115,7 @@ def structure_text(
     atoms = limit_atoms(text, entities)
     atoms += phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
     atoms = event_counts.counted(atoms)  # "History of suicide attempt > 1": the count and the attempt
