@@ -13,7 +13,7 @@ import pytest
 from tests.test_cli import run
 from tests.test_registry import INDEXED, STRUCTURED, kill_mid_run, rates, studies, write_jsonl
 from trialsieve.batch import Summary
-from trialsieve.ray_engine import settle_shards, shard_dir
+from trialsieve.ray_engine import append_shards, settle_shards, shard_dir
 
 pytest.importorskip("ray")
 
@@ -87,6 +87,31 @@ def test_merging_shards_twice_writes_each_trial_once(registry, tmp_path):
     (shards / "a-000003.jsonl.tmp").write_text(lines[0][:30])  # being written at the kill: never whole
     summary = Summary()
     assert settle_shards(out, summary) == 3
+    assert out.read_text("utf-8") == "".join(lines)
+    assert not shards.exists()
+
+
+def test_a_runs_own_shards_are_appended_whole_in_order_and_a_kill_mid_append_is_merged_next_run(registry, tmp_path):
+    """The end of a run appends its shards as bytes (no line parsed, OUT not read again); a kill during
+    that append leaves the shards, and the next run's merge writes each trial once."""
+    _, reference = registry
+    lines = reference.read_text("utf-8").splitlines(keepends=True)[:7]
+    out = tmp_path / "out.jsonl"
+    out.write_text("".join(lines[:2]).rstrip("\n"))  # OUT as a user left it: no newline at its end
+    shards = shard_dir(out)
+    shards.mkdir()
+    (shards / "r-000002.jsonl").write_text("".join(lines[4:]))
+    (shards / "r-000001.jsonl").write_text("".join(lines[2:4]))
+    (shards / "r-000003.jsonl.tmp").write_text(lines[0][:30])  # a write stopped midway: never whole
+    append_shards(out)
+    assert out.read_text("utf-8") == "".join(lines)  # shards in the order written, after OUT's last line
+    assert not shards.exists()
+
+    out.write_text("".join(lines[:5]) + lines[5][:50])  # killed mid-append: shards not yet deleted
+    shards.mkdir()
+    (shards / "r-000001.jsonl").write_text("".join(lines[2:4]))
+    (shards / "r-000002.jsonl").write_text("".join(lines[4:]))
+    assert settle_shards(out, Summary()) == 2
     assert out.read_text("utf-8") == "".join(lines)
     assert not shards.exists()
 

@@ -17,10 +17,14 @@ How a run goes:
 - the structured lines come back to the driver, which writes them as shards in ``OUT.shards/``, each
   written whole (to a temporary name, synced, then renamed), so a shard is either there entire or not
   at all;
-- at the end, and at the start of every run (after a crash), the shards are merged into OUT: lines
-  of trials already in OUT are left out, OUT is synced, then the shard is deleted. A kill -9 at any
-  point therefore loses only the trials in flight (structured again on the rerun) and never writes a
-  trial twice.
+- at the end, the run's shards are appended to OUT as they are (``append_shards``): they hold only
+  trials new to OUT, each once, since the driver skipped the others as it read; OUT is synced, then
+  the shards are deleted;
+- at the start of every run, shards a killed run left are merged into OUT line by line
+  (``merge_shards``): lines of trials already in OUT are left out (a kill between syncing OUT and
+  deleting a shard leaves its lines in both), OUT is synced, then the shard is deleted. A kill -9 at
+  any point therefore loses only the trials in flight (structured again on the rerun) and never
+  writes a trial twice.
 
 Only the driver reads inputs and writes outputs, so a cluster needs no shared file system: trials go
 to the actors, and lines come back, through Ray's object store.
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 import uuid
@@ -44,7 +49,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from trialsieve.batch import Summary, _done, _structure_one, _trial_line, tagger
+from trialsieve.batch import Summary, _done, _ends_with_newline, _structure_one, _trial_line, tagger
 from trialsieve.extract.ingest import Failure
 from trialsieve.trial import Trial
 
@@ -133,6 +138,35 @@ def merge_shards(out: Path, summary: Summary) -> int:
     return merged
 
 
+def append_shards(out: Path) -> None:
+    """A run's own shards appended to ``out`` whole, as bytes, then deleted once ``out`` is synced.
+
+    Why not ``merge_shards``: it parses every line (JSON, then the trial validated and fingerprinted)
+    and reads all of ``out`` again to skip the trials there, all on the driver after the actors are
+    done: 4.7 of a 172 s run at 20,000 trials, and at a resumed registry run the whole output read
+    twice. A run's shards need none of it: the driver skipped every trial ``out`` held, and every
+    trial read twice, before handing it out, so they hold only new trials, each once. A kill during
+    the append leaves the shards in place, and the next run's ``settle_shards`` merges them line by
+    line, skipping what reached ``out``."""
+    shards = shard_dir(out)
+    if not shards.is_dir():
+        return
+    for stray in shards.glob("*.tmp"):  # a shard cut off by a stop mid-write: its trials are read again next run
+        stray.unlink()
+    written = sorted(shards.glob("*.jsonl"))
+    with out.open("ab") as sink:
+        if sink.tell() and not _ends_with_newline(out):
+            sink.write(b"\n")
+        for shard in written:
+            with shard.open("rb") as lines:
+                shutil.copyfileobj(lines, sink, 1 << 20)
+        sink.flush()
+        os.fsync(sink.fileno())
+    for shard in written:
+        shard.unlink()
+    shards.rmdir()
+
+
 def structure_with_ray(
     items: Iterator[Trial | Failure],
     out: Path,
@@ -172,7 +206,7 @@ def structure_with_ray(
         bar.close()
         if started:
             ray.shutdown()
-        merge_shards(out, summary)
+        append_shards(out)
 
 
 def _connect(ray, address: str | None, workers: int) -> bool:
