@@ -45,6 +45,8 @@ class Allowance:
 
 def find(text: str) -> Allowance | None:
     """The last sentence of ``text`` when it only allows something, else None."""
+    if not _ALLOWED.search(text):
+        return None  # the cheap test first: few criteria allow anything
     for opened in reversed(list(_STARTS.finditer(text))):
         head = text[: opened.start()]
         if len(head.split()) < _HEAD_WORDS:

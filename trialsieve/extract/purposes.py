@@ -54,6 +54,7 @@ _FILLERS = frozenset(_TREATMENTS["fillers"])
 _TREATING = re.compile(
     rf"(?<!\bas\s)\b({phrase_regex(_TREATMENTS['heads']).pattern})\s+({_TREATMENTS['links']})\s+$", re.IGNORECASE
 )
+_ANY_HEAD = re.compile(rf"\b(?:{phrase_regex(_TREATMENTS['heads']).pattern})\s", re.IGNORECASE)
 _LIST_GAP = re.compile(_TREATMENTS["list_gap"], re.IGNORECASE)
 #: how far before a disease its treatment's words may start
 _REACH = 60
@@ -67,6 +68,8 @@ def treated(text: str, atoms: list[Atom]) -> list[Atom]:
     diabetes or hyperlipidemia") as well. A tagged treatment that ends on the general word ("therapeutic
     agents to treat ED") is the start of the new leaf, and wordless review leaves right before it ("Use
     of any" drug for ...) go: they were the treatment's words."""
+    if not _ANY_HEAD.search(text):
+        return atoms  # most criteria name no treatment by its general word: nothing to read
     named: dict[tuple[int, int], tuple] = {}  # a disease's span -> text, kind, tagged head, where its words start
     merged: set[tuple[int, int]] = set()  # the spans of what the new concepts take in
     every = [leaf for atom in atoms for leaf in leaves(atom.rule) if _where(leaf) is not None]
