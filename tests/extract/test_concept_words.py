@@ -219,3 +219,24 @@ def test_a_cancer_of_unsaid_risk_leaves_a_high_risk_exclusion_unknown(tagger):
     # "prostate cancer" alone must not rule a patient out of a trial that excludes the high-risk kind
     facts = [{"kind": "condition", "text": "Neoplasm of prostate"}]
     assert verdict_of(tagger, "Exclusion", "Patients high risk prostate cancer", facts) != "met"
+
+
+# --- 3. an organ's adjective before a disease is part of its name -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Symptomatic postural hypotension within the six months of Visit 1.", "Symptomatic postural hypotension"),
+        ("severe valvular heart disease", "severe valvular heart disease"),
+        ("Newly diagnosed testicular cancer", "testicular cancer"),
+        ("prostatic cancer or suspected", "prostatic cancer"),
+    ],
+)
+def test_an_organs_adjective_stays_in_the_concept(tagger, text, concept):
+    assert concept in presences(rule_of(tagger, text, "inclusion")), presences(rule_of(tagger, text, "inclusion"))
+
+
+def test_testicular_cancer_is_not_met_by_another_cancer(tagger):
+    facts = [{"kind": "condition", "text": "Malignant neoplasm of prostate"}]
+    assert verdict_of(tagger, "Inclusion", "Newly diagnosed testicular cancer", facts) != "met"
