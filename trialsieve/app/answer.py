@@ -29,8 +29,10 @@ from functools import cache
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
 from trialsieve.app.concept_statements import Claim, concept_claim, judge_concept
+from trialsieve.app.graded_statements import judge_graded, judge_graded_requirement
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
+from trialsieve.app.tnm_statements import judge_tnm
 from trialsieve.extract.lexicon import inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
@@ -235,7 +237,12 @@ class Answerer:
         )
         if found.verdict == "cannot tell" and not asked.conditional:
             claim = "excluded" if asked.denied else "admitted"  # what the statement says the trial does with it
-            if judged := self._concept(asked.described, claim, trial_id):
+            judged = (
+                self._concept(asked.described, claim, trial_id)
+                or self._graded(asked.described, claim, trial_id)
+                or self._tnm(asked.described, claim, trial_id)
+            )
+            if judged:
                 return self._decided(judged, trial_id, self._passages(question, trial_id, None))
         cited = {(c.trial_id, c.label) for c in found.citations}
         closest = [c for h in hits[:shown] if ((c := Citation.of_chunk(h.chunk)).trial_id, c.label) not in cited]
@@ -268,6 +275,8 @@ class Answerer:
             judged = judge(stated, structured, self.catalog.tagger)
             if judged.verdict == "cannot tell" and stated.text:  # not a limit: a condition or treatment it requires
                 judged = self._concept(stated.text, "required", trial_id) or judged
+            if judged.verdict == "cannot tell" and stated.text:  # a grade or stage among its clauses
+                judged = self._graded_requirement(stated.text, trial_id) or judged
             verdict, deciding, lines = judged.verdict, [], []
             by_id = {c.id: c for c in structured.criteria}
             for part in judged.parts if verdict != "cannot tell" else []:
@@ -295,6 +304,28 @@ class Answerer:
             return None
         self._matcher = self._matcher or ConceptMatcher(self.catalog.index.embedder)
         judged = judge_concept(stated, self.catalog.structured(trial_id), self._matcher)
+        return None if judged.verdict == "cannot tell" else judged
+
+    def _graded(self, text: str, claim: Claim, trial_id: str) -> Judgement | None:
+        """The verdict on a statement about the grades or stages of a concept (``graded_statements``), when settled."""
+        judged = judge_graded(text, claim, self.catalog.structured(trial_id))
+        return None if judged.verdict == "cannot tell" else judged
+
+    def _tnm(self, text: str, claim: Claim, trial_id: str) -> Judgement | None:
+        """The verdict on a statement about patients whose TNM stage the trial rules out (``tnm_statements``)."""
+        if claim == "required":
+            return None
+        judged = judge_tnm(text, claim, self.catalog.structured(trial_id))
+        return None if judged.verdict == "cannot tell" else judged
+
+    def _graded_requirement(self, text: str, trial_id: str) -> Judgement | None:
+        """The verdict on a requirement of several clauses, one of them a concept's grade or stage, when settled."""
+        structured = self.catalog.structured(trial_id)
+
+        def clause(part: str) -> Judgement:
+            return judge(StatedRequirement(part), structured, self.catalog.tagger)
+
+        judged = judge_graded_requirement(text, structured, clause)
         return None if judged.verdict == "cannot tell" else judged
 
     def _decided(self, judged: Judgement, trial_id: str, found: Answer) -> Answer:
