@@ -31,6 +31,10 @@ from trialsieve.rules import (
 if TYPE_CHECKING:
     pass
 
+#: a piece's last word (from its first letter): the leftmost letter of the last run of word characters
+#: and hyphens. The look-behind, which that letter meets (a letter before it would start a longer
+#: match), keeps the search from trying the pattern inside every word.
+_LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_][\w-]*)\W*$")
 _SPLIT_OR = re.compile(r"\s+(?:and/or|or)\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r";|\.\s+(?=[A-Z])")
 _LIST_SEPARATOR = re.compile(r",\s*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
@@ -94,7 +98,7 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
     found: dict[int, list[_Atom]] = {}
     waiting: list[tuple[int, int, re.Match[str], list[Entity]]] = []  # bare modifiers before their head
     for start, end in pieces:
-        word = re.search(r"([^\W\d_][\w-]*)\W*$", text[start:end])
+        word = _LAST_WORD.search(text[start:end])
         tagged = entities.inside(start, end)
         # an item with a name of its own is none; modifiers alone tagged ("Hypertrophic obstructive") are;
         # the last piece ends the list ("Hepatic or renal impairment": "impairment" is the head)
@@ -238,7 +242,9 @@ def _head_noun(text: str, start: int, named: Entity) -> str | None:
     return " ".join(words[1:]) if len(words) > 1 else words[0]
 
 
-_STUDY_EVENT = re.compile(load("cues")["study_events"]["pattern"], re.IGNORECASE)
+#: every study-event phrase starts after a space or at a word start: the look-behind before the
+#: pattern's branches fails inside words at once, instead of each branch trying every place
+_STUDY_EVENT = re.compile(rf"(?<!\w)(?:{load('cues')['study_events']['pattern']})", re.IGNORECASE)
 _EFFECT_SUBJECT = re.compile(load("scope")["effect_subjects"]["pattern"], re.IGNORECASE)
 _ROMAN = re.compile(r"[ivx]+[a-c]?", re.IGNORECASE)
 

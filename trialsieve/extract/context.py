@@ -64,20 +64,24 @@ def _lowered(pattern: str) -> re.Pattern[str]:
 #: a word each match of a reason's patterns holds ("requires"): without it in the text the reason is not
 #: searched for, and it stays out of the one search that finds any reason
 _REQUIRED = {r: c["requires"] for r, c in _REVIEW_CUES.items() if isinstance(c, dict) and "requires" in c}
-#: every reason's phrases in one alternation (one word-start test a place, not one a reason), then the patterns
-_ANY_UNSTRUCTURED = _lowered(
-    "|".join(
-        [
-            alternation([p for cues in _REVIEW_CUES.values() if isinstance(cues, list) for p in cues]),
-            *(
-                f"(?:{p})"
-                for r, c in _REVIEW_CUES.items()
-                if isinstance(c, dict) and r not in _REQUIRED
-                for p in c["patterns"]
-            ),
-        ]
-    )
-)
+
+
+def _any_unstructured() -> re.Pattern[str]:
+    """Every reason's phrases and patterns in one alternation (one word-start test a place, not one
+    a reason), for a yes/no search. The patterns go inside the phrases' word-start test: each opens
+    with ``\\b`` before a word, which implies it, and one group tried once a place takes half the time
+    of the phrases and five patterns side by side."""
+    phrases = [p for cues in _REVIEW_CUES.values() if isinstance(cues, list) for p in cues]
+    patterns = [p for r, c in _REVIEW_CUES.items() if isinstance(c, dict) and r not in _REQUIRED for p in c["patterns"]]
+    if not all(re.match(r"\w", p) for p in phrases) or not all(re.match(r"\\b\(\?:\w", p) for p in patterns):
+        raise ValueError("cues.json unstructured: phrases must open with a word, patterns with \\b(?: and a word")
+    words = alternation(phrases).removeprefix(f"{_WORD_START}(?:").removesuffix(")")
+    return _lowered(f"{_WORD_START}(?:{'|'.join([words, *(f'(?:{p})' for p in patterns)])})")
+
+
+_WORD_START = r"(?<![^\W\d_])"
+#: every reason's phrases and the patterns of those without a required word, for ``unstructured_reason``
+_ANY_UNSTRUCTURED = _any_unstructured()
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])

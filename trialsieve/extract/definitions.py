@@ -62,7 +62,7 @@ def split_label(text: str, atoms: list) -> tuple[list, Rule | None]:
     item of the definition's list ("Bone marrow insufficiency defined as neutropenia < 0.5,
     thrombocytopenia < 30" became all(label, neutropenia, ...) rather than either cytopenia), or it
     was dropped. Only a label that opens the criterion counts; the others stay where they are."""
-    cue = context.DEFINITION.search(text) if _CUE_WORD.search(text) else None
+    cue = context.DEFINITION.search(text) if _CUE_WORD.search(text.lower()) else None
     if cue is None:
         return atoms, None
     label = [a for a in atoms if a.end <= cue.start() and not text[a.end : cue.start()].strip(" ,")]
@@ -82,9 +82,10 @@ def _role(label: Rule, defining: list) -> Rule:
     return label.model_copy(update={"role": "defined" if limits and not graded else None})
 
 
-#: the longest word of each definition cue, cut to six letters: a text without one holds no cue
+#: the longest word of each definition cue, cut to six letters: a text without one holds no cue. Searched
+#: in lower-cased text: without IGNORECASE the regex engine skips ahead to a first letter of one
 _CUE_WORD = re.compile(
-    "|".join(sorted({max(p.split(), key=len)[:6] for p in load("cues")["groups"]["definition"]})), re.IGNORECASE
+    "|".join(sorted({max(p.split(), key=len)[:6].lower() for p in load("cues")["groups"]["definition"]}))
 )
 _GRADES = frozenset({"mild", "moderate", "severe"})
 _GRADED = re.compile(r"\b(?:mild|moderate|severe|moderate-to-severe|mild-to-moderate)\b", re.IGNORECASE)

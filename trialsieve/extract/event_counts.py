@@ -31,7 +31,7 @@ if set(_LEXICON) != _KEYS:
     raise ValueError(f"event_counts.json: keys {sorted(set(_LEXICON) ^ _KEYS)}")
 _EVENTS = frozenset(e.lower() for e in _LEXICON["events"])
 _LEAD = re.compile(_LEXICON["leads"], re.IGNORECASE)
-_HEAD = re.compile(r"([^\W\d_][\w-]*)\W*$")
+_HEAD = re.compile(r"(?<![^\W\d_])([^\W\d_][\w-]*)\W*$")  # the look-behind keeps search out of the inside of words
 
 
 def counted(atoms: list[Atom]) -> list[Atom]:

@@ -26,8 +26,10 @@ _THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # "12,000", "150,000.5"
 NUMERAL = rf"{_THOUSANDS}|\d+(?:[.,]\d+)?"
 _REL = _OPS["relative"]
 _MULTIPLES: dict[str, float] = _REL["multiples"]  # "twice": a number and "times" in one word
+#: A number in digits or in words. The look-ahead first says what a number in digits starts with, so
+#: that most places of a text fail at once, not after the sign's and the start's look-behinds.
 _NUMBER = re.compile(
-    rf"(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
+    rf"(?=[-−.\d])(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS) + list(_MULTIPLES))})"
 )
 
@@ -508,6 +510,12 @@ def _after(text: str, pos: int) -> tuple[str, int, int] | None:
 
 
 _MALFORMED = [(why, re.compile(p, re.IGNORECASE)) for why, p in _OPS["malformed"].items() if why != "_doc"]
+#: a text with no comparator, "than" or "between" is not searched: every ``malformed`` pattern needs one
+#: (each writes ``[<>≤≥]``, "than" or "between"), and, opening with a look-behind, each would be tried
+#: at every place of every text
+_MALFORMED_CUES = ("<", ">", "≤", "≥", "than", "between")
+if not all(any(part in p.pattern for part in ("[<>≤≥]", "than", "between")) for _, p in _MALFORMED):
+    raise ValueError("operators.json malformed: each pattern needs a comparator ([<>≤≥]), 'than' or 'between'")
 _UNIT_LEFT_OVER = re.compile(r"/\s?[^\W\d_]")  # "mg/dL/kg/m2/h", "kilogram/meter squared": more unit than was read
 _LONGEST_MEASURE = 15  # significant digits: more is no measurement ("< 1111...1 g/dL", 41 digits)
 
@@ -517,7 +525,9 @@ def unreadable(text: str) -> list[tuple[int, int, str]]:
     ``malformed``, a unit read only in part, a number too long to be measured). The caller keeps
     such a clause for review: a guessed limit or a concept named after the broken text would give
     a verdict the criterion does not."""
-    found = [(m.start(), m.end(), why) for why, pattern in _MALFORMED for m in pattern.finditer(text)]
+    lowered = text.lower()
+    cued = any(cue in lowered for cue in _MALFORMED_CUES)
+    found = [(m.start(), m.end(), why) for why, pattern in _MALFORMED if cued for m in pattern.finditer(text)]
     for limit in find_limits(text):
         if limit.unit_span and _UNIT_LEFT_OVER.match(text, limit.unit_span[1]):
             found.append((limit.start, limit.unit_span[1] + 1, "a unit understood only in part"))

@@ -31,8 +31,35 @@ def alternation(phrases: list[str], *, escape: bool = True) -> str:
         if re.search(r"\w$", phrase):
             body += r"(?![\w])"
         (words if re.match(r"\w", phrase) else others).append(body)
-    parts = [rf"(?<![^\W\d_])(?:{'|'.join(words)})"] if words else []
+    parts = [rf"(?<![^\W\d_])(?:{_by_first_letter(words) if escape else '|'.join(words)})"] if words else []
     return "|".join(parts + others)
+
+
+def _by_first_letter(bodies: list[str]) -> str:
+    """The escaped phrases ``bodies`` as one alternation with each first letter written once:
+    ``n(?:o\\s+longer|ever|ot)``.
+
+    Python's regex engine tries an alternation's branches one by one at each word start (and with
+    IGNORECASE it cannot even skip a branch by its first letter), so a lexicon of hundreds of
+    phrases cost hundreds of tries a word; grouped by first letter it costs a few dozen (11% fewer
+    instructions per criterion; sharing longer beginnings saved nothing more). Matches are the
+    same: only phrases with the same first letter (in either case) can match at one place, and
+    they keep their order within their group. Phrases that start with the same letter in both
+    cases stay apart, and a non-ASCII first letter (µ and μ are one letter to IGNORECASE) leaves
+    the alternation as it was.
+    """
+    if any(not body[0].isascii() for body in bodies):
+        return "|".join(bodies)
+    groups: dict[str, list[str]] = {}
+    for body in bodies:
+        groups.setdefault(body[0].lower(), []).append(body)
+    parts = []
+    for members in groups.values():
+        if len(members) == 1 or len({m[0] for m in members}) > 1:
+            parts.append("|".join(members))
+        else:
+            parts.append(f"{members[0][0]}(?:{'|'.join(m[1:] for m in members)})")
+    return "|".join(parts)
 
 
 def phrase_regex(phrases: list[str], *, escape: bool = True) -> re.Pattern[str]:

@@ -19,14 +19,16 @@ _LEXICON = load("scope")["undertakings"]
 _OPENS = re.compile(_LEXICON["opens"], re.IGNORECASE)
 _CLAUSES = re.compile(_LEXICON["clauses"])
 _LEAD = re.compile(r"^[\s*•·\-–]*")
-_WORDS = re.compile("|".join(_LEXICON["words"]), re.IGNORECASE)
+#: the undertaking words, searched in lower-cased text: without IGNORECASE the regex engine skips ahead
+#: to a first letter of one, instead of trying each word at every place
+_WORDS = re.compile("|".join(w.lower() for w in _LEXICON["words"]))
 
 
 def undertaking(text: str) -> bool:
     """Whether every sentence of ``text`` is opened by an undertaking ("Agree to ...", "Subject is willing to
     ..."): "Agree to attempt intercourse ... without alcohol or recreational drugs. Agree to document the
     outcome ..." promises two things and asks none of them."""
-    if not _WORDS.search(text, 0, 80):
+    if not _WORDS.search(text[:80].lower()):
         return False
     said = _LEAD.sub("", text).rstrip(" .;")
     return all(_OPENS.match(part.strip()) is not None for part in _CLAUSES.split(said))
