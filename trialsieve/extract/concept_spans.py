@@ -15,9 +15,10 @@ from trialsieve.extract import (
     agents,
     context,
     fixed_names,
+    glossed_heads,
     post_modifiers,
 )
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.purposes import link_spans
 from trialsieve.extract.spans import CONCEPT_TYPES, span_entity
 from trialsieve.rules import (
@@ -60,11 +61,15 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     ]
     levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]
     levels += link_spans(text)  # "for therapy of ED": the therapy links the drug to its purpose
+    # "Stage IB-IIIA NSCLC": a stage's value ("IB-") names no concept; the stage qualifies the one after it
+    axes = [m.span() for m in context.AXIS_PHRASE.finditer(text)]
     spans = [
         e
         for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
         if not any(s <= e.start and e.end <= end for s, end in levels)
+        and not (_AXIS_VALUE.fullmatch(e.text) and any(s <= e.start and e.end <= end for s, end in axes))
     ]
+    spans = glossed_heads.joined(text, spans)  # "phosphodiesterase type 5 (PDE5) inhibitors": one drug
     spans = post_modifiers.widened(text, agents.with_prefix(text, spans))  # "anti-tumor therapy", "carcinoma in situ"
     joined: list[Entity] = []
     for e in spans:
@@ -75,6 +80,7 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
             joined.pop()
             e = span_entity(e.type, (non, e.end), text)
         joined.append(e)
+    joined = _with_failed_responses(text, joined)  # "Loss of response to infliximab": one concept
     listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
     return [
@@ -83,6 +89,8 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     ]
 
 
+#: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"
+_AXIS_VALUE = re.compile(r"(?:[0-9]+|[IVX]+)[a-cA-C]?[\s\-–/]*", re.IGNORECASE)
 #: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
 _BARE_NON = re.compile(r"(?<![\w-])non[-\s]?$", re.IGNORECASE)
 _NON_KIND_GAP = re.compile(r"[ \t]+(?:[^\W\d_][\w-]*[ \t]+){0,2}")
@@ -96,6 +104,32 @@ def _non_kind_start(text: str, prev: Entity, e: Entity) -> int | None:
     if bare is None or not _NON_KIND_GAP.fullmatch(text, prev.end, e.start):
         return None
     return bare.start() if context.name_non_before(text, bare.start(), e.start) == bare.start() else None
+
+
+def _with_failed_responses(text: str, spans: list[Entity]) -> list[Entity]:
+    """``spans`` with a failed response the tagger named apart from the drug or procedure right after
+    it ("Loss of response | to | infliximab", "Resistance to imatinib") made one concept of the drug's
+    kind, as when it leaves the head untagged ("Non responders to methotrexate"): apart, the tree asked
+    for a condition named "loss of response" beside any use of infliximab. A record of the drug does not
+    say it failed."""
+    out: list[Entity] = []
+    for e in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and e.type in ("drug", "procedure")
+            and _FAILED_RESPONSE.fullmatch(prev.text)
+            and _RESPONSE_LINK.fullmatch(text, prev.end, e.start)
+        ):
+            out[-1] = span_entity(e.type, (prev.start, e.end), text)
+        else:
+            out.append(e)
+    return out
+
+
+_FAILED_RESPONSE = phrase_regex(load("cues")["consequence_heads"]["responses"])
+#: between a failed response and what it failed: "loss of response| to |infliximab", "failure| of prior |TNF"
+_RESPONSE_LINK = re.compile(r"\s+(?:to|of|with|on)\s+(?:(?:the|a|an|any|prior|previous)\s+)?", re.IGNORECASE)
 
 
 def _with_states(spans: list[Entity], text: str) -> list[Entity]:

@@ -215,15 +215,19 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
     if "except" in labels:
         k = labels.index("except")
         j = k + 1
+        of_category = False
         while j < len(labels) and labels[j] in ("or", "example") and not _closes(text, items[j], items[j + 1]):
             if labels[j] == "example" and context.RESTATING.search(text, items[j].end, items[j + 1].start):
                 break  # "therapy other than chemotherapy (i.e., radiation, surgery)": what the therapy is then
+            if labels[j] == "example" and _of_category(text, items[k], items[j], items[j + 1]):
+                of_category = True  # "sleep disorders other than insomnia (ex. OSA)": examples of what is left
+                break
             j += 1  # "other than squamous or basal cell carcinoma": the alternatives are all excepted
         labels = list(labels)
-        if j + 1 < len(items) and _kinds_in_bracket(text, items[j], items[j + 1]):
+        if j + 1 < len(items) and _kinds_in_bracket(text, items[j], items[j + 1]) and not of_category:
             labels[j] = "example"  # "except for adequately treated carcinomas (in situ cervical carcinoma, ...)"
             j += 1
-        while j < len(labels) and _listed_on(text, items[k + 1], items[j], items[j + 1]):
+        while j < len(labels) and not of_category and _listed_on(text, items[k + 1], items[j], items[j + 1]):
             j += 1  # "... skin carcinoma) and low-grade localized prostate cancer": the exceptions go on
         base = assemble(text, items[: k + 1], labels[:k])
         excepted = _sited_examples(text, items[k + 1 : j + 1], labels[k + 1 : j])
@@ -234,8 +238,9 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
+    items, labels = _slashed(text, items, labels)  # "recent stroke/TIA and severe stenosis"
     items, labels = attachments.bracketed_first(text, *_either(text, items, labels))  # "glioma (grade I or GBM) with"
-    items, labels = _with_examples(text, items, labels)
+    items, labels = _denied_lists(text, *_with_examples(text, items, labels))
     items, labels = attachments.bind(text, items, labels, assemble)  # "infection, accompanied by fever or aches"
     groups: list[list[Atom]] = [[items[0]]]
     for label, item in zip(labels, items[1:], strict=True):
@@ -271,6 +276,35 @@ def _either(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom]
 _EITHER = re.compile(r"\beither\b", re.IGNORECASE)
 
 
+def _slashed(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """Alternatives written with a bare slash ("stroke/TIA") are one item before anything joins them:
+    "Patients with recent stroke/TIA and severe stenosis" is all(any(stroke, TIA), stenosis), never a
+    TIA with stenosis or any stroke alone. A denial before the first reaches the others ("No limb
+    ischemia/limb thrombotic events")."""
+    kept, kept_labels = [items[0]], []
+    i = 0
+    while i < len(labels):
+        j = i
+        while j < len(labels) and labels[j] == "or" and _SLASH.fullmatch(text, items[j].end, items[j + 1].start):
+            j += 1
+        if j > i and (i > 0 or j < len(labels)):  # a slash pair inside a longer run of items
+            kept[-1] = _alternatives([kept[-1], *items[i + 1 : j + 1]], text)
+            i = j
+            continue
+        if j > i:  # the whole run is the slashed pair: nothing else to bind it against
+            kept.extend(items[i + 1 : j + 1])
+            kept_labels.extend(labels[i:j])
+            i = j
+            continue
+        kept.append(items[i + 1])
+        kept_labels.append(labels[i])
+        i += 1
+    return kept, kept_labels
+
+
+_SLASH = re.compile(r"\s*/\s*")
+
+
 def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
     """Each category joined with its examples first, as one item: "INR > 3 for patients using blood
     thinners (such as Coumadin)" is all(INR > 3, any(blood thinners, Coumadin)). The examples share
@@ -302,6 +336,84 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
         kept.append(_alternatives(chain))
         i = j
     return kept, kept_labels
+
+
+def _denied_lists(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """A list after a negation cue is denied whole before anything joins it: "Platelets >= 100,000/mm3
+    without the aid of growth factors (e.g. G-CSF) or transfusions" is all(platelets, not(any(growth
+    factors, G-CSF, transfusions))); joined by "and" first, the transfusions became an alternative to
+    the platelet count. The list runs on over "or" and commas until a bracket or clause closes."""
+    kept, kept_labels = [items[0]], []
+    i = 0
+    while i < len(labels):
+        head = kept[-1]
+        opens = not kept_labels or kept_labels[-1] != "or"  # "diabetes or no hypertension": an item of its own
+        if opens and _denied_next(text, labels[i], head, items[i + 1]) and _denies_list(text, head.rule):
+            j = i
+            while j < len(labels) and _denied_next(text, labels[j], items[j], items[j + 1]):
+                j += 1
+            # joined to what comes before it ("Platelets ... without"), or closed by a bracket or colon
+            # ("(no blood transfusion or G-CSF within 14 days): ANC ..."); a first item's list that runs
+            # on is denied whole already ("No brain metastases or spinal metastases requiring surgery")
+            closed = j < len(labels) and _CLOSED.search(text, items[j].end, items[j + 1].start)
+            if j > i and (kept_labels or closed):
+                kept[-1] = _alternatives([head, *items[i + 1 : j + 1]], text)
+                i = j
+                continue
+        kept.append(items[i + 1])
+        kept_labels.append(labels[i])
+        i += 1
+    return kept, kept_labels
+
+
+def _denied_next(text: str, label: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``cur`` goes on the denied list ``prev`` is in: an alternative after a list's comma or
+    "or" ("growth factors (e.g. G-CSF) or transfusions"), or the category "and other" names ("no
+    correction by G-CSF and other hematopoietic stimuli"). A limit ("if no liver metastases or <= 5 x
+    ULN ...") or an item with a denial of its own ("not using contraception or not agreeing to ...")
+    starts a clause of its own."""
+    if not _named(cur.rule) or any(leaf.negated for leaf in leaves(cur.rule)):
+        return False
+    first = leaves(cur.rule)[0]
+    if first.concept.span and _LIMIT_WORDS.search(text, cur.start, first.concept.span[0]):
+        return False  # "or ≤5xULN in the presence of liver metastases": a limit opens the item
+    if label == "or":
+        return _LIST_GAP.fullmatch(text, prev.end, cur.start) is not None
+    return _OTHER_GAP.fullmatch(text, prev.end, cur.start) is not None
+
+
+#: what stands between two items of a denied list: "growth factors| or |transfusions", "A|, |B"
+_LIST_GAP = re.compile(r"\)?\s*(?:,\s*)?(?:(?:and/or|or)\s+)?", re.IGNORECASE)
+_LIMIT_WORDS = re.compile(r"[0-9<>≤≥]")
+_CLOSED = re.compile(r"[);:]")
+_OTHER_GAP = re.compile(r"\)?\s*,?\s*(?:and|or|and/or)\s+(?:any\s+)?other\s+", re.IGNORECASE)
+
+
+def _denies_list(text: str, rule: Rule) -> bool:
+    """Whether ``rule`` is a concept a cue word denies ("without growth factors"; not "Non-ambulatory"),
+    or such a concept with its examples."""
+    if rule.type == "not" and rule.args[0].type == "any":  # "without growth factors (e.g. G-CSF)", denied above
+        rule = rule.args[0].args[0]
+    elif rule.type != "presence" or not rule.negated:
+        return False
+    return (
+        rule.type == "presence"
+        and rule.role is None
+        and rule.concept.span is not None
+        and not _prefix_denied(text, rule)
+        and _worded(text, rule)
+    )
+
+
+def _worded(text: str, leaf: Rule) -> bool:
+    """Whether a cue word written right before the concept denies it ("without the aid of", "no"), not
+    a reading the model made with no word to show for it."""
+    start = leaf.concept.span[0]
+    cues = list(context.NEGATION_CUES.finditer(text, max(leaf.span[0], start - 40), start))
+    return bool(cues) and not _CLAUSE_MARK.search(text, cues[-1].end(), start)  # not "not validated: patients with"
+
+
+_CLAUSE_MARK = re.compile(r"[:;,()]")
 
 
 def _kinds(rule: Rule) -> set[str]:
@@ -345,11 +457,58 @@ def _alternatives(items: list[Atom], text: str | None = None) -> Atom:
     denying = first.type == "presence" and first.role is None and not own_word
     worded = first.type == "unstructured" and first.reason == NO_CONCEPT and context.NEGATION_CUES.search(first.text)
     if (denying or worded) and first.negated:  # a review denies by a cue word, not "Treatment-naïve"
+        cut, caused = _denial_end(items, text)  # "No smokers or smokers of < 10 a day": the denial ends there
+        if cut < len(items):
+            denied = first if cut == 1 else Not(args=[Any(args=[_affirmed(a.rule) for a in items[:cut]])])
+            rest = [a.rule for a in items[cut:]]
+            if caused:  # the lack and what it is put down to, one of the causes: all(lack, any(causes))
+                return Atom(
+                    items[0].start, items[-1].end, All(args=[denied, rest[0] if len(rest) == 1 else Any(args=rest)])
+                )
+            return Atom(items[0].start, items[-1].end, Any(args=[denied, *rest]))
         return Atom(items[0].start, items[-1].end, Not(args=[Any(args=[_affirmed(a.rule) for a in items])]))
     if first.type == "not" and first.args[0].type == "any":  # "No blood thinners (e.g. warfarin) or antiplatelets"
         denied = [*first.args[0].args, *(_affirmed(a.rule) for a in items[1:])]
         return Atom(items[0].start, items[-1].end, Not(args=[Any(args=denied)]))
     return Atom(items[0].start, items[-1].end, Any(args=[a.rule for a in items]))
+
+
+def _denial_end(items: list[Atom], text: str | None) -> tuple[int, bool]:
+    """The first later item a denial of the first item does not reach (len(items) when it reaches
+    them all), and whether a cause cue ends it:
+
+    - one that names the denied concept again under a limit or beside another concept: it is an
+      alternative to the denial. "No smokers or smokers of less than 10 cigarettes a day" and "No
+      vasoactive drugs, or vital signs are stable with using vasoactive drugs" accept a light smoker
+      and a patient stable on the drugs; denying both would only deny the first again (no smoker is a
+      smoker of < 10 a day). A bare concept again is one more denied kind of it;
+    - one after a cause cue: what the lack is put down to is there beside it, one of the causes after
+      the cue ("did not successfully intubate the cecum due to technical difficulties or poor bowel
+      preparation": the preparation was poor; "not considered candidates for surgical or percutaneous
+      revascularization, due to poor target vessels, ... or a morbidity which precludes ...").
+    """
+    denied = _concept_names(items[0].rule)
+    for k in range(1, len(items)):
+        if items[k].rule.type != "presence" and denied & _concept_names(items[k].rule):
+            return k, False
+        if text is not None and context.CAUSE.search(text, items[0].end, items[k].start):
+            return k, True
+    return len(items), False
+
+
+def _concept_names(rule: Rule) -> set[str]:
+    """The concepts ``rule`` names, each as lower-case words without a plural "s": a presence's
+    concept, a comparison's variable."""
+    names = set()
+    for leaf in leaves(rule):
+        if leaf.type == "presence":
+            words = leaf.concept.text
+        elif leaf.type == "comparison" and leaf.variable:
+            words = leaf.variable
+        else:
+            continue
+        names.add(" ".join(_stem(w) for w in words.split()))
+    return names
 
 
 def _prefix_denied(text: str, leaf: Rule) -> bool:
@@ -434,6 +593,61 @@ def _kinds_in_bracket(text: str, excepted: Atom, after: Atom) -> bool:
     )
 
 
+def _of_category(text: str, category: Atom, excepted: Atom, example: Atom) -> bool:
+    """Whether examples after an excepted item are the category's: of its kind ("autoimmune disease ...
+    except replacement therapy (eg., thyroxine, insulin)" gives drugs, kinds of the therapy), neither
+    kinds of the excepted thing nor a fragment broader than the category."""
+    if not _kinds(example.rule) & _kinds(category.rule):
+        return False
+    return not _kinds_of_excepted(text, excepted, example) and not _broader(category, example)
+
+
+def _kinds_of_excepted(text: str, excepted: Atom, example: Atom) -> bool:
+    """Whether the examples after an excepted item are kinds of it, excepted with it, rather than
+    examples of the category what is left of it: sites of the excepted thing ("other than carcinoma
+    in situ (e.g. cervix, bladder, breast)"), examples written onto it with no comma or bracket
+    ("except finasteride e.g. Propecia"), or examples that name it ("other than skin cancer (e.g.
+    basal cell skin cancer)"). Otherwise they are what the criterion still asks about: "sleep
+    disorders other than insomnia (ex. Obstructive sleep apnea)" names apnea as a sleep disorder,
+    which an excepted apnea let through. A bracketed list with no example cue stays the excepted item's,
+    and so do examples of a judgment ("except those that in the opinion of the investigator are not
+    clinically relevant (e.g., alopecia)") or after a sentence's end."""
+    gap = text[excepted.end : example.start]
+    if not _EXAMPLE_CUE.search(gap) or re.search(r"[.;]\s", _EXAMPLE_CUE.sub(" ", gap)):
+        return True  # "except for adequately treated carcinomas (in situ cervical carcinoma, ...)"
+    if any(leaf.type != "presence" for leaf in leaves(excepted.rule)):
+        return True  # a judgment or a limit names no concept the examples could be other than
+    if example_states.sited(excepted.rule, example.rule) != example.rule:
+        return True
+    if not re.search(r"[,;(\[]", gap):
+        return True
+    heads = {
+        _stem(w) for leaf in leaves(excepted.rule) if leaf.type == "presence" for w in leaf.concept.text.split()[-1:]
+    }
+    named = {_stem(w) for leaf in leaves(example.rule) if leaf.type == "presence" for w in leaf.concept.text.split()}
+    return bool(heads & named)
+
+
+#: an example cue, or "ex." ("other than insomnia (ex. Obstructive sleep apnea)"), which elsewhere is too rare to
+#: read as one
+_EXAMPLE_CUE = re.compile(rf"{context.EXAMPLES.pattern}|(?<![\w.])ex\.", re.IGNORECASE)
+
+
+def _broader(category: Atom, example: Atom) -> bool:
+    """Whether the example names only the category's head noun ("prostate cancer ..., such as small cell
+    and neuroendocrine cancer" read as "cancer"): no example is broader than its category, so the
+    tagger's fragment is not read as one (it would ask for any cancer)."""
+    heads = [leaf.concept.text.lower().split() for leaf in leaves(category.rule) if leaf.type == "presence"]
+    named = [leaf.concept.text.lower().split() for leaf in leaves(example.rule) if leaf.type == "presence"]
+    return bool(named) and all(any(len(n) < len(h) and h[-len(n) :] == n for h in heads) for n in named)
+
+
+def _stem(word: str) -> str:
+    """A word without case or a plural "s": "carcinomas" names "carcinoma"."""
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
 def _sited_examples(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
     """Excepted items, each example that names only a body site read as the item it is an example
     of at that site: "other than carcinoma in situ (e.g. cervix, bladder, breast)" excepts carcinoma
@@ -499,6 +713,8 @@ def _excepted_words(text: str, leaf: Rule) -> str:
     own = f"{before[0]} {text[begin:end]}" if len(before) == 1 else text[begin:end]  # "or in-situ cervical cancer"
     words = stretch[cue.end() :] if cue else own
     words = words.strip(" \t\r\n,;.:").lstrip("([")
+    if (example := context.EXAMPLES.match(words)) is not None:  # "(e.g. basal cell skin cancer)": its words
+        words = words[example.end() :].lstrip(" \t,.:")
     while words.endswith((")", "]")) and words.count(")") + words.count("]") > words.count("(") + words.count("["):
         words = words[:-1].rstrip(" ,;.:")  # the bracket the exception sat in, not one of its own: "(DED)"
     return words

@@ -71,7 +71,14 @@ def _with_axes(text: str, start: int, end: int) -> tuple[int, int]:
         if not context.QUALIFIERS.sub("", text[m.end() : start]).strip()
     ]  # "stage 4 or more | chronic | kidney disease"
     after = context.AXIS_PHRASE.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t,")))
+    if after is None and (opened := _BRACKET_OPEN.match(text, end)):  # "Chronic kidney disease (Stage IV-V)"
+        inside = context.AXIS_PHRASE.match(text, opened.end())
+        after = inside and _BRACKET_CLOSE.match(text, inside.end())
     return (before[-1].start() if before else start), (after.end() if after else end)
+
+
+_BRACKET_OPEN = re.compile(r"[ \t]*[(\[][ \t]*")
+_BRACKET_CLOSE = re.compile(r"[ \t]*[)\]]")
 
 
 #: Phrases that say how a concept is judged; concepts after them belong to the judging, not the criterion.
@@ -164,6 +171,14 @@ def _is_gloss(piece: str) -> bool:
     return whole and not (context.EXCEPTIONS.match(opening) or context.EXAMPLES.match(opening))
 
 
+def _after_cause(text: str, floor: int, start: int) -> int:
+    """Where the words after the last cause cue between ``floor`` and ``start`` begin (``floor`` when
+    there is none): a denial before the cue denies what the cause explains, not the cause ("FFA clear
+    images cannot be obtained due to refractive media problems": the problems are there)."""
+    causes = list(context.CAUSE.finditer(text, floor, start))
+    return causes[-1].end() if causes else floor
+
+
 def presence_leaf(
     text: str,
     span: tuple[int, int],
@@ -209,7 +224,7 @@ def presence_leaf(
     if start >= end:
         start, end = span
     named = entities.inside(*span)
-    if not negated and entities.denied(text, span[0], named[0].start if named else start):
+    if not negated and entities.denied(text, _after_cause(text, span[0], start), named[0].start if named else start):
         negated = True  # a cue the grammar's list lacks: "free of", "negative for"
     if concept is not None:
         start, end = concept
@@ -256,7 +271,8 @@ def presence_leaf(
         # prefixes ("non-operable", "untreated") and everything else are the model's to read
         cue = re.sub(r"^\W+", "", negation[0]).lower() if negation is not None else ""
         worded = negation is not None and (context.NEGATION_CUES.fullmatch(cue) or _NON_CUE.fullmatch(cue))
-        tagged_cue = entities.denied(text, span[0], start)  # "have not been diagnosed with X"
+        # "have not been diagnosed with X"; not a cause after the cue ("cannot be obtained due to X")
+        tagged_cue = entities.denied(text, _after_cause(text, span[0], start), start)
         before = len(entities.inside(clause_start(text, start), start))
         negated = (
             bool(worded)

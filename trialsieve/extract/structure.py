@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
+    adequate_functions,
     allowances,
     context,
     denied_states,
     despite,
     distributed,
     event_counts,
+    example_kinds,
     methods,
     optional,
     predicated,
@@ -32,6 +34,7 @@ from trialsieve.extract import (
     scope,
     sex_lists,
     sites,
+    trailing_findings,
 )
 from trialsieve.extract.allergens import allergens
 from trialsieve.extract.clauses import phrase_atoms
@@ -114,6 +117,8 @@ def structure_text(
         return Extraction(review_atom(text, *trim(text, 0, len(text)), reason).rule, entities.output())
     atoms = limit_atoms(text, entities)
     atoms += phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
+    atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
+    atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
@@ -135,6 +140,7 @@ def structure_text(
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
     rule, _ = combine(text, atoms, section, logic)
+    rule = trailing_findings.joined(text, rule)  # "... and/or cancerous meningitis and obvious symptoms"
     rule = sex_lists.spliced(rule)  # all(male, age, ED), not all(all(male, age), ED)
     if label is not None:
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))

@@ -32,6 +32,8 @@ _WORD_RIGHT = re.compile(r"[\w'’+\-/%^*&]+(?:\.\w+)*")
 _STOP_CHARS = ',;:[]•\n\r\t|"“”='
 _COORDINATOR = re.compile(r"(?:,|\band/or\b|\bor\b|\band\b|/)\s*$", re.IGNORECASE)
 _MAX_WORDS = 8
+#: "prior" before a noun, right after a count, says which ones, not when: "≥ 2 prior regimens" (not "prior to")
+_TIME_ADJECTIVE = re.compile(r"prior(?=\s+(?!to\b)[^\W\d_])", re.IGNORECASE)
 _INLINE_MARKER = re.compile(r"\d{1,2}\.(?=[^\W\d_])")  # "4.ECOG": not "1.5mg", "3.0T"
 _SMALL_WORDS = ("and", "of", "for", "the", "in")  # inside a name: not initials, not its end
 # a title keeps its small words: "Richmond Agitation and Sedation Scale"
@@ -96,6 +98,10 @@ def right(text: str, pos: int, ceiling: int | None = None) -> Span | None:
         while i < end and text[i] in " \t":
             i += 1
         word = _WORD_RIGHT.match(text, i, end)
+        if not tokens and word and (adjective := _TIME_ADJECTIVE.match(text, i, end)):
+            tokens.append((word.start(), word.end()))  # "at least two prior lines of therapy": what kind of lines
+            i = adjective.end()
+            continue
         if not word or word[0].lower() in _RIGHT_BOUNDARY or word[0][0].isdigit():
             break
         tokens.append((word.start(), word.end()))

@@ -1,0 +1,145 @@
+"""How far alternatives and a denial reach in a list (issue 18), on real LCT and ClinicalTrials.gov
+criteria: what a condition persists despite is attached to it, never an alternative to it; alternatives
+written with a bare slash bind before an "and"; a denial before a list ends at an item that names the
+denied concept again under a limit or beside another concept."""
+
+from tests.extract.reading import presences, rule_of
+from trialsieve.rules import leaves
+
+
+def _path_types(rule, name: str, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The logic node types from the root down to the leaf whose concept text holds ``name``."""
+    if rule.type in ("all", "any", "not", "at_least"):
+        for arg in rule.args:
+            found = _path_types(arg, name, (*path, rule.type))
+            if found is not None:
+                return found
+        return None
+    if rule.type == "presence" and name in rule.concept.text:
+        return path
+    return None
+
+
+def _joined_by(rule, a: str, b: str) -> str | None:
+    """The type of the lowest logic node above the leaves naming ``a`` and ``b``."""
+    pa, pb = _path_types(rule, a), _path_types(rule, b)
+    assert pa is not None and pb is not None, rule
+    last = None
+    for x, y in zip(pa, pb, strict=False):
+        if x != y:
+            break
+        last = x
+    return last
+
+
+# --- "despite" attaches what the condition persists despite ----------------------------------------
+
+
+def test_what_a_condition_persists_despite_is_attached_to_it(tagger):
+    # LCT NCT03869281 (brittle diabetes): the unawareness despite insulin, never any insulin therapy
+    text = (
+        "brittle diabetes, as defined by the occurrence of frequent acute complications (ketoacidosis or severe"
+        " hypoglycaemic episodes requiring third-part assistance or unawareness despite well-conducted intensive"
+        " insulin therapy)"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert _joined_by(rule, "unawareness", "insulin therapy") == "all", rule
+
+
+def test_what_a_history_persists_despite_is_attached_though_an_or_stands_between(tagger):
+    # ClinicalTrials.gov (a heart failure trial's exclusion): the arrest despite therapy, never any device
+    # therapy alone; the "or" joins the therapy's own words
+    rule = rule_of(tagger, "A history of sudden cardiac arrest despite medical or device therapy.")
+    assert _joined_by(rule, "cardiac arrest", "device therapy") == "all", rule
+
+
+# --- a bare slash binds first -----------------------------------------------------------------------
+
+
+def test_slashed_alternatives_bind_before_an_and(tagger):
+    # LCT NCT03921827: either event, and the stenosis; not a TIA with stenosis or any stroke alone
+    text = (
+        "Patients with recent stroke/TIA and severe stenosis of intracranial ICA or MCA and impaired CVR within"
+        " previous three months"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert _joined_by(rule, "stroke", "TIA") == "any", rule
+    assert _joined_by(rule, "TIA", "stenosis") == "all", rule
+    assert _joined_by(rule, "stroke", "stenosis") == "all", rule
+
+
+def test_slashed_treatments_bind_before_what_they_are_for(tagger):
+    # LCT NCT03925987: either treatment, for anxiety; never counselling for anything, or any psychotherapy
+    rule = rule_of(tagger, "Currently receiving psychotherapy/counseling for anxiety")
+    assert _joined_by(rule, "psychotherapy", "counseling") == "any", rule
+    assert _joined_by(rule, "psychotherapy", "anxiety") == "all", rule
+
+
+def test_a_denial_reaches_across_a_slash(tagger):
+    # LCT NCT03860701: neither is there
+    rule = rule_of(tagger, "No antecedent of limb ischemia/limb thrombotic events.", "inclusion")
+    assert rule.type == "not" and rule.args[0].type == "any", rule
+    assert not any(leaf.negated for leaf in leaves(rule) if leaf.type == "presence"), rule
+
+
+# --- a denial ends at the denied concept named again -------------------------------------------------
+
+
+def test_a_limit_on_the_denied_concept_is_an_alternative_to_the_denial(tagger):
+    # LCT NCT03863249: non-smokers, or light smokers
+    rule = rule_of(tagger, "No smokers or smokers of less than 10 cigarettes a day.", "inclusion")
+    assert rule.type == "any", rule
+    denied = [a for a in rule.args if a.type == "presence"]
+    assert len(denied) == 1 and denied[0].negated and denied[0].concept.text == "smokers", rule
+    assert any(leaf.type == "comparison" for leaf in leaves(rule)), rule
+
+
+def test_the_denied_concept_beside_another_is_an_alternative_to_the_denial(tagger):
+    # LCT NCT03929328: no vasoactive drugs, or stable vital signs on them
+    rule = rule_of(tagger, "No vasoactive drugs, or vital signs are stable with using vasoactive drugs", "inclusion")
+    assert rule.type == "any", rule
+    denied, stable = rule.args
+    assert denied.type == "presence" and denied.negated and denied.concept.text == "vasoactive drugs", rule
+    assert stable.type == "all" and not any(leaf.negated for leaf in presences(stable).values()), rule
+
+
+def test_a_bare_concept_again_is_still_denied(tagger):
+    # LCT NCT03924024: the injury named again bare is one more thing denied, not an alternative
+    text = (
+        "No suspicion for a head injury and/or negative head CT scan for intracranial hemorrhage or injury based"
+        " on standard of care"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    injuries = [leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.concept.text == "injury"]
+    assert len(injuries) == 2, rule
+    assert rule.type == "not" and not any(leaf.negated for leaf in injuries), rule  # both under the one denial
+
+
+# --- a denial does not reach what the lack is put down to --------------------------------------------
+
+
+def test_a_cause_after_a_denied_verb_is_there(tagger):
+    # LCT NCT03863171: the media problems (and their examples) are there; none of them is denied
+    text = (
+        "Fundus fluorescein angiography (FFA) clear images cannot be obtained due to refractive media problems(such"
+        " as corneal leukoplakia, severe cataract, vitreous hemorrhage, etc.) ;"
+    )
+    rule = rule_of(tagger, text)
+    found = presences(rule)
+    for name in ("refractive media problems", "corneal leukoplakia", "vitreous hemorrhage"):
+        assert _path_types(rule, name) is not None and "not" not in _path_types(rule, name), rule
+        assert not found[name].negated, rule
+
+
+def test_a_denial_before_a_list_ends_at_a_cause(tagger):
+    # LCT NCT03925337: the cecum was not reached; the poor preparation was there
+    text = (
+        "Patients with incomplete colonoscopies (those where endoscopists did not successfully intubate the cecum"
+        " due to technical difficulties or poor bowel preparation)"
+    )
+    rule = rule_of(tagger, text)
+    path = _path_types(rule, "bowel preparation")
+    assert path is not None and "not" not in path, rule
+    assert not presences(rule)["poor bowel preparation"].negated, rule
+    assert presences(rule)["intubate"].negated, rule
+    assert _joined_by(rule, "intubate", "bowel preparation") == "all", rule  # the lack beside its cause

@@ -1,0 +1,156 @@
+"""Lists whose reading the words around them decide (issue 18), on real ClinicalTrials.gov text: organ
+functions under "adequate" are each required; examples that name a kind of their category by a
+modifier alone take its head; examples after an exception are the category's unless they are kinds
+of the excepted thing; a finding after a list is asked for beside it. Each failed before its fix;
+the guards say what must stay."""
+
+from tests.extract.reading import presences, rule_of, verdict_of
+from trialsieve.rules import leaves
+
+
+def _asked(rule) -> set[str]:
+    """The presence leaves that ask something: not the ones that only say what was excepted."""
+    return {name for name, leaf in presences(rule).items() if leaf.role is None}
+
+
+def _excepted(rule) -> set[str]:
+    return {c.text for leaf in leaves(rule) if leaf.type == "presence" for c in leaf.excepted}
+
+
+def test_adequate_organ_functions_are_each_required(tagger):
+    # NCT05378763: any(hematologic, hepatic, renal function) let a patient with one adequate organ in
+    rule = rule_of(
+        tagger, "Have adequate hematologic, hepatic, and renal function at Baseline as per protocol", "inclusion"
+    )
+    assert rule.type == "all" and set(presences(rule)) == {"hematologic function", "hepatic function", "renal function"}
+
+
+def test_no_organ_of_an_adequate_list_is_lost(tagger):
+    # NCT01562210 kept hepatic function alone; the second (a real wording) was a review of the whole
+    rule = rule_of(tagger, "Adequate hematological, renal and hepatic functions", "inclusion")
+    assert rule.type == "all" and len(presences(rule)) == 3, rule
+    rule = rule_of(tagger, "Patients must have adequate bone marrow, liver and renal function", "inclusion")
+    assert rule.type == "all" and set(presences(rule)) == {"bone marrow function", "liver function", "renal function"}
+
+
+def test_organs_named_after_organ_function_are_each_required(tagger):
+    # NCT06751849: the organs were reviews of their own beside a "severe organ function"
+    rule = rule_of(tagger, "Normal major organ function, such as heart, liver, and kidney;", "inclusion")
+    assert rule.type == "all" and set(presences(rule)) == {"heart function", "liver function", "kidney function"}
+
+
+def test_a_denied_adequate_list_is_left_to_the_denial(tagger):
+    # guard: "Lack of adequate ..." is not read as a requirement of every function
+    rule = rule_of(tagger, "Lack of adequate renal and hepatic function")
+    assert any(n.type == "not" or getattr(n, "negated", False) for n in [rule, *leaves(rule)])
+
+
+def test_kinds_named_by_a_modifier_take_the_category_head(tagger):
+    # NCT05464836: "(viral, bacterial, or fungal)" asked nothing, so a fungal infection was not excluded
+    rule = rule_of(
+        tagger,
+        "Patients with uncontrolled, active infections (viral, bacterial, or fungal). Infections controlled on "
+        "concurrent anti-microbial agents are acceptable, and anti-microbial prophylaxis per institutional "
+        "guidelines are acceptable.",
+    )
+    names = set(presences(rule))
+    assert {"viral infections", "bacterial infections", "fungal infections"} <= names, names
+
+
+def test_kinds_keep_the_state_the_category_names(tagger):
+    # NCT04318938: an asymptomatic leptomeningeal metastasis is not what the exclusion names
+    rule = rule_of(
+        tagger,
+        "Patients who have symptomatic CNS metastases (parenchymal or leptomeningeal) at screening or "
+        "asymptomatic disease requiring an increasing dose of corticosteroids to control symptoms within 7 days "
+        "prior to randomization.",
+    )
+    assert "symptomatic leptomeningeal metastases" in presences(rule), presences(rule)
+
+
+def test_the_first_example_after_the_cue_keeps_the_list_head(tagger):
+    # a writer's "such as breast, lung, ... or prostate cancer" lost the breast cancer
+    rule = rule_of(tagger, "Solid tumors such as breast, lung, colorectal or prostate cancer", "inclusion")
+    assert rule.type == "any" and "breast cancer" in presences(rule), presences(rule)
+    rule = rule_of(tagger, "Solid tumors (e.g., breast, lung, colorectal)", "inclusion")
+    assert {"breast tumors", "lung tumors", "colorectal tumors"} <= set(presences(rule)), presences(rule)
+
+
+def test_examples_after_an_exception_are_the_category_s(tagger):
+    # NCT05822999: apnea and restless legs were excepted with insomnia, so they let the patient in
+    rule = rule_of(
+        tagger,
+        "sleep disorders diagnosis other than insomnia (ex. Obstructive sleep apnea, sleep behavior problem, "
+        "restless leg syndrome)",
+    )
+    assert {"Obstructive sleep apnea", "restless leg syndrome"} <= _asked(rule), _asked(rule)
+    assert _excepted(rule) == {"insomnia"}
+    criterion = (
+        "sleep disorders diagnosis other than insomnia (ex. Obstructive sleep apnea, sleep behavior problem, "
+        "restless leg syndrome)"
+    )
+    facts = [{"kind": "condition", "text": "Obstructive sleep apnea"}]
+    assert verdict_of(tagger, "Exclusion", criterion, facts) == "met"
+
+
+def test_examples_after_an_exception_with_a_comma_are_the_category_s(tagger):
+    # NCT06685900: BPPV and stroke are the causes of dizziness asked about, not excepted ones
+    rule = rule_of(
+        tagger,
+        "Individuals diagnosed with causes of dizziness other than hypotension, such as benign paroxysmal "
+        "positional vertigo or stroke, within the past year.",
+    )
+    assert "benign paroxysmal positional vertigo" in _asked(rule) and _excepted(rule) == {"hypotension"}
+
+
+def test_examples_that_are_kinds_of_the_excepted_stay_excepted(tagger):
+    # guards: sites of the excepted thing, and an example written onto it with no comma or bracket
+    rule = rule_of(
+        tagger,
+        "History of malignancy other than non-melanoma skin cancer or carcinoma in situ (e.g. cervix, bladder, "
+        "breast) unless disease free for at least 2 years",
+    )
+    assert "carcinoma in situ of the breast" in _excepted(rule) and _asked(rule) == {"malignancy"}
+    rule = rule_of(tagger, "History of malignancy other than skin cancer (e.g. basal cell skin cancer)")
+    assert "basal cell skin cancer" in _excepted(rule) and _asked(rule) == {"malignancy"}
+
+
+def test_a_finding_after_a_list_is_asked_beside_it(tagger):
+    # NCT06097962: "and obvious symptoms" fell out, so silent metastases excluded too
+    text = "Patients with central nervous system metastasis (CNS) and/or cancerous meningitis and obvious symptoms;"
+    rule = rule_of(tagger, text)
+    assert rule.type == "all" and [a.type for a in rule.args] == ["any", "unstructured"], rule
+    assert rule.args[1].text == "obvious symptoms"
+    # NCT06465238
+    rule = rule_of(tagger, "Cancerous ascites, pleural effusion or pericardial effusion with clinical symptoms;")
+    assert rule.type == "all" and rule.args[-1].text == "clinical symptoms"
+
+
+def test_a_denied_list_with_a_finding_is_left_as_read(tagger):
+    # guard: what a denial leaves is not read here
+    rule = rule_of(tagger, "No brain metastases or meningitis with symptoms", "inclusion")
+    assert not any(leaf.type == "unstructured" for leaf in leaves(rule))
+
+
+def test_examples_of_another_kind_than_the_category_stay_excepted(tagger):
+    # guard, NCT05879653: thyroxine and insulin are kinds of the excepted replacement therapy, not of the
+    # autoimmune disease; read as the category's, a patient on thyroxine would be excluded
+    rule = rule_of(
+        tagger,
+        "Has active autoimmune disease that has required systemic treatment in the past 2 years except "
+        "replacement therapy (eg., thyroxine, insulin, or physiologic corticosteroid).",
+    )
+    assert "thyroxine" in _excepted(rule) and "thyroxine" not in _asked(rule)
+
+
+def test_examples_of_an_excepted_judgment_stay_excepted(tagger):
+    # guard, NCT05745714: alopecia illustrates the toxicities the investigator may let pass
+    rule = rule_of(
+        tagger,
+        "Unresolved toxicity greater than NCI CTCAE v 5.0 ≥ grade 2 from previous anti-cancer therapy, including "
+        "major surgery, except those that in the opinion of the investigator are not clinically relevant given "
+        "the known safety/toxicity profile of the study treatment (e.g., alopecia and/or peripheral neuropathy "
+        "related to platinum or vinca alkaloid based chemotherapy) (Common Terminology Criteria for Adverse "
+        "Events (CTCAE) (cancer.gov).",
+    )
+    assert "alopecia" not in _asked(rule)
