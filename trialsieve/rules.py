@@ -140,6 +140,8 @@ class Demographic(_Model):
 
 #: The reason of an unstructured leaf whose words name no condition, drug, procedure or observation.
 NO_CONCEPT = "no clinical concept recognised"
+#: the reason of a heading over criteria for someone else ("Donor Inclusion Criteria"): a person checks them
+ANOTHER_PERSON = "criteria for another person (a donor, a partner)"
 #: The reason of a criterion that only allows something ("Prior radiotherapy allowed"): it asks nothing.
 PERMISSION = "permission"
 #: The reason of a criterion that says there is nothing to ask ("None", "N/A"): vacuous, it rules no one out.

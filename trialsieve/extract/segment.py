@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load, phrase_regex
+from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.rules import Criterion
 
 _CUES = load("cues")
@@ -139,6 +139,17 @@ def is_cohort(text: str) -> bool:
     "Female participants:", "Part 2 Cohort B: relapsed CLL"): a patient belongs to one group, so sibling cohorts
     combine as any. "For Both Dose Escalation and Expansion" is common to all groups, no cohort."""
     return _cohort_kind(text.strip()) == "cohort"
+
+
+def about_someone_else(text: str) -> bool:
+    """Whether ``text`` is a section heading for someone other than the patient ("Donor Inclusion Criteria",
+    "Partner Exclusion Criteria:"): what follows is asked of that person, and the patient's record cannot
+    answer it (``segmentation`` ``other_people``)."""
+    found = _QUALIFIED_HEADER.match(text.strip())
+    return found is not None and _OTHER_PEOPLE.search(found["qualifier"]) is not None
+
+
+_OTHER_PEOPLE = re.compile(rf"\b(?:{alternation(_LAYOUT['other_people'])})\b", re.IGNORECASE)
 
 
 def readable(text: str) -> str:

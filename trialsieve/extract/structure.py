@@ -46,13 +46,14 @@ from trialsieve.extract.logic import combine, excepting, with_temporal
 from trialsieve.extract.minors import minor_age
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import default_model, logic_enabled
-from trialsieve.extract.segment import is_cohort, is_heading, readable, segment, unmarked
+from trialsieve.extract.segment import about_someone_else, is_cohort, is_heading, readable, segment, unmarked
 from trialsieve.extract.spans import CONCEPT_TYPES, Spans, review_atom, trim, whole_span
 from trialsieve.extract.titles import without_titles
 from trialsieve.extract.undertakings import undertaking
 from trialsieve.extract.vacuous import nothing_asked
 from trialsieve.extract.washouts import periods
 from trialsieve.rules import (
+    ANOTHER_PERSON,
     NOTHING_ASKED,
     All,
     Any,
@@ -258,6 +259,13 @@ def structure_criteria(
         reaches its children."""
         kids = children.get(criterion.id)
         heading = is_heading(criterion.text)  # "DISEASE CHARACTERISTICS:", "Group 1:": a label asks nothing
+        if kids and about_someone_else(criterion.text):  # "Donor Inclusion Criteria": not the patient's to meet
+            for kid in kids:
+                rule_of(kid, inherited)  # read all the same, for the reader
+            span = trim(criterion.text, 0, len(criterion.text))
+            text = criterion.text[span[0] : span[1]]
+            rules[criterion.id] = Unstructured(text=text, reason=ANOTHER_PERSON, span=span)
+            return rules[criterion.id]
         if heading and not kids:
             rules[criterion.id] = All(args=[]) if criterion.section != "exclusion" else Any(args=[])
             return rules[criterion.id]

@@ -1,0 +1,46 @@
+"""Criteria for someone other than the patient (real ClinicalTrials.gov layout, NCT05507827): "Donor
+Inclusion Criteria" heads the donor's own criteria. Read as the patient's, "Age >= 18 and <= 75 years"
+of the donor ruled an 80-year-old patient out."""
+
+import datetime as dt
+
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.segment import about_someone_else
+from trialsieve.extract.structure import structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Patient
+from trialsieve.rules import ANOTHER_PERSON
+
+TEXT = """Inclusion Criteria:
+
+* Age >= 18 years
+
+Donor Inclusion Criteria
+
+* Age ≥ 18 and ≤ 75 years at time of enrollment
+* Karnofsky performance status of ≥ 70% defined by institutional standards
+
+Exclusion Criteria:
+
+* Pregnancy
+"""
+
+
+def test_a_heading_for_another_person_is_known():
+    assert about_someone_else("Donor Inclusion Criteria")
+    assert about_someone_else("Partner Exclusion Criteria:")
+    assert not about_someone_else("Key Inclusion Criteria:")
+    assert not about_someone_else("Intra-operative exclusion criteria:")
+
+
+def test_the_donors_criteria_are_kept_but_not_asked_of_the_patient(tagger):
+    trial = structure_trial(read_text(TEXT, "donor.txt", "donor"), tagger)
+    heading = next(c for c in trial.criteria if c.text.startswith("Donor"))
+    assert heading.rule.type == "unstructured" and heading.rule.reason == ANOTHER_PERSON
+    kids = [c for c in trial.criteria if c.parent == heading.id]
+    assert len(kids) == 2 and all(c.rule.type != "unstructured" for c in kids)  # still read, for the reader
+    report = check(trial, Patient(facts=[], age=80, sex="male"), dt.date(2026, 11, 30), ConceptMatcher())
+    verdicts = {r.id: r.verdict for r in report.criteria if r.parent is None}
+    assert verdicts[heading.id] == "needs_review"  # the donor is checked by a person, the patient not ruled out
+    assert verdicts == {"I1": "met", heading.id: "needs_review", "E1": "not_met"}  # nothing rules the patient out
