@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     adequate_functions,
     allowances,
+    any_time,
     context,
     denied_states,
     despite,
@@ -121,6 +122,7 @@ def structure_text(
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
