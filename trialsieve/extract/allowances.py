@@ -27,6 +27,7 @@ _ALLOWED = re.compile(_LEXICON["allowed"], re.IGNORECASE)
 _DENIED = re.compile(_LEXICON["denied"], re.IGNORECASE)
 _CONDITION = re.compile(_LEXICON["conditions"], re.IGNORECASE)
 _FREE_TAIL = re.compile(_LEXICON["free_tails"], re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 #: the fewest words before the allowing sentence: a criterion of its own, not a heading
 _HEAD_WORDS = 2
 
@@ -70,7 +71,7 @@ def find(text: str) -> Allowance | None:
 
 
 def _sentence_end(text: str, start: int) -> int:
-    found = re.compile(r"[.;](?:\s|$)").search(text, start)
+    found = _SENTENCE_END.search(text, start)
     return found.start() if found else len(text)
 
 

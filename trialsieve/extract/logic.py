@@ -281,19 +281,20 @@ def _slashed(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom
     "Patients with recent stroke/TIA and severe stenosis" is all(any(stroke, TIA), stenosis), never a
     TIA with stenosis or any stroke alone. A denial before the first reaches the others ("No limb
     ischemia/limb thrombotic events")."""
+    slashed = [
+        label == "or" and _SLASH.fullmatch(text, a.end, b.start) is not None
+        for label, a, b in zip(labels, items[:-1], items[1:], strict=True)
+    ]
+    if all(slashed):  # the whole run is the slashed pair: nothing else to bind it against
+        return items, labels
     kept, kept_labels = [items[0]], []
     i = 0
     while i < len(labels):
         j = i
-        while j < len(labels) and labels[j] == "or" and _SLASH.fullmatch(text, items[j].end, items[j + 1].start):
+        while j < len(labels) and slashed[j]:
             j += 1
-        if j > i and (i > 0 or j < len(labels)):  # a slash pair inside a longer run of items
+        if j > i:  # a slash pair inside a longer run of items
             kept[-1] = _alternatives([kept[-1], *items[i + 1 : j + 1]], text)
-            i = j
-            continue
-        if j > i:  # the whole run is the slashed pair: nothing else to bind it against
-            kept.extend(items[i + 1 : j + 1])
-            kept_labels.extend(labels[i:j])
             i = j
             continue
         kept.append(items[i + 1])
