@@ -28,6 +28,7 @@ from trialsieve.extract import (
     example_kinds,
     methods,
     optional,
+    others,
     predicated,
     prefixes,
     purposes,
@@ -149,6 +150,7 @@ def structure_text(
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
     rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
+    rule = others.marked(text, rule)  # "Other malignancy": besides the trial's own disease
     rule = allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())

@@ -103,7 +103,9 @@ def check(
     as_of = _possible(as_of or dt.date.today())
     conditions = tuple(structured.trial.conditions)  # the event of an "age at diagnosis" that names none
     days = LOOK_BACK_DAYS if look_back is None else look_back or None
-    judge = Judge(patient, as_of, matcher or ConceptMatcher(), presume, conditions=conditions, look_back=days)
+    judge = Judge(
+        patient, as_of, matcher or ConceptMatcher(), presume, conditions, own=_own(structured), look_back=days
+    )
     results = []
     for cid, text, rule in _registry_criteria(structured.trial):
         verdict, evidence = judge.rule(rule, text)
@@ -152,6 +154,28 @@ def check(
         review=review,
         criteria=results,
     )
+
+
+def _own(structured: StructuredTrial) -> tuple[str, ...]:
+    """The diseases the trial is about: its registry conditions and the diseases its top-level inclusions
+    ask for outright (not under a `not`, not negated), which an "other malignancy" does not count."""
+    asked = [
+        leaf.concept.text
+        for c in structured.criteria
+        if c.section == "inclusion" and c.parent is None
+        for leaf in _asked_outright(c.rule)
+        if leaf.concept.kind == "condition"
+    ]
+    return tuple(dict.fromkeys([*structured.trial.conditions, *asked]))
+
+
+def _asked_outright(rule: Rule) -> list[Presence]:
+    """The presence leaves ``rule`` asks for with no `not` above them and no denial of their own."""
+    if rule.type == "not":
+        return []
+    if rule.type in ("all", "any", "at_least"):
+        return [leaf for arg in rule.args for leaf in _asked_outright(arg)]
+    return [rule] if isinstance(rule, Presence) and not rule.negated and rule.role is None else []
 
 
 def _focus(judge: Judge, trial: Trial) -> CriterionVerdict | None:

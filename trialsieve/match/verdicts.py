@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pydantic import BaseModel
 
 from trialsieve.extract import context
 from trialsieve.extract.lexicon import load
+from trialsieve.extract.others import OTHER
 from trialsieve.extract.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.match import logic
 from trialsieve.match.concepts import ConceptMatcher, Match, in_context, normalise, variants, words
@@ -96,6 +97,9 @@ class Judge:
     presume: bool = False
     #: the trial's own conditions: the event of an "age at diagnosis" that names none
     conditions: tuple[str, ...] = ()
+    #: the diseases the trial is about (its registry conditions, the diseases its inclusions ask for):
+    #: an "other malignancy" is one besides them (extract/others.py)
+    own: tuple[str, ...] = ()
     #: with no recorded sex, a rule with sex-specific limits is judged for each sex (below)
     by_sex: bool = field(default=True, repr=False)
     #: days a "current" value may be old when its limit gives no window; None: any age
@@ -301,6 +305,9 @@ class Judge:
         # a relative's disease is asked about apart from the patient's own
         family = "family history" in leaf.qualifiers
         findings = self.family_findings if family else self.findings
+        own = [f for f in findings if id(f) in self._own_facts] if OTHER in leaf.qualifiers else []
+        if own:  # "Other malignancy" in a lymphoma trial: not the lymphoma
+            findings = [f for f in findings if id(f) not in self._own_facts]
         if concept.kind in ("condition", "observation"):  # a test done is no diagnosis: "pregnancy test"
             findings = [f for f in findings if not (f.kind == "procedure" and _TEST.search(f.text))]
         lent = _lent(leaf, written)
@@ -331,6 +338,8 @@ class Judge:
                 verdict, used, matches = "unknown", unsure[0], unsure
         if used is None:
             reason = f"{concept.text}: {reason}"
+            if own:
+                reason += f" besides the trial's own disease ({own[0].text})"
         if verdict == "unknown" and not matches and not family and (later := self._later(concept.text)):
             return later.model_copy(update={"text": written, "missing": concept.text})  # nor is it presumed absent
         missing = None
@@ -352,6 +361,12 @@ class Judge:
         return Evidence(text=written, verdict=verdict, reason=reason, missing=missing, **cited)
 
     # --- helpers --------------------------------------------------------------------------
+
+    @cached_property
+    def _own_facts(self) -> frozenset[int]:
+        """The findings that are the trial's own disease (ids): an "other" concept does not count them."""
+        conditions = [f for f in self.findings if f.kind == "condition"]
+        return frozenset(id(m.fact) for name in self.own for m in self.matcher.find(name, conditions) if m.fact.present)
 
     def _later(self, name: str, valued: bool = False) -> Evidence | None:
         """Unknown, when the record has ``name`` (a value of it, when ``valued``) only after the evaluation
