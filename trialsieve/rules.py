@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 #: the operator of the values a one-sided limit leaves out: what an exclusion's "< 18" admits is ">= 18"
