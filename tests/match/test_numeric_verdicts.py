@@ -217,3 +217,26 @@ def test_a_fragment_that_asks_something_still_needs_review(tagger):
     rule = structure_text(text, "inclusion", tagger.tag([text])[0]).rule
     judge = Judge(Patient(sex="female", age=27), AS_OF, ConceptMatcher())
     assert judge.rule(rule, text, "inclusion")[0] != "met"
+
+
+PLATELETS = "Platelets [#/volume] in Blood by Automated count"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "expected"),
+    [
+        # Synthea reports platelets in 10*3/uL: 50,000 is per microlitre, not 50,000 x 10^3/uL
+        ("Platelet count < 50,000", value(PLATELETS, 281, "10*3/uL"), "not_met"),
+        ("Platelet count < 50,000", value(PLATELETS, 42, "10*3/uL"), "met"),
+        ("Platelets < 100", value(PLATELETS, 281, "10*3/uL"), "not_met"),  # fits the value's own unit
+        ("Absolute neutrophil count < 1500", value("Neutrophils", 2.1, "10*9/L"), "not_met"),
+        ("Hemoglobin < 90", value("Hemoglobin", 13.2, "g/dL"), "not_met"),  # g/L
+        ("Hemoglobin < 90", value("Hemoglobin", 8.1, "g/dL"), "met"),
+        ("Serum creatinine > 1.5", value("Creatinine", 110, "umol/L"), "not_met"),  # mg/dL: 1.24
+        ("Serum creatinine > 1.5", value("Creatinine", 160, "umol/L"), "met"),
+        ("Total bilirubin > 3", value("Total bilirubin", 12, "umol/L"), "unknown"),  # 3 umol/L or 3 mg/dL
+    ],
+)
+def test_a_limit_with_no_unit_is_read_in_the_unit_its_number_fits(text, fact, expected):
+    got, evidence = verdict(text, "exclusion", facts=[fact])
+    assert got == expected, evidence

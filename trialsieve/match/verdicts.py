@@ -50,6 +50,8 @@ _TIMELINE = frozenset(_SYNONYMS["timeline_words"])
 _MEASURED_BY = _SYNONYMS["measured_by"]
 _GRADING = frozenset(_SYNONYMS["grading_words"])
 _NORMAL = _REFERENCE["normal"]
+_BARE_LIMITS = {m: v for m, v in _REFERENCE["bare_limits"].items() if not m.startswith("_")}
+_BARE_MEASURES = frozenset(_BARE_LIMITS)
 #: Unstructured reasons a screener presumes in the patient's favour.
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
 #: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
@@ -640,8 +642,12 @@ class Judge:
                 return None, ""
             ratio = convert(fact.value, fact.unit, unit) / limit
             return ratio, f"{fact.value:g} {fact.unit or ''} = {ratio:.2f} x {leaf.multiplier_of} ({limit:g})"
-        value = convert_substance(fact.value, fact.unit, leaf.unit, fact.text)
-        return value, f"{fact.value:g} {fact.unit or ''}".strip() + (f" = {value:g} {leaf.unit}" if leaf.unit else "")
+        unit = leaf.unit or _bare_limit_unit(leaf, fact)
+        value = convert_substance(fact.value, fact.unit, unit, fact.text)
+        read = f" = {value:g} {unit}" if unit and unit == leaf.unit else ""
+        if unit and not leaf.unit and unit != fact.unit:  # "Platelet count < 50,000": per microlitre
+            read = f" = {value:g} {unit}, the unit the limit's number fits"
+        return value, f"{fact.value:g} {fact.unit or ''}".strip() + read
 
     def _comparable(self, leaf: Comparison, fact: Fact) -> bool:
         """Whether the fact's value can be read in the limit's terms: a haemoglobin limit in g/dL is
@@ -706,6 +712,32 @@ def _measure_named(variable: str, measures: frozenset[str]) -> str | None:
     by_finding = _measured_by(variable)
     named = [m for m in measures if m == by_finding or any(h and words(normalise(m)) <= h for h in have)]
     return max(named, key=len) if named else None
+
+
+def _bare_limit_unit(leaf: Comparison, fact: Fact) -> str | None:
+    """The unit a limit written with none is in, read against ``fact``'s value (``reference_ranges.json``
+    ``bare_limits``): the one of the measure's usual units, or the value's own, that a real value can
+    be in at that number ("Platelet count < 50,000": /uL, where read as 10^3/uL it excluded every
+    patient). None: a bare number, or a measure not listed, read as written. UnitMismatch when no unit
+    fits, or several that read the limit differently."""
+    name = _measure_named(leaf.variable, _BARE_MEASURES) if fact.unit else None
+    if name is None:
+        return None
+    low, high, unit, usual = _BARE_LIMITS[name]
+    limits = [leaf.value] if leaf.value2 is None else [leaf.value, leaf.value2]
+    readings: dict[float, str] = {}
+    for candidate in dict.fromkeys([fact.unit, *usual]):
+        try:
+            possible = [convert_substance(v, unit, candidate, name) for v in (low, high)]
+            read = round(convert_substance(leaf.value, candidate, fact.unit, name), 6)
+        except UnitMismatch:
+            continue
+        if all(possible[0] <= v <= possible[1] for v in limits):
+            readings.setdefault(read, candidate)
+    if len(readings) != 1:
+        said = "no unit a real value" if not readings else "several units that read it differently"
+        raise UnitMismatch(f"{name}: the limit {leaf.value:g} is written with no unit, and {said} can be in fits")
+    return next(iter(readings.values()))
 
 
 def _normal_excluded(leaf: Comparison) -> str | None:
