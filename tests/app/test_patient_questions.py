@@ -308,6 +308,11 @@ def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matc
             "Patients with Extracranial metastases",
             False,
         ),
+        (
+            "Presence of Extracranial metastases is part of the exclusion critera for the primary trial.",
+            "Presence of Extracranial metastases",
+            True,
+        ),
     ],
 )
 def test_what_a_patient_has_may_be_named_without_the_patient(question, described, denied):
@@ -325,6 +330,7 @@ def test_what_a_patient_has_may_be_named_without_the_patient(question, described
         "the primary trial.",  # each is excluded, says the statement; the check of a patient with all says if any is
         "Only Black women are eligible for the primary trial.",  # "only": not a statement about Black women alone
         "Men are not eligible for the primary trial.",  # who the trial takes, not a patient
+        "Pregnancy, lactation or HIV are part of the exclusion criteria for the primary trial.",  # a list: each one
     ],
 )
 def test_a_list_prohibited_or_an_only_is_not_read_as_one_patient(question):
@@ -341,6 +347,16 @@ def test_a_prohibition_is_judged_as_the_patient_it_names(tagger, matcher):
     assert ask(prohibited, trial, tagger, matcher).verdict == "yes"
     acceptable = "Prior use of Anthracycline drugs is acceptable for patients entering the primary trial."
     assert ask(acceptable, trial, tagger, matcher).verdict == "no"
+
+
+def test_a_place_among_the_exclusions_is_judged_as_the_patient_it_names(tagger, matcher):
+    """NLI4CT, NCT00617539: "Presence of Extracranial metastases is part of the exclusion critera for the primary
+    trial." (Contradiction): the trial allows them; for one that excludes them it is true."""
+    statement = "Presence of Extracranial metastases is part of the exclusion critera for the primary trial."
+    allowed = written("Exclusion Criteria:\n* Brain metastases\n* Extracranial metastases allowed", tagger)
+    assert ask(statement, allowed, tagger, matcher).verdict == "no"
+    excluded = written("Exclusion Criteria:\n* Extracranial metastases", tagger)
+    assert ask(statement, excluded, tagger, matcher).verdict == "yes"
 
 
 def test_a_claim_about_another_trial_beside_it_is_a_condition_of_its_own():

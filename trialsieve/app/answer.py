@@ -29,6 +29,7 @@ from functools import cache
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
 from trialsieve.app.concept_statements import Claim, concept_claim, judge_concept
+from trialsieve.app.excepted_statements import judge_excepted
 from trialsieve.app.graded_statements import judge_graded, judge_graded_requirement
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
@@ -241,6 +242,7 @@ class Answerer:
                 self._concept(asked.described, claim, trial_id)
                 or self._graded(asked.described, claim, trial_id)
                 or self._tnm(asked.described, claim, trial_id)
+                or self._excepted(asked.described, claim, trial_id)
             )
             if judged:
                 return self._decided(judged, trial_id, self._passages(question, trial_id, None))
@@ -316,6 +318,11 @@ class Answerer:
         if claim == "required":
             return None
         judged = judge_tnm(text, claim, self.catalog.structured(trial_id))
+        return None if judged.verdict == "cannot tell" else judged
+
+    def _excepted(self, text: str, claim: Claim, trial_id: str) -> Judgement | None:
+        """The verdict on a statement about patients a criterion's exception names (``excepted_statements``)."""
+        judged = judge_excepted(text, claim, self.catalog.structured(trial_id))
         return None if judged.verdict == "cannot tell" else judged
 
     def _graded_requirement(self, text: str, trial_id: str) -> Judgement | None:
