@@ -33,6 +33,15 @@ def test_a_broader_record_does_not_satisfy_a_narrower_criterion():
     assert _found(matcher, "type 2 diabetes", [_fact("diabetes")]) == []
 
 
+def test_diabetes_insipidus_is_no_diabetes_mellitus():
+    """"diabetes" is diabetes mellitus, and the rewrite once reached inside "diabetes insipidus": a
+    recorded diabetes met "Diabetes insipidus" (and an insipidus met "diabetes")."""
+    matcher = ConceptMatcher()
+    assert _found(matcher, "diabetes insipidus", [_fact("Diabetes")]) == []
+    assert _found(matcher, "diabetes", [_fact("Diabetes insipidus")]) == []
+    assert _found(matcher, "endocrine disease", [_fact("Diabetes insipidus")]) == [("Diabetes insipidus", "kind_of")]
+
+
 def test_class_members_match_the_class_only():
     matcher = ConceptMatcher()
     drug = Fact(kind="drug", text="prednisone 10 mg")
