@@ -101,14 +101,15 @@ class Presence(_Model):
         default_factory=list,
         description='what does not count as this concept: "malignancy other than basal cell carcinoma"',
     )
-    role: Literal["exception", "defined", "method", "effect", "optional", "risk"] | None = Field(
+    role: Literal["exception", "defined", "method", "effect", "optional", "risk", "contraindicated"] | None = Field(
         None,
         description="exception: the leaf names what a sibling's `excepted` leaves out; defined: the limits in "
         "brackets right after it define it ('Uncontrolled diabetes (HbA1c > 12%)'); method: it says how a "
         "sibling is found ('ILD (chest X-ray or HRCT)'); effect: what the thing a sibling names does "
         "('medications that affect appetite'); optional: it may be there or not ('hypertension with or "
         "without antihypertensive medications'); risk: what a sibling's risk is of ('at high risk for "
-        "cardiovascular disease'). In each case it asks nothing of its own",
+        "cardiovascular disease'); contraindicated: what a sibling's contraindication is to ('contraindication "
+        "to insulin glargine'). In each case it asks nothing of its own",
     )
     span: Span
     source: Source = "grammar"

@@ -86,6 +86,19 @@ def test_a_history_lead_does_not_stop_the_window_reaching_the_first_item(tagger)
     assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values())
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of heart attack, stroke or any life-threatening arrhythmia within the prior 6 months",
+        "Have had a stroke or a significant injury to your brain or spinal cord within the last 6 months.",
+    ],
+)
+def test_a_determiner_before_the_last_item_does_not_end_the_list(tagger, text):
+    """A Synthea patient's stroke of years ago ruled them out: the window reached only the last item."""
+    found = _presences(_rule(tagger, text))
+    assert len(found) >= 2 and all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values())
+
+
 def test_a_history_set_apart_by_a_comma_keeps_any_age(tagger):
     found = _presences(_rule(tagger, "History of stroke, or myocardial infarction within 6 months"))
     assert found["stroke"].temporal is None and found["myocardial infarction"].temporal is not None
@@ -323,8 +336,11 @@ def test_after_a_plain_with_an_or_still_makes_alternatives(tagger):
 
 
 def test_an_and_in_capitals_asks_both_in_an_exclusion(tagger):
-    rule = _rule(tagger, "Absolute contraindications for thrombolysis AND thrombectomy")
+    rule = _rule(tagger, "Prior thrombolysis AND thrombectomy")
     assert rule.type == "all", rule
+    # contraindications to both are for a person to judge: neither procedure is asked as done
+    rule = _rule(tagger, "Absolute contraindications for thrombolysis AND thrombectomy")
+    assert {leaf.role for leaf in leaves(rule) if leaf.type == "presence"} == {"contraindicated"}, rule
 
 
 def test_an_item_with_words_of_its_own_stays_an_alternative_and_takes_the_window(tagger):

@@ -39,6 +39,7 @@ def _verdicts(tagger, facts: list[str], text: str = TEXT, conditions: tuple[str,
         ("History of another primary cancer", "primary cancer"),
         ("Has a known additional malignancy that is progressing", "malignancy"),
         ("No prior treatment with bevacizumab or other VEGF inhibitors", "VEGF inhibitors"),
+        ("Other types of Diabetes", "Diabetes"),
     ],
 )
 def test_other_is_a_qualifier_of_the_concept(tagger, text, concept):

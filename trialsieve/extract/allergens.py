@@ -39,14 +39,21 @@ def allergens(text: str, rule: Rule) -> Rule:
     starts = [leaf.concept.span[0] for leaf in leaves(rule) if leaf.type == "presence" and leaf.concept.span]
 
     def allergen(leaf: Rule) -> Rule | None:
-        if (head := _allergy_head(text, leaf, cues)) is not None:
+        if (head := _allergy_head(text, leaf, cues) or _paired_head(text, leaf, cues)) is not None:
+            if leaf.type == "unstructured":  # "Known allergy or hypersensitivity to ...": the same allergy
+                start, end = trim(text, *leaf.span)
+                leaf = Presence(
+                    concept=Concept(text=text[start:end], kind="condition", span=(start, end)), span=leaf.span
+                )
             # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
             # item read after it ("to any component of the study drug") it is an allergy to those words
             items = [s for s in starts if head.end() <= s and _one_sentence(text, head.end(), s)]
             rest = examples.category_before(text, head.end(), items[0]) if items else None
             if items and rest is None:
                 return None
-            rest = rest or re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,")
+            rest = rest or re.split(r"[;.]\s|,\s*(?:or|and)\s|\s(?:or|and)\s", text[head.end() :])[0].strip(" ,.;:")
+            if rest.count("(") > rest.count(")"):  # "to the materials (e.g., titanium or ...)": the materials
+                rest = rest[: rest.rfind("(")].strip(" ,")
             concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
             return leaf.model_copy(update={"concept": concept})
         start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
@@ -84,5 +91,30 @@ def _allergy_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | Non
     return next((c for c in cues if start <= c.start() < end + 2 and c.end() > end), None)
 
 
+def _paired_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | None:
+    """The allergy cue right after a leaf that is itself an allergy word joined to it by "or": in
+    "Known hypersensitivity or allergy to penicillin" the hypersensitivity is to penicillin too, where a
+    bare "hypersensitivity" was met by any allergy (house dust mite) and excluded the patient."""
+    if leaf.type == "presence" and leaf.concept.span:
+        start, end = leaf.concept.span
+    elif leaf.type == "unstructured" and leaf.reason == NO_CONCEPT:
+        start, end = trim(text, *leaf.span)
+    else:
+        return None
+    if not _ALLERGY_WORD.fullmatch(text, start, end):
+        return None
+    joined = _PAIRED.match(text, end)
+    return next((c for c in cues if joined and c.start() == joined.end()), None)
+
+
 ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
+#: a leaf that is an allergy word alone, with a state before it ("Known allergy")
+_ALLERGY_WORD = re.compile(
+    r"(?:(?:known|suspected|anticipated|possible|history\s+of|documented|previous|prior|severe|serious)\s+)*"
+    r"(?:hypersensitivit(?:y|ies)|allerg(?:y|ies)|intoleran(?:ce|t)|anaphylaxis)(?:\s+reactions?)?",
+    re.IGNORECASE,
+)
+#: what joins allergy words that share one object: "hypersensitivity or allergy to", "allergy,
+#: hypersensitivity, or intolerance to"
+_PAIRED = re.compile(rf"(?:\s*,\s*{_ALLERGY_WORD.pattern})*\s*(?:,\s*)?(?:or|and/or|and|/)\s*|\s*/\s*", re.IGNORECASE)
 _ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)

@@ -274,7 +274,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             cue = context.review_cue(text, "effect", c_start, c_end) if reason == "effect" else None
             generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
             objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
-            if reason == "risk":  # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk
+            # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk; "Intolerance or
+            # |contraindication to aspirin or both clopidogrel and ticlopidine": all three are contraindicated
+            if reason in ("risk", "contraindication"):
                 objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
             judging = _JUDGING.search(text, c_start, c_end) if reason == "investigator judgment" else None
             judged = judging.start() if judging else c_start

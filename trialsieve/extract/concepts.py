@@ -216,22 +216,31 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)
     depth = _bracket_depths(text, leaf.start, leaf.end)
     examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
-    cue = context.review_cue(text, "effect", leaf.start, leaf.end) if rule.reason == "effect" else None
+    cue = context.review_cue(text, rule.reason, leaf.start, leaf.end) if rule.reason in _OF_OBJECTS else None
     objects = [e for e in named if cue is not None and e.start >= cue.end() and e not in examples]
 
     def presences(found: list[Entity], role: str | None) -> list[Rule]:
-        made = [presence_leaf(text, (e.start, e.end), entities, concept=(e.start, e.end)) for e in found]
+        made = [
+            presence_leaf(text, (_stated_from(text, leaf.start, e.start), e.end), entities, concept=(e.start, e.end))
+            for e in found
+        ]
         if role is None:
             return made
         # what a thing does asks nothing of its own; its polarity says whether it is done or prevented
         # ("disability that would preclude exercise": the exercise is what cannot be done, not the
         # childbirth in "barriers that prevent normal communication before childbirth")
         starts = [leaf.start, *(e.end for e in found)]  # each object's words start after the one before
-        prevented = [context.prevented(text, start, e.start) for start, e in zip(starts, found, strict=False)]
+        prevented = [
+            role == "effect" and context.prevented(text, start, e.start)
+            for start, e in zip(starts, found, strict=False)
+        ]
         return [p.model_copy(update={"role": role, "negated": n}) for p, n in zip(made, prevented, strict=True)]
 
-    effects = presences(objects, "effect")
-    core = rule if not effects else All(args=[effects[0] if len(effects) == 1 else Any(args=effects), rule])
+    effects = presences(objects, _OF_OBJECTS.get(rule.reason, "effect"))
+    # "contraindications for thrombolysis AND thrombectomy": to both, as written
+    both = rule.reason == "contraindication" and len(objects) > 1 and _AND_ONLY.search(text[: objects[-1].start])
+    joined = All if both and not _ANY_OR.search(text, objects[0].end, objects[-1].start) else Any
+    core = rule if not effects else All(args=[effects[0] if len(effects) == 1 else joined(args=effects), rule])
     because = context.CAUSE.search(text, leaf.start, leaf.end) if rule.negated else None
     causes = [e for e in named if because and e.start >= because.end() and e not in examples and e not in objects]
     if causes:  # "Unable to answer the questions due to a cognitive impairment": the impairment is there
@@ -240,6 +249,29 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     alternatives = presences(examples, None)
     made = _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
     return _held(text, made, holders, lack, entities)
+
+
+#: reasons whose cue is followed by what they are about, kept beside the review with this role: what a
+#: thing does ("medications that affect appetite"), what is contraindicated ("contraindication to
+#: insulin glargine": no drug the patient takes, as the bare leaf was, which ruled out everyone on it)
+_OF_OBJECTS = {"effect": "effect", "contraindication": "contraindicated"}
+
+
+#: the last two things a contraindication is to joined by "and" alone
+_AND_ONLY = re.compile(r"\band\s*$", re.IGNORECASE)
+_ANY_OR = re.compile(r"\bor\b|/", re.IGNORECASE)
+
+
+def _stated_from(text: str, floor: int, start: int) -> int:
+    """Where a concept's item starts, with the states written right before it (not before ``floor``): the
+    example in "comorbidities that would limit the benefit of ICI such as uncontrolled diabetes mellitus"
+    is uncontrolled diabetes, where the bare "diabetes mellitus" was met by any diabetes."""
+    while True:
+        states = [m for m in context.QUALIFIERS.finditer(text, max(floor, start - 40), start) if m.start() >= floor]
+        last = states[-1] if states else None
+        if last is None or text[last.end() : start].strip():
+            return start
+        start = last.start()
 
 
 #: what parts the items of a list: "blind, deaf, unable to speak English", "altered mental status/inability"

@@ -106,9 +106,14 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
 
 
 def _item_gap(gap: str) -> bool:
-    """Whether ``gap`` only separates two items of a list, the next item's qualifiers aside ("MI,
-    unstable angina"), and the words that finish the first ("OMM from a licensed physician, ")."""
-    return OR_GAP.fullmatch(context.QUALIFIERS.sub(" ", lists.without_tail(gap))) is not None
+    """Whether ``gap`` only separates two items of a list, the next item's qualifiers and determiner
+    aside ("MI, unstable angina", "stroke or any life-threatening arrhythmia within 6 months"), and
+    the words that finish the first ("OMM from a licensed physician, ")."""
+    return OR_GAP.fullmatch(_DETERMINERS.sub(" ", context.QUALIFIERS.sub(" ", lists.without_tail(gap)))) is not None
+
+
+#: words that open a list item without changing what it is
+_DETERMINERS = re.compile(r"\b(?:any|a|an|the)\b", re.IGNORECASE)
 
 
 def _lendable(rule: Rule) -> bool:

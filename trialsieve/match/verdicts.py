@@ -56,7 +56,7 @@ _BARE_MEASURES = frozenset(_BARE_LIMITS)
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
 #: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
 #: tagger found no concept in is read like a concept the record does not mention.
-_UNLESS_RECORDED = frozenset({"ability", "investigator judgment", "effect", NO_CONCEPT})
+_UNLESS_RECORDED = frozenset({"ability", "contraindication", "investigator judgment", "effect", NO_CONCEPT})
 _IMPLIED = _REFERENCE["implied"]
 _IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
 _FINDING_MEASURES = frozenset(_MEASURED_BY.values())
@@ -108,7 +108,7 @@ class Judge:
     look_back: int | None = LOOK_BACK_DAYS
 
     def __post_init__(self) -> None:
-        facts = [_episode_over(f, self.as_of) for f in self.patient.all_facts()]
+        facts = [_episode_over(_said_over(f), self.as_of) for f in self.patient.all_facts()]
         # what the record dates after the evaluation day was not known then, and what it dates after today is
         # a wrong date: neither is used, and a leaf it alone would answer says so (``_later``)
         last = min(self.as_of, dt.date.today())
@@ -150,8 +150,9 @@ class Judge:
             verdict = "met" if section == "inclusion" else "not_met"
             said = "a permission" if rule.reason == PERMISSION else "nothing to ask"
             return verdict, [Evidence(text=written, verdict=verdict, reason=f"{said}: it asks nothing")]
-        if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section):
-            verdict = "met" if section == "inclusion" else "not_met"
+        if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section, denied):
+            # what the criterion, all told, wants of it: a `not` above turns it round
+            verdict = "met" if (section == "inclusion") != denied else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")
         elif rule.type == "unstructured":
             evidence = Evidence(text=written, verdict="needs_review", reason=f"not computable: {rule.reason}")
@@ -809,6 +810,19 @@ def _episode_over(fact: Fact, as_of: dt.date) -> Fact:
 
 
 _EPISODES = load("derived", "trialsieve.match")["episodes"]
+#: a name that says the thing is past: "Former smoker", "Ex-smoker"
+_SAID_OVER = re.compile(
+    rf"^\W*(?:{'|'.join(re.escape(w) for w in load('derived', 'trialsieve.match')['said_over'])})(?:\s+|(?<=-))\w",
+    re.IGNORECASE,
+)
+
+
+def _said_over(fact: Fact) -> Fact:
+    """``fact``, ended when its own name says it is past ("Former smoker"): it is a history of smoking,
+    not a smoker now (``derived.json`` ``said_over``)."""
+    if fact.ended or not fact.present or fact.family or not _SAID_OVER.match(fact.text):
+        return fact
+    return fact.model_copy(update={"ended": True, "end": fact.date})
 
 
 def _still_taken(fact: Fact) -> bool:
@@ -834,13 +848,13 @@ def _superseded(match: Match, matches: list[Match]) -> Match:
     return Match(fact.model_copy(update={"ended": True, "end": min(later)}), match.how, match.score)
 
 
-def _presumed(reason: str, section: str) -> bool:
-    """Cooperation is presumed. An ability, an investigator's judgment and a thing named by its effect,
-    only where they would exclude ("inability to swallow", "any condition that in the investigator's
-    opinion...", "medications that affect appetite"): a
-    record silent about them gives no reason to exclude, but an inclusion that requires one ("able
-    to speak English") needs evidence."""
-    return reason in _COOPERATION or (reason in _UNLESS_RECORDED and section == "exclusion")
+def _presumed(reason: str, section: str, denied: bool = False) -> bool:
+    """Cooperation is presumed. An ability, an investigator's judgment, a contraindication and a thing
+    named by its effect, only where they would exclude ("inability to swallow", "any condition that in
+    the investigator's opinion...", "medications that affect appetite", an inclusion's "No ... other
+    contraindication to EGD", under a `not`): a record silent about them gives no reason to exclude,
+    but an inclusion that requires one ("able to speak English") needs evidence."""
+    return reason in _COOPERATION or (reason in _UNLESS_RECORDED and (section == "exclusion") != denied)
 
 
 def _vacuous(rule: Rule) -> bool:
