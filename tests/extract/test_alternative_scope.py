@@ -143,3 +143,13 @@ def test_a_denial_before_a_list_ends_at_a_cause(tagger):
     assert not presences(rule)["poor bowel preparation"].negated, rule
     assert presences(rule)["intubate"].negated, rule
     assert _joined_by(rule, "intubate", "bowel preparation") == "all", rule  # the lack beside its cause
+
+
+# --- "like" in a hyphenated word gives no example ----------------------------------------------------
+
+
+def test_a_hyphenated_like_is_no_example_cue(tagger):
+    # LCT NCT03861299: the tumour, seen on MRI, with necrosis: "ring-like" names a pattern
+    text = "Tumor diagnosed as Glioblastoma Multiforme on MRI with distinct ring-like pattern suggestive of necrosis"
+    rule = rule_of(tagger, text, "inclusion")
+    assert _joined_by(rule, "Glioblastoma", "necrosis") == "all", rule
