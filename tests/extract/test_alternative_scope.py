@@ -153,3 +153,18 @@ def test_a_hyphenated_like_is_no_example_cue(tagger):
     text = "Tumor diagnosed as Glioblastoma Multiforme on MRI with distinct ring-like pattern suggestive of necrosis"
     rule = rule_of(tagger, text, "inclusion")
     assert _joined_by(rule, "Glioblastoma", "necrosis") == "all", rule
+
+
+# --- an example in a review keeps what its words attach ------------------------------------------------
+
+
+def test_an_examples_attached_finding_stays_with_it(tagger):
+    # LCT NCT03929367: fibroids that bleed are the example, never any bleeding alone
+    text = (
+        "Any condition that, in the opinion of the Principal Investigator, would place the subject at increased"
+        " risk (active gynecologic disease in which increased tone would be detrimental e.g., uterine fibroids"
+        " with ongoing bleeding)"
+    )
+    rule = rule_of(tagger, text)
+    assert _joined_by(rule, "uterine fibroids", "bleeding") == "all", rule
+    assert _joined_by(rule, "gynecologic disease", "uterine fibroids") == "any", rule

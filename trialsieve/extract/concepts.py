@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
+    attachments,
     categories,
     context,
     example_states,
@@ -198,8 +199,10 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     after "such as" are alternatives to it: a patient with one of them has what it asks ("any
     condition that, in the opinion of the investigator, would place the subject at risk (e.g.,
     uterine fibroids)"; "condition that would increase the risk of neuromuscular blockade
-    (myasthenia gravis, ...)"). A thing named by what it does ("medications that affect appetite")
-    keeps what it does beside it, each a presence with role ``effect``, which asks nothing of its own.
+    (myasthenia gravis, ...)"); what an example's words attach stays with it ("e.g., uterine fibroids
+    with ongoing bleeding": the fibroids with the bleeding, one alternative). A thing named by what it
+    does ("medications that affect appetite") keeps what it does beside it, each a presence with role
+    ``effect``, which asks nothing of its own.
     What a lack is put down to ("Inability to provide consent because of severe mental disorders")
     must be there beside it: all(cause, review), the lack's negation not reaching the cause.
     What is named before the lack ("Mental condition rendering the patients unable to understand",
@@ -246,7 +249,7 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     if causes:  # "Unable to answer the questions due to a cognitive impairment": the impairment is there
         made = [p.model_copy(update={"negated": False}) for p in presences(causes, None)]
         core = All(args=[made[0] if len(made) == 1 else Any(args=made), core])
-    alternatives = presences(examples, None)
+    alternatives = _attached(text, examples, presences(examples, None))
     made = _Atom(leaf.start, leaf.end, Any(args=[*alternatives, core]) if alternatives else core)
     return _held(text, made, holders, lack, entities)
 
@@ -272,6 +275,19 @@ def _stated_from(text: str, floor: int, start: int) -> int:
         if last is None or text[last.end() : start].strip():
             return start
         start = last.start()
+
+
+def _attached(text: str, examples: list[Entity], made: list[Rule]) -> list[Rule]:
+    """The examples' leaves ``made``, each example with what its words attach beside it ("uterine
+    fibroids with ongoing bleeding": both, one alternative), never the attached thing an example of
+    its own that any bleeding alone satisfies."""
+    groups: list[list[Rule]] = []
+    for k, leaf in enumerate(made):
+        if k and attachments.attaches(text, examples[k - 1].end, examples[k].start):
+            groups[-1].append(leaf)
+        else:
+            groups.append([leaf])
+    return [g[0] if len(g) == 1 else All(args=g) for g in groups]
 
 
 #: what parts the items of a list: "blind, deaf, unable to speak English", "altered mental status/inability"
