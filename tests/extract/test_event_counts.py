@@ -63,6 +63,12 @@ def test_the_event_settles_what_the_count_cannot(tagger, present, verdict):
         ("Did not receive at least 2 cycles of chemotherapy", "exclusion", "chemotherapy"),
         ("Has not received more than 2 prior lines of therapy", "inclusion", "therapy"),
         ("patients that did not have at least one post-treatment free PSA blood test.", "exclusion", "PSA blood test"),
+        (
+            "  4. In the retrospective cohorts - patients that did not have at least one post-treatment free PSA "
+            "blood test.",
+            "inclusion",
+            "PSA blood test",
+        ),  # the words before the count are no leaf of their own
     ],
 )
 def test_a_denial_before_a_count_denies_the_count(tagger, text, section, thing):
@@ -83,3 +89,11 @@ def test_an_inclusion_that_denies_a_count_lets_in_who_never_had_the_thing(tagger
     patient = Patient(facts=[never], age=60)
     (criterion,) = check(structure_trial(trial, tagger), patient, dt.date(2026, 11, 29), ConceptMatcher()).criteria
     assert criterion.verdict == "met"
+
+
+def test_a_not_of_the_limit_denies_nothing_it_counts(tagger):
+    rule = _rule(tagger, "Not more than 2 prior lines of therapy", "inclusion")
+    assert rule.type == "all"
+    comparison, therapy = rule.args
+    assert comparison.operator == "<=" and comparison.value == 2.0
+    assert therapy.concept.text == "therapy" and not therapy.negated

@@ -107,11 +107,21 @@ def denied(text: str, atoms: list[Atom]) -> list[Atom]:
     for atom in atoms:
         prev = out[-1] if out else None
         count = _count_of(atom.rule)
-        if prev is None or count is None or not _denies_next(text, prev, atom):
+        lead = prev is not None and _lead_only(prev) and not text[prev.end : atom.start].strip()
+        words = (prev.start if lead else prev.end) if prev is not None else 0  # the denial's words
+        if count is not None and _denied_in_limit(text, words, atom.rule, count):
+            things = [_affirmed(r) for r in atom.rule.args[1:]]  # "Not more than 2 prior lines of therapy"
+            out.append(Atom(atom.start, atom.end, All(args=[count, *things])))
+            continue
+        if count is None or not _denies(text, words, atom.start):
             out.append(atom)
             continue
         kept = [count] + [_affirmed(r) for r in atom.rule.args[1:]] if isinstance(atom.rule, All) else [count]
-        out[-1] = Atom(prev.start, atom.end, Not(args=[All(args=kept) if len(kept) > 1 else kept[0]]))
+        denied = Not(args=[All(args=kept) if len(kept) > 1 else kept[0]])
+        if lead:  # "Did not receive" names nothing of its own: it goes into the denial
+            out[-1] = Atom(prev.start, atom.end, denied)
+        else:  # "In the retrospective cohorts - patients that did not have | at least one PSA test"
+            out.append(Atom(atom.start, atom.end, denied))
     return out
 
 
@@ -124,14 +134,26 @@ def _count_of(rule: Rule) -> Comparison | None:
     return first if all(isinstance(r, Presence) for r in rest) else None
 
 
-def _denies_next(text: str, prev: Atom, atom: Atom) -> bool:
-    """Whether ``prev`` is a leaf naming nothing that ends in its only denial right before ``atom``."""
-    rule = prev.rule
-    if not isinstance(rule, Unstructured) or rule.reason != NO_CONCEPT or text[prev.end : atom.start].strip():
-        return False
+def _lead_only(atom: Atom) -> bool:
+    """Whether ``atom`` is a leaf naming nothing: words that may only lead to what follows."""
+    return isinstance(atom.rule, Unstructured) and atom.rule.reason == NO_CONCEPT
+
+
+def _denies(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, the words right before a count, ends in its only denial."""
     # one denial only: in "will not be randomized if they did not make" the first says who is excluded
-    one = len(context.NEGATION_CUES.findall(text, prev.start, prev.end)) == 1
-    return one and _DENIED_LEAD.search(text, prev.start, prev.end) is not None
+    one = len(context.NEGATION_CUES.findall(text, start, end)) == 1
+    return one and _DENIED_LEAD.search(text, start, end) is not None
+
+
+def _denied_in_limit(text: str, start: int, rule: Rule, count: Comparison) -> bool:
+    """Whether the things ``count`` counts in ``rule`` are denied only by a "not" of the limit's own
+    words ("Not more than 2 prior lines of therapy" is lines <= 2, no denial of the therapy)."""
+    things = rule.args[1:] if isinstance(rule, All) else []
+    if not any(isinstance(r, Presence) and r.negated for r in things):
+        return False
+    cues = list(context.NEGATION_CUES.finditer(text, start, count.span[1]))
+    return bool(cues) and all(count.span[0] <= cue.start() for cue in cues)
 
 
 def _affirmed(rule: Rule) -> Rule:
