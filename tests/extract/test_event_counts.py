@@ -91,9 +91,18 @@ def test_an_inclusion_that_denies_a_count_lets_in_who_never_had_the_thing(tagger
     assert criterion.verdict == "met"
 
 
-def test_a_not_of_the_limit_denies_nothing_it_counts(tagger):
-    rule = _rule(tagger, "Not more than 2 prior lines of therapy", "inclusion")
-    assert rule.type == "all"
-    comparison, therapy = rule.args
-    assert comparison.operator == "<=" and comparison.value == 2.0
-    assert therapy.concept.text == "therapy" and not therapy.negated
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did not achieve remission after at least one treatment",  # the treatment was given
+        "Ph + all patients with T315I mutation are not required to receive at least two TKI",  # a waiver
+    ],
+)
+def test_a_denial_of_something_else_before_a_count_leaves_the_count(tagger, text):
+    assert "not" not in {rule.type for rule in _walk(_rule(tagger, text, "inclusion"))}
+
+
+def _walk(rule):
+    yield rule
+    for arg in getattr(rule, "args", None) or []:
+        yield from _walk(arg)

@@ -109,10 +109,6 @@ def denied(text: str, atoms: list[Atom]) -> list[Atom]:
         count = _count_of(atom.rule)
         lead = prev is not None and _lead_only(prev) and not text[prev.end : atom.start].strip()
         words = (prev.start if lead else prev.end) if prev is not None else 0  # the denial's words
-        if count is not None and _denied_in_limit(text, words, atom.rule, count):
-            things = [_affirmed(r) for r in atom.rule.args[1:]]  # "Not more than 2 prior lines of therapy"
-            out.append(Atom(atom.start, atom.end, All(args=[count, *things])))
-            continue
         if count is None or not _denies(text, words, atom.start):
             out.append(atom)
             continue
@@ -144,16 +140,6 @@ def _denies(text: str, start: int, end: int) -> bool:
     # one denial only: in "will not be randomized if they did not make" the first says who is excluded
     one = len(context.NEGATION_CUES.findall(text, start, end)) == 1
     return one and _DENIED_LEAD.search(text, start, end) is not None
-
-
-def _denied_in_limit(text: str, start: int, rule: Rule, count: Comparison) -> bool:
-    """Whether the things ``count`` counts in ``rule`` are denied only by a "not" of the limit's own
-    words ("Not more than 2 prior lines of therapy" is lines <= 2, no denial of the therapy)."""
-    things = rule.args[1:] if isinstance(rule, All) else []
-    if not any(isinstance(r, Presence) and r.negated for r in things):
-        return False
-    cues = list(context.NEGATION_CUES.finditer(text, start, count.span[1]))
-    return bool(cues) and all(count.span[0] <= cue.start() for cue in cues)
 
 
 def _affirmed(rule: Rule) -> Rule:
