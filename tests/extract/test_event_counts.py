@@ -55,3 +55,54 @@ def test_the_event_settles_what_the_count_cannot(tagger, present, verdict):
     patient = Patient(id="p", age=40, sex="male", facts=[attempt])
     (criterion,) = check(trial, patient, dt.date(2026, 11, 29), ConceptMatcher()).criteria
     assert criterion.verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "thing"),
+    [
+        ("Did not receive at least 2 cycles of chemotherapy", "exclusion", "chemotherapy"),
+        ("Has not received more than 2 prior lines of therapy", "inclusion", "therapy"),
+        ("patients that did not have at least one post-treatment free PSA blood test.", "exclusion", "PSA blood test"),
+        (
+            "  4. In the retrospective cohorts - patients that did not have at least one post-treatment free PSA "
+            "blood test.",
+            "inclusion",
+            "PSA blood test",
+        ),  # the words before the count are no leaf of their own
+    ],
+)
+def test_a_denial_before_a_count_denies_the_count(tagger, text, section, thing):
+    rule = _rule(tagger, text, section)
+    assert rule.type == "not"  # not(all(count, thing)): no words-only leaf for "Did not receive"
+    (counted,) = rule.args
+    kinds = sorted(leaf.type for leaf in (counted.args if counted.type == "all" else [counted]))
+    assert kinds == ["comparison", "presence"]
+    (presence,) = [leaf for leaf in counted.args if leaf.type == "presence"]
+    assert presence.concept.text == thing and not presence.negated
+
+
+def test_an_inclusion_that_denies_a_count_lets_in_who_never_had_the_thing(tagger):
+    """A patient never given chemotherapy has not received more than 2 lines of it: read as all(review,
+    lines > 2, NOT therapy) the inclusion asked for more than two lines of a therapy never given."""
+    trial = read_text("Inclusion Criteria:\n* Has not received more than 2 prior lines of chemotherapy\n", "t", "t")
+    never = Fact(kind="procedure", text="chemotherapy", present=False)
+    patient = Patient(facts=[never], age=60)
+    (criterion,) = check(structure_trial(trial, tagger), patient, dt.date(2026, 11, 29), ConceptMatcher()).criteria
+    assert criterion.verdict == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did not achieve remission after at least one treatment",  # the treatment was given
+        "Ph + all patients with T315I mutation are not required to receive at least two TKI",  # a waiver
+    ],
+)
+def test_a_denial_of_something_else_before_a_count_leaves_the_count(tagger, text):
+    assert "not" not in {rule.type for rule in _walk(_rule(tagger, text, "inclusion"))}
+
+
+def _walk(rule):
+    yield rule
+    for arg in getattr(rule, "args", None) or []:
+        yield from _walk(arg)

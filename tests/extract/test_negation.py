@@ -240,3 +240,46 @@ def test_non_before_a_person_denies_its_word(tagger):
     text = "  -  Dialysis or non-dialysis patients with chronic renal insufficiency with a GFR < 20ml / min"
     found = _polarities(_rule(tagger, text, "inclusion"))
     assert sorted(v for k, v in found.items() if "dialysis" in k.lower()) == [False, True], found
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "concept"),
+    [
+        ("  -  HIV-negative", "inclusion", "HIV"),
+        ("  -  Confirmed HIV-uninfected status", "inclusion", "HIV"),
+        ("  -  Hepatitis B surface antigen negative", "inclusion", "Hepatitis B surface antigen"),
+        ("  -  Seizure-free for at least 6 months", "inclusion", "Seizure"),
+        ("  -  > 8 consecutive weeks of seizure freedom during the 12 weeks before screening", "exclusion", "seizure"),
+        ("  -  Cancer free for at least 5 years", "inclusion", "Cancer"),
+        ("  -  EGFR-negative, ALK-negative NSCLC", "inclusion", "EGFR"),
+    ],
+)
+def test_a_denial_written_after_its_concept_denies_it(tagger, text, section, concept):
+    assert _polarities(_rule(tagger, text, section))[concept] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  -  HER2-negative breast cancer",  # a kind of breast cancer
+        "  -  Progression-free survival of at least 6 months",  # a measure
+        "  -  Tumor-free margins",
+        "  -  Patients with diabetes free of complications",  # the "free of" is the complications'
+    ],
+)
+def test_a_denial_word_before_a_noun_or_what_it_governs_denies_no_concept_before_it(tagger, text):
+    found = _polarities(_rule(tagger, text, "inclusion"))
+    assert not any(polarity for name, polarity in found.items() if "complications" not in name)
+
+
+def test_a_negative_test_is_still_read_as_the_state_it_tests_for(tagger):
+    found = _polarities(_rule(tagger, "  -  Urine pregnancy test negative", "inclusion"))
+    assert found == {"pregnancy": True, "Urine pregnancy test": False}
+
+
+def test_an_hiv_negative_inclusion_rules_out_the_patient_with_hiv(tagger):
+    from tests.extract.reading import verdict_of
+
+    hiv = [{"kind": "condition", "text": "HIV infection", "date": "2020-01-01"}]
+    assert verdict_of(tagger, "Inclusion", "HIV-negative", hiv) == "not_met"
+    assert verdict_of(tagger, "Inclusion", "HIV-negative", [], presume=True) == "met"

@@ -130,7 +130,8 @@ _CONSEQUENCE = _CUES["consequence_heads"]
 CONSEQUENCE_BEFORE = re.compile(
     rf"(?<![\w-])(?:(?:{alternation(_CONSEQUENCE['words'])})\s+(?:{alternation(_CONSEQUENCE['links'])})"
     rf"|{alternation(_CONSEQUENCE['verbs'])})\s+"
-    rf"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their|{QUALIFIERS.pattern})\s+)*$",
+    rf"(?:(?:prior|previous|recent|current|any|the|a|an|all|his|her|their|{QUALIFIERS.pattern})\s+)*"
+    rf"(?:(?:{alternation(_CONSEQUENCE['acts'])})\s+of\s+(?:(?:the|a|an|any|all)\s+)*)?$",  # "to the use of |X"
     re.IGNORECASE,
 )
 _LENT = _CUES["lent_modifiers"]

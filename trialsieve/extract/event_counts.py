@@ -9,6 +9,9 @@ Two spellings, one reading:
   events (``lexicons/event_counts.json``: the variable's head noun names counted events, no unit)
   is made the same all(count, event), the words that name no event ("History of", "number of")
   left out of both.
+- ``denied``: a count whose denial stands before it, alone ("Did not receive at least 2 cycles of
+  chemotherapy"), is not(all(count, thing)): the denial is of the count, and the words that hold
+  it name nothing of their own.
 - ``joined``: a count whose thing the tagger named comes with a presence leaf for it, which a
   record can answer when it holds no count. In "History of significant psychiatric disease, such
   as schizophrenia, bipolar disorder, greater than one lifetime episode of major depression, or
@@ -21,16 +24,18 @@ from __future__ import annotations
 
 import re
 
+from trialsieve.extract import context
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.logic import Atom
-from trialsieve.rules import All, Comparison, Concept, Presence, Rule
+from trialsieve.rules import NO_CONCEPT, All, Comparison, Concept, Not, Presence, Rule, Unstructured
 
-_KEYS = frozenset({"_doc", "events", "leads"})
+_KEYS = frozenset({"_doc", "events", "leads", "_doc_denied", "denied_lead"})
 _LEXICON = load("event_counts")
 if set(_LEXICON) != _KEYS:
     raise ValueError(f"event_counts.json: keys {sorted(set(_LEXICON) ^ _KEYS)}")
 _EVENTS = frozenset(e.lower() for e in _LEXICON["events"])
 _LEAD = re.compile(_LEXICON["leads"], re.IGNORECASE)
+_DENIED_LEAD = re.compile(_LEXICON["denied_lead"], re.IGNORECASE)
 _HEAD = re.compile(r"(?<![^\W\d_])([^\W\d_][\w-]*)\W*$")  # the look-behind keeps search out of the inside of words
 
 
@@ -92,3 +97,50 @@ def _counts_thing(comparison: Rule, thing: Rule) -> bool:
         return False
     (first, last), (start, end) = comparison.variable_span, thing.concept.span
     return first <= start and end <= last
+
+
+def denied(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` (in text order) with each count right after words that only deny it ("Did not
+    receive", "Has not received") made not(count), the words kept out: the thing counted is there
+    or not as the count says, not denied on its own (``denied_lead`` in the lexicon)."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        count = _count_of(atom.rule)
+        lead = prev is not None and _lead_only(prev) and not text[prev.end : atom.start].strip()
+        words = (prev.start if lead else prev.end) if prev is not None else 0  # the denial's words
+        if count is None or not _denies(text, words, atom.start):
+            out.append(atom)
+            continue
+        kept = [count] + [_affirmed(r) for r in atom.rule.args[1:]] if isinstance(atom.rule, All) else [count]
+        denied = Not(args=[All(args=kept) if len(kept) > 1 else kept[0]])
+        if lead:  # "Did not receive" names nothing of its own: it goes into the denial
+            out[-1] = Atom(prev.start, atom.end, denied)
+        else:  # "In the retrospective cohorts - patients that did not have | at least one PSA test"
+            out.append(Atom(atom.start, atom.end, denied))
+    return out
+
+
+def _count_of(rule: Rule) -> Comparison | None:
+    """The count of a bare count of whole things, or of all(count, things) as ``joined`` makes it."""
+    first = rule.args[0] if isinstance(rule, All) and rule.args else rule
+    rest = rule.args[1:] if isinstance(rule, All) else []
+    if not isinstance(first, Comparison) or first.unit is not None or not first.value.is_integer():
+        return None
+    return first if all(isinstance(r, Presence) for r in rest) else None
+
+
+def _lead_only(atom: Atom) -> bool:
+    """Whether ``atom`` is a leaf naming nothing: words that may only lead to what follows."""
+    return isinstance(atom.rule, Unstructured) and atom.rule.reason == NO_CONCEPT
+
+
+def _denies(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, the words right before a count, ends in its only denial."""
+    # one denial only: in "will not be randomized if they did not make" the first says who is excluded
+    one = len(context.NEGATION_CUES.findall(text, start, end)) == 1
+    return one and _DENIED_LEAD.search(text, start, end) is not None
+
+
+def _affirmed(rule: Rule) -> Rule:
+    return rule.model_copy(update={"negated": False}) if isinstance(rule, Presence) else rule

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     context,
     fixed_names,
+    postposed,
     sites,
     variables,
 )
@@ -265,6 +266,8 @@ def presence_leaf(
         negation, negated = None, False  # the cue is part of the concept's name: "unable to walk"
     if naive := context.NEGATION_SUFFIX.search(text, start, end):  # "Chemotherapy-naïve": never given
         end, negated = naive.start(), True
+    if (denied_after := postposed.denial_after(text, start, end, span[1])) is not None:
+        end = denied_after  # "HIV-negative", "Seizure-free for 6 months": the word after the concept denies it
     if entities.logic is not None:  # the model reads negation the cue lexicon misses ("free of", "denies")
         # a cue word right before the first concept denies it ("No prior treatment with bevacizumab"), and
         # so does a "non" the cue lexicon says denies ("Non-smoking", "non-pregnant women"); other
@@ -282,6 +285,8 @@ def presence_leaf(
         )
     if negated and context.only_states_denied(text, span[0], start):
         negated = False  # "Not well controlled diabetes": the "not" denies the control, not the diabetes
+    if denied_after is not None:
+        negated = not negated  # "not HIV-negative" is HIV
     if (head := _FINDING_HEAD.match(text, end)) and head.end() <= span[1] and not entities.starting(end, head.end()):
         end = head.end()  # "liver function abnormalities": the abnormality, not the function
     named_condition = kind == "condition" or text[start:end].isupper()

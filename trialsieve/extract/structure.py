@@ -128,6 +128,7 @@ def structure_text(
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
     atoms = event_counts.counted(atoms)  # "History of suicide attempt > 1": the count and the attempt
+    atoms = event_counts.denied(text, atoms)  # "Did not receive at least 2 cycles of chemotherapy": not(count)
     atoms = predicated.named(text, atoms)  # "Tumor (including size) must be measurable": a measurable tumour
     atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
