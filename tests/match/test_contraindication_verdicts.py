@@ -58,3 +58,17 @@ def test_taking_the_drug_or_having_the_disease_does_not_meet_it(tagger, text, fa
 
 def test_a_decompensated_disease_keeps_its_state(tagger):
     assert "Decompensated diabetes mellitus" in presences(rule_of(tagger, "Decompensated diabetes mellitus"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not presenting any contraindications to the practice of adapted physical activity",
+        "No significant cardiopulmonary disease, or other contraindication to EGD",
+    ],
+)
+def test_an_inclusion_asking_for_no_contraindication_is_presumed_met(tagger, text):
+    """A record silent about contraindications gives no reason to exclude, whether the inclusion
+    denies one in its own words or under a `not` (TrialGPT annotation 341)."""
+    assert verdict_of(tagger, "Inclusion", text, [DIABETES], age=60, as_of=AS_OF, presume=True) == "met"
+    assert verdict_of(tagger, "Inclusion", text, [DIABETES], age=60, as_of=AS_OF) != "met"

@@ -57,6 +57,8 @@ _COOPERATION = frozenset({"consent", "willingness", "compliance", "study partici
 #: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
 #: tagger found no concept in is read like a concept the record does not mention.
 _UNLESS_RECORDED = frozenset({"ability", "contraindication", "investigator judgment", "effect", NO_CONCEPT})
+#: of those, the reasons whose own words name what would exclude (an ability is what it lacks that excludes)
+_AGAINST = frozenset({"contraindication", "investigator judgment", "effect"})
 _IMPLIED = _REFERENCE["implied"]
 _IMPLIED_MEASURES = frozenset(m for m, *_ in _IMPLIED.values())
 _FINDING_MEASURES = frozenset(_MEASURED_BY.values())
@@ -150,7 +152,7 @@ class Judge:
             verdict = "met" if section == "inclusion" else "not_met"
             said = "a permission" if rule.reason == PERMISSION else "nothing to ask"
             return verdict, [Evidence(text=written, verdict=verdict, reason=f"{said}: it asks nothing")]
-        if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section, denied):
+        if rule.type == "unstructured" and self.presume and _presumed(rule.reason, section, denied, rule.negated):
             # what the criterion, all told, wants of it: a `not` above turns it round
             verdict = "met" if (section == "inclusion") != denied else "not_met"
             evidence = Evidence(text=written, verdict=verdict, reason=f"{rule.reason} presumed")
@@ -848,13 +850,19 @@ def _superseded(match: Match, matches: list[Match]) -> Match:
     return Match(fact.model_copy(update={"ended": True, "end": min(later)}), match.how, match.score)
 
 
-def _presumed(reason: str, section: str, denied: bool = False) -> bool:
+def _presumed(reason: str, section: str, denied: bool = False, negated: bool = False) -> bool:
     """Cooperation is presumed. An ability, an investigator's judgment, a contraindication and a thing
     named by its effect, only where they would exclude ("inability to swallow", "any condition that in
-    the investigator's opinion...", "medications that affect appetite", an inclusion's "No ... other
-    contraindication to EGD", under a `not`): a record silent about them gives no reason to exclude,
-    but an inclusion that requires one ("able to speak English") needs evidence."""
-    return reason in _COOPERATION or (reason in _UNLESS_RECORDED and (section == "exclusion") != denied)
+    the investigator's opinion...", "medications that affect appetite"; in an inclusion, under a `not`
+    or denied in its own words: "No ... other contraindication to EGD", "not presenting any
+    contraindications to ..."): a record silent about them gives no reason to exclude, but an
+    inclusion that requires one ("able to speak English") needs evidence."""
+    if reason in _COOPERATION:
+        return True
+    excluding = (section == "exclusion") != denied
+    if reason in _AGAINST:  # what excludes is the thing itself, so its denial in an inclusion asks its absence
+        excluding = excluding != negated
+    return reason in _UNLESS_RECORDED and excluding
 
 
 def _vacuous(rule: Rule) -> bool:
