@@ -34,7 +34,7 @@ def test_a_broader_record_does_not_satisfy_a_narrower_criterion():
 
 
 def test_diabetes_insipidus_is_no_diabetes_mellitus():
-    """"diabetes" is diabetes mellitus, and the rewrite once reached inside "diabetes insipidus": a
+    """ "diabetes" is diabetes mellitus, and the rewrite once reached inside "diabetes insipidus": a
     recorded diabetes met "Diabetes insipidus" (and an insipidus met "diabetes")."""
     matcher = ConceptMatcher()
     assert _found(matcher, "diabetes insipidus", [_fact("Diabetes")]) == []
