@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
     context,
+    findings,
     fixed_names,
     sites,
     variables,
@@ -284,6 +285,11 @@ def presence_leaf(
         negated = False  # "Not well controlled diabetes": the "not" denies the control, not the diabetes
     if (head := _FINDING_HEAD.match(text, end)) and head.end() <= span[1] and not entities.starting(end, head.end()):
         end = head.end()  # "liver function abnormalities": the abnormality, not the function
+    if (found := findings.before(text, span[0], start)) is not None:
+        start = found  # "abnormalities in ECG": the abnormality, not any ECG
+    elif (clear := findings.cleared(text, end, span[1])) is not None:  # "physical examination with no abnormalities"
+        words = f"{words or text[start:end]} {clear[1]}"
+        end, negated = clear[0], not negated  # the abnormality is denied, not the examination
     named_condition = kind == "condition" or text[start:end].isupper()
     if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
         end, kind = head.end(), "drug"
