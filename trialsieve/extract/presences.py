@@ -242,6 +242,8 @@ def presence_leaf(
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
         if (owner := _AXIS_OWNER.search(text, near, modifier.end())) and context.has_content(owner[1]):
             start = owner.start(1)  # "central type tumor": a bare "type" names the type the word before it says
+    if (site := sites.written_before(text, span[0], start)) is not None:
+        start = site  # "spinal cord injury": not any injury
     if (non := context.name_non_before(text, max(span[0], start - 60), start)) is not None:
         start = non  # "non-small cell lung cancer": the "non-" is part of the name, not a denial
         modifier = _MODIFIER_BEFORE.search(text, max(span[0], start - 60), start) if entities.logic else None

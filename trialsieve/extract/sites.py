@@ -10,6 +10,9 @@ A site written after the last of a list of procedures is where each was done (``
 or radiotherapy in pelvic region" asks about pelvic surgery, where a bare "surgery" excluded every
 patient ever operated on. Only an item named by a word that says no site (``lent_heads``: surgery,
 radiotherapy) takes it; "radical prostatectomy or radiation therapy to the pelvis" keeps its own.
+
+A site written right before a concept the tagger named without it is part of it (``written_before``):
+"spinal cord injury", not any injury.
 """
 
 from __future__ import annotations
@@ -33,6 +36,13 @@ _NAMED_SITE = re.compile(
     f"(?:{alternation([*load('cues')['body_sites']['words'], *load('cues')['body_sites']['region_adjectives']])})",
     re.IGNORECASE,
 )
+#: a body site written right before a concept the tagger named without it: "spinal cord |injury",
+#: "pelvic |trauma", "head |injury"
+_SITE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:(?:left|right|upper|lower)\s+)*(?:{_NAMED_SITE.pattern})[ \t-]+$", re.IGNORECASE
+)
+#: a bare head that takes the site written before the item ahead of it: "prostate surgery and/or |trauma|"
+_TAKING = re.compile(rf"(?:{alternation(_LEXICON['taking_heads'])})", re.IGNORECASE)
 #: the words between two items of a list: a connective, a comma
 _JOINED = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|/)\s*)?", re.IGNORECASE)
 #: how far before the site to look for the procedure word: a word or two and its link
@@ -45,6 +55,14 @@ def procedure_on(text: str, floor: int, start: int, end: int) -> int | None:
     if not _SITE.fullmatch(text, start, end):
         return None
     found = _HEAD.search(text, max(floor, start - _NEAR), start)
+    return found.start() if found else None
+
+
+def written_before(text: str, floor: int, start: int) -> int | None:
+    """Where a body site written right before the concept at ``start`` begins (not before ``floor``),
+    or None. The site is part of what is asked: "History of spinal cord injury" read as "injury"
+    excluded a patient who once sprained an ankle; "Previous pelvic trauma" is no broken wrist."""
+    found = _SITE_BEFORE.search(text, max(floor, start - 40), start)
     return found.start() if found else None
 
 
@@ -65,7 +83,33 @@ def lend(text: str, rule: Rule) -> Rule:
                 update={"concept": leaf.concept.model_copy(update={"text": f"{leaf.concept.text} {site}"})}
             )
             j -= 1
+    for i in range(1, len(args)):
+        if (site := _site_ahead(text, args[i - 1], args[i])) is not None:
+            leaf = args[i]
+            words = f"{site} {leaf.concept.text}"
+            args[i] = leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words})})
     return rule.model_copy(update={"args": args})
+
+
+def _site_ahead(text: str, before: Rule, item: Rule) -> str | None:
+    """The site written before the concept of ``before`` that the bare head ``item`` right after it
+    takes ("prostate surgery and/or |trauma|": prostate), or None."""
+    if not all(isinstance(r, Presence) and r.concept.span is not None for r in (before, item)):
+        return None
+    (b_start, b_end), (i_start, i_end) = before.concept.span, item.concept.span
+    gap = text[b_end:i_start]
+    if b_end > i_start or not _JOINED.fullmatch(gap) or not re.search(r"\b(?:or|and)\b|/", gap, re.IGNORECASE):
+        return None
+    if not _TAKING.fullmatch(text, i_start, i_end) or item.concept.text != text[i_start:i_end]:
+        return None  # a head of its own words only: not "stroke", not one already given a site
+    site = _SITE_START.match(text, b_start, b_end)
+    return site[1] if site and site.end() < b_end else None
+
+
+#: the site that opens a concept: "|prostate| surgery", "|spinal cord| trauma", "|pelvic| surgery"
+_SITE_START = re.compile(
+    rf"((?:(?:left|right|upper|lower)\s+)*(?:{_NAMED_SITE.pattern}))(?![\w-])[ \t-]+", re.IGNORECASE
+)
 
 
 def _procedure(rule: Rule) -> bool:
