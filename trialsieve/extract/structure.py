@@ -209,6 +209,17 @@ def _prohibited(text: str, section: str, rule: Rule) -> Rule:
         return rule.args[0]
     if rule.type == "presence" and rule.negated:
         return rule.model_copy(update={"negated": False})
+    if rule.type == "any":  # "May not receive other investigational agents or devices during 30 days"
+        return rule.model_copy(update={"args": [_prohibited_item(arg) for arg in rule.args]})
+    return rule
+
+
+def _prohibited_item(rule: Rule) -> Rule:
+    """One item of a prohibited list: what is forbidden, with the prohibition's "not" taken off."""
+    if rule.type == "not":
+        return rule.args[0]
+    if rule.type in ("presence", "unstructured") and rule.negated:
+        return rule.model_copy(update={"negated": False})
     return rule
 
 
