@@ -96,14 +96,14 @@ def _site_ahead(text: str, before: Rule, item: Rule) -> str | None:
     takes ("prostate surgery and/or |trauma|": prostate), or None."""
     if not all(isinstance(r, Presence) and r.concept.span is not None for r in (before, item)):
         return None
-    (b_start, b_end), (i_start, i_end) = before.concept.span, item.concept.span
+    b_end, (i_start, i_end) = before.concept.span[1], item.concept.span
     gap = text[b_end:i_start]
     if b_end > i_start or not _JOINED.fullmatch(gap) or not re.search(r"\b(?:or|and)\b|/", gap, re.IGNORECASE):
         return None
     if not _TAKING.fullmatch(text, i_start, i_end) or item.concept.text != text[i_start:i_end]:
         return None  # a head of its own words only: not "stroke", not one already given a site
-    site = _SITE_START.match(text, b_start, b_end)
-    return site[1] if site and site.end() < b_end else None
+    site = _SITE_START.match(before.concept.text)  # its words: "spinal cord trauma" where "trauma" was tagged
+    return site[1] if site and site.end() < len(before.concept.text) else None
 
 
 #: the site that opens a concept: "|prostate| surgery", "|spinal cord| trauma", "|pelvic| surgery"
