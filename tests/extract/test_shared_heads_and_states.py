@@ -184,3 +184,14 @@ def test_old_drug_abuse_does_not_meet_a_windowed_list(tagger):
     recent = [{"kind": "condition", "text": "alcohol abuse", "date": "2026-10-10"}]
     assert verdict_of(tagger, "Exclusion", text, old) == "not_met"
     assert verdict_of(tagger, "Exclusion", text, recent) == "met"
+
+
+def test_a_list_in_a_sentence_for_a_person_stays_a_review(tagger):
+    # NCT03433391 E1.21: "drug" and "biologic" studies, not "drug device" and "biologic device"
+    text = (
+        "Participation in any other investigational drug, biologic or medical device study within the last six"
+        " months prior to study surgery;"
+    )
+    rule = rule_of(tagger, text, "exclusion")
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["study participation"]
+    assert not [name for name in presences(rule) if name.endswith(("drug device", "biologic device"))]

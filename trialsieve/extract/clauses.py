@@ -95,6 +95,8 @@ def _head_taken(
     named = entities.inside(taken, taken + LONGEST_NAME)
     if not named or named[0].start != trim(text, taken, named[0].end)[0]:
         return []
+    if context.unstructured_reason(text[pieces[0][0] : named[0].end]):
+        return []  # "Participation in any other investigational drug, biologic or medical device study": a review
     # "experimental drug and/or |experimental| vaccine": each item has the modifier, so each its own head
     before, opening = _WORD_BEFORE.search(text, first, joined.start() + 1), _FIRST_WORD.match(text, taken)
     if before and opening and before[1].lower() == opening[1].lower():
