@@ -195,3 +195,10 @@ def test_a_list_in_a_sentence_for_a_person_stays_a_review(tagger):
     rule = rule_of(tagger, text, "exclusion")
     assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["study participation"]
     assert not [name for name in presences(rule) if name.endswith(("drug device", "biologic device"))]
+
+
+def test_a_value_limit_on_the_last_item_lends_no_head(tagger):
+    # NCT04811560 I3.b: "Estimated" took "glomerular filtration rate" as a bare presence beside the limit,
+    # which any eGFR on record met, however low
+    rule = rule_of(tagger, "Estimated or measured glomerular filtration rate >= 60 mL/min", "inclusion")
+    assert "Estimated glomerular filtration rate" not in presences(rule)

@@ -17,6 +17,7 @@ from trialsieve.extract import (
 )
 from trialsieve.extract.concepts import phrase_atom
 from trialsieve.extract.definitions import glosses
+from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.limit_atoms import ASIDE
 from trialsieve.extract.logic import Atom as _Atom
@@ -88,8 +89,11 @@ def _head_taken(
     if not pieces or entities.inside(*pieces[-1]):
         return []  # the item before is a bare modifier ("alcohol, or"), not a name of its own
     first, last = pieces[-1]
-    taken = next((s for s, _ in covered if last <= s and _LIST_GAP.fullmatch(text, last, s)), None)
-    joined = _JOINED_ITEM.search(text, first, taken) if taken is not None else None
+    cover = next(((s, e) for s, e in covered if last <= s and _LIST_GAP.fullmatch(text, last, s)), None)
+    if cover is None or not all(limit.is_time for limit in find_limits(text[cover[0] : cover[1]])):
+        return []  # "Estimated or measured GFR >= 60": the limit bounds each, not a head shared
+    taken = cover[0]
+    joined = _JOINED_ITEM.search(text, first, taken)
     if joined is None:
         return []
     named = entities.inside(taken, taken + LONGEST_NAME)
