@@ -39,3 +39,15 @@ def test_a_bare_head_after_a_sited_item_takes_its_site(tagger, text, taken):
 
 def test_only_a_head_that_takes_a_site_takes_it(tagger):
     assert set(presences(rule_of(tagger, "Breast cancer or stroke"))) == {"Breast cancer", "stroke"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pelvic, spine, brain trauma or surgery;",  # NCT01815593 E2: not brain surgery alone
+        "History of spinal, pelvic, or femur surgery or previous fracture, neoplasm",  # NCT05921747 E5
+    ],
+)
+def test_the_last_of_a_list_of_sites_is_not_the_only_site(tagger, text):
+    # the list's surgery is at any of its sites; giving it the last one alone let a spinal surgery through
+    assert "surgery" in presences(rule_of(tagger, text))

@@ -41,6 +41,10 @@ _NAMED_SITE = re.compile(
 _SITE_BEFORE = re.compile(
     rf"(?<![\w-])(?:(?:left|right|upper|lower)\s+)*(?:{_NAMED_SITE.pattern})[ \t-]+$", re.IGNORECASE
 )
+#: a site, then a list's connective: the site after it is one of a list of sites
+_SITE_LISTED = re.compile(
+    rf"(?<![\w-])(?:{_NAMED_SITE.pattern})\s*(?:,\s*)?(?:(?:and/or|or|and)\s+|/\s*)?$", re.IGNORECASE
+)
 #: a bare head that takes the site written before the item ahead of it: "prostate surgery and/or |trauma|"
 _TAKING = re.compile(rf"(?:{alternation(_LEXICON['taking_heads'])})", re.IGNORECASE)
 #: the words between two items of a list: a connective, a comma
@@ -63,7 +67,9 @@ def written_before(text: str, floor: int, start: int) -> int | None:
     or None. The site is part of what is asked: "History of spinal cord injury" read as "injury"
     excluded a patient who once sprained an ankle; "Previous pelvic trauma" is no broken wrist."""
     found = _SITE_BEFORE.search(text, max(floor, start - 40), start)
-    return found.start() if found else None
+    if found is None or _SITE_LISTED.search(text, max(0, found.start() - 40), found.start()):
+        return None  # "spinal, pelvic, or femur surgery": the sites are a list, not the last one alone
+    return found.start()
 
 
 def lend(text: str, rule: Rule) -> Rule:
@@ -84,6 +90,8 @@ def lend(text: str, rule: Rule) -> Rule:
             )
             j -= 1
     for i in range(1, len(args)):
+        if i >= 2 and _site_ahead(text, args[i - 2], args[i - 1], listed=True) is not None:
+            continue  # "pelvic, spine, brain trauma or surgery": whose surgery the list does not say
         if (site := _site_ahead(text, args[i - 1], args[i])) is not None:
             leaf = args[i]
             words = f"{site} {leaf.concept.text}"
@@ -91,13 +99,17 @@ def lend(text: str, rule: Rule) -> Rule:
     return rule.model_copy(update={"args": args})
 
 
-def _site_ahead(text: str, before: Rule, item: Rule) -> str | None:
+def _site_ahead(text: str, before: Rule, item: Rule, listed: bool = False) -> str | None:
     """The site written before the concept of ``before`` that the bare head ``item`` right after it
-    takes ("prostate surgery and/or |trauma|": prostate), or None."""
+    takes ("prostate surgery and/or |trauma|": prostate), or None. ``listed``: whether ``before``
+    and ``item`` are two sited items of one list (each with a site of its own, any connective)."""
     if not all(isinstance(r, Presence) and r.concept.span is not None for r in (before, item)):
         return None
     b_end, (i_start, i_end) = before.concept.span[1], item.concept.span
     gap = text[b_end:i_start]
+    if listed:
+        sited = [_SITE_START.match(r.concept.text) for r in (before, item)]
+        return sited[1][1] if all(sited) and _JOINED.fullmatch(gap) and b_end <= i_start else None
     if b_end > i_start or not _JOINED.fullmatch(gap) or not re.search(r"\b(?:or|and)\b|/", gap, re.IGNORECASE):
         return None
     if not _TAKING.fullmatch(text, i_start, i_end) or item.concept.text != text[i_start:i_end]:
