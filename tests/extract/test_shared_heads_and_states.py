@@ -7,7 +7,7 @@ both to what happened."""
 
 import pytest
 
-from tests.extract.reading import presences, rule_of
+from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.rules import leaves
 
 
@@ -154,3 +154,51 @@ def test_an_or_after_after_joins_what_it_happened_after(tagger, text, event, aft
     assert first.concept.text == event
     assert rest.type == "any"
     assert _names(rest) == after
+
+
+# --- a list whose last item a window took keeps its shared head ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (  # four ctgov records: "drug" and "alcohol" were reviews; only substance abuse had the window
+            "History of drug, alcohol, or substance abuse within the 6 months before Visit 1.",
+            {"drug abuse", "alcohol abuse", "substance abuse"},
+        ),
+        ("Renal, hepatic or cardiac failure within 6 months", {"Renal failure", "hepatic failure", "cardiac failure"}),
+    ],
+)
+def test_modifiers_before_a_windowed_item_share_its_head_and_its_window(tagger, text, items):
+    rule = rule_of(tagger, text, "exclusion")
+    assert rule.type == "any", rule
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    found = presences(rule)
+    assert {name.removeprefix("history of ") for name in found} == items
+    assert all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values())
+
+
+def test_old_drug_abuse_does_not_meet_a_windowed_list(tagger):
+    text = "History of drug, alcohol, or substance abuse within the 6 months"
+    old = [{"kind": "condition", "text": "alcohol abuse", "date": "2015-01-10"}]
+    recent = [{"kind": "condition", "text": "alcohol abuse", "date": "2026-10-10"}]
+    assert verdict_of(tagger, "Exclusion", text, old) == "not_met"
+    assert verdict_of(tagger, "Exclusion", text, recent) == "met"
+
+
+def test_a_list_in_a_sentence_for_a_person_stays_a_review(tagger):
+    # NCT03433391 E1.21: "drug" and "biologic" studies, not "drug device" and "biologic device"
+    text = (
+        "Participation in any other investigational drug, biologic or medical device study within the last six"
+        " months prior to study surgery;"
+    )
+    rule = rule_of(tagger, text, "exclusion")
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["study participation"]
+    assert not [name for name in presences(rule) if name.endswith(("drug device", "biologic device"))]
+
+
+def test_a_value_limit_on_the_last_item_lends_no_head(tagger):
+    # NCT04811560 I3.b: "Estimated" took "glomerular filtration rate" as a bare presence beside the limit,
+    # which any eGFR on record met, however low
+    rule = rule_of(tagger, "Estimated or measured glomerular filtration rate >= 60 mL/min", "inclusion")
+    assert "Estimated glomerular filtration rate" not in presences(rule)

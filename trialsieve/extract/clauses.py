@@ -17,6 +17,7 @@ from trialsieve.extract import (
 )
 from trialsieve.extract.concepts import phrase_atom
 from trialsieve.extract.definitions import glosses
+from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.limit_atoms import ASIDE
 from trialsieve.extract.logic import Atom as _Atom
@@ -26,6 +27,7 @@ from trialsieve.extract.spans import LONGEST_NAME, Spans, span_text, top_level_c
 from trialsieve.rules import (
     Any,
     Entity,
+    Presence,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +65,7 @@ def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> 
         if entities.logic is not None:  # the model joins every leaf; an exception cue ends a piece
             pieces = [piece for s, e in whole for piece in top_level_cuts(text, s, e, context.EXCEPTIONS)]
             pieces = [piece for s, e in pieces for piece in _head_sharing_and(text, s, e, entities)]
-            heads = _list_heads(text, pieces, entities)
+            heads = _list_heads(text, pieces + _head_taken(text, pieces, covered, entities), entities)
             atoms += [
                 a for s, e in pieces for a in (heads[s] if s in heads else phrase_atom(text, s, e, covered, entities))
             ]
@@ -75,6 +77,64 @@ def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> 
         else:
             atoms.extend(made)
     return atoms
+
+
+def _head_taken(
+    text: str, pieces: list[tuple[int, int]], covered: list[tuple[int, int]], entities: Spans
+) -> list[tuple[int, int]]:
+    """The list's last item when a limit took it: in "History of drug, alcohol, or substance abuse
+    within the 6 months" the window's phrase is "substance abuse", and the bare modifiers before it
+    ("drug", "alcohol") share its head as they do with no window after the list. Only the concept the
+    limit's phrase opens with, right after the list's connective, is its item."""
+    if not pieces or entities.inside(*pieces[-1]):
+        return []  # the item before is a bare modifier ("alcohol, or"), not a name of its own
+    first, last = pieces[-1]
+    cover = next(((s, e) for s, e in covered if last <= s and _LIST_GAP.fullmatch(text, last, s)), None)
+    if cover is None or not all(limit.is_time for limit in find_limits(text[cover[0] : cover[1]])):
+        return []  # "Estimated or measured GFR >= 60": the limit bounds each, not a head shared
+    taken = cover[0]
+    joined = _JOINED_ITEM.search(text, first, taken)
+    if joined is None:
+        return []
+    named = entities.inside(taken, taken + LONGEST_NAME)
+    if not named or named[0].start != trim(text, taken, named[0].end)[0]:
+        return []
+    if context.unstructured_reason(text[pieces[0][0] : named[0].end]):
+        return []  # "Participation in any other investigational drug, biologic or medical device study": a review
+    # "experimental drug and/or |experimental| vaccine": each item has the modifier, so each its own head
+    before, opening = _WORD_BEFORE.search(text, first, joined.start() + 1), _FIRST_WORD.match(text, taken)
+    if before and opening and before[1].lower() == opening[1].lower():
+        return []
+    return [(taken, named[0].end)]
+
+
+def lend_taken_window(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """``atoms`` with the window of a list's last item given to the bare modifiers that share its
+    head (``_head_taken``): "history of alcohol or drug abuse within 18 months, history of smoking
+    ..." asks about alcohol abuse within 18 months too. They are one phrase, so the window is theirs
+    even where a clause after the list keeps ``scope.lend_to_list`` from lending it."""
+    out = list(atoms)
+    for i in range(len(out) - 2, -1, -1):
+        item, taken = out[i].rule, out[i + 1].rule
+        if not (isinstance(item, Presence) and isinstance(taken, Presence)) or item.temporal is not None:
+            continue
+        window = taken.temporal
+        if window is None or window.measure != "window" or item.concept.span is None or taken.concept.span is None:
+            continue
+        head = span_text(text, taken.concept.span).split()[-1]
+        written = span_text(text, item.concept.span)
+        shared = item.concept.text != written and item.concept.text.endswith(f" {head}")
+        if shared and _JOINED_ITEM.search(text, item.concept.span[0], taken.concept.span[0]):
+            out[i] = _Atom(out[i].start, out[i].end, item.model_copy(update={"temporal": window}))
+    return out
+
+
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:and/or|or|and)\s+)?", re.IGNORECASE)
+#: the list's connective after the last bare modifier: "alcohol|, or| substance abuse"
+_JOINED_ITEM = re.compile(r"[\w-]\s*(?:,\s*)?(?:(?:and/or|or|and)\s+|/\s*)$", re.IGNORECASE)
+#: the word before the bare modifier that ends the piece, and the first word of the taken item
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+[^\W\d_][\w-]*$")
+_FIRST_WORD = re.compile(r"([^\W\d_][\w-]*)")
 
 
 def _excepted_piece(text: str, start: int, end: int, covered, entities: Spans) -> _Atom | None:

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     pass
 
 _LEAD_VERB = phrase_regex(load("cues")["lead_verbs"]["words"])  # "Is currently treated with": names nothing
+#: how a value was obtained: "LVEF >= 50% as measured prior to enrollment" asks the LVEF; "as measured"
+#: (the study event masked) names nothing, where it was a review leaf AND-ed to the limit
+_REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _ITEM_END = re.compile(r"\s*(?:[,;]|\b(?:and/or|or|and)\b)", re.IGNORECASE)
 
 
@@ -63,6 +66,11 @@ def phrase_atom(text: str, start: int, end: int, covered, entities) -> list[_Ato
         if (entities.logic is None or entities.tagged is None)
         else _concept_atoms(text, start, end, covered, entities)
     )
+
+
+def _said(words: str) -> str:
+    """``words`` without who, the qualifiers, the lead words and how a value was obtained."""
+    return _REPORTING.sub(" ", _LEAD_VERB.sub(" ", context.QUALIFIERS.sub(" ", PERSON.sub(" ", words))))
 
 
 def _concept_atoms(text: str, start: int, end: int, covered, entities: Spans) -> list[_Atom]:
@@ -94,7 +102,7 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: Spans) ->
     if leaf is None or leaf.rule.type != "presence" or len(named) < 2:
         if leaf is not None and not named and leaf.rule.type == "presence":  # "enrollment", "Patients with a"
             words = span_text(text, leaf.rule.span)
-            if not context.has_content(_LEAD_VERB.sub(" ", context.QUALIFIERS.sub(" ", PERSON.sub(" ", words)))):
+            if not context.has_content(_said(words)):
                 return []  # "The patient is", "Have a history of": who and when, not what
             # the review keeps the polarity its words state ("No systemic disease", "Free of chronic
             # disease"): a reader, and anything built on the tree, sees that the lack is asked for

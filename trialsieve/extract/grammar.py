@@ -113,6 +113,11 @@ _AGE_ONLY_LOOKUP = {p.lower(): op for op, ps in _OPS["age_only_before"].items() 
 #: comparators that bound a length of time only ("for 3 months": at least 3 months), by spelling
 _TIME_ONLY = {p.lower(): op for op, ps in _OPS["time_only_before"].items() if op != "_doc" for p in ps}
 _TIME_ONLY_BEFORE = re.compile(rf"(?:{alternation(list(_TIME_ONLY))})\s*$", re.IGNORECASE)
+#: prepositions that make a length of time a window when an event it is counted back from follows
+#: ("in the 2 years prior to registration": within 2 years)
+_WINDOW = {p.lower(): op for op, ps in _OPS["window_before"].items() if op not in ("_doc", "ends") for p in ps}
+_WINDOW_BEFORE = re.compile(rf"(?:{alternation(list(_WINDOW))})\s*$", re.IGNORECASE)
+_WINDOW_END = re.compile(rf"\s*(?:{alternation(_OPS['window_before']['ends'])})", re.IGNORECASE)
 _OPERATOR_ALTERNATION = alternation(list(_BEFORE_LOOKUP))
 _GLOSSED_BEFORE = re.compile(  # "greater than (>) 470": the comparator in words, then in symbols
     rf"(?P<written>{_OPERATOR_ALTERNATION})\s*\(\s*\\?(?:{_OPERATOR_ALTERNATION})\s*\)\s*$", re.IGNORECASE
@@ -272,6 +277,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     hyphened = text.startswith("-", number.end())  # "for 30-day readmission": an adjective, not a length of time
     if before is None and unit and unit.code in TIME_UNITS and not post and not hyphened:
         before = _only_before(_TIME_ONLY, text, number.start(), floor)  # "stable weight for 3 months"
+        if before is None and value2 is None and _WINDOW_END.match(text, pos):  # "in the 2 years prior to entry"
+            before = _only_before(_WINDOW, text, number.start(), floor, _WINDOW_BEFORE)
     if joiner and not is_word and not relative:
         second = _NUMBER.match(text, joiner.end())
         joined_by_and = joiner[0].strip().lower() == "and"
@@ -414,10 +421,13 @@ def _age_only_before(text: str, pos: int, floor: int) -> tuple[str, int, int] | 
     )
 
 
-def _only_before(lookup: dict[str, str], text: str, pos: int, floor: int) -> tuple[str, int, int] | None:
-    """A comparator of ``lookup`` (``_TIME_ONLY``) written just before ``pos``, which counts only
-    before a time unit: "for 3 months" is at least 3 months, "for 2 patients" nothing."""
-    found = _TIME_ONLY_BEFORE.search(text, max(floor, pos - 24), pos)
+def _only_before(
+    lookup: dict[str, str], text: str, pos: int, floor: int, pattern: re.Pattern[str] = _TIME_ONLY_BEFORE
+) -> tuple[str, int, int] | None:
+    """A comparator of ``lookup`` (``_TIME_ONLY``, ``_WINDOW``; ``pattern`` finds its spellings)
+    written just before ``pos``, which counts only before a time unit: "for 3 months" is at least
+    3 months, "for 2 patients" nothing."""
+    found = pattern.search(text, max(floor, pos - 24), pos)
     if not found:
         return None
     written = re.sub(r"\s+", " ", found[0].strip().lower())

@@ -28,6 +28,7 @@ from trialsieve.extract.relations import clause_start
 from trialsieve.extract.spans import Spans, review_atom, span_entity, span_text, trim
 from trialsieve.extract.washouts import washout
 from trialsieve.rules import (
+    NO_CONCEPT,
     All,
     Any,
     Comparison,
@@ -54,6 +55,13 @@ _REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _LASTING = re.compile(r"\s+(?:lasting|persisting|persistent|ongoing|present)$", re.IGNORECASE)
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+#: a count or a rate, which names no event a window could bound: "more than once in the 3 weeks",
+#: "1 cigarette per |day| in the 30 days"
+_COUNT_ONLY = re.compile(
+    r"(?:\s|\b(?:more|less|fewer|than|once|twice|thrice|times?|per|a|an|each|every|day|days|week|weeks|month|months"
+    r"|year|years|or|at|least|most)\b|\d+)+",
+    re.IGNORECASE,
+)
 _SINCE = re.compile(
     r"\s*since\s+(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)", re.IGNORECASE
 )
@@ -378,6 +386,9 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     reason = context.unstructured_reason(span_text(text, var))
     if reason:  # "participation in another trial within 30 days"
         return review_atom(text, start, end, reason)
+    if _COUNT_ONLY.fullmatch(text, *var):  # "more than once in the 3 weeks": how often, not what
+        first, last = trim(text, start, end)
+        return _Atom(first, last, Unstructured(text=text[first:last], reason=NO_CONCEPT, span=(first, last)))
     if lead := undertakings.done_by_person(text, clause_start(text, var[0]), var[0]):  # "unable to sit ... for 2 h"
         return review_atom(text, *trim(text, lead[0], end), lead[1])
     named = (var[0], limit.start) if var[1] <= limit.start else var  # with the brackets between them

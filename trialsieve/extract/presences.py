@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
     context,
+    findings,
     fixed_names,
     postposed,
     sites,
@@ -242,6 +243,8 @@ def presence_leaf(
         start = modifier.start(1)  # "or kidney disease", "type 1 diabetes": the words that make the concept
         if (owner := _AXIS_OWNER.search(text, near, modifier.end())) and context.has_content(owner[1]):
             start = owner.start(1)  # "central type tumor": a bare "type" names the type the word before it says
+    if words is None and (site := sites.written_before(text, span[0], start)) is not None:
+        words = f"{text[site:start]}{text[start:end]}"  # "spinal cord injury": not any injury
     if (non := context.name_non_before(text, max(span[0], start - 60), start)) is not None:
         start = non  # "non-small cell lung cancer": the "non-" is part of the name, not a denial
         modifier = _MODIFIER_BEFORE.search(text, max(span[0], start - 60), start) if entities.logic else None
@@ -289,6 +292,12 @@ def presence_leaf(
         negated = not negated  # "not HIV-negative" is HIV
     if (head := _FINDING_HEAD.match(text, end)) and head.end() <= span[1] and not entities.starting(end, head.end()):
         end = head.end()  # "liver function abnormalities": the abnormality, not the function
+    # the concept's words, its span left as the tagger gave it (the logic model reads spans)
+    if words is None and (found := findings.before(text, span[0], start)) is not None:
+        words = text[found:end]  # "abnormalities in ECG": the abnormality, not any ECG
+    elif (clear := findings.cleared(text, end, span[1])) is not None:  # "physical examination with no abnormalities"
+        words = f"{words or text[start:end]} {clear[1]}"
+        negated = not negated  # the abnormality is denied, not the examination
     named_condition = kind == "condition" or text[start:end].isupper()
     if named_condition and (head := _DRUG_HEAD.match(text, end)):  # "ED medication" is a drug, not ED
         end, kind = head.end(), "drug"

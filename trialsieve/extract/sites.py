@@ -10,6 +10,9 @@ A site written after the last of a list of procedures is where each was done (``
 or radiotherapy in pelvic region" asks about pelvic surgery, where a bare "surgery" excluded every
 patient ever operated on. Only an item named by a word that says no site (``lent_heads``: surgery,
 radiotherapy) takes it; "radical prostatectomy or radiation therapy to the pelvis" keeps its own.
+
+A site written right before a concept the tagger named without it is part of it (``written_before``):
+"spinal cord injury", not any injury.
 """
 
 from __future__ import annotations
@@ -33,6 +36,17 @@ _NAMED_SITE = re.compile(
     f"(?:{alternation([*load('cues')['body_sites']['words'], *load('cues')['body_sites']['region_adjectives']])})",
     re.IGNORECASE,
 )
+#: a body site written right before a concept the tagger named without it: "spinal cord |injury",
+#: "pelvic |trauma", "head |injury"
+_SITE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:(?:left|right|upper|lower)\s+)*(?:{_NAMED_SITE.pattern})[ \t-]+$", re.IGNORECASE
+)
+#: a site, then a list's connective: the site after it is one of a list of sites
+_SITE_LISTED = re.compile(
+    rf"(?<![\w-])(?:{_NAMED_SITE.pattern})\s*(?:,\s*)?(?:(?:and/or|or|and)\s+|/\s*)?$", re.IGNORECASE
+)
+#: a bare head that takes the site written before the item ahead of it: "prostate surgery and/or |trauma|"
+_TAKING = re.compile(rf"(?:{alternation(_LEXICON['taking_heads'])})", re.IGNORECASE)
 #: the words between two items of a list: a connective, a comma
 _JOINED = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|/)\s*)?", re.IGNORECASE)
 #: how far before the site to look for the procedure word: a word or two and its link
@@ -46,6 +60,16 @@ def procedure_on(text: str, floor: int, start: int, end: int) -> int | None:
         return None
     found = _HEAD.search(text, max(floor, start - _NEAR), start)
     return found.start() if found else None
+
+
+def written_before(text: str, floor: int, start: int) -> int | None:
+    """Where a body site written right before the concept at ``start`` begins (not before ``floor``),
+    or None. The site is part of what is asked: "History of spinal cord injury" read as "injury"
+    excluded a patient who once sprained an ankle; "Previous pelvic trauma" is no broken wrist."""
+    found = _SITE_BEFORE.search(text, max(floor, start - 40), start)
+    if found is None or _SITE_LISTED.search(text, max(0, found.start() - 40), found.start()):
+        return None  # "spinal, pelvic, or femur surgery": the sites are a list, not the last one alone
+    return found.start()
 
 
 def lend(text: str, rule: Rule) -> Rule:
@@ -65,7 +89,39 @@ def lend(text: str, rule: Rule) -> Rule:
                 update={"concept": leaf.concept.model_copy(update={"text": f"{leaf.concept.text} {site}"})}
             )
             j -= 1
+    for i in range(1, len(args)):
+        if i >= 2 and _site_ahead(text, args[i - 2], args[i - 1], listed=True) is not None:
+            continue  # "pelvic, spine, brain trauma or surgery": whose surgery the list does not say
+        if (site := _site_ahead(text, args[i - 1], args[i])) is not None:
+            leaf = args[i]
+            words = f"{site} {leaf.concept.text}"
+            args[i] = leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words})})
     return rule.model_copy(update={"args": args})
+
+
+def _site_ahead(text: str, before: Rule, item: Rule, listed: bool = False) -> str | None:
+    """The site written before the concept of ``before`` that the bare head ``item`` right after it
+    takes ("prostate surgery and/or |trauma|": prostate), or None. ``listed``: whether ``before``
+    and ``item`` are two sited items of one list (each with a site of its own, any connective)."""
+    if not all(isinstance(r, Presence) and r.concept.span is not None for r in (before, item)):
+        return None
+    b_end, (i_start, i_end) = before.concept.span[1], item.concept.span
+    gap = text[b_end:i_start]
+    if listed:
+        sited = [_SITE_START.match(r.concept.text) for r in (before, item)]
+        return sited[1][1] if all(sited) and _JOINED.fullmatch(gap) and b_end <= i_start else None
+    if b_end > i_start or not _JOINED.fullmatch(gap) or not re.search(r"\b(?:or|and)\b|/", gap, re.IGNORECASE):
+        return None
+    if not _TAKING.fullmatch(text, i_start, i_end) or item.concept.text != text[i_start:i_end]:
+        return None  # a head of its own words only: not "stroke", not one already given a site
+    site = _SITE_START.match(before.concept.text)  # its words: "spinal cord trauma" where "trauma" was tagged
+    return site[1] if site and site.end() < len(before.concept.text) else None
+
+
+#: the site that opens a concept: "|prostate| surgery", "|spinal cord| trauma", "|pelvic| surgery"
+_SITE_START = re.compile(
+    rf"((?:(?:left|right|upper|lower)\s+)*(?:{_NAMED_SITE.pattern}))(?![\w-])[ \t-]+", re.IGNORECASE
+)
 
 
 def _procedure(rule: Rule) -> bool:

@@ -39,7 +39,7 @@ from trialsieve.extract import (
     trailing_findings,
 )
 from trialsieve.extract.allergens import allergens
-from trialsieve.extract.clauses import phrase_atoms
+from trialsieve.extract.clauses import lend_taken_window, phrase_atoms
 from trialsieve.extract.concept_spans import concept_spans, with_allergy_names
 from trialsieve.extract.definitions import split_label
 from trialsieve.extract.lexicon import load
@@ -123,6 +123,7 @@ def structure_text(
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = lend_taken_window(text, atoms)  # "alcohol or drug abuse within 18 months, ...": both recent
     atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
@@ -210,6 +211,17 @@ def _prohibited(text: str, section: str, rule: Rule) -> Rule:
     if rule.type == "not":
         return rule.args[0]
     if rule.type == "presence" and rule.negated:
+        return rule.model_copy(update={"negated": False})
+    if rule.type == "any":  # "May not receive other investigational agents or devices during 30 days"
+        return rule.model_copy(update={"args": [_prohibited_item(arg) for arg in rule.args]})
+    return rule
+
+
+def _prohibited_item(rule: Rule) -> Rule:
+    """One item of a prohibited list: what is forbidden, with the prohibition's "not" taken off."""
+    if rule.type == "not":
+        return rule.args[0]
+    if rule.type in ("presence", "unstructured") and rule.negated:
         return rule.model_copy(update={"negated": False})
     return rule
 

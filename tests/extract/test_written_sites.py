@@ -1,0 +1,53 @@
+"""A body site written right before a concept is part of it, and a bare head after such an item takes
+its site (real ClinicalTrials.gov text, issue 18). "History of spinal cord injury" was read as
+"injury", any injury at all (the word matcher finds none in a sprained ankle's record by luck of its
+generic-word rule; a code or an embedding would); "History of prostate surgery and/or trauma" asked
+about any trauma."""
+
+import pytest
+
+from tests.extract.reading import presences, rule_of
+
+SPINAL = "History of spinal cord injury"  # NCT03102398 E2.25, and some twenty ED trials
+PROSTATE = "History of prostate surgery and/or trauma"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [(SPINAL, "spinal cord injury"), ("History of head injury", "head injury"), ("Spinal cord injury", None)],
+)
+def test_a_site_before_a_concept_is_part_of_it(tagger, text, concept):
+    names = [name.removeprefix("history of ").lower() for name in presences(rule_of(tagger, text))]
+    assert names == [(concept or text).lower()]
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        (PROSTATE, {"prostate surgery", "prostate trauma"}),
+        ("Previous penile or pelvic surgery/trauma", {"penile surgery", "pelvic surgery", "pelvic trauma"}),
+        (
+            "Polyneuropathy, spinal cord trauma or injury",
+            {"Polyneuropathy", "spinal cord trauma", "spinal cord injury"},
+        ),
+    ],
+)
+def test_a_bare_head_after_a_sited_item_takes_its_site(tagger, text, taken):
+    names = {name.removeprefix("history of ") for name in presences(rule_of(tagger, text))}
+    assert names == taken
+
+
+def test_only_a_head_that_takes_a_site_takes_it(tagger):
+    assert set(presences(rule_of(tagger, "Breast cancer or stroke"))) == {"Breast cancer", "stroke"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pelvic, spine, brain trauma or surgery;",  # NCT01815593 E2: not brain surgery alone
+        "History of spinal, pelvic, or femur surgery or previous fracture, neoplasm",  # NCT05921747 E5
+    ],
+)
+def test_the_last_of_a_list_of_sites_is_not_the_only_site(tagger, text):
+    # the list's surgery is at any of its sites; giving it the last one alone let a spinal surgery through
+    assert "surgery" in presences(rule_of(tagger, text))
