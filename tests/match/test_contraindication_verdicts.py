@@ -72,14 +72,3 @@ def test_an_inclusion_asking_for_no_contraindication_is_presumed_met(tagger, tex
     denies one in its own words or under a `not` (TrialGPT annotation 341)."""
     assert verdict_of(tagger, "Inclusion", text, [DIABETES], age=60, as_of=AS_OF, presume=True) == "met"
     assert verdict_of(tagger, "Inclusion", text, [DIABETES], age=60, as_of=AS_OF) != "met"
-
-
-def test_multiple_drugs_are_not_one(tagger):
-    """ "multiple anti-hypertensive medications" among the contraindications to sildenafil (NCT00313898)
-    was met by one recorded hydrochlorothiazide."""
-    text = (
-        "Patients with contraindications to sildenafil (patients on nitrate prescription, very low blood "
-        "pressure, multiple anti-hypertensive medications)"
-    )
-    hctz = Fact(text="Hydrochlorothiazide 25 MG Oral Tablet", kind="drug", date=dt.date(2024, 1, 1))
-    assert verdict_of(tagger, "Exclusion", text, [hctz], age=60, as_of=AS_OF, presume=True) == "not_met"
