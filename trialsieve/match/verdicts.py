@@ -738,8 +738,8 @@ def _bare_limit_unit(leaf: Comparison, fact: Fact) -> str | None:
         if all(possible[0] <= v <= possible[1] for v in limits):
             readings.setdefault(read, candidate)
     if len(readings) != 1:
-        said = "no unit a real value" if not readings else "several units that read it differently"
-        raise UnitMismatch(f"{name}: the limit {leaf.value:g} is written with no unit, and {said} can be in fits")
+        said = "no unit a real value can have it in" if not readings else "units that read it differently"
+        raise UnitMismatch(f"{name}: the limit {leaf.value:g} is written with no unit, and it fits {said}")
     return next(iter(readings.values()))
 
 
