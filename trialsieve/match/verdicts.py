@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from pydantic import BaseModel
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.others import OTHER
 from trialsieve.extract.quantities import UnitMismatch, convert, convert_substance
 from trialsieve.match import logic
@@ -310,8 +310,9 @@ class Judge:
         # a relative's disease is asked about apart from the patient's own
         family = "family history" in leaf.qualifiers
         findings = self.family_findings if family else self.findings
-        own = [f for f in findings if id(f) in self._own_facts] if OTHER in leaf.qualifiers else []
-        if own:  # "Other malignancy" in a lymphoma trial: not the lymphoma
+        own = []
+        if OTHER in leaf.qualifiers:  # "Other malignancy" in a lymphoma trial: not the lymphoma
+            own = [f for f in findings if id(f) in self._own_facts]
             findings = [f for f in findings if id(f) not in self._own_facts]
         if concept.kind in ("condition", "observation"):  # a test done is no diagnosis: "pregnancy test"
             findings = [f for f in findings if not (f.kind == "procedure" and _TEST.search(f.text))]
@@ -813,10 +814,7 @@ def _episode_over(fact: Fact, as_of: dt.date) -> Fact:
 
 _EPISODES = load("derived", "trialsieve.match")["episodes"]
 #: a name that says the thing is past: "Former smoker", "Ex-smoker"
-_SAID_OVER = re.compile(
-    rf"^\W*(?:{'|'.join(re.escape(w) for w in load('derived', 'trialsieve.match')['said_over'])})(?:\s+|(?<=-))\w",
-    re.IGNORECASE,
-)
+_SAID_OVER = re.compile(rf"^\W*(?:{alternation(load('derived', 'trialsieve.match')['said_over'])})[\s-]*\w", re.I)
 
 
 def _said_over(fact: Fact) -> Fact:
