@@ -424,3 +424,20 @@ def test_members_of_device_and_parathyroid_classes_in_the_plural():
         assert [m.how for m in matcher.find(criterion, [Fact(kind=kind, text=fact)])] == ["kind_of"], fact
     assert not matcher.find("Pacemaker", [Fact(kind="procedure", text="implantable cardioverter defibrillators")])
     assert not matcher.find("parathyroid disease", [Fact(kind="condition", text="hypercalcemia")])
+
+
+@pytest.mark.parametrize(
+    ("concept", "fact", "found"),
+    [
+        ("brain metastases", "Secondary malignant neoplasm of brain", True),
+        ("brain metastases", "Metastasis from malignant tumor of breast to brain", True),
+        ("liver metastases", "liver metastases", True),
+        ("CNS metastases", "brain metastases", True),
+        ("brain metastases", "Secondary malignant neoplasm of liver", False),
+        ("brain metastases", "Neoplasm of brain", False),
+    ],
+)
+def test_a_concept_named_only_by_qualifiers_is_found_by_them(concept, fact, found):
+    """A concept "brain metastases" has no disease word left once its qualifiers are read: it matched nothing,
+    not even itself, and a patient with brain metastases passed the exclusion."""
+    assert bool(ConceptMatcher().find(concept, [Fact(kind="condition", text=fact)])) is found

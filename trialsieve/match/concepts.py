@@ -630,6 +630,22 @@ def _concept(text: str, context: str | None, lent: tuple[str, ...] = ()) -> _Con
     )
 
 
+#: the axes that say what a concept named only by its qualifiers is: "brain metastases" is a
+#: secondary cancer at the brain, whatever else a fact says of it (its stage, the breast it came from)
+_NAMING_AXES = ("origin", "site")
+
+
+def _named_by_qualifiers(concept: _Concept, fact: _Fact) -> bool:
+    """Whether a concept whose words are all qualifiers ("brain metastases", "CNS metastases": no
+    disease word is left once they are read) is the fact: the fact holds each of its origin and site
+    values. Such a concept had nothing to match, so a patient with "Secondary malignant neoplasm of
+    brain", or "brain metastases" word for word, read as not having them."""
+    if concept.needs or not concept.values:
+        return False
+    wanted = {axis: values for axis, values in concept.values.items() if axis in _NAMING_AXES}
+    return bool(wanted) and all(values <= fact.values.get(axis, frozenset()) for axis, values in wanted.items())
+
+
 def _denied(concept: _Concept, fact: _Fact, relaxed: bool) -> bool:
     """Does a fact recorded absent deny the qualified concept? It does when only axes whose absence
     denies every value (``absence_denies``: severity, control, stability) leave it undetermined: no
@@ -756,7 +772,9 @@ class ConceptMatcher:
             elif relaxed or (concept.kinds and _kind_of(fact, named.kinds, concept.kinds)):
                 how = "kind_of"
             agreement = _agreement(concept.values, named.values, concept.words | named.words, relaxed)
-            if _negates(concept.words, named.words):
+            if how is None and _named_by_qualifiers(concept, named):
+                how, agreement = "lexicon", "agree"  # "brain metastases": "Secondary malignant neoplasm of brain"
+            elif _negates(concept.words, named.words):
                 agreement = "differs"
             elif agreement == "undetermined" and not fact.present and _denied(concept, named, relaxed):
                 agreement = "agree"  # "heart disease: absent" denies "severe heart disease"
