@@ -5,7 +5,7 @@ and what it counts are one item of a list; "measurable" said after a concept nam
 
 import pytest
 
-from tests.extract.reading import presences, rule_of
+from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.rules import leaves
 
 
@@ -174,3 +174,19 @@ def test_a_comma_list_without_a_final_or_lists_alternatives(tagger):
 )
 def test_a_measurable_tumour_is_measurable_disease(tagger, text, concept):
     assert concept in presences(rule_of(tagger, text, "inclusion")), rule_of(tagger, text, "inclusion")
+
+
+def test_tests_after_a_lead_that_opens_the_criterion_say_how_it_is_judged(tagger):
+    """As a result of "a physical examination ...": an examination on record excludes no one."""
+    text = (
+        "As a result of a physical examination or screening investigations, the physician responsible "
+        "considers the volunteer unfit for the study."
+    )
+    assert presences(rule_of(tagger, text))["physical examination"].role == "method"
+    exam = {"text": "physical examination", "kind": "procedure", "present": True}
+    assert verdict_of(tagger, "Exclusion", text, [exam]) == "needs_review"
+
+
+def test_the_same_lead_after_a_concept_is_left_to_the_judging(tagger):
+    found = presences(rule_of(tagger, "History of MRI based on physical examination"))
+    assert found["MRI"].role is None and "physical examination" not in found

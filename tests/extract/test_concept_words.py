@@ -240,3 +240,20 @@ def test_an_organs_adjective_stays_in_the_concept(tagger, text, concept):
 def test_testicular_cancer_is_not_met_by_another_cancer(tagger):
     facts = [{"kind": "condition", "text": "Malignant neoplasm of prostate"}]
     assert verdict_of(tagger, "Inclusion", "Newly diagnosed testicular cancer", facts) != "met"
+
+
+# --- a generic head keeps the word that makes its kind -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Investigational therapy within 4 weeks before randomization", "Investigational therapy"),
+        ("Prior investigational therapy within 4 weeks", "investigational therapy"),
+    ],
+)
+def test_a_generic_head_keeps_its_kind_word(tagger, text, concept):
+    """The tagger names "therapy" alone: any therapy on record then met an investigational-therapy exclusion."""
+    assert concept in presences(rule_of(tagger, text))
+    physio = {"text": "physical therapy", "kind": "procedure", "present": True}
+    assert verdict_of(tagger, "Exclusion", text, [physio]) != "met"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.extract.reading import verdict_of
 from trialsieve.extract.ingest import read_text
 from trialsieve.extract.relations import default_model
 from trialsieve.extract.structure import structure_text, structure_trial
@@ -105,4 +106,55 @@ def test_a_denial_of_something_else_before_a_count_leaves_the_count(tagger, text
 def _walk(rule):
     yield rule
     for arg in getattr(rule, "args", None) or []:
+        yield from _walk(arg)
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("No more than 2 prior lines of systemic therapy", "systemic therapy"),
+        ("Less than 3 prior chemotherapy regimens", "chemotherapy regimens"),
+    ],
+)
+def test_a_cap_on_a_count_is_met_by_none_of_the_thing(tagger, text, thing):
+    """A patient never treated has fewer than three regimens: the cap asks for no therapy."""
+    rule = _rule(tagger, text, "inclusion")
+    assert rule.type == "any"
+    denied, count = rule.args
+    assert (denied.type, denied.args[0].concept.text) == ("not", thing)
+    assert (count.type, count.operator) == ("comparison", "<=" if "No more" in text else "<")
+    never = verdict_of(tagger, "Inclusion", text, [Fact(text=thing, kind="procedure", present=False)])
+    treated = verdict_of(tagger, "Inclusion", text, [Fact(text=thing, kind="procedure", present=True)])
+    assert (never, treated) == ("met", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("Use of multiple anti-hypertensive medications", "anti-hypertensive medications"),
+        ("Multiple prior surgeries", "surgeries"),
+        ("contraindications to sildenafil (patients on nitrate, multiple anti-hypertensive medications)", None),
+    ],
+)
+def test_a_count_word_asks_for_at_least_two(tagger, text, thing):
+    """One antihypertensive does not meet "multiple anti-hypertensive medications"."""
+    counts = [r for r in _walk(_rule(tagger, text)) if r.type == "comparison"]
+    assert [(c.operator, c.value) for c in counts] == [(">=", 2.0)]
+    if thing:
+        assert counts[0].variable == thing
+        one = Fact(text="anti-hypertensive medications", kind="drug", present=True)
+        assert verdict_of(tagger, "Exclusion", text, [one]) != "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Multiple sclerosis", "multiple myeloma or multiple sclerosis", "multiple pregnancies", "single or multiple foci"],
+)
+def test_a_disease_named_with_the_word_is_no_count(tagger, text):
+    assert not [r for r in _walk(_rule(tagger, text)) if r.type == "comparison"]
+
+
+def _walk(rule):
+    yield rule
+    for arg in getattr(rule, "args", []):
         yield from _walk(arg)

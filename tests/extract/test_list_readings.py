@@ -154,3 +154,35 @@ def test_examples_of_an_excepted_judgment_stay_excepted(tagger):
         "Events (CTCAE) (cancer.gov).",
     )
     assert "alopecia" not in _asked(rule)
+
+
+def test_a_disease_after_an_allergy_list_is_no_allergen(tagger):
+    """ "allergy to PDE5i, severe renal or hepatic insufficiency": renal insufficiency, not an allergy to it."""
+    found = presences(rule_of(tagger, "allergy to PDE5i, severe renal or hepatic insufficiency"))
+    assert {"renal insufficiency", "hepatic insufficiency"} <= set(found)
+    assert not [t for t in found if t.startswith("allergy to") and "insufficiency" in t]
+    assert "allergy to penicillin" in presences(rule_of(tagger, "allergy to penicillin, renal failure"))
+
+
+def test_a_cue_of_examples_names_no_concept(tagger):
+    assert not [t for t in presences(rule_of(tagger, "Contraindication to MRI (eg, pacemaker)")) if t.lower() == "eg"]
+
+
+def test_reasons_precluding_a_test_are_judged_and_their_examples_count(tagger):
+    """ "Medical reasons precluding MRI (eg, pacemaker)": a pacemaker excludes; no MRI on record does not."""
+    text = "Medical reasons precluding MRI (eg, pacemaker)"
+    rule = rule_of(tagger, text)
+    mri = presences(rule)["MRI"]
+    assert mri.role == "effect"
+    pacemaker = {"text": "pacemaker", "kind": "procedure", "present": True}
+    assert verdict_of(tagger, "Exclusion", text, [pacemaker]) == "met"
+    assert verdict_of(tagger, "Exclusion", text, [{"text": "MRI", "kind": "procedure", "present": False}]) != "met"
+
+
+def test_an_adverse_reaction_to_a_drug_is_an_allergy_record_not_the_drug(tagger):
+    """An "adverse reaction to tadalafil or any other PDE-5 inhibitor": a patient on sildenafil is not excluded."""
+    text = "history of adverse reaction to tadalafil or any other PDE-5 inhibitor"
+    found = presences(rule_of(tagger, text))
+    assert {"allergy to tadalafil", "allergy to PDE-5 inhibitor"} <= set(found)
+    on_drug = {"text": "PDE-5 inhibitor", "kind": "drug", "present": True}
+    assert verdict_of(tagger, "Exclusion", text, [on_drug]) != "met"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.extract.reading import presences, rule_of
 from trialsieve.extract.relations import default_model
 from trialsieve.extract.structure import structure_text
 from trialsieve.rules import NO_CONCEPT, leaves
@@ -283,3 +284,20 @@ def test_an_hiv_negative_inclusion_rules_out_the_patient_with_hiv(tagger):
     hiv = [{"kind": "condition", "text": "HIV infection", "date": "2020-01-01"}]
     assert verdict_of(tagger, "Inclusion", "HIV-negative", hiv) == "not_met"
     assert verdict_of(tagger, "Inclusion", "HIV-negative", [], presume=True) == "met"
+
+
+def test_not_limited_to_gives_examples_it_does_not_deny_them(tagger):
+    """A criterion "(not limited to CTLA-4 inhibitors ...)" excludes a patient given a CTLA-4 inhibitor."""
+    text = (
+        "Any prior treatment of antibody/drug that targets T-cell coregulatory proteins "
+        "(not limited to CTLA-4 inhibitors or other agents targeting T cells)."
+    )
+    found = presences(rule_of(tagger, text))
+    assert not found["CTLA-4 inhibitors"].negated
+    assert "not" not in {r.type for r in _walk(rule_of(tagger, text))}
+
+
+def _walk(rule):
+    yield rule
+    for arg in getattr(rule, "args", []):
+        yield from _walk(arg)

@@ -57,6 +57,8 @@ def allergens(text: str, rule: Rule) -> Rule:
             concept = leaf.concept.model_copy(update={"text": f"allergy to {rest}" if rest else leaf.concept.text})
             return leaf.model_copy(update={"concept": concept})
         start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else leaf.span[0]
+        leaf = _after_inner_cue(text, leaf, cues)  # the tagger's "adverse reaction to tadalafil": tadalafil
+        start = leaf.concept.span[0] if leaf.type == "presence" and leaf.concept.span else start
         cue = next((c for c in reversed(cues) if c.end() <= start and _one_sentence(text, c.end(), start)), None)
         if cue is None or leaf.type not in ("presence", "unstructured"):
             return leaf
@@ -65,14 +67,29 @@ def allergens(text: str, rule: Rule) -> Rule:
         words = leaf.concept.text if leaf.type == "presence" else span_text(text, trim(text, *leaf.span))
         if context.EXAMPLES.fullmatch(words.strip(" ,.;:()")):
             return None  # "(eg, tazobactam, ...)": the cue of the examples names no allergen
-        if ALLERGIC.search(words):
-            return leaf  # "intolerance", "drug allergy": its own head
+        if ALLERGIC.search(words) or context.names_condition(words):
+            return leaf  # "intolerance", "drug allergy": its own head; "allergy to X, renal failure": a disease
         concept = Concept(text=f"allergy to {words}", kind="condition", span=(start, start + len(words)))
         if leaf.type == "presence":
             return leaf.model_copy(update={"concept": concept})
         return Presence(concept=concept, span=leaf.span)
 
     return rebuild(rule, allergen) or rule
+
+
+def _after_inner_cue(text: str, leaf: Rule, cues: list[re.Match]) -> Rule:
+    """A presence whose concept holds an allergy cue with words after it, narrowed to those words;
+    one named by an allergy word ("drug hypersensitivity to 18F-Fluciclovine") is its own allergy."""
+    if leaf.type != "presence" or not leaf.concept.span or ALLERGIC.search(leaf.concept.text):
+        return leaf
+    start, end = leaf.concept.span
+    inner = next((c for c in cues if start <= c.start() and c.end() < end), None)
+    if inner is None:
+        return leaf
+    start, end = trim(text, inner.end(), end)
+    return leaf.model_copy(
+        update={"concept": leaf.concept.model_copy(update={"text": text[start:end], "span": (start, end)})}
+    )
 
 
 def _one_sentence(text: str, start: int, end: int) -> bool:

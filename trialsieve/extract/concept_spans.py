@@ -18,7 +18,7 @@ from trialsieve.extract import (
     glossed_heads,
     post_modifiers,
 )
-from trialsieve.extract.lexicon import load, phrase_regex
+from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.purposes import link_spans
 from trialsieve.extract.spans import CONCEPT_TYPES, span_entity
 from trialsieve.rules import (
@@ -51,9 +51,11 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     the "therapy" that links a drug to its purpose ("PDE5 inhibitors for therapy of ED"), a
     hyphenated adjective built on a tagged word joins the concept after it ("Robot-assisted radical
     prostatectomy"), and a list item takes back the modifier the tagger cut off ("atrial or
-    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances")."""
+    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances"). A cue of
+    examples is no concept ("(eg, pacemaker)": the tagger sometimes names "eg" a procedure)."""
     if not tagged:
         return tagged
+    tagged = [e for e in tagged if not context.EXAMPLES.fullmatch(e.text.strip(" ,.;:()"))]
     used = [
         span_entity("observation", m.span(), text)
         for m in context.SUBSTANCE_USE.finditer(text)
@@ -82,6 +84,7 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
         joined.append(e)
     joined = _with_failed_responses(text, joined)  # "Loss of response to infliximab": one concept
     listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
+    listed = [_with_kind_modifier(text, e, listed) for e in listed]
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
     return [
         e if e.type not in CONCEPT_TYPES else span_entity(e.type, fixed_names.widened(text, e.start, e.end), text)
@@ -172,6 +175,21 @@ def _with_list_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
     return span_entity(e.type, (found.start(2), e.end), text)
 
 
+def _with_kind_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
+    """A bare generic head ("therapy", "drug") with the word that makes its kind written right before
+    it (``cues.json`` ``lent_modifiers``; "major" and "minor" are ``sized_names``, read apart): the
+    tagger's "therapy" in "Investigational therapy within 4 weeks" excluded anyone on any therapy."""
+    if e.type not in CONCEPT_TYPES or not context.LENT_HEAD.fullmatch(e.text):
+        return e
+    found = _KIND_MODIFIER.search(text, max(0, e.start - 40), e.start)
+    if found is None or any(o.start < e.start and found.start() < o.end for o in spans):
+        return e
+    return span_entity(e.type, (found.start(), e.end), text)
+
+
+#: a word that makes a generic head's kind, right before it: "Investigational |therapy"
+_KIND_WORDS = sorted(set(load("cues")["lent_modifiers"]["words"]) - set(load("cues")["sized_names"]["words"]))
+_KIND_MODIFIER = re.compile(rf"(?<![\w-])(?:{alternation(_KIND_WORDS)})\s+$", re.IGNORECASE)
 #: a list connective, then one word right before a tagged span: "... or ventricular |rhythm disturbances"
 _LISTED_MODIFIER = re.compile(r"(,|\b(?:or|and|and/or|nor))\s+([^\W\d_][\w-]*)\s+$", re.IGNORECASE)
 _ALLERGY_NAME = re.compile(load("cues")["allergy_names"]["pattern"], re.IGNORECASE)

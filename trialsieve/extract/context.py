@@ -248,6 +248,12 @@ def review_cue(text: str, reason: str, start: int = 0, end: int | None = None) -
     return _REASON_CUES[reason].search(text, start, len(text) if end is None else end)
 
 
+def names_condition(text: str) -> bool:
+    """Whether ``text`` holds a word that names a disease or state ("insufficiency", "-itis",
+    "pregnancy"): such a phrase is never a substance one is allergic to."""
+    return _KIND_CUES["condition"].search(text.lower()) is not None
+
+
 def kind_of(text: str, default: str, order: tuple[str, ...] = PRESENCE_KINDS) -> str:
     """The kind a phrase's words suggest, trying kinds in ``order``, else ``default``."""
     lowered = text.lower()

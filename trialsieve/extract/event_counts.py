@@ -17,7 +17,12 @@ Two spellings, one reading:
   as schizophrenia, bipolar disorder, greater than one lifetime episode of major depression, or
   current depression", standing as two items, the depression was AND-ed to the whole list before
   it: every example then asked for major depression too. Joined first, all(count, thing) is one
-  alternative like the others.
+  alternative like the others. An upper bound is met by none of the thing at all: "No more than 2
+  prior lines of systemic therapy" is any(not thing, count), so a patient never treated meets it
+  where all(count, thing) asked for a therapy the criterion only caps.
+- ``worded``: a count written as a word ("Use of multiple anti-hypertensive medications") is
+  all(thing >= 2, thing), as "2 or more" reads: read as the thing alone, one antihypertensive met a
+  criterion that asks for several.
 """
 
 from __future__ import annotations
@@ -27,15 +32,17 @@ import re
 from trialsieve.extract import context
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.logic import Atom
-from trialsieve.rules import NO_CONCEPT, All, Comparison, Concept, Not, Presence, Rule, Unstructured
+from trialsieve.rules import NO_CONCEPT, All, Any, AtLeast, Comparison, Concept, Not, Presence, Rule, Unstructured
 
-_KEYS = frozenset({"_doc", "events", "leads", "_doc_denied", "denied_lead"})
+_KEYS = frozenset({"_doc", "events", "leads", "_doc_denied", "denied_lead", "_doc_several", "several", "several_names"})
 _LEXICON = load("event_counts")
 if set(_LEXICON) != _KEYS:
     raise ValueError(f"event_counts.json: keys {sorted(set(_LEXICON) ^ _KEYS)}")
 _EVENTS = frozenset(e.lower() for e in _LEXICON["events"])
 _LEAD = re.compile(_LEXICON["leads"], re.IGNORECASE)
 _DENIED_LEAD = re.compile(_LEXICON["denied_lead"], re.IGNORECASE)
+_SEVERAL = re.compile(_LEXICON["several"], re.IGNORECASE)
+_SEVERAL_NAMES = frozenset(n.lower() for n in _LEXICON["several_names"])
 _HEAD = re.compile(r"(?<![^\W\d_])([^\W\d_][\w-]*)\W*$")  # the look-behind keeps search out of the inside of words
 
 
@@ -76,6 +83,32 @@ def _counts_events(rule: Comparison) -> bool:
     )
 
 
+def worded(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with each presence leaf whose concept follows a count word ("multiple") made
+    all(thing >= 2, thing), in lists and examples too."""
+    return [Atom(a.start, a.end, _several(text, a.rule)) for a in atoms]
+
+
+def _several(text: str, rule: Rule) -> Rule:
+    if isinstance(rule, (All, Any, Not, AtLeast)):
+        return rule.model_copy(update={"args": [_several(text, r) for r in rule.args]})
+    counted = isinstance(rule, Presence) and not rule.negated and rule.concept.text.lower() not in _SEVERAL_NAMES
+    span = rule.concept.span if counted else None
+    word = _SEVERAL.search(text, max(0, span[0] - 40), span[0]) if span is not None else None
+    if word is None:
+        return rule
+    count = Comparison(
+        variable=rule.concept.text,
+        kind=rule.concept.kind,
+        operator=">=",
+        value=2,
+        span=(word.start(), span[1]),
+        variable_span=span,
+        source=rule.source,
+    )
+    return All(args=[count, rule])
+
+
 def joined(atoms: list[Atom]) -> list[Atom]:
     """``atoms`` (in text order) with each comparison and the presence leaf right after it that
     names what its variable counts made one atom, all(comparison, presence)."""
@@ -83,10 +116,19 @@ def joined(atoms: list[Atom]) -> list[Atom]:
     for atom in atoms:
         prev = out[-1] if out else None
         if prev is not None and _counts_thing(prev.rule, atom.rule):
-            out[-1] = Atom(prev.start, max(prev.end, atom.end), All(args=[prev.rule, atom.rule]))
+            out[-1] = Atom(prev.start, max(prev.end, atom.end), _counted(prev.rule, atom.rule))
         else:
             out.append(atom)
     return out
+
+
+def _counted(count: Comparison, thing: Presence) -> Rule:
+    """all(count, thing) for a lower bound; any(not thing, count) for a cap on a count of whole
+    things, which none meets ("less than 30 mins of morning stiffness" is a duration: none is no
+    answer to it)."""
+    if count.operator in ("<", "<=") and count.unit is None and count.value.is_integer() and not thing.negated:
+        return Any(args=[Not(args=[thing]), count])
+    return All(args=[count, thing])
 
 
 def _counts_thing(comparison: Rule, thing: Rule) -> bool:

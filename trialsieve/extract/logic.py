@@ -68,6 +68,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
             return "or" if section == "exclusion" else "and"
+        if context.EXCEPTIONS.search(text, *between) or _opens_with_exception(text, cur):
+            return "except"  # "(unless attributable to Gilbert's disease)": the cue, not the words it attaches
         attached = attachments.attaches(text, a[1], b[0]) or attachments.binds_list(text, prev, cur)
         if attached or attachments.emphatic_and(text, *between):
             return "and"  # "otitis media with total or subtotal perforation", "thrombolysis AND thrombectomy"
@@ -545,6 +547,12 @@ _NEW_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _AND_WORD = re.compile(r"\band\b(?!/)", re.IGNORECASE)
+
+
+def _opens_with_exception(text: str, item: Atom) -> bool:
+    """Whether an exception cue opens ``item``'s own words ("unless attributable to Gilbert's disease")."""
+    start = item.start + len(text[item.start : item.end]) - len(text[item.start : item.end].lstrip(" ([,;"))
+    return context.EXCEPTIONS.match(text, start) is not None
 
 
 def _closes(text: str, prev: Atom, cur: Atom) -> bool:

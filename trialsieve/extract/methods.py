@@ -21,6 +21,11 @@ concept after them is found: "Histologically or cytologically confirmed diagnosi
 was any(Histologically, all(cytologically, breast cancer)), met by any histology record. Their
 leaves are methods too, one any() joined to what follows them: all(breast cancer, any(histology,
 cytology)).
+
+Tests after a lead that opens a sentence (``cues.json`` ``found_by_leads``) say how what follows is
+judged: in "As a result of a physical examination or screening investigations, the physician
+considers the volunteer unfit" the examination is a method, where read as a requirement a physical
+examination on record met the exclusion.
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ def _adverbs(lexicon: dict) -> re.Pattern[str]:
 
 #: "Histologically or cytologically confirmed | breast cancer": how the concept after it is found
 _ADVERBS = _adverbs(load("cues")["found_by_adverbs"])
+#: "As a result of | a physical examination ..., the physician considers": how what follows is judged
+_LEADS = re.compile(rf"(?:{alternation(load('cues')['found_by_leads']['phrases'])})\s+", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.;:]\s)[\W_]*$")
 
 
 def method_spans(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
@@ -76,7 +84,24 @@ def method_spans(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]
         if report is None and len(inside) < 2 and not _CUE.match(text, opened.end(), close):
             continue  # "magnetic resonance imaging (MRI)": a gloss, no list of methods
         spans.append((word.start(), report.end()) if report else (opened.start(), close + 1))
-    return spans + [m.span() for m in _ADVERBS.finditer(text)]
+    return spans + [m.span() for m in _ADVERBS.finditer(text)] + _led(text, tagged or [])
+
+
+def _led(text: str, named: list[Entity]) -> list[tuple[int, int]]:
+    """From each lead that opens a sentence to the end of the run of things named right after it
+    ("Based on | medical history, physical examination and ECG")."""
+    spans = []
+    for lead in _LEADS.finditer(text):
+        if not _SENTENCE_START.search(text, 0, lead.start()):
+            continue
+        end = lead.end()
+        for e in (e for e in named if e.start >= lead.end()):
+            if not _TEST_GAP.fullmatch(text, end, e.start):
+                break
+            end = e.end
+        if end > lead.end():
+            spans.append((lead.start(), end))
+    return spans
 
 
 def mark(text: str, atoms: list[Atom], tagged: list[Entity] | None) -> list[Atom]:
@@ -90,8 +115,23 @@ def mark(text: str, atoms: list[Atom], tagged: list[Entity] | None) -> list[Atom
         inside = isinstance(leaf, Presence) and leaf.concept.span is not None and covered(leaf.concept.span, spans)
         return leaf.model_copy(update={"role": "method", "negated": False, "qualifiers": []}) if inside else leaf
 
-    marked = [Atom(a.start, a.end, rebuild(a.rule, found_by)) for a in atoms]
-    return _grouped(marked, spans)
+    marked = _grouped([Atom(a.start, a.end, rebuild(a.rule, found_by)) for a in atoms], spans)
+    return _judged(marked, _led(text, tagged or []))
+
+
+def _judged(atoms: list[Atom], leads: list[tuple[int, int]]) -> list[Atom]:
+    """The methods after a lead joined to the item after them, what they judge: all(item, methods).
+    Left apart, the "or" in "a physical examination or screening investigations, the physician
+    considers ..." made the examination an alternative, met by any record of one."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        led = prev is not None and _only_methods(prev.rule) and covered((prev.start, prev.end), leads)
+        if led and not _only_methods(atom.rule):
+            out[-1] = Atom(prev.start, atom.end, AllRule(args=[atom.rule, prev.rule]))
+        else:
+            out.append(atom)
+    return out
 
 
 def _with_found(text: str, atoms: list[Atom]) -> list[Atom]:

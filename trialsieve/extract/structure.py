@@ -20,6 +20,7 @@ from trialsieve.extract import (
     adequate_functions,
     allowances,
     any_time,
+    conditional_limits,
     context,
     denied_states,
     despite,
@@ -37,6 +38,7 @@ from trialsieve.extract import (
     sex_lists,
     sites,
     trailing_findings,
+    waivers,
 )
 from trialsieve.extract.allergens import allergens
 from trialsieve.extract.clauses import lend_taken_window, phrase_atoms
@@ -127,6 +129,7 @@ def structure_text(
     atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
+    atoms = event_counts.worded(text, atoms)  # "multiple anti-hypertensive medications": at least two
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
     atoms = event_counts.counted(atoms)  # "History of suicide attempt > 1": the count and the attempt
     atoms = event_counts.denied(text, atoms)  # "Did not receive at least 2 cycles of chemotherapy": not(count)
@@ -140,6 +143,9 @@ def structure_text(
     atoms = without_unreadable_limits(text, atoms)
     atoms = sex_lists.lead_limits(text, atoms)  # "Men, at least 18 years of age": the men's age
     atoms = sex_lists.every_sex_after(text, atoms)  # "Hb ≥ 9 g/dL, male or female": both sexes, the limit stands
+    atoms = conditional_limits.conditioned(
+        text, atoms, entities.tagged, section
+    )  # "(<= 5 x ULN with liver metastases)"
     if not atoms:
         first, last = whole_span(text)
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
@@ -153,6 +159,7 @@ def structure_text(
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
     rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
     rule = others.marked(text, rule)  # "Other malignancy": besides the trial's own disease
+    rule = waivers.waived(rule, section)  # "bilirubin <= 1.5 x ULN unless Gilbert's": the exception decides
     rule = allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
     return Extraction(rule, entities.output())

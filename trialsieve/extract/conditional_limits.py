@@ -1,0 +1,102 @@
+"""A second limit for the patients with a condition holds instead of the first for them.
+
+"ALT <= 2.5 x ULN (<= 5 x ULN for participants with liver metastases)" was all(ALT <= 2.5 x ULN,
+ALT <= 5 x ULN, liver metastases): every patient without liver metastases failed the inclusion, and
+where the condition was lost, one with them and an ALT of 4 x ULN did. The limits are one item: an
+inclusion is any(first limit, all(condition, second limit)); an exclusion ("ALT > 3 x ULN, or > 5 x
+ULN if liver metastases are present") is any(all(first limit, not condition), all(condition, second
+limit)). The second limit is written without its values ("<= 5 x ULN"): it is on each value the first
+limit names. The words that name the condition are ``lexicons/conditional_limits.json``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import load
+from trialsieve.extract.logic import Atom
+from trialsieve.extract.spans import CONCEPT_TYPES
+from trialsieve.rules import All, Any, Comparison, Concept, Entity, Not, Presence, Rule, leaves
+
+_LEXICON = load("conditional_limits")
+if set(_LEXICON) != {"_doc", "after", "before", "then", "tail"}:
+    raise ValueError(f"conditional_limits.json: keys {sorted(_LEXICON)}")
+_AFTER, _BEFORE, _THEN, _TAIL = (re.compile(_LEXICON[k], re.IGNORECASE) for k in ("after", "before", "then", "tail"))
+_UPPER = frozenset({"<", "<="})
+
+
+def conditioned(text: str, atoms: list[Atom], tagged: list[Entity] | None, section: str) -> list[Atom]:
+    """``atoms`` (in text order) with each limit, a second limit on its values and the condition
+    that second limit is for made one atom."""
+    concepts = [e for e in tagged or () if e.type in CONCEPT_TYPES]
+    out: list[Atom] = []
+    taken: list[tuple[int, int]] = []  # what each joined item took up: the condition's words, "is allowed"
+    for atom in atoms:
+        if any(start <= atom.start < end for start, end in taken):
+            continue
+        first = next((a for a in reversed(out) if _limits(a.rule)), None)
+        found = _condition(text, atom, concepts) if first is not None and _bare(text, atom.rule, first.rule) else None
+        if found is None:
+            out.append(atom)
+            continue
+        condition, start, end = found
+        taken.append((start, end))
+        out = [a for a in out if a is first or not start <= a.start < end]
+        seconds = [_moved(limit, atom.rule) for limit in _limits(first.rule)]
+        second = seconds[0] if len(seconds) == 1 else All(args=seconds)
+        otherwise = first.rule if section == "inclusion" else All(args=[first.rule, Not(args=[condition])])
+        made = Any(args=[otherwise, All(args=[condition, second])])
+        out[out.index(first)] = Atom(first.start, max(first.end, end), made)
+    return out
+
+
+def _limits(rule: Rule) -> list[Comparison]:
+    """The limits of an atom made only of limits."""
+    found = list(leaves(rule))
+    return found if found and all(isinstance(leaf, Comparison) for leaf in found) else []
+
+
+def _bare(text: str, rule: Rule, first: Rule) -> bool:
+    """A limit written without a variable of its own ("<= 5 x ULN"), or with the condition's words
+    read as one ("if liver metastases are present, then <= 5 x ULN"), bounding as ``first``'s do."""
+    if not isinstance(rule, Comparison) or rule.operator == "between":
+        return False
+    own = rule.variable_span is not None and rule.span[0] <= rule.variable_span[0] < rule.span[1]
+    if own and not _BEFORE.search(text, 0, rule.variable_span[0]):
+        return False
+    return all((limit.operator in _UPPER) == (rule.operator in _UPPER) for limit in _limits(first))
+
+
+def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Presence, int, int] | None:
+    """The condition a bare limit is written for, and the stretch of text the two take up."""
+    rule = limit.rule
+    bound = rule.variable_span[1] if rule.variable_span and limit.start <= rule.variable_span[0] else limit.start
+    for e in concepts:
+        if e.start >= limit.end and (cue := _AFTER.fullmatch(text, limit.end, e.start)):
+            start = e.start - len(cue["word"] or "")
+            return _presence(text, e.type, start, e.end), limit.start, e.end
+        if e.end <= bound and _THEN.fullmatch(text, e.end, max(e.end, _operator_start(text, bound))):
+            cue = _BEFORE.search(text, 0, e.start)
+            if cue is not None:
+                start = e.start - len(cue["word"] or "")
+                tail = _TAIL.match(text, limit.end)
+                return _presence(text, e.type, start, e.end), cue.start(), tail.end() if tail else limit.end
+    return None
+
+
+def _operator_start(text: str, bound: int) -> int:
+    """Where the bound's own words start: after the condition's words the grammar took as its variable."""
+    return bound + len(text[bound:]) - len(text[bound:].lstrip())
+
+
+def _presence(text: str, kind: str, start: int, end: int) -> Presence:
+    """The condition's leaf: what patients have ("liver metastases", which the tagger may call an
+    observation) is a condition, a drug or a procedure."""
+    kind = "condition" if kind == "observation" else kind
+    return Presence(concept=Concept(text=text[start:end], kind=kind, span=(start, end)), span=(start, end))
+
+
+def _moved(limit: Comparison, bound: Comparison) -> Comparison:
+    """``limit``'s variable with ``bound``'s bound."""
+    keep = ("operator", "value", "value2", "unit", "unit_text", "multiplier_of", "span")
+    return limit.model_copy(update={k: getattr(bound, k) for k in keep})
