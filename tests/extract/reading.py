@@ -8,7 +8,7 @@ from trialsieve.extract.relations import default_model
 from trialsieve.extract.structure import structure_text, structure_trial
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Patient
+from trialsieve.match.patient import Fact, Patient
 from trialsieve.rules import leaves
 
 
@@ -37,3 +37,14 @@ def verdict_of(
     patient = Patient(facts=facts, age=age, sex=sex)
     report = check(structure_trial(trial, tagger), patient, as_of, ConceptMatcher(), presume)
     return report.criteria[0].verdict
+
+
+def bilirubin_verdict(tagger, section: str, criterion: str, bilirubin: float, gilbert: bool) -> str:
+    """The verdict for a woman of 50 whose total bilirubin is ``bilirubin`` mg/dL with an upper limit
+    of 1 mg/dL (so also ``bilirubin`` x ULN), with Gilbert's syndrome recorded or not."""
+    as_of = dt.date(2026, 11, 30)
+    value = Fact(
+        text="Total bilirubin", kind="observation", value=bilirubin, unit="mg/dL", reference_high=1, date=as_of
+    )
+    facts = [value, *([Fact(text="Gilbert's syndrome", kind="condition")] if gilbert else [])]
+    return verdict_of(tagger, section, criterion, facts, age=50, sex="female", as_of=as_of)

@@ -2,27 +2,9 @@
 participants with liver metastases)" holds the second limit for those patients instead of the first,
 where it was read as two limits and a required condition."""
 
-import datetime as dt
-
 import pytest
 
-from tests.extract.reading import rule_of
-from trialsieve.extract.ingest import read_text
-from trialsieve.extract.structure import structure_trial
-from trialsieve.match.check import check
-from trialsieve.match.concepts import ConceptMatcher
-from trialsieve.match.patient import Fact, Patient
-
-_AS_OF = dt.date(2026, 11, 30)
-
-
-def _verdict(tagger, section: str, criterion: str, uln: float, gilbert: bool) -> str:
-    """The verdict for a patient with a bilirubin ``uln`` times its upper limit, with Gilbert's or not."""
-    trial = read_text(f"{section} Criteria:\n* {criterion}\n", "one.txt", "one")
-    facts = [Fact(text="Gilbert's syndrome", kind="condition", present=True)] if gilbert else []
-    value = Fact(text="Total bilirubin", kind="observation", value=uln, unit="mg/dL", reference_high=1, date=_AS_OF)
-    patient = Patient(facts=[*facts, value], age=50, sex="female")
-    return check(structure_trial(trial, tagger), patient, _AS_OF, ConceptMatcher()).criteria[0].verdict
+from tests.extract.reading import bilirubin_verdict, rule_of
 
 
 @pytest.mark.parametrize(
@@ -49,15 +31,15 @@ def test_the_second_limit_is_for_the_patients_with_the_condition(tagger, text):
     ],
 )
 def test_an_inclusion_holds_the_second_limit_for_them(tagger, text):
-    assert _verdict(tagger, "Inclusion", text, 1.2, gilbert=False) == "met"  # no Gilbert's asked for
-    assert _verdict(tagger, "Inclusion", text, 2.5, gilbert=True) == "met"
-    assert _verdict(tagger, "Inclusion", text, 4.0, gilbert=True) == "not_met"
+    assert bilirubin_verdict(tagger, "Inclusion", text, 1.2, gilbert=False) == "met"  # no Gilbert's asked for
+    assert bilirubin_verdict(tagger, "Inclusion", text, 2.5, gilbert=True) == "met"
+    assert bilirubin_verdict(tagger, "Inclusion", text, 4.0, gilbert=True) == "not_met"
 
 
 def test_an_exclusion_rules_out_by_the_limit_its_patients_have(tagger):
     text = "Total bilirubin > 1.5 x ULN, or > 3 x ULN if Gilbert's syndrome is present"
-    assert _verdict(tagger, "Exclusion", text, 2.5, gilbert=True) == "not_met"
-    assert _verdict(tagger, "Exclusion", text, 4.0, gilbert=True) == "met"
+    assert bilirubin_verdict(tagger, "Exclusion", text, 2.5, gilbert=True) == "not_met"
+    assert bilirubin_verdict(tagger, "Exclusion", text, 4.0, gilbert=True) == "met"
 
 
 def test_a_limit_with_a_variable_of_its_own_stays_apart(tagger):

@@ -68,3 +68,12 @@ def test_a_new_subject_after_the_bracket_ends_the_exceptions(tagger):
         "drug-induced disease)",
     )
     assert "secondary nephrotic syndrome" in _asked(rule) and "secondary nephrotic syndrome" not in _excepted(rule)
+
+
+def test_what_a_judged_phrase_excepts_is_no_alternative_to_it(tagger):
+    """In "neurological disorders (other than migraine) that would interfere" a migraine excludes no one."""
+    text = (
+        "significant neurological disorders (other than migraine) that in the opinion of the "
+        "investigator would interfere with study participation"
+    )
+    assert "migraine" not in _asked(rule_of(tagger, text))

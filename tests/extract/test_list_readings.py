@@ -186,3 +186,9 @@ def test_an_adverse_reaction_to_a_drug_is_an_allergy_record_not_the_drug(tagger)
     assert {"allergy to tadalafil", "allergy to PDE-5 inhibitor"} <= set(found)
     on_drug = {"text": "PDE-5 inhibitor", "kind": "drug", "present": True}
     assert verdict_of(tagger, "Exclusion", text, [on_drug]) != "met"
+
+
+def test_a_bracket_between_the_allergy_word_and_to_keeps_the_allergy(tagger):
+    """A grade in brackets before "to" left docetaxel a drug: every patient given it was excluded."""
+    text = "History of severe hypersensitivity reaction (≥grade 3) to polysorbate 80 containing drugs or to docetaxel"
+    assert "allergy to docetaxel" in presences(rule_of(tagger, text))

@@ -226,6 +226,9 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
         return _held(text, leaf, holders, lack, entities)
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)
     depth = _bracket_depths(text, leaf.start, leaf.end)
+    # what an exception cue leaves out ("neurological disorders (other than migraine) that would interfere")
+    # is neither an example nor asked: the person who judges the rest judges it too
+    named = [e for e in named if not _excepted(text, leaf.start, e.start)]
     examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
     cue = context.review_cue(text, rule.reason, leaf.start, leaf.end) if rule.reason in _OF_OBJECTS else None
     objects = [e for e in named if cue is not None and e.start >= cue.end() and e not in examples]
@@ -318,6 +321,12 @@ def _held(text: str, leaf: _Atom, holders: list[Entity], lack: int | None, entit
 #: review reasons that name an undertaking: their examples are what is promised, not facts about the
 #: patient (elsewhere they are: "unable to consent for other reason (e.g., cognitive deficit)")
 _UNDERTAKINGS = frozenset({"willingness", "compliance"})
+
+
+def _excepted(text: str, start: int, concept: int) -> bool:
+    """Whether an exception cue stands before ``concept`` in its clause, with no bracket closed between."""
+    cues = list(context.EXCEPTIONS.finditer(text, start, concept))
+    return bool(cues) and not re.search(r"[);.]", text[cues[-1].end() : concept])
 
 
 def _bracket_depths(text: str, start: int, end: int) -> list[int]:
