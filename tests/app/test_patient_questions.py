@@ -218,11 +218,29 @@ def test_statements_about_a_named_or_described_patient_are_eligibility_questions
 
 
 def test_a_statement_that_gives_its_own_reason_gets_no_verdict():
-    """ "..., due to her age": a check that rules her out on something else would not make it true."""
+    """ "..., as it would prevent follow-up": a check that rules her out on something else would not make it true."""
     said = "A 56 year old patient with a masectomy would not be eligible for the trial"
-    asked = patient_question(said + ", due to her age")
+    asked = patient_question(said + ", as it would prevent prolonged follow-up")
     assert asked is not None and asked.denied and asked.conditional
     assert not patient_question(said).conditional
+
+
+def test_a_statement_whose_reason_is_the_age_is_judged_by_the_age_alone(tagger, matcher):
+    """ "..., due to her age": the age is checked alone. Admitted by the criteria on age, the reason is false,
+    whatever else rules the patient out (here the mastectomy); below the minimum, it is true."""
+    trial = written("Inclusion Criteria:\n* Female, age 18 or older\n* Intact breast (not surgically absent)", tagger)
+    said = "A {} year old patient with a masectomy would not be eligible for the primary trial, due to her age."
+    asked = patient_question(said.format(56))
+    assert asked is not None and asked.by_age and not asked.conditional
+    older = ask(said.format(56), trial, tagger, matcher)
+    assert older.verdict == "no" and older.citations[0].label == "Inclusion 1"
+    assert ask(said.format(16), trial, tagger, matcher).verdict == "yes"
+    unless = said.format(56).replace(", due", ", unless she consents, due")  # a condition of its own besides
+    assert patient_question(unless).conditional
+    eligible = "A 56 year old patient is eligible for the primary trial because of her age."
+    assert ask(eligible, trial, tagger, matcher).verdict == "cannot tell"  # the age admitted says nothing else
+    no_age = "Patients with a masectomy would not be eligible for the primary trial, due to their age."
+    assert ask(no_age, trial, tagger, matcher).verdict == "cannot tell"
 
 
 def test_a_single_value_in_the_description_is_read_and_a_scale_needs_no_unit(tagger):

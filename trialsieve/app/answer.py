@@ -236,7 +236,7 @@ class Answerer:
         found = answer_patient(
             asked, structured, self._name(trial_id), self.catalog.tagger, self._matcher, nearest=nearest
         )
-        if found.verdict == "cannot tell" and not asked.conditional:
+        if found.verdict == "cannot tell" and not asked.conditional and not asked.by_age:
             claim = "excluded" if asked.denied else "admitted"  # what the statement says the trial does with it
             judged = (
                 self._concept(asked.described, claim, trial_id)
