@@ -86,6 +86,7 @@ class _Safety:
     zero_count: re.Pattern[str]
     filler: frozenset[str]
     age_reason: re.Pattern[str]
+    performance: list[tuple[str, re.Pattern[str]]]  # (ECOG grade, its definition written out)
 
 
 @cache
@@ -98,6 +99,7 @@ def _safety() -> _Safety:
         re.compile(data["zero_count"]["pattern"], re.IGNORECASE),
         frozenset(data["filler"]["words"]),
         re.compile(data["age_reason"]["pattern"], re.IGNORECASE),
+        [(g, re.compile(rf"\b{p}\b", re.IGNORECASE)) for g, p in data["performance_status"]["grades"].items()],
     )
 
 
@@ -350,8 +352,11 @@ def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
 
 
 def _normalised(described: str) -> str:
-    """The description as the note reader reads it: a count of zero as an absence, mojibake undone (units
-    spelled out, "grams per deciliter", are the units lexicon's to read)."""
+    """The description as the note reader reads it: a count of zero as an absence, an ECOG grade's definition as
+    the grade ("fully active, able to carry on all pre-disease performance without restriction": an ECOG of 0),
+    mojibake undone (units spelled out, "grams per deciliter", are the units lexicon's to read)."""
+    for grade, written in _safety().performance:
+        described = written.sub(f"an ECOG of {grade}", described)
     return repaired(_safety().zero_count.sub(r"\1 no ", described))
 
 
