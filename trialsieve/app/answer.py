@@ -29,6 +29,7 @@ from functools import cache
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
 from trialsieve.app.concept_statements import Claim, concept_claim, judge_concept
+from trialsieve.app.consent_statements import consent_claim, judge_consent
 from trialsieve.app.excepted_statements import judge_excepted
 from trialsieve.app.graded_statements import judge_graded, judge_graded_requirement
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
@@ -187,6 +188,11 @@ class Answerer:
         cross = not mentioned and is_cross_trial(question)
         if focus and not named and not cross and focus in self.catalog.trials and points_at_focus(question):
             named = focus  # "... for the primary trial", "this study": the asker says which trial, as a name does
+        consent = consent_claim(question)
+        if consent and (named or focus) in self.catalog.trials and len(mentioned) <= 1:
+            judged = judge_consent(consent, self.catalog.structured(named or focus))
+            if judged.verdict != "cannot tell":
+                return self._decided(judged, named or focus, self._passages(question, named or focus, None))
         if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
             return self._patient(question, asked, named or focus)
         found = self._by_kind(question, focus, named, mentioned, cross)
