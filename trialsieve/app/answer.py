@@ -35,7 +35,7 @@ from trialsieve.app.graded_statements import judge_graded, judge_graded_requirem
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
 from trialsieve.app.tnm_statements import judge_tnm
-from trialsieve.extract.lexicon import inverse, load, phrase_regex
+from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
@@ -834,12 +834,21 @@ def _value(trial: Trial, intent: str) -> tuple[float, str | None] | None:
 def _required_sex(text: str) -> str | None:
     """The sex ("female", "male") a criterion requires outright by opening with it, after at most a few
     qualifiers from the lexicon ("Postmenopausal female", "Each woman enrolled ..."), whatever its rule tree
-    holds. "If female, ..." opens with a condition, so it does not, nor does a criterion about a subgroup
-    ("Women of childbearing potential must use contraception": the lexicon's ``sex_subgroups``)."""
-    found = _sex_opening().match(text)
-    if not found or phrase_regex(_lexicon()["sex_subgroups"]).search(text):
+    holds, or with a state only women are in ("Premenopausal with regular menstrual cycles": ``female_states``).
+    "If female, ..." opens with a condition, so it does not, nor does a criterion about a subgroup ("Women of
+    childbearing potential must use contraception": the lexicon's ``sex_subgroups``)."""
+    lexicon = _lexicon()
+    if phrase_regex(lexicon["sex_subgroups"]).search(text):
         return None
-    return inverse(_lexicon()["sex_words"])[(found["sex"] or found["head"]).lower()]
+    if found := _sex_opening().match(text):
+        return inverse(lexicon["sex_words"])[(found["sex"] or found["head"]).lower()]
+    states = lexicon["female_states"]  # "Premenopausal with regular menstrual cycles": women only
+    named = [w for words in lexicon["sex_words"].values() for w in words]
+    if re.match(rf"\W*(?:{alternation(states['states'])})", text, re.IGNORECASE) and not phrase_regex(
+        states["modals"] + named
+    ).search(text):
+        return "female"
+    return None
 
 
 @cache
