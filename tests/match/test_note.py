@@ -114,3 +114,11 @@ def test_a_group_in_the_plural_has_its_sex():
     assert read_note("Men with a left ventricular ejection fraction > 50%.").sex == "male"
     assert read_note("Spanish women with a heart rate of 70 bpm.").sex == "female"
     assert read_note("Women and men aged 40.").sex is None
+
+
+def test_a_value_s_name_leaves_out_its_bound_and_who_has_it():
+    """ "Patients with a diameter of less than 4 cm": the value is a diameter, not "Patients diameter less"."""
+    facts = read_note("Patients with a diameter of less than 4 cm.").facts
+    assert [(f.text, f.value, f.unit) for f in facts] == [("diameter", 4.0, "cm")]
+    facts = read_note("Women with a body weight of at least 50 kg.").facts
+    assert [(f.text, f.value) for f in facts] == [("body weight", 50.0)]

@@ -45,10 +45,15 @@ _CLAUSE_END = re.compile(
 )
 _SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.MULTILINE)
 _VALUE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*/\s*(\d+(?:\.\d+)?))?")
+#: the words before a value that name it, less what links them to the number ("of", "level") and a bound ("of more
+#: than", "at least", "<"): "a diameter of less than 4 cm" is a diameter
 _NAME = re.compile(
-    r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count|between|from)?\s*$"
+    r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:(?:of|is|was|were|:|=|level|count)\s*)?"
+    r"(?:(?:between|from|at\s+(?:least|most)|(?:more|less|greater|fewer|higher|lower)\s+than|over|under|above|"
+    r"below|at|<=?|>=?|≤|≥)\s*)?$"
 )
-_NAME_STOP = frozenset(_CUES["stopwords"])
+#: words before a value that are not its name: grammar, and who has it ("Patients with a diameter of 4 cm")
+_NAME_STOP = frozenset(_CUES["stopwords"]) | frozenset(_CUES["persons"]["words"])
 _FAMILY = re.compile(rf"(?:{alternation(_CUES['qualifiers']['family history'])})", re.IGNORECASE)
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
 _FACT_KINDS = frozenset(get_args(FactKind))
