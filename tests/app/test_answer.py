@@ -394,6 +394,13 @@ def test_a_criterion_opening_with_a_sex_requires_it(bundled, question, quote):
         ("Pregnant or lactating women", None),
         ("Partners of women with breast cancer", None),
         ("Histologically confirmed breast cancer in women", None),
+        # NCT00293540 via NLI4CT: a state only women are in, asked for outright ("Males are not eligible": true)
+        ("Premenopausal with regular menstrual cycles", "female"),
+        ("Postmenopausal status", "female"),
+        ("Postmenopausal or male", None),  # names a sex: not read as the state
+        ("If postmenopausal, FSH > 40 mIU/mL", None),  # a condition
+        ("Premenopausal patients may be included", None),  # a permission, not a requirement
+        ("Menopausal symptoms", None),
     ],
 )
 def test_only_a_sex_required_outright_counts(criterion, requires):

@@ -218,11 +218,29 @@ def test_statements_about_a_named_or_described_patient_are_eligibility_questions
 
 
 def test_a_statement_that_gives_its_own_reason_gets_no_verdict():
-    """ "..., due to her age": a check that rules her out on something else would not make it true."""
+    """ "..., as it would prevent follow-up": a check that rules her out on something else would not make it true."""
     said = "A 56 year old patient with a masectomy would not be eligible for the trial"
-    asked = patient_question(said + ", due to her age")
+    asked = patient_question(said + ", as it would prevent prolonged follow-up")
     assert asked is not None and asked.denied and asked.conditional
     assert not patient_question(said).conditional
+
+
+def test_a_statement_whose_reason_is_the_age_is_judged_by_the_age_alone(tagger, matcher):
+    """ "..., due to her age": the age is checked alone. Admitted by the criteria on age, the reason is false,
+    whatever else rules the patient out (here the mastectomy); below the minimum, it is true."""
+    trial = written("Inclusion Criteria:\n* Female, age 18 or older\n* Intact breast (not surgically absent)", tagger)
+    said = "A {} year old patient with a masectomy would not be eligible for the primary trial, due to her age."
+    asked = patient_question(said.format(56))
+    assert asked is not None and asked.by_age and not asked.conditional
+    older = ask(said.format(56), trial, tagger, matcher)
+    assert older.verdict == "no" and older.citations[0].label == "Inclusion 1"
+    assert ask(said.format(16), trial, tagger, matcher).verdict == "yes"
+    unless = said.format(56).replace(", due", ", unless she consents, due")  # a condition of its own besides
+    assert patient_question(unless).conditional
+    eligible = "A 56 year old patient is eligible for the primary trial because of her age."
+    assert ask(eligible, trial, tagger, matcher).verdict == "cannot tell"  # the age admitted says nothing else
+    no_age = "Patients with a masectomy would not be eligible for the primary trial, due to their age."
+    assert ask(no_age, trial, tagger, matcher).verdict == "cannot tell"
 
 
 def test_a_single_value_in_the_description_is_read_and_a_scale_needs_no_unit(tagger):
@@ -313,6 +331,12 @@ def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matc
             "Presence of Extracranial metastases",
             True,
         ),
+        (
+            "T2 N1 M0 adenocarcinoma of the breast are eligible for the primary trial.",
+            "T2 N1 M0 adenocarcinoma of the breast",
+            False,
+        ),
+        ("Stage IV breast cancer is not eligible for the secondary trial", "Stage IV breast cancer", True),
     ],
 )
 def test_what_a_patient_has_may_be_named_without_the_patient(question, described, denied):
@@ -330,6 +354,11 @@ def test_what_a_patient_has_may_be_named_without_the_patient(question, described
         "the primary trial.",  # each is excluded, says the statement; the check of a patient with all says if any is
         "Only Black women are eligible for the primary trial.",  # "only": not a statement about Black women alone
         "Men are not eligible for the primary trial.",  # who the trial takes, not a patient
+        "Males are ineligible for the primary trial.",
+        "All patients are eligible for the primary trial.",
+        "There are patients with HIV who are eligible for the primary trial.",  # a claim about some, not all
+        "Breast cancer, after surgery, is eligible for the primary trial.",  # no list or clause: a plain subject
+        "Stage IV breast cancer is eligible for the primary trial unless it relapses.",  # no more than eligibility
         "Pregnancy, lactation or HIV are part of the exclusion criteria for the primary trial.",  # a list: each one
     ],
 )
@@ -365,3 +394,22 @@ def test_a_claim_about_another_trial_beside_it_is_a_condition_of_its_own():
         "but not from the secondary trial."
     )
     assert asked is not None and asked.denied and asked.conditional
+
+
+def test_an_ecog_grade_written_out_is_read_as_the_grade(tagger, matcher):
+    """ "ambulatory and capable of all selfcare but unable to carry out any work activities" is the definition of
+    ECOG 2, "fully active, able to carry on all pre-disease performance without restriction" that of ECOG 0."""
+    trial = written(
+        "Inclusion Criteria:\n* Eastern Cooperative Oncology Group (ECOG) performance status of 0-1.", tagger
+    )
+    two = "Patients that are ambulatory and capable of all selfcare but unable to carry out any work activities"
+    assert [(f.text, f.value) for f in described_patient(two, tagger).facts if f.value is not None] == [("ECOG", 2)]
+    assert ask(two + " are excluded from the primary trial.", trial, tagger, matcher).verdict == "yes"
+    zero = "Patients that are fully active and able to carry on all pre-disease performance without restriction"
+    assert ask(zero + " are excluded from the primary trial.", trial, tagger, matcher).verdict == "no"
+    assert (
+        ask("Patients that are fully active are eligible for the primary trial.", trial, tagger, matcher).verdict
+        == "yes"
+    )
+    active = described_patient("Patients with active brain metastases", tagger)  # "active" alone is no grade
+    assert all(f.value is None for f in active.facts)

@@ -128,13 +128,24 @@ def test_a_measure_limited_twice_or_on_another_scale_is_not_settled(tagger):
 
 
 def test_a_limit_on_what_the_trial_never_speaks_of_is_not_required(tagger):
-    """No criterion speaks of life expectancy: the trial does not require one. "Life expectancy: Not specified"
-    speaks of it without a limit the grammar reads, so that is not settled."""
+    """No criterion speaks of life expectancy: the trial does not require one. "Life expectancy: Not specified" (the
+    PDQ style, indented or, as NLI4CT's lines lost the indent, on the next line) says so outright. A heading with
+    anything else under it ("At least 6 months") or a criterion that speaks of it otherwise is not settled so."""
     stated = "Candidates for the primary trial must have a life expectancy over 6 months."
     silent = written("Inclusion Criteria:\n* Histologically confirmed breast cancer", tagger)
     assert verdict(stated, silent, tagger) == "no"
-    pdq = written("PATIENT CHARACTERISTICS:\n* Life expectancy\n  * Not specified", tagger)
-    assert verdict(stated, pdq, tagger) == "cannot tell"
+    for pdq in (
+        "PATIENT CHARACTERISTICS:\n* Life expectancy\n  * Not specified",
+        "PATIENT CHARACTERISTICS:\n* Life expectancy\n* Not specified\n* Performance status\n* ECOG 0-1",
+        "PATIENT CHARACTERISTICS:\n* Life expectancy: Not specified",
+    ):
+        assert verdict(stated, written(pdq, tagger), tagger) == "no", pdq
+    for unsettled in (
+        "PATIENT CHARACTERISTICS:\n* Life expectancy\n* More than 3 months",
+        "PATIENT CHARACTERISTICS:\n* Life expectancy\n* Performance status\n* Not specified",
+        "Inclusion Criteria:\n* Life expectancy compatible with the study, if not specified otherwise",
+    ):
+        assert verdict(stated, written(unsettled, tagger), tagger) == "cannot tell", unsettled
 
 
 @pytest.mark.parametrize(

@@ -93,3 +93,32 @@ def test_a_unit_written_as_people_write_it_converts():
     from trialsieve.extract.quantities import convert
 
     assert convert(4, "mm/5min", "mm/(5.min)") == 4 and convert(6, "sec", "s") == 6
+
+
+def test_a_score_is_the_scales_own_though_a_concept_was_named_before_it(tagger):
+    """ "breast cancer and an ECOG of 3": the number after the scale's name is the ECOG's, not the cancer's."""
+    patient = read_note("Patients with left-sided breast cancer and an ECOG of 3.", tagger)
+    assert [(f.text, f.value, f.unit) for f in patient.facts if f.value is not None] == [("ECOG", 3.0, "{score}")]
+
+
+def test_a_score_written_with_a_bound_is_read():
+    """ "ECOG score between 3-5", "Karnofsky Index < 80": a bound between the scale and its number; the
+    question's reader keeps it as the bound it is."""
+    written = (("ECOG score between 3-5.", 3.0), ("Karnofsky Index  < 80.", 80.0), ("KPS of at least 70.", 70.0))
+    for note, value in written:
+        assert [(f.value, f.unit) for f in read_note(note).facts] == [(value, "{score}")], note
+    assert read_note("Hemoglobin < 9.").facts == []  # no unit and no scale: not read
+
+
+def test_a_group_in_the_plural_has_its_sex():
+    assert read_note("Men with a left ventricular ejection fraction > 50%.").sex == "male"
+    assert read_note("Spanish women with a heart rate of 70 bpm.").sex == "female"
+    assert read_note("Women and men aged 40.").sex is None
+
+
+def test_a_value_s_name_leaves_out_its_bound_and_who_has_it():
+    """ "Patients with a diameter of less than 4 cm": the value is a diameter, not "Patients diameter less"."""
+    facts = read_note("Patients with a diameter of less than 4 cm.").facts
+    assert [(f.text, f.value, f.unit) for f in facts] == [("diameter", 4.0, "cm")]
+    facts = read_note("Women with a body weight of at least 50 kg.").facts
+    assert [(f.text, f.value) for f in facts] == [("body weight", 50.0)]

@@ -29,12 +29,13 @@ from functools import cache
 from trialsieve.app.catalog import Catalog
 from trialsieve.app.citations import Citation, plain
 from trialsieve.app.concept_statements import Claim, concept_claim, judge_concept
+from trialsieve.app.consent_statements import consent_claim, judge_consent
 from trialsieve.app.excepted_statements import judge_excepted
 from trialsieve.app.graded_statements import judge_graded, judge_graded_requirement
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
 from trialsieve.app.tnm_statements import judge_tnm
-from trialsieve.extract.lexicon import inverse, load, phrase_regex
+from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
 from trialsieve.index.metadata import Filters
@@ -187,6 +188,11 @@ class Answerer:
         cross = not mentioned and is_cross_trial(question)
         if focus and not named and not cross and focus in self.catalog.trials and points_at_focus(question):
             named = focus  # "... for the primary trial", "this study": the asker says which trial, as a name does
+        consent = consent_claim(question)
+        if consent and (named or focus) in self.catalog.trials and len(mentioned) <= 1:
+            judged = judge_consent(consent, self.catalog.structured(named or focus))
+            if judged.verdict != "cannot tell":
+                return self._decided(judged, named or focus, self._passages(question, named or focus, None))
         if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
             return self._patient(question, asked, named or focus)
         found = self._by_kind(question, focus, named, mentioned, cross)
@@ -236,7 +242,7 @@ class Answerer:
         found = answer_patient(
             asked, structured, self._name(trial_id), self.catalog.tagger, self._matcher, nearest=nearest
         )
-        if found.verdict == "cannot tell" and not asked.conditional:
+        if found.verdict == "cannot tell" and not asked.conditional and not asked.by_age:
             claim = "excluded" if asked.denied else "admitted"  # what the statement says the trial does with it
             judged = (
                 self._concept(asked.described, claim, trial_id)
@@ -828,12 +834,21 @@ def _value(trial: Trial, intent: str) -> tuple[float, str | None] | None:
 def _required_sex(text: str) -> str | None:
     """The sex ("female", "male") a criterion requires outright by opening with it, after at most a few
     qualifiers from the lexicon ("Postmenopausal female", "Each woman enrolled ..."), whatever its rule tree
-    holds. "If female, ..." opens with a condition, so it does not, nor does a criterion about a subgroup
-    ("Women of childbearing potential must use contraception": the lexicon's ``sex_subgroups``)."""
-    found = _sex_opening().match(text)
-    if not found or phrase_regex(_lexicon()["sex_subgroups"]).search(text):
+    holds, or with a state only women are in ("Premenopausal with regular menstrual cycles": ``female_states``).
+    "If female, ..." opens with a condition, so it does not, nor does a criterion about a subgroup ("Women of
+    childbearing potential must use contraception": the lexicon's ``sex_subgroups``)."""
+    lexicon = _lexicon()
+    if phrase_regex(lexicon["sex_subgroups"]).search(text):
         return None
-    return inverse(_lexicon()["sex_words"])[(found["sex"] or found["head"]).lower()]
+    if found := _sex_opening().match(text):
+        return inverse(lexicon["sex_words"])[(found["sex"] or found["head"]).lower()]
+    states = lexicon["female_states"]  # "Premenopausal with regular menstrual cycles": women only
+    named = [w for words in lexicon["sex_words"].values() for w in words]
+    if re.match(rf"\W*(?:{alternation(states['states'])})", text, re.IGNORECASE) and not phrase_regex(
+        states["modals"] + named
+    ).search(text):
+        return "female"
+    return None
 
 
 @cache

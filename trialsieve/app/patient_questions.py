@@ -46,6 +46,7 @@ class PatientQuestion:
     described: str
     denied: bool
     conditional: bool = False  # the question sets a condition of its own ("..., unless they ..."): no verdict
+    by_age: bool = False  # the reason it gives is the patient's age ("..., due to her age"): the age alone is judged
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,11 @@ def patient_question(question: str) -> PatientQuestion | None:
         if found := pattern.match(question.strip()):
             described = trial_words.sub("", found["who"]).strip(" ,.")
             if set(re.findall(r"[\w'-]+", described.lower())) - bare:  # "can men take part" asks about the trial
-                conditional = bool(_safety().conditional.search(question))
+                by_age = _safety().age_reason.search(question)
+                rest = question[: by_age.start()] if by_age else question  # an age reason is judged, not a condition
+                conditional = bool(_safety().conditional.search(rest))
                 denied = any(value for name, value in found.groupdict().items() if name.startswith("denied"))
-                return PatientQuestion(described, denied, conditional)
+                return PatientQuestion(described, denied, conditional, by_age is not None)
     return None
 
 
@@ -82,6 +85,8 @@ class _Safety:
     generic: frozenset[str]
     zero_count: re.Pattern[str]
     filler: frozenset[str]
+    age_reason: re.Pattern[str]
+    performance: list[tuple[str, re.Pattern[str]]]  # (ECOG grade, its definition written out)
 
 
 @cache
@@ -93,6 +98,8 @@ def _safety() -> _Safety:
         frozenset(_stem(w) for w in data["generic"]["words"]),
         re.compile(data["zero_count"]["pattern"], re.IGNORECASE),
         frozenset(data["filler"]["words"]),
+        re.compile(data["age_reason"]["pattern"], re.IGNORECASE),
+        [(g, re.compile(rf"\b{p}\b", re.IGNORECASE)) for g, p in data["performance_status"]["grades"].items()],
     )
 
 
@@ -118,6 +125,8 @@ def answer_patient(
     as answers write it), with the deciding criteria cited. ``nearest`` is criterion ids by how near they
     are to the question (a search's order): of the criteria that decide, the answer quotes the nearest."""
     patient = described_patient(asked.described, tagger)
+    if asked.by_age:
+        return _answer_by_age(asked, patient, structured, name, matcher, as_of)
     report = check(structured, patient, as_of, matcher, presume=True)
     eligible: Verdict = {"eligible": "yes", "ineligible": "no"}.get(report.overall, "cannot tell")
     doubt = None
@@ -145,6 +154,56 @@ def answer_patient(
 
 
 _FAVOUR = {"inclusion": "met", "exclusion": "not_met"}
+
+
+def _answer_by_age(
+    asked: PatientQuestion,
+    patient: Patient,
+    structured: StructuredTrial,
+    name: str,
+    matcher: ConceptMatcher,
+    as_of: dt.date | None,
+) -> PatientAnswer:
+    """A statement whose reason is the patient's age ("A 56 year old patient with a mastectomy would not be
+    eligible, due to her age"): it is true only if the age itself decides, so the age alone is checked, as a
+    patient of whom nothing else is known. The statement that the patient is not eligible is true when a criterion
+    rules them out on the age, and false when the criteria on age admit it and none rules it out: whatever else may
+    rule the patient out, the age does not, so the reason is false. A statement that the patient is eligible for
+    their age is answered "no" when the age rules them out; an age admitted says nothing of the other criteria, so
+    it stays "cannot tell", as does a question that gives no age or a trial with no criterion on age."""
+    trial_id = structured.trial.id
+    who = f"“{plain(asked.described)}”"
+    if patient.age is None:
+        return PatientAnswer(f"Cannot tell from the question: it gives no age for {who}.", [], "cannot tell")
+    aged = patient.model_copy(update={"facts": [], "sex": None, "pregnant": None, "breastfeeding": None})
+    report = check(structured, aged, as_of, matcher, presume=True)
+    roots = [c for c in report.criteria if c.parent is None]
+    on_age = [c for c in roots if any(e.source == "patient.age" for e in c.evidence)]
+    against = [c for c in on_age if c.against]
+    if against:
+        shown = against[:_SHOWN]
+        text = f"No: the age of {who} rules them out of {name}.\n" + _age_lines(shown, trial_id)
+        ruled_out = True
+    elif on_age and not any(c.against for c in roots) and asked.denied:
+        shown = on_age[:_SHOWN]
+        text = f"The age of {who} does not rule them out of {name}: its criteria on age admit it.\n"
+        text += _age_lines(shown, trial_id)
+        ruled_out = False
+    else:
+        said = "does not say" if on_age else "has no criterion on age to say"
+        text = f"Cannot tell from the question: {name} {said} whether the age decides."
+        return PatientAnswer(text, [], "cannot tell")
+    citations = [_citation(c, trial_id) for c in shown]
+    if asked.denied:  # "... would not be eligible, due to her age": true when the age rules them out
+        holds: Verdict = "yes" if ruled_out else "no"
+        return PatientAnswer(f"The statement is {'true' if ruled_out else 'false'}. {text}", citations, holds)
+    return PatientAnswer(text, citations, "no")
+
+
+def _age_lines(criteria: list[CriterionVerdict], trial_id: str) -> str:
+    """One line a criterion: its citation, then what it says of the age."""
+    said = (next(e.reason for e in c.evidence if e.source == "patient.age") for c in criteria)
+    return "\n".join(f"- {_citation(c, trial_id).markdown()}: {plain(s)}" for c, s in zip(criteria, said, strict=True))
 
 
 def _settled_as_said(report: Report, patient: Patient, described: str) -> list[CriterionVerdict]:
@@ -293,8 +352,11 @@ def described_patient(described: str, tagger: EntityTagger | None) -> Patient:
 
 
 def _normalised(described: str) -> str:
-    """The description as the note reader reads it: a count of zero as an absence, mojibake undone (units
-    spelled out, "grams per deciliter", are the units lexicon's to read)."""
+    """The description as the note reader reads it: a count of zero as an absence, an ECOG grade's definition as
+    the grade ("fully active, able to carry on all pre-disease performance without restriction": an ECOG of 0),
+    mojibake undone (units spelled out, "grams per deciliter", are the units lexicon's to read)."""
+    for grade, written in _safety().performance:
+        described = written.sub(f"an ECOG of {grade}", described)
     return repaired(_safety().zero_count.sub(r"\1 no ", described))
 
 

@@ -421,17 +421,42 @@ def _unlimited(stated: _Range, structured: StructuredTrial) -> tuple[Literal["fa
     """A "fails" when the statement states a limit on a measure of the lexicon that lists the words by which a
     criterion may speak of it, and no criterion of the trial names it or says one of them ("must have a life
     expectancy over 6 months" for a trial whose criteria never mention life expectancy or survival): the trial
-    does not require it. A trial whose criteria do speak of it but set no limit the grammar reads ("Life
-    expectancy: Not specified") is not settled."""
+    does not require it. So too when every criterion that names it says it is not specified (the PDQ style's "Life
+    expectancy: Not specified", or a heading "Life expectancy" with "Not specified" under or after it): the trial
+    says it sets no limit. A criterion that names it and says anything else leaves it unsettled."""
     ignored, _, groups = _measures()
     group = next((g for g in groups if g.name == stated.measure), None)
     if group is None or not group.mentions or not structured.criteria:
         return None
+    naming = []
     for criterion in structured.criteria:
         said = _stems(criterion.text) - ignored
         if said & group.mentions or any(name <= said for name in group.names):
-            return None
-    return "fails", [], f"no criterion names {stated.measure}"
+            naming.append(criterion)
+    if not naming:
+        return "fails", [], f"no criterion names {stated.measure}"
+    if all(_not_specified(c, structured) for c in naming):
+        return "fails", [c.id for c in naming], f"{naming[0].text.strip(' :')}: not specified"
+    return None
+
+
+_NOT_SPECIFIED = re.compile(r"\bnot\s+specified\b", re.IGNORECASE)
+
+
+def _not_specified(criterion: Criterion, structured: StructuredTrial) -> bool:
+    """Whether ``criterion`` says the trial sets nothing on what it names: "Life expectancy: Not specified", or a
+    bare heading ("Life expectancy", no number) whose sub-criteria, or else whose next criterion under the same
+    heading (NLI4CT's lines lost the indent), is "Not specified" and nothing more."""
+    if _NOT_SPECIFIED.search(criterion.text):
+        return bool(re.fullmatch(r"[^\d.;]*:?\s*not\s+specified\W*", criterion.text.strip(), re.IGNORECASE))
+    if re.search(r"\d", criterion.text):
+        return False
+    children = [c for c in structured.criteria if c.parent == criterion.id]
+    if not children:
+        siblings = [c for c in structured.criteria if c.parent == criterion.parent and c.section == criterion.section]
+        at = siblings.index(criterion)
+        children = siblings[at + 1 : at + 2]
+    return bool(children) and all(re.fullmatch(r"\W*not\s+specified\W*", c.text, re.IGNORECASE) for c in children)
 
 
 def _distinct(

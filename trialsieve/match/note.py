@@ -45,10 +45,15 @@ _CLAUSE_END = re.compile(
 )
 _SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.MULTILINE)
 _VALUE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*/\s*(\d+(?:\.\d+)?))?")
+#: the words before a value that name it, less what links them to the number ("of", "level") and a bound ("of more
+#: than", "at least", "<"): "a diameter of less than 4 cm" is a diameter
 _NAME = re.compile(
-    r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:of|is|was|were|at|:|=|level|count|between|from)?\s*$"
+    r"([A-Za-z][A-Za-z0-9\-+ ]{0,40}?)\s*(?:\(\w+\))?\s*(?:(?:of|is|was|were|:|=|level|count)\s*)?"
+    r"(?:(?:between|from|at\s+(?:least|most)|(?:more|less|greater|fewer|higher|lower)\s+than|over|under|above|"
+    r"below|at|<=?|>=?|≤|≥)\s*)?$"
 )
-_NAME_STOP = frozenset(_CUES["stopwords"])
+#: words before a value that are not its name: grammar, and who has it ("Patients with a diameter of 4 cm")
+_NAME_STOP = frozenset(_CUES["stopwords"]) | frozenset(_CUES["persons"]["words"])
 _FAMILY = re.compile(rf"(?:{alternation(_CUES['qualifiers']['family history'])})", re.IGNORECASE)
 _PRESSURE = re.compile(r"\b(?:bp|blood pressure)\b", re.IGNORECASE)
 _FACT_KINDS = frozenset(get_args(FactKind))
@@ -222,11 +227,18 @@ def _optional(sentence: str, start: int) -> bool:
     return any(s <= start < e for s, e in optional.scopes(sentence))
 
 
-_SCORED = re.compile(r"\b(?:score|scale|index)\s*(?:of|is|was|:|=)?\s*$", re.IGNORECASE)
-#: a scale named right before a bare number ("an ECOG of 3", "Karnofsky status 70"): the number is its score
+#: what may stand between a score's name and its number: "of", "is", and a bound ("between 3-5", "< 80",
+#: "of at least 70"), which the question's reader keeps as the bound it is (``app/patient_questions.py``)
+_SCORE_TAIL = (
+    r"\s*(?:(?:of|is|was|:|=)\s*)?(?:(?:between|from|<=?|>=?|≤|≥|at\s+(?:least|most)|"
+    r"(?:more|less|greater|fewer)\s+than|over|under|above|below)\s*)?$"
+)
+_SCORED = re.compile(r"\b(?:score|scale|index)" + _SCORE_TAIL, re.IGNORECASE)
+#: a scale named right before a bare number ("an ECOG of 3", "Karnofsky status 70"): the number is its score,
+#: and the scale is what it measures, whatever concept the tagger found earlier in the sentence
 _SCALE = re.compile(
-    rf"\b(?:{alternation(load('scales', 'trialsieve.match')['scales'])})"
-    r"(?:\s+(?:performance\s+)?(?:status|score|index|ps))?\s*(?:of|is|was|:|=)?\s*$",
+    rf"\b(?P<scale>(?:{alternation(load('scales', 'trialsieve.match')['scales'])})"
+    r"(?:\s+(?:performance\s+)?(?:status|score|index|ps))?)" + _SCORE_TAIL,
     re.IGNORECASE,
 )
 _MEASURED_TIMES = {"s", "min"}  # seconds and minutes measure (a tear break-up time); days and more last
@@ -251,13 +263,16 @@ def _measurements(sentence: str, entities: list, where: str) -> list[Fact]:
         pressure = bool(match[2]) and bool(_PRESSURE.search(sentence, max(floor, match.start() - 30), match.start()))
         code = unit.code if unit else "mm[Hg]" if pressure else None  # "blood pressure is 80/60"
         before = sentence[floor : match.start()]
-        if code is None and (_SCORED.search(before) or _SCALE.search(before)):
+        scale = _SCALE.search(before) if unit is None else None
+        if code is None and (_SCORED.search(before) or scale):
             code = "{score}"  # "OSDI score 45", "an ECOG of 3": a score needs no unit
         timed = code in TIME_UNITS and not (code in _MEASURED_TIMES and not _DURATION_CUE.search(before))
         if code is None or timed:
             continue  # "for 2 days" is how long, not a value; "NIKBUT 6 sec" is a value
         named = [e for e in entities if e.type in _FACT_KINDS and named_in[0] <= e.start and e.end <= named_in[1]]
-        if named and named_in[1] - named[-1].end <= 25:
+        if scale and not (named and named[-1].start >= floor + scale.start("scale")):
+            label = scale["scale"]  # "breast cancer and an ECOG of 3": the ECOG's score, not the cancer's
+        elif named and named_in[1] - named[-1].end <= 25:
             label = named[-1].text
         else:
             name = _NAME.search(sentence, *named_in)
