@@ -424,3 +424,14 @@ def test_members_of_device_and_parathyroid_classes_in_the_plural():
         assert [m.how for m in matcher.find(criterion, [Fact(kind=kind, text=fact)])] == ["kind_of"], fact
     assert not matcher.find("Pacemaker", [Fact(kind="procedure", text="implantable cardioverter defibrillators")])
     assert not matcher.find("parathyroid disease", [Fact(kind="condition", text="hypercalcemia")])
+
+
+def test_a_name_with_accents_is_the_name_without():
+    """Registries translated from French or Spanish keep the accents ("Diabètes", "Sjögren"): the
+    synonym groups are spelt without them and must still name the concept."""
+    matcher = ConceptMatcher()
+    assert normalise("Insipid Diabètes") == normalise("diabetes insipidus")
+    assert _found(matcher, "Insipid Diabètes", [_fact("Diabetes")]) == []
+    assert _found(matcher, "Insipid Diabètes", [_fact("Diabetes insipidus")]) == [("Diabetes insipidus", "lexicon")]
+    assert _found(matcher, "Diabètes", [_fact("Diabetes")]) == [("Diabetes", "lexicon")]
+    assert _found(matcher, "Sjögren's syndrome", [_fact("Sjogren syndrome")]) == [("Sjogren syndrome", "lexicon")]
