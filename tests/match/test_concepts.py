@@ -130,8 +130,9 @@ def test_the_qualifiers_next_to_the_concept_in_the_criterion_are_its_own():
     assert in_context("diabetes mellitus", "Known type 1 diabetes mellitus on an insulin pump") == (
         "type 1 diabetes mellitus"
     )
+    # "Symptomatic" is a qualifier too (the symptoms axis): NYHA class III-IV heart failure has symptoms
     assert in_context("heart failure", "Symptomatic heart failure (NYHA class III-IV) at screening") == (
-        "heart failure (NYHA class III-IV)"
+        "Symptomatic heart failure (NYHA class III-IV)"
     )
     assert in_context("breast cancer", "locally advanced or metastatic breast cancer") == (
         "locally advanced or metastatic breast cancer"
