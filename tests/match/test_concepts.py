@@ -436,3 +436,24 @@ def test_a_name_with_accents_is_the_name_without():
     assert _found(matcher, "Insipid Diabètes", [_fact("Diabetes insipidus")]) == [("Diabetes insipidus", "lexicon")]
     assert _found(matcher, "Diabètes", [_fact("Diabetes")]) == [("Diabetes", "lexicon")]
     assert _found(matcher, "Sjögren's syndrome", [_fact("Sjogren syndrome")]) == [("Sjogren syndrome", "lexicon")]
+
+
+def test_the_form_a_drug_is_given_in_names_no_drug():
+    """ "Use of any treatment for ED ... including oral medications, vacuum devices, constrictive devices,
+    injections or urethral suppositories" (NCT01317693): "injections" asks for injections for ED, and an
+    intramuscular vaccine, an adrenaline injection or a docetaxel injection met it."""
+    matcher = ConceptMatcher()
+    facts = [
+        Fact(kind="procedure", text="Intramuscular injection"),
+        Fact(kind="drug", text="1 ML DOCEtaxel 20 MG/ML Injection"),
+        Fact(kind="procedure", text="Injection of adrenaline"),
+    ]
+    assert _found(matcher, "injections", facts) == []
+    assert _found(matcher, "tablets", [Fact(kind="drug", text="Metformin 500 MG Oral Tablet")]) == []
+    # a drug named with its form is still that drug
+    assert _found(matcher, "docetaxel injection", facts) == [("1 ML DOCEtaxel 20 MG/ML Injection", "lexicon")]
+
+
+def test_a_form_alone_is_no_paraphrase_either(embedder):
+    matcher = ConceptMatcher(embedder)
+    assert _found(matcher, "injections", [Fact(kind="procedure", text="Intramuscular injection")]) == []

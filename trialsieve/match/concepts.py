@@ -773,7 +773,8 @@ class ConceptMatcher:
                 unsure[i] = Match(fact, "undetermined", 1.0)
             elif agreement == "undetermined":
                 vague.append(i)
-        if embed and self.embedder is not None and concept.words and (rest or vague):
+        # a concept of generic words only ("other disorders", "injections") names nothing a paraphrase could
+        if embed and self.embedder is not None and concept.words - _GENERIC and (rest or vague):
             # a paraphrase that does not say the qualifier ("anxiety" for "mild anxiety disorder") is
             # undetermined as a named one is, not absent from the record
             named = [normalise(facts[i].text) for i in rest + vague]
