@@ -94,11 +94,15 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
 
 def _known(e: Entity, spans: list[Entity], text: str) -> Entity:
     """``e`` widened over the rest of a known name it lies inside (``known_names``), when the words it
-    takes are no other span's: "Insipid" of "Insipid Diabètes" is no one's, while the "non" of
-    "non-small cell lung cancer" is a span the later mends read ("non-" before a kind)."""
+    takes are no other span's ("Insipid" of "Insipid Diabètes" is no one's, while the "non" of
+    "non-small cell lung cancer" is a span the later mends read: "non-" before a kind) and are not
+    only qualifier cues, which the leaf reads anyway ("chronic" of "chronic kidney disease")."""
     start, end = known_names.widened(text, e.start, e.end)
     if (start, end) == (e.start, e.end) or any(o is not e and o.start < end and start < o.end for o in spans):
         return e
+    added = text[start : e.start] + " " + text[e.end : end]
+    if not re.search(r"\w", context.QUALIFIERS.sub(" ", added)):
+        return e  # "chronic" of "chronic kidney disease" is read as the leaf's qualifier already
     return span_entity(e.type, (start, end), text)
 
 
