@@ -130,8 +130,9 @@ def test_the_qualifiers_next_to_the_concept_in_the_criterion_are_its_own():
     assert in_context("diabetes mellitus", "Known type 1 diabetes mellitus on an insulin pump") == (
         "type 1 diabetes mellitus"
     )
+    # "Symptomatic" is a qualifier too (the symptoms axis): NYHA class III-IV heart failure has symptoms
     assert in_context("heart failure", "Symptomatic heart failure (NYHA class III-IV) at screening") == (
-        "heart failure (NYHA class III-IV)"
+        "Symptomatic heart failure (NYHA class III-IV)"
     )
     assert in_context("breast cancer", "locally advanced or metastatic breast cancer") == (
         "locally advanced or metastatic breast cancer"
@@ -441,3 +442,35 @@ def test_a_concept_named_only_by_qualifiers_is_found_by_them(concept, fact, foun
     """A concept "brain metastases" has no disease word left once its qualifiers are read: it matched nothing,
     not even itself, and a patient with brain metastases passed the exclusion."""
     assert bool(ConceptMatcher().find(concept, [Fact(kind="condition", text=fact)])) is found
+
+
+def test_a_name_with_accents_is_the_name_without():
+    """Registries translated from French or Spanish keep the accents ("Diabètes", "Sjögren"): the
+    synonym groups are spelt without them and must still name the concept."""
+    matcher = ConceptMatcher()
+    assert normalise("Insipid Diabètes") == normalise("diabetes insipidus")
+    assert _found(matcher, "Insipid Diabètes", [_fact("Diabetes")]) == []
+    assert _found(matcher, "Insipid Diabètes", [_fact("Diabetes insipidus")]) == [("Diabetes insipidus", "lexicon")]
+    assert _found(matcher, "Diabètes", [_fact("Diabetes")]) == [("Diabetes", "lexicon")]
+    assert _found(matcher, "Sjögren's syndrome", [_fact("Sjogren syndrome")]) == [("Sjogren syndrome", "lexicon")]
+
+
+def test_the_form_a_drug_is_given_in_names_no_drug():
+    """ "Use of any treatment for ED ... including oral medications, vacuum devices, constrictive devices,
+    injections or urethral suppositories" (NCT01317693): "injections" asks for injections for ED, and an
+    intramuscular vaccine, an adrenaline injection or a docetaxel injection met it."""
+    matcher = ConceptMatcher()
+    facts = [
+        Fact(kind="procedure", text="Intramuscular injection"),
+        Fact(kind="drug", text="1 ML DOCEtaxel 20 MG/ML Injection"),
+        Fact(kind="procedure", text="Injection of adrenaline"),
+    ]
+    assert _found(matcher, "injections", facts) == []
+    assert _found(matcher, "tablets", [Fact(kind="drug", text="Metformin 500 MG Oral Tablet")]) == []
+    # a drug named with its form is still that drug
+    assert _found(matcher, "docetaxel injection", facts) == [("1 ML DOCEtaxel 20 MG/ML Injection", "lexicon")]
+
+
+def test_a_form_alone_is_no_paraphrase_either(embedder):
+    matcher = ConceptMatcher(embedder)
+    assert _found(matcher, "injections", [Fact(kind="procedure", text="Intramuscular injection")]) == []

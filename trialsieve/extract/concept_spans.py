@@ -16,6 +16,7 @@ from trialsieve.extract import (
     context,
     fixed_names,
     glossed_heads,
+    known_names,
     post_modifiers,
 )
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
@@ -86,10 +87,26 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
     listed = [_with_kind_modifier(text, e, listed) for e in listed]
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
-    return [
+    named = [
         e if e.type not in CONCEPT_TYPES else span_entity(e.type, fixed_names.widened(text, e.start, e.end), text)
         for e in listed
     ]
+    # "Diabètes" of "Insipid Diabètes" is diabetes insipidus: a known name is one concept's words
+    return [e if e.type not in CONCEPT_TYPES else _known(e, named, text) for e in named]
+
+
+def _known(e: Entity, spans: list[Entity], text: str) -> Entity:
+    """``e`` widened over the rest of a known name it lies inside (``known_names``), when the words it
+    takes are no other span's ("Insipid" of "Insipid Diabètes" is no one's, while the "non" of
+    "non-small cell lung cancer" is a span the later mends read: "non-" before a kind) and are not
+    only qualifier cues, which the leaf reads anyway ("chronic" of "chronic kidney disease")."""
+    start, end = known_names.widened(text, e.start, e.end)
+    if (start, end) == (e.start, e.end) or any(o is not e and o.start < end and start < o.end for o in spans):
+        return e
+    added = text[start : e.start] + " " + text[e.end : end]
+    if not re.search(r"\w", context.QUALIFIERS.sub(" ", added)):
+        return e  # "chronic" of "chronic kidney disease" is read as the leaf's qualifier already
+    return span_entity(e.type, (start, end), text)
 
 
 #: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -69,3 +70,19 @@ def phrase_regex(phrases: list[str], *, escape: bool = True) -> re.Pattern[str]:
 def inverse(groups: dict[str, list[str]]) -> dict[str, str]:
     """``{label: [phrase, ...]}`` to ``{phrase (lower case): label}``, skipping ``_doc`` keys."""
     return {p.lower(): label for label, phrases in groups.items() if not label.startswith("_") for p in phrases}
+
+
+def folded(text: str) -> str:
+    """``text`` with each accented letter as its bare letter, one character for one ("Diabètes" is
+    "Diabetes", "Sjögren" is "Sjogren"), so that offsets into it are offsets into ``text``: a name
+    written with an accent, as registries translated from French or Spanish write them, is still the
+    name a lexicon spells without one."""
+    return "".join(_bare(ch) for ch in text)
+
+
+@cache
+def _bare(ch: str) -> str:
+    parts = unicodedata.normalize("NFD", ch)
+    if len(parts) > 1 and all(unicodedata.combining(p) for p in parts[1:]):
+        return parts[0]
+    return ch

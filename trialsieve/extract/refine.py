@@ -3,7 +3,8 @@
 ``refine`` runs after the limits and phrases are combined: sex-specific limits
 (``populations``), ages at an event (``onsets``), disease durations (``durations``), limits no value
 meets together (``disjoint``: "under 40 years of age and over 70"), negative tests (``tested``: not
-pregnant), requirements set on a group (``subgroups``: "Women of childbearing potential must ..."),
+pregnant), requirements set on a group (``subgroups``: "Women of childbearing potential must ..."), or on
+the patients an "If" clause names (``if_clauses``: "If diabetic, HbA1c 7.5 or higher"),
 and lists of limits in an exclusion, any one of which excludes.
 """
 
@@ -14,6 +15,7 @@ from itertools import pairwise
 
 from trialsieve.extract.disjoint import alternatives
 from trialsieve.extract.durations import durations
+from trialsieve.extract.if_clauses import if_clauses
 from trialsieve.extract.onsets import ages_at_events
 from trialsieve.extract.populations import sex_specific
 from trialsieve.extract.subgroups import conditional
@@ -32,6 +34,7 @@ def refine(text: str, rule: Rule, tagged: list[Entity] | None = None, section: s
     rule = alternatives(rule)  # "under 40 years of age and over 70": no one is both
     rule = negative_tests(text, rule, section)  # "a negative pregnancy test": not pregnant
     rule = conditional(text, rule, section)  # "Women of childbearing potential must ...": asked of them only
+    rule = if_clauses(text, rule, section)  # "If diabetic, HbA1c 7.5 or higher": asked of a diabetic only
     if section == "exclusion":
         rule = exclusion_lists(text, rule)
     return rule

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from trialsieve.extract import denied_states
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, folded, load
 from trialsieve.match import allergies
 from trialsieve.match.patient import Fact
 
@@ -49,7 +49,7 @@ _CLASSES = load("classes", "trialsieve.match")
 _QUALIFIERS = load("qualifiers", "trialsieve.match")
 # a brand name is read as its generic everywhere, as a synonym is
 _GROUPS = [*_LEX["groups"], *([generic, *names] for generic, names in _CLASSES["brands"].items())]
-_PREFERRED = {name: group[0] for group in _GROUPS for name in group}
+_PREFERRED = {folded(name): group[0] for group in _GROUPS for name in group}
 _NAME = re.compile(rf"(?:{alternation(list(_PREFERRED))})")
 _STOP = frozenset(_LEX["ignored_words"])
 _GENERIC = frozenset(_LEX["generic_words"])
@@ -63,7 +63,8 @@ def normalise(text: str) -> str:
     """Lower case, punctuation to spaces, each known name rewritten to its preferred name; a SNOMED CT
     semantic tag ("Chronic sinusitis (disorder)") is no part of the name."""
     text = _SEMANTIC_TAG.sub("", text)
-    text = re.sub(r"[^\w\s/+-]", " ", text.lower().replace("’", "'").replace("'s", ""))
+    text = folded(text.lower())  # "diabètes" is "diabetes": a name is the same name with or without accents
+    text = re.sub(r"[^\w\s/+-]", " ", text.replace("’", "'").replace("'s", ""))
     text = " ".join(text.split())
     return _NAME.sub(lambda m: _PREFERRED[m[0]], text)
 
@@ -283,8 +284,8 @@ def _axis_of(name: str) -> _Axis:
 
 
 def _lowered(text: str) -> str:
-    """Lower case, the registry's markdown escapes ("\\>") blanked; the same length as ``text``."""
-    return text.lower().replace("\\", " ").replace("’", "'")
+    """Lower case, accents off, the registry's markdown escapes ("\\>") blanked; the same length as ``text``."""
+    return folded(text.lower()).replace("\\", " ").replace("’", "'")
 
 
 @lru_cache(maxsize=65536)
@@ -790,7 +791,8 @@ class ConceptMatcher:
                 unsure[i] = Match(fact, "undetermined", 1.0)
             elif agreement == "undetermined":
                 vague.append(i)
-        if embed and self.embedder is not None and concept.words and (rest or vague):
+        # a concept of generic words only ("other disorders", "injections") names nothing a paraphrase could
+        if embed and self.embedder is not None and concept.words - _GENERIC and (rest or vague):
             # a paraphrase that does not say the qualifier ("anxiety" for "mild anxiety disorder") is
             # undetermined as a named one is, not absent from the record
             named = [normalise(facts[i].text) for i in rest + vague]
