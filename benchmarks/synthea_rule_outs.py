@@ -2,9 +2,10 @@
 
 python benchmarks/synthea_rule_outs.py TRIALS.jsonl FHIR_DIR [--trials 120] [--out RULED_OUT.tsv]
 
-TRIALS.jsonl is `trialsieve structure` output (e.g. of ../shared/data/ctgov/studies.dev.jsonl);
-FHIR_DIR holds Synthea R4 bundles (../shared/data/fhir/synthea). A random sample of the trials
-(seed 5) is checked against every bundle as `check` does it, with embeddings and no presumption.
+TRIALS.jsonl is `trialsieve structure` output, or a registry file `structure` reads
+(../shared/data/ctgov/studies.dev.jsonl), structured here with the shipped tagger first; FHIR_DIR
+holds Synthea R4 bundles (../shared/data/fhir/synthea). A random sample of the trials (seed 5) is
+checked against every bundle as `check` does it, with embeddings and no presumption.
 Prints the overall verdicts and how many criteria rule a patient out, by section; --out writes one
 line per criterion that rules a patient out (patient, trial, criterion, section, text, evidence).
 A patient ruled out by an exclusion that does not apply to them is the worst error the tool can
@@ -20,6 +21,11 @@ import random
 from collections import Counter
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from trialsieve.extract.ingest import Failure, read_file
+from trialsieve.extract.structure import structure_trial
+from trialsieve.extract.tagger import EntityTagger
 from trialsieve.index.embeddings import Embedder
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
@@ -36,8 +42,7 @@ def main() -> None:
     parser.add_argument("--trials", dest="count", type=int, default=120)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    with args.trials.open(encoding="utf-8") as lines:
-        trials = [StructuredTrial.model_validate_json(line) for line in lines if line.strip()]
+    trials = _trials(args.trials)
     random.Random(5).shuffle(trials)
     trials = trials[: args.count]
     matcher = ConceptMatcher(Embedder())
@@ -58,6 +63,16 @@ def main() -> None:
     print(f"criteria ruling a patient out: {dict(sections)}")
     if args.out:
         args.out.write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
+
+
+def _trials(path: Path) -> list[StructuredTrial]:
+    """The structured trials of ``path``: `structure` output as it is, a registry file structured now."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return [StructuredTrial.model_validate_json(line) for line in lines if line.strip()]
+    except ValidationError:
+        tagger = EntityTagger.load()
+        return [structure_trial(t, tagger) for t in read_file(path) if not isinstance(t, Failure)]
 
 
 if __name__ == "__main__":
