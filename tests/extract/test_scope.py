@@ -10,6 +10,7 @@ from importlib import resources
 
 import pytest
 
+from tests.extract.reading import presences, rule_of
 from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.ingest import read_text
 from trialsieve.extract.relations import default_model
@@ -562,3 +563,22 @@ def test_an_or_between_words_of_the_gap_leaves_the_and_to_join_the_items(tagger)
         tagger, "  -  ASD with severe pulmonary arterial hypertension and bidirectional or right-to-left shunting."
     )
     assert rule.type == "all" and {"pulmonary arterial hypertension", "shunting"} <= set(_presences(rule)), rule
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("History of in last 6 months stroke, myocard infarction, cardiac insufficiency", 3),
+        ("Within 6 months prior to screening, stroke or MI", 2),
+        ("Within the past 6 months: myocardial infarction, stroke, or unstable angina", 3),
+    ],
+)
+def test_a_window_written_before_a_list_bounds_each_item(tagger, text, items):
+    """A 1997 infarction met "History of in last 6 months stroke, myocard infarction, ..."."""
+    found = presences(rule_of(tagger, text))
+    assert len(found) == items and all(leaf.temporal is not None for leaf in found.values())
+
+
+def test_a_window_before_a_list_stops_at_its_end(tagger):
+    found = presences(rule_of(tagger, "In the last 3 months, use of antibiotics; diabetes"))
+    assert found["antibiotics"].temporal is not None and found["diabetes"].temporal is None

@@ -105,6 +105,45 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
     return atoms
 
 
+def lend_forward(text: str, atoms: list[Atom]) -> list[Atom]:
+    """A past window written before the first item of a list bounds every item of it: "History of in
+    last 6 months stroke, myocardial infarction, cardiac insufficiency, ..." asks a recent infarction
+    too, where a 1997 infarction met the exclusion. The window must stand before its own concept and
+    the items after it must be plain list items with no time bound of their own."""
+    atoms = list(atoms)
+    alone: list[int] = []  # leaves that are only the window's words ("Within 6 months prior to screening, ...")
+    for i, atom in enumerate(atoms):
+        rule = atom.rule
+        if rule.type != "presence" or rule.temporal is None or rule.concept.span is None:
+            continue
+        if (rule.temporal.measure, rule.temporal.direction) != ("window", "past"):
+            continue
+        only = rule.temporal.span[0] <= rule.concept.span[0] and rule.concept.span[1] <= rule.temporal.span[1] + 1
+        if rule.temporal.span[1] > rule.concept.span[0] and not only:
+            continue  # written after the concept: lend_to_list's to read
+        k = i + 1
+        while (
+            k < len(atoms)
+            and _lendable(atoms[k].rule)
+            and _next_item(text, atoms[k - 1], atoms[k], only and k == i + 1)
+        ):
+            atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
+            k += 1
+        if only and k > i + 1:
+            alone.append(i)
+    return [a for i, a in enumerate(atoms) if i not in alone]
+
+
+def _next_item(text: str, prev: Atom, cur: Atom, after_window: bool) -> bool:
+    """Whether ``cur`` is the next item of the list after ``prev``, or its first after a window's words."""
+    gap = text[prev.end : cur.start]
+    return _LEAD_END.fullmatch(gap) is not None if after_window else _item_gap(gap)
+
+
+#: what ends a window written before a list: "Within 6 months prior to screening, | stroke or MI"
+_LEAD_END = re.compile(r"\s*(?:(?:prior\s+to|before)\s+[\w\s]{1,30}?)?\s*[,:]\s*", re.IGNORECASE)
+
+
 def _item_gap(gap: str) -> bool:
     """Whether ``gap`` only separates two items of a list, the next item's qualifiers and determiner
     aside ("MI, unstable angina", "stroke or any life-threatening arrhythmia within 6 months"), and

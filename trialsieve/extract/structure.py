@@ -125,6 +125,7 @@ def structure_text(
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
+    atoms = scope.lend_forward(text, atoms)  # "History of in last 6 months stroke, MI, ...": each recent
     atoms = lend_taken_window(text, atoms)  # "alcohol or drug abuse within 18 months, ...": both recent
     atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
