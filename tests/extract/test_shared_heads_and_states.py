@@ -202,3 +202,9 @@ def test_a_value_limit_on_the_last_item_lends_no_head(tagger):
     # which any eGFR on record met, however low
     rule = rule_of(tagger, "Estimated or measured glomerular filtration rate >= 60 mL/min", "inclusion")
     assert "Estimated glomerular filtration rate" not in presences(rule)
+
+
+def test_a_dose_written_before_a_list_holds_of_each_item(tagger):
+    """In "high-dose oral and/or inhaled steroids" a low-dose fluticasone inhaler is not met."""
+    found = presences(rule_of(tagger, "Use of daily, high-dose oral and/or inhaled steroids"))
+    assert "high-dose" in found["inhaled steroids"].qualifiers
