@@ -571,6 +571,7 @@ def test_an_or_between_words_of_the_gap_leaves_the_and_to_join_the_items(tagger)
         ("History of in last 6 months stroke, myocard infarction, cardiac insufficiency", 3),
         ("Within 6 months prior to screening, stroke or MI", 2),
         ("Within the past 6 months: myocardial infarction, stroke, or unstable angina", 3),
+        ("Recent history (within 6 months) of myocardial infarction (MI), stenting, or cerebrovascular accident", 3),
     ],
 )
 def test_a_window_written_before_a_list_bounds_each_item(tagger, text, items):

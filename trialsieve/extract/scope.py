@@ -118,7 +118,8 @@ def lend_forward(text: str, atoms: list[Atom]) -> list[Atom]:
             continue
         if (rule.temporal.measure, rule.temporal.direction) != ("window", "past"):
             continue
-        only = rule.temporal.span[0] <= rule.concept.span[0] and rule.concept.span[1] <= rule.temporal.span[1] + 1
+        inside = rule.temporal.span[0] <= rule.concept.span[0] and rule.concept.span[1] <= rule.temporal.span[1] + 1
+        only = inside or _HISTORY_ONLY.fullmatch(rule.concept.text) is not None  # "Recent history (within 6 months) of"
         if rule.temporal.span[1] > rule.concept.span[0] and not only:
             continue  # written after the concept: lend_to_list's to read
         k = i + 1
@@ -140,8 +141,13 @@ def _next_item(text: str, prev: Atom, cur: Atom, after_window: bool) -> bool:
     return _LEAD_END.fullmatch(gap) is not None if after_window else _item_gap(gap)
 
 
-#: what ends a window written before a list: "Within 6 months prior to screening, | stroke or MI"
-_LEAD_END = re.compile(r"\s*(?:(?:prior\s+to|before)\s+[\w\s]{1,30}?)?\s*[,:]\s*", re.IGNORECASE)
+#: what ends a window written before a list: "Within 6 months prior to screening, | stroke or MI",
+#: "Recent history (within 6 months) of | myocardial infarction"
+_LEAD_END = re.compile(
+    r"\s*\)?\s*(?:\([^()]*\)\s*)?(?:of\s+|(?:(?:prior\s+to|before)\s+[\w\s]{1,30}?)?\s*[,:]\s*)?", re.IGNORECASE
+)
+#: a leaf that names only a history, its window beside it: "Recent history (within 6 months) of ..."
+_HISTORY_ONLY = re.compile(r"(?:recent\s+)?(?:medical\s+)?history", re.IGNORECASE)
 
 
 def _item_gap(gap: str) -> bool:
