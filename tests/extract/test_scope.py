@@ -583,3 +583,14 @@ def test_a_window_written_before_a_list_bounds_each_item(tagger, text, items):
 def test_a_window_before_a_list_stops_at_its_end(tagger):
     found = presences(rule_of(tagger, "In the last 3 months, use of antibiotics; diabetes"))
     assert found["antibiotics"].temporal is not None and found["diabetes"].temporal is None
+
+
+def test_a_window_after_a_list_passes_over_an_items_exception(tagger):
+    """A 1997 infarction met "History of MI, stroke, ... ischaemia (except stable angina), or ... within 6 months"."""
+    text = (
+        "History of myocardial infarction, stroke, electrocardiographic ischaemia (except stable angina), "
+        "or life-threatening arrhythmia within the prior 6 months."
+    )
+    found = presences(rule_of(tagger, text))
+    assert all(found[name].temporal is not None for name in ("myocardial infarction", "stroke"))
+    assert found["angina"].temporal is None

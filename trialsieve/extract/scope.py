@@ -90,6 +90,15 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
                 atoms[j] = Atom(atoms[j].start, atoms[j].end, with_temporal(atoms[j].rule, rule.temporal))
             k = category - 1  # the category may be one item of a list: "MI, or cardiac disease such as ..."
         while k >= 0:
+            if (excepting := _exception_bracket(text, atoms, k)) is not None:
+                # "ischaemia (except stable angina), or arrhythmia within": the item, not its exception
+                if not _lendable(atoms[excepting].rule):
+                    break
+                atoms[excepting] = Atom(
+                    atoms[excepting].start, atoms[excepting].end, with_temporal(atoms[excepting].rule, rule.temporal)
+                )
+                k = excepting - 1
+                continue
             # a category with its examples in brackets is one item: "agents (including epoetin), G-CSF within"
             shut = examples.bracketed(text, atoms, k)
             first = shut[0] if shut and _item_gap(text[shut[1] : atoms[k + 1].start]) else k
@@ -103,6 +112,26 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
         if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and shares_history(text, atoms, k):
             atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
     return atoms
+
+
+def _exception_bracket(text: str, atoms: list[Atom], last: int) -> int | None:
+    """The index of the item before a bracket of exceptions that ends with ``atoms[last]`` and is followed by
+    the list's next item ("electrocardiographic ischaemia (except stable angina), or"), else None."""
+    if last + 1 >= len(atoms) or not _CLOSED_ITEM.fullmatch(text, atoms[last].end, atoms[last + 1].start):
+        return None
+    opened = text.rfind("(", 0, atoms[last].start)
+    first = next((j for j in range(last, -1, -1) if atoms[j].start < opened), None)
+    if opened < 0 or first is None or not context.EXCEPTIONS.match(text, opened + 1 + _spaces(text, opened + 1)):
+        return None
+    return first
+
+
+def _spaces(text: str, start: int) -> int:
+    return len(text[start:]) - len(text[start:].lstrip())
+
+
+#: a bracket's close, then the list going on: "), or "
+_CLOSED_ITEM = re.compile(r"\s*\)\s*,?\s*(?:(?:and/or|or)\s+)?", re.IGNORECASE)
 
 
 def lend_forward(text: str, atoms: list[Atom]) -> list[Atom]:
