@@ -4,6 +4,8 @@ modifier alone take its head; examples after an exception are the category's unl
 of the excepted thing; a finding after a list is asked for beside it. Each failed before its fix;
 the guards say what must stay."""
 
+import pytest
+
 from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.rules import leaves
 
@@ -192,3 +194,13 @@ def test_a_bracket_between_the_allergy_word_and_to_keeps_the_allergy(tagger):
     """A grade in brackets before "to" left docetaxel a drug: every patient given it was excluded."""
     text = "History of severe hypersensitivity reaction (≥grade 3) to polysorbate 80 containing drugs or to docetaxel"
     assert "allergy to docetaxel" in presences(rule_of(tagger, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "variant"),
+    [("Active hepatitis B or C infection", "hepatitis C infection"), ("known hepatitis B or C", "hepatitis C")],
+)
+def test_a_variant_after_a_named_one_takes_its_name(tagger, text, variant):
+    """A "hepatitis B or C infection" was any(hepatitis B, infection): a urinary tract infection excluded."""
+    found = presences(rule_of(tagger, text))
+    assert variant in found and "infection" not in found and "C" not in found

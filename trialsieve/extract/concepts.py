@@ -128,6 +128,8 @@ def _concept_atoms(text: str, start: int, end: int, covered, entities: Spans) ->
         if (gap := _ITEM_END.search(text, concept[1], hi)) is not None:
             hi = gap.start()  # "MI, unstable angina": a word after the comma qualifies the next item
         head = _shared_head(text, group, merged[i + 1] if i + 1 < len(merged) else None)
+        if i and (variant := _variant_of(text, merged[i - 1], group)) is not None:
+            head, concept = variant[0], (variant[1], concept[1])  # "hepatitis B or C infection": hepatitis C
         phrase = len(group) > 1 and _one_phrase(text, group[-2], group[-1])
         leaf = presence_leaf(
             text, (lo, hi), entities, concept=concept, words=head, kind=_head_kind(group) if phrase else None
@@ -434,6 +436,33 @@ def _shared_head(text: str, group: list[Entity], following: list[Entity] | None)
     if len(after) < 2 or _LIST_GAP.fullmatch(gap) is None:
         return None
     return f"{group[0].text} {' '.join(after[1:])}"
+
+
+def _variant_of(text: str, before: list[Entity], group: list[Entity]) -> tuple[str, int] | None:
+    """The words and start of an item that is another variant of the item before it: in "hepatitis B
+    or C infection" and "known hepatitis B or C", the C is hepatitis C, where the bare "C" named
+    nothing and "infection" was met by any infection. The item before ends in a variant (a letter or
+    a number); this item is one, or one stands untagged before it after the list's connective."""
+    stem, _, last = before[-1].text.rpartition(" ")
+    if not stem or not _VARIANT.fullmatch(last):
+        return None
+    gap = _VARIANT_GAP.fullmatch(text, before[-1].end, group[0].start)
+    if gap is None:
+        return None
+    if gap["variant"]:  # "B or C |infection"
+        return f"{stem} {gap['variant']} {group[0].text}", gap.start("variant")
+    own = group[0].text.split(" ", 1)
+    if not _VARIANT.fullmatch(own[0].lstrip("-")):
+        return None
+    return f"{stem} {group[0].text.lstrip('-')}", group[0].start  # "B or C", "HIV-1 or -2"
+
+
+#: a variant of a named disease or virus: "B", "C", "1", "2"
+_VARIANT = re.compile(r"[A-Z]|\d{1,2}")
+#: what stands between two variants: the list's connective, and an untagged variant before the next item's words
+_VARIANT_GAP = re.compile(
+    r"\s*(?:,\s*(?:(?:or|and|and/or)\s+)?|(?:or|and|and/or)\s+|/\s*)(?:(?P<variant>[A-Z]|\d{1,2})\s+)?"
+)
 
 
 def _balanced_end(text: str, start: int, end: int) -> int:
