@@ -175,8 +175,9 @@ def _next_item(text: str, prev: Atom, cur: Atom, after_window: bool) -> bool:
 _LEAD_END = re.compile(
     r"\s*\)?\s*(?:\([^()]*\)\s*)?(?:of\s+|(?:(?:prior\s+to|before)\s+[\w\s]{1,30}?)?\s*[,:]\s*)?", re.IGNORECASE
 )
-#: a leaf that names only a history, its window beside it: "Recent history (within 6 months) of ..."
-_HISTORY_ONLY = re.compile(r"(?:recent\s+)?(?:medical\s+)?history", re.IGNORECASE)
+#: a leaf that names only a history, its window beside it: "Recent history (within 6 months) of ...",
+#: "Recent (< 6 months) stroke"
+_HISTORY_ONLY = re.compile(r"recent(?:ly)?|(?:recent\s+)?(?:medical\s+)?history", re.IGNORECASE)
 
 
 def _item_gap(gap: str) -> bool:

@@ -91,6 +91,12 @@ class Evidence(BaseModel):
     missing: str | None = None
 
 
+#: "recent MI", "recently diagnosed CAD": a record within three months is recent, one over a year old
+#: is not, and what lies between is a person's judgement (the criterion gives no window)
+_RECENT = Temporal(measure="window", operator="<=", value=3, unit="mo", text="recent", span=(0, 0))
+_NOT_RECENT = Temporal(measure="window", operator="<=", value=1, unit="a", text="recent", span=(0, 0))
+
+
 @dataclass
 class Judge:
     """Everything a verdict depends on besides the rule: the patient, the date, the matcher, the policy."""
@@ -326,7 +332,10 @@ class Judge:
         if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
-        verdict, reason, used = self._presence_verdict(matches, leaf.temporal, "history of" in leaf.qualifiers)
+        temporal = leaf.temporal or (_RECENT if "recent" in leaf.qualifiers else None)
+        verdict, reason, used = self._presence_verdict(matches, temporal, "history of" in leaf.qualifiers)
+        if temporal is _RECENT and verdict == "not_met" and used is not None and used.fact.present:
+            verdict, reason = self._recent_enough(used)
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
             recorded = [f for f in findings if f.present]
@@ -529,6 +538,12 @@ class Judge:
         if matches:
             return "not_met", f"recorded absent: {matches[0].fact.text}", matches[0]
         return "unknown", "not in the record", None  # the caller names the concept
+
+    def _recent_enough(self, match: Match) -> tuple[Verdict, str]:
+        """A "recent" X recorded more than ``_RECENT`` ago: not recent after a year, a judgement before."""
+        if self._in_window(match.fact, _NOT_RECENT) == "met":
+            return "unknown", f"recorded within the year, but whether that is recent is a judgement: {match.fact.text}"
+        return "not_met", f"recorded over a year ago, not recent: {match.fact.text}"
 
     def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
         """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say. A
