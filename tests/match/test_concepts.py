@@ -474,3 +474,10 @@ def test_the_form_a_drug_is_given_in_names_no_drug():
 def test_a_form_alone_is_no_paraphrase_either(embedder):
     matcher = ConceptMatcher(embedder)
     assert _found(matcher, "injections", [Fact(kind="procedure", text="Intramuscular injection")]) == []
+
+
+def test_kidney_failure_is_not_any_chronic_kidney_disease():
+    """A "Chronic kidney failure" was a synonym of CKD: a CKD stage 1 record (a normal filtration rate) met it."""
+    matcher = ConceptMatcher()
+    assert not matcher.find("Chronic kidney failure", [_fact("Chronic kidney disease stage 1 (disorder)")])
+    assert matcher.find("renal failure", [_fact("chronic renal failure")])
