@@ -153,15 +153,21 @@ def lend_forward(text: str, atoms: list[Atom]) -> list[Atom]:
             continue  # written after the concept: lend_to_list's to read
         k = i + 1
         while (
-            k < len(atoms)
-            and _lendable(atoms[k].rule)
-            and _next_item(text, atoms[k - 1], atoms[k], only and k == i + 1)
+            k < len(atoms) and _undated(atoms[k].rule) and _next_item(text, atoms[k - 1], atoms[k], only and k == i + 1)
         ):
             atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
             k += 1
         if only and k > i + 1:
             alone.append(i)
     return [a for i, a in enumerate(atoms) if i not in alone]
+
+
+def _undated(rule: Rule) -> bool:
+    """A list item with no time bound of its own: a window written before the list bounds it, "history
+    of" and all ("Within the past 6 months: myocardial infarction, stroke")."""
+    return all(
+        leaf.type == "unstructured" or (leaf.type == "presence" and leaf.temporal is None) for leaf in leaves(rule)
+    )
 
 
 def _next_item(text: str, prev: Atom, cur: Atom, after_window: bool) -> bool:

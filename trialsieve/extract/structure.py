@@ -125,7 +125,6 @@ def structure_text(
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
-    atoms = scope.lend_forward(text, atoms)  # "History of in last 6 months stroke, MI, ...": each recent
     atoms = lend_taken_window(text, atoms)  # "alcohol or drug abuse within 18 months, ...": both recent
     atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
@@ -141,6 +140,7 @@ def structure_text(
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
     atoms = methods.listed(text, atoms)  # "deficit confirmed by CT, MRI, or X-ray": all found by tests
     atoms = periods(text, atoms, section)  # "Washout period of 4 weeks for antidepressants": when last taken
+    atoms = scope.lend_forward(text, atoms)  # "History of in last 6 months stroke, MI, ...": each recent
     atoms = without_unreadable_limits(text, atoms)
     atoms = sex_lists.lead_limits(text, atoms)  # "Men, at least 18 years of age": the men's age
     atoms = sex_lists.every_sex_after(text, atoms)  # "Hb ≥ 9 g/dL, male or female": both sexes, the limit stands
