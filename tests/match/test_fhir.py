@@ -120,3 +120,28 @@ def test_a_diagnostic_report_is_a_test_done_and_the_diagnoses_it_concludes():
     report["status"] = "entered-in-error"
     facts = [f for f in read_fhir(bundle).facts if f.source == "DiagnosticReport/biopsy"]
     assert [(f.kind, f.present) for f in facts] == [("procedure", False)]  # a report in error concludes nothing
+
+
+@pytest.mark.parametrize(
+    ("coding", "text", "named"),
+    [
+        (
+            {"system": "http://snomed.info/sct", "code": "44054006", "display": "Diabetes"},
+            "Diabetes",
+            "Diabetes mellitus type 2",
+        ),
+        (
+            {"system": "http://snomed.info/sct", "code": "44054006", "display": "Diabetes"},
+            "Type 2 diabetes with nephropathy",
+            "Type 2 diabetes with nephropathy",
+        ),
+        ({"system": "http://snomed.info/sct", "code": "73211009", "display": "Diabetes"}, "Diabetes", "Diabetes"),
+    ],
+)
+def test_a_code_names_a_condition_its_display_shortens(coding, text, named):
+    """Synthea writes SNOMED CT 44054006 (type 2 diabetes) as "Diabetes": 'type 1 diabetes' could not rule it out."""
+    bundle = _bundle("care-ssc-missing-data")
+    condition = copy.deepcopy(bundle["entry"][1])
+    condition["resource"]["code"] = {"coding": [coding], "text": text}
+    bundle["entry"] = [bundle["entry"][0], condition]
+    assert [f.text for f in read_fhir(bundle).facts] == [named]

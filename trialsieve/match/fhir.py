@@ -18,6 +18,7 @@ import re
 
 from pydantic import ValidationError
 
+from trialsieve.extract.lexicon import load
 from trialsieve.extract.units import ucum
 from trialsieve.match.patient import Fact, Patient, PatientError, describe, plausible
 from trialsieve.rules import Code
@@ -308,12 +309,23 @@ def _stay(resource) -> Fact | None:
 
 
 def _concept(concept) -> tuple[str | None, list[Code]]:
-    """A CodeableConcept's text (else its first display) and its codings."""
+    """A CodeableConcept's text (else its first display) and its codings; the name its code fixes when
+    the text says less (``lexicons/coded_names.json``: Synthea's "Diabetes" for type 2 diabetes)."""
     if concept is None:
         return None, []
     codes = [Code(system=c.system, code=c.code, display=c.display) for c in concept.coding or [] if c.system and c.code]
     text = concept.text or next((c.display for c in concept.coding or [] if c.display), None)
+    named = next((_CODED[c.system][c.code] for c in codes if c.code in _CODED.get(c.system, {})), None)
+    if named and (text is None or _words(text) <= _words(named)):
+        text = named
     return text, codes
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+_CODED = load("coded_names", "trialsieve.match")["names"]
 
 
 def _codes_in(concept) -> set[str]:
