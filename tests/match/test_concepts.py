@@ -481,3 +481,10 @@ def test_kidney_failure_is_not_any_chronic_kidney_disease():
     matcher = ConceptMatcher()
     assert not matcher.find("Chronic kidney failure", [_fact("Chronic kidney disease stage 1 (disorder)")])
     assert matcher.find("renal failure", [_fact("chronic renal failure")])
+
+
+def test_diabetic_names_diabetes():
+    """Only embedding similarity found "Diabetes" for "diabetic"; "Diabetes mellitus type 2" it missed."""
+    assert _found(ConceptMatcher(), "diabetic", [_fact("Diabetes mellitus type 2")]) == [
+        ("Diabetes mellitus type 2", "lexicon")
+    ]
