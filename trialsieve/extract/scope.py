@@ -200,10 +200,8 @@ _DETERMINERS = re.compile(r"\b(?:any|a|an|the)\b", re.IGNORECASE)
 def _lendable(rule: Rule) -> bool:
     """Whether a list item takes a window written after the list: presences with no window or
     history of their own (a phrase for a person passes it on)."""
-    return all(
-        leaf.type == "unstructured"
-        or (leaf.type == "presence" and leaf.temporal is None and "history of" not in leaf.qualifiers)
-        for leaf in leaves(rule)
+    return _undated(rule) and not any(
+        leaf.type == "presence" and "history of" in leaf.qualifiers for leaf in leaves(rule)
     )
 
 

@@ -25,11 +25,10 @@ def waived(rule: Rule, section: str) -> Rule:
     exceptions = [_exception(arg) for arg in waivers]
     if not limits or not waivers or None in exceptions:
         return rule
+    waiving = [leaf.model_copy(update={"negated": False}) for group in exceptions for leaf in group]
     if section == "inclusion":
-        base = limits[0] if len(limits) == 1 else All(args=limits)
-        return Any(args=[base, *(leaf.model_copy(update={"negated": False}) for leaf in _flat(exceptions))])
-    denied = [leaf.model_copy(update={"negated": False}) for leaf in _flat(exceptions)]
-    return All(args=[*limits, Not(args=[denied[0] if len(denied) == 1 else Any(args=denied)])])
+        return Any(args=[limits[0] if len(limits) == 1 else All(args=limits), *waiving])
+    return All(args=[*limits, Not(args=[waiving[0] if len(waiving) == 1 else Any(args=waiving)])])
 
 
 def _exception(rule: Rule) -> list[Presence] | None:
@@ -41,7 +40,3 @@ def _exception(rule: Rule) -> list[Presence] | None:
         if all(isinstance(leaf, Presence) and leaf.role == "exception" for leaf in found):
             return [leaf.model_copy(update={"role": None}) for leaf in found]
     return None
-
-
-def _flat(groups: list[list[Presence]]) -> list[Presence]:
-    return [leaf for group in groups for leaf in group]
