@@ -257,3 +257,21 @@ def test_a_generic_head_keeps_its_kind_word(tagger, text, concept):
     assert concept in presences(rule_of(tagger, text))
     physio = {"text": "physical therapy", "kind": "procedure", "present": True}
     assert verdict_of(tagger, "Exclusion", text, [physio]) != "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Documented HER2 exon 20 insertion mutation", "HER2 exon 20 insertion mutation"),  # NCT03318939 I4.2
+        ("HER2 mutation", "HER2 mutation"),
+        ("Known MET amplification", "MET amplification"),
+    ],
+)
+def test_a_genes_alteration_keeps_its_gene(tagger, text, concept):
+    """Without its gene, "exon 20 insertion mutation" was met by any gene's exon 20 insertion."""
+    assert concept in presences(rule_of(tagger, text, "inclusion"))
+
+
+def test_a_gene_listed_before_an_alteration_is_no_drug(tagger):
+    rule = rule_of(tagger, "Documented EGFR or HER2 exon 20 insertion mutations", "inclusion")
+    assert not any(leaf.concept.kind == "drug" for leaf in presences(rule).values())

@@ -4,13 +4,17 @@ of the donor ruled an 80-year-old patient out."""
 
 import datetime as dt
 
+import pytest
+
+from tests.extract.reading import presences, rule_of, verdict_of
+
 from trialsieve.extract.ingest import read_text
 from trialsieve.extract.segment import about_someone_else
 from trialsieve.extract.structure import structure_trial
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient
-from trialsieve.rules import ANOTHER_PERSON
+from trialsieve.rules import ANOTHER_PERSON, leaves
 
 TEXT = """Inclusion Criteria:
 
@@ -44,3 +48,34 @@ def test_the_donors_criteria_are_kept_but_not_asked_of_the_patient(tagger):
     verdicts = {r.id: r.verdict for r in report.criteria if r.parent is None}
     assert verdicts[heading.id] == "needs_review"  # the donor is checked by a person, the patient not ruled out
     assert verdicts == {"I1": "met", heading.id: "needs_review", "E1": "not_met"}  # nothing rules the patient out
+
+
+PREGNANT = [{"kind": "condition", "text": "Pregnancy", "date": "2026-10-01"}]
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Men with a pregnant partner",  # NCT02224846 E7
+        "Subjects with known pregnant partners",  # NCT02495467 E10
+        "Partners who wish to become pregnant during the course of the study",
+        "Pregnancy of partner",
+        "Partner's pregnancy",
+    ],
+)
+def test_a_partners_state_is_reviewed_not_read_as_the_patients(tagger, criterion):
+    rule = rule_of(tagger, criterion)
+    assert not presences(rule), rule
+    assert any(leaf.type == "unstructured" and leaf.reason == ANOTHER_PERSON for leaf in leaves(rule))
+    assert verdict_of(tagger, "Exclusion", criterion, PREGNANT, sex="female") != "met"
+
+
+def test_the_patients_own_state_beside_a_partners_is_still_read(tagger):
+    rule = rule_of(tagger, "Pregnant or breastfeeding, or with a pregnant partner")
+    assert {"Pregnant", "breastfeeding"} <= set(presences(rule))
+
+
+def test_a_relatives_disease_is_family_history(tagger):
+    assert presences(rule_of(tagger, "Sibling with type 1 diabetes"))["type 1 diabetes"].qualifiers == [
+        "family history"
+    ]

@@ -100,6 +100,20 @@ def test_a_determiner_before_the_last_item_does_not_end_the_list(tagger, text):
     assert len(found) >= 2 and all(leaf.temporal is not None and leaf.temporal.value == 6 for leaf in found.values())
 
 
+def test_a_window_in_an_items_own_bracket_stays_on_that_item(tagger):
+    """NCT03899298 I4: "(at least 6 months out)" is the infarction's, not COPD's or the neuropathy's."""
+    text = "Any of the following conditions: Neuropathy, COPD, Post myocardial infarction (at least 6 months out), "
+    found = _presences(_rule(tagger, text + "Cardiomyopathy, Congestive Heart Failure.", "inclusion"))
+    assert found["Neuropathy"].temporal is None and found["COPD"].temporal is None
+    assert found["Post myocardial infarction"].temporal is not None
+    assert {"Cardiomyopathy", "Congestive Heart Failure"} <= set(found)
+
+
+def test_a_bracketed_window_at_the_end_of_a_list_bounds_the_list(tagger):
+    found = _presences(_rule(tagger, "Stroke, or myocardial infarction (within the past 6 months)"))
+    assert all(leaf.temporal is not None for leaf in found.values()) and len(found) == 2
+
+
 def test_a_history_set_apart_by_a_comma_keeps_any_age(tagger):
     found = _presences(_rule(tagger, "History of stroke, or myocardial infarction within 6 months"))
     assert found["stroke"].temporal is None and found["myocardial infarction"].temporal is not None

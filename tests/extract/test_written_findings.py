@@ -20,6 +20,7 @@ ECG_DONE = [{"kind": "procedure", "text": "Electrocardiogram", "date": "2026-10-
         (ECG_LIST, "abnormalities in ECG"),
         ("No abnormalities on the resting ECG", "abnormalities on the resting ECG"),
         ("Impairment of renal function", "Impairment of renal function"),
+        ("Significant findings on MRI of the brain", "findings on MRI of the brain"),
     ],
 )
 def test_a_finding_before_its_test_is_the_concept(tagger, text, concept):
@@ -36,3 +37,13 @@ def test_with_no_abnormalities_denies_the_finding(tagger):
     assert rule.type == "presence" and rule.negated and "abnormalities" in rule.concept.text
     examined = [{"kind": "procedure", "text": "Physical examination", "date": "2026-10-01"}]
     assert verdict_of(tagger, "Inclusion", text, examined) != "met"  # any examination met it
+
+
+def test_findings_of_a_disease_are_the_disease(tagger):
+    """ "findings of pneumonia on chest X-ray" is pneumonia found, not a finding named "of pneumonia"."""
+    assert "pneumonia" in presences(rule_of(tagger, "Findings of pneumonia on chest X-ray"))
+
+
+def test_a_brain_mri_on_record_does_not_meet_findings_on_it(tagger):
+    mri = [{"kind": "procedure", "text": "MRI of the brain", "date": "2026-10-01"}]
+    assert verdict_of(tagger, "Exclusion", "Significant findings on MRI of the brain", mri) != "met"

@@ -51,12 +51,13 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     untagged is named ("nicotine and/or tobacco user"), a spine level is no concept ("C3 to C7"), nor is
     the "therapy" that links a drug to its purpose ("PDE5 inhibitors for therapy of ED"), a
     hyphenated adjective built on a tagged word joins the concept after it ("Robot-assisted radical
-    prostatectomy"), and a list item takes back the modifier the tagger cut off ("atrial or
-    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances"). A cue of
+    prostatectomy"), a list item takes back the modifier the tagger cut off ("atrial or
+    ventricular rhythm disturbances": the item is "ventricular rhythm disturbances"), and a gene's
+    alteration its gene ("HER2 | exon 20 insertion mutation"). A cue of
     examples is no concept ("(eg, pacemaker)": the tagger sometimes names "eg" a procedure)."""
     if not tagged:
         return tagged
-    tagged = [e for e in tagged if not context.EXAMPLES.fullmatch(e.text.strip(" ,.;:()"))]
+    tagged = _whole_words(text, [e for e in tagged if not context.EXAMPLES.fullmatch(e.text.strip(" ,.;:()"))])
     used = [
         span_entity("observation", m.span(), text)
         for m in context.SUBSTANCE_USE.finditer(text)
@@ -92,7 +93,66 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
         for e in listed
     ]
     # "Diabètes" of "Insipid Diabètes" is diabetes insipidus: a known name is one concept's words
-    return [e if e.type not in CONCEPT_TYPES else _known(e, named, text) for e in named]
+    named = [e if e.type not in CONCEPT_TYPES else _known(e, named, text) for e in named]
+    return _listed_genes(text, [_with_gene(text, e, named) for e in named])
+
+
+_GENES = load("genes")
+#: a gene symbol, then the alteration the span opens with: "HER2 |exon 20 insertion mutation"
+_GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{_GENES['symbol']})[ \t]+$")
+_GENE_LIST_GAP = re.compile(r"\s*(?:,|/|\b(?:or|and|and/or)\b)\s*", re.IGNORECASE)
+_ALTERATION = re.compile(rf"(?:{alternation(_GENES['alterations'])})", re.IGNORECASE)
+
+
+def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
+    """``spans`` without a bare gene symbol listed before a gene's alteration ("EGFR or |HER2 exon 20
+    insertion mutations"): the tagger named the first gene a drug, where it is the first item of a
+    list that shares the alteration, and the list reader gives it the head once it is no span."""
+    return [
+        e
+        for k, e in enumerate(spans)
+        if not (
+            k + 1 < len(spans)
+            and re.fullmatch(_GENES["symbol"], e.text)
+            and _GENE_LIST_GAP.fullmatch(text, e.end, spans[k + 1].start)
+            and _GENE_ALTERATION.fullmatch(spans[k + 1].text)
+        )
+    ]
+
+
+def _with_gene(text: str, e: Entity, spans: list[Entity]) -> Entity:
+    """``e`` widened over the gene symbol right before it when it opens with an alteration (``genes.json``):
+    "HER2 exon 20 insertion mutation" lost its gene, and any exon 20 insertion met it."""
+    if e.type not in CONCEPT_TYPES or not _ALTERATION.match(e.text):
+        return e
+    gene = _GENE_BEFORE.search(text, max(0, e.start - 24), e.start)
+    if gene is None or any(o.start < e.start and gene.start() < o.end for o in spans):
+        return e
+    return span_entity(e.type, (gene.start(), e.end), text)
+
+
+_GENE_ALTERATION = re.compile(rf"(?:{_GENES['symbol']})[ \t]+(?:{alternation(_GENES['alterations'])}).*", re.DOTALL)
+
+
+def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
+    """Concept spans widened to the edges of the words they cut: the tagger's word splitter parts letters
+    from digits, and the model tagged the "2" of "HER2 mutation" but not its "HER", which left "2
+    mutation", a gene lost. A concept never starts or ends inside a run of letters and digits, unless
+    another span holds the rest of it (a value's "1.5" of "1.5cm" is no concept and stays as it is)."""
+    widened: list[Entity] = []
+    for k, e in enumerate(spans):
+        if e.type not in CONCEPT_TYPES:
+            widened.append(e)
+            continue
+        start, end = e.start, e.end
+        floor = widened[-1].end if widened else 0
+        ceiling = spans[k + 1].start if k + 1 < len(spans) else len(text)
+        while start > floor and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        while end < ceiling and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+        widened.append(e if (start, end) == (e.start, e.end) else span_entity(e.type, (start, end), text))
+    return widened
 
 
 def _known(e: Entity, spans: list[Entity], text: str) -> Entity:

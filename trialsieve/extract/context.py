@@ -297,7 +297,7 @@ def is_temporal(before: str, after: str, operator_text: str) -> bool:
         return True
     return bool(
         re.match(
-            r"\s*(?:prior|before|ago|preceding|after|following|from|since|post|of\s+(?:the\s+)?(?:screening|enrol|random|baseline|start|study|first|registration|inclusion|signing|consent|day|visit|surgery|dosing|treatment))",
+            r"\s*(?:prior|before|ago|out\b(?!\s+of)|preceding|after|following|from|since|post|of\s+(?:the\s+)?(?:screening|enrol|random|baseline|start|study|first|registration|inclusion|signing|consent|day|visit|surgery|dosing|treatment))",
             after,
             re.I,
         )

@@ -19,7 +19,11 @@ from trialsieve.extract.lexicon import load, phrase_regex
 _HEAD = phrase_regex([*load("cues")["finding_heads"]["words"], "abnormal findings", "abnormal finding"]).pattern
 #: the finding, its preposition and up to two words of the test's name before the tagged part
 #: ("abnormalities in the resting |ECG|", "abnormality on |physical examination|")
-_BEFORE = re.compile(rf"(?:{_HEAD})\s+(?:in|on|of)\s+(?:(?:the|an?)\s+)?(?:[\w-]+\s+){{0,2}}$", re.IGNORECASE)
+#: "findings on |MRI|" is what the MRI showed, but "findings of |pneumonia|" is pneumonia found: no "of" for it
+_BEFORE = re.compile(
+    rf"(?:(?:{_HEAD})\s+(?:in|on|of)|\bfindings?\s+(?:in|on))\s+(?:(?:the|an?)\s+)?(?:[\w-]+\s+){{0,2}}$",
+    re.IGNORECASE,
+)
 #: a denied finding right after the test: "with no abnormalities", "without clinically significant abnormality"
 _CLEAR = re.compile(
     rf"\s*,?\s+(?:with\s+no|without(?:\s+any)?)\s+(?:(?:clinically\s+)?(?:significant|relevant)\s+)?(?P<head>{_HEAD})",

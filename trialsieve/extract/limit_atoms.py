@@ -54,7 +54,7 @@ _CHAINED = re.compile(r"(?:\s*(?:,|or|and)\s*[<>≤≥=]{1,2}\s*[-−]?\d+(?:[.,
 _REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _LASTING = re.compile(r"\s+(?:lasting|persisting|persistent|ongoing|present)$", re.IGNORECASE)
-_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+_AGO = re.compile(r"\s+(?:ago|out\b(?!\s+of))\b", re.IGNORECASE)  # "(at least 6 months out)" after an event
 #: a count or a rate, which names no event a window could bound: "more than once in the 3 weeks",
 #: "1 cigarette per |day| in the 30 days"
 _COUNT_ONLY = re.compile(

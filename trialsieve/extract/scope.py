@@ -80,6 +80,8 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
         after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
         if after and OR_GAP.fullmatch(after):
             continue  # not the list's last item: "stroke within 6 months, or diabetes"
+        if _own_bracket(text, rule.temporal.span):
+            continue  # "COPD, Post myocardial infarction (at least 6 months out), Cardiomyopathy"
         # "anti-tumor therapy such as chemotherapy ... within 4 weeks": the category and its examples, a
         # "history of" on the category too ("History of cardiovascular disease such as MI or stroke within")
         category = examples.category_of(text, atoms, i)
@@ -112,6 +114,16 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
         if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and shares_history(text, atoms, k):
             atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
     return atoms
+
+
+def _own_bracket(text: str, span: tuple[int, int]) -> bool:
+    """Whether a time bound sits in a bracket of its own item in the middle of a list: the list runs on
+    after the bracket closes, so the bound is that item's, not the list's. At the list's end ("MI,
+    stroke or TIA (within 6 months)") a bracket may bound the whole list, and is lent as written."""
+    if not text[: span[0]].rstrip().endswith("("):
+        return False
+    close = text.find(")", span[1])
+    return close >= 0 and re.match(r"\s*(?:,|;|\band/or\b|\bor\b)\s*\w", text[close + 1 :], re.IGNORECASE) is not None
 
 
 def _exception_bracket(text: str, atoms: list[Atom], last: int) -> int | None:

@@ -37,6 +37,7 @@ from trialsieve.extract import (
     scope,
     sex_lists,
     sites,
+    someone_else,
     trailing_findings,
     waivers,
 )
@@ -135,6 +136,7 @@ def structure_text(
     atoms = event_counts.denied(text, atoms)  # "Did not receive at least 2 cycles of chemotherapy": not(count)
     atoms = predicated.named(text, atoms)  # "Tumor (including size) must be measurable": a measurable tumour
     atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
+    atoms = someone_else.marked(text, atoms)  # "Men with a pregnant partner": the partner's state, not his
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found

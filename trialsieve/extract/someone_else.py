@@ -1,0 +1,60 @@
+"""A state written of someone other than the patient is not the patient's.
+
+"Men with a pregnant partner", "known pregnant partners", "nursing partners", "partners who wish to
+become pregnant": the tree read "pregnant", so a pregnancy in the patient's own record met an
+exclusion about his partner, and in a mixed trial a pregnant woman was excluded by words about
+partners. The patient's record cannot show a partner's state, so the leaf becomes a review of the
+other person (``rules.ANOTHER_PERSON``), as a heading for a donor or a partner does. A state of the
+patient's family ("sibling with type 1 diabetes") is the patient's family history, which a record
+can hold. The people are ``cues.json`` ``segmentation`` ``other_people`` and ``family_people``; the
+state is theirs when their noun follows the concept ("pregnant |partner", "pregnancy |of partner"),
+or their possessive or a clause about them leads to it ("partner's |pregnancy", "partners who wish
+to become |pregnant", "partner with |HIV").
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.logic import Atom
+from trialsieve.extract.trees import rebuild
+from trialsieve.rules import ANOTHER_PERSON, Presence, Rule, Unstructured
+
+FAMILY_HISTORY = "family history"
+
+_LAYOUT = load("cues")["segmentation"]
+_PEOPLE = alternation(_LAYOUT["other_people"])
+_FAMILY = re.compile(rf"\b(?:{alternation(_LAYOUT['family_people'])})\b", re.IGNORECASE)
+#: the other person's noun right after the concept's words, or as their last word: "pregnant |partner"
+_PERSON_AFTER = re.compile(
+    rf"(?:['’]s?)?\s*(?:of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?)?(?:{_PEOPLE})\b", re.IGNORECASE
+)
+_ENDS_WITH_PERSON = re.compile(rf"\s(?:{_PEOPLE})$", re.IGNORECASE)
+#: a clause about the other person right before the concept: "partners who wish to become |pregnant"
+_CLAUSE_BEFORE = re.compile(
+    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:who|that)\s+(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def marked(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with each presence about another person a review of that person."""
+
+    def theirs(leaf: Rule) -> Rule:
+        if not isinstance(leaf, Presence) or leaf.concept.span is None:
+            return leaf
+        if FAMILY_HISTORY in leaf.qualifiers:
+            return leaf  # "First-degree relative with breast cancer": read as family history already
+        start, end = leaf.concept.span
+        if (found := _PERSON_AFTER.match(text, end)) is not None:
+            end = found.end()
+        elif (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
+            found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start)
+        if found is None:
+            return leaf
+        if _FAMILY.search(found[0]):  # "sibling with type 1 diabetes": the patient's family history
+            return leaf.model_copy(update={"qualifiers": [*leaf.qualifiers, FAMILY_HISTORY]})
+        return Unstructured(text=text[start:end], reason=ANOTHER_PERSON, span=(start, end))
+
+    return [Atom(a.start, a.end, rebuild(a.rule, theirs)) for a in atoms]
