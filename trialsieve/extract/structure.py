@@ -20,6 +20,7 @@ from trialsieve.extract import (
     adequate_functions,
     allowances,
     any_time,
+    barred,
     conditional_limits,
     context,
     denied_states,
@@ -65,6 +66,7 @@ from trialsieve.rules import (
     AtLeast,
     Criterion,
     Entity,
+    Not,
     Rule,
     StructuredCriterion,
     Temporal,
@@ -113,6 +115,8 @@ def structure_text(
         return Extraction(rule, entities.output())
     if (minor := minor_age(text)) is not None:  # "Minor": under the age of majority
         return Extraction(minor, entities.output())
+    if (bar := barred.find(text)) is not None:  # "Patients with active infection will not be included."
+        return _barring(text, section, tagged, logic, bar)
     if (allowance := allowances.find(text)) is not None:  # "Major surgery within 30 days. Minor surgery is allowed."
         return _allowing(text, section, tagged, logic, allowance)
     if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
@@ -197,6 +201,23 @@ def _allowing(
     if section == "exclusion":
         return Extraction(excepting(text, head.rule, named), entities)
     return Extraction(Any(args=[head.rule, rule]), entities)
+
+
+def _barring(
+    text: str, section: str, tagged: list[Entity] | None, logic: LogicModel | None, bar: barred.Bar
+) -> Extraction:
+    """The rule of a criterion whose last sentence bars someone: an inclusion asks what it says before
+    the sentence and the lack of what it bars; an exclusion excludes for either."""
+    part = structure_text(text[bar.start : bar.end], "exclusion", _moved(tagged, bar.start, bar.end), logic)
+    rule = shifted(part.rule, bar.start)
+    entities = [shifted(e, bar.start) for e in part.entities]
+    if section != "exclusion":
+        rule = rule.model_copy(update={"negated": not rule.negated}) if rule.type == "presence" else Not(args=[rule])
+    if not re.search(r"\w", text[: bar.head_end]):
+        return Extraction(rule, entities)
+    head = structure_text(text[: bar.head_end], section, _moved(tagged, 0, bar.head_end), logic)
+    joined = Any if section == "exclusion" else All
+    return Extraction(joined(args=[head.rule, rule]), head.entities + entities)
 
 
 def _words(name: str) -> set[str]:
