@@ -204,3 +204,33 @@ def test_a_variant_after_a_named_one_takes_its_name(tagger, text, variant):
     """A "hepatitis B or C infection" was any(hepatitis B, infection): a urinary tract infection excluded."""
     found = presences(rule_of(tagger, text))
     assert variant in found and "infection" not in found and "C" not in found
+
+
+def test_a_kind_the_tagger_named_by_its_modifier_alone_takes_the_head(tagger):
+    """ "rheumatoid" alone was a condition no record is named; it is rheumatoid arthritis."""
+    found = presences(rule_of(tagger, "Arthritis (rheumatoid, psoriatic), gout, or asthma"))
+    assert {"rheumatoid Arthritis", "psoriatic Arthritis", "gout", "asthma"} <= set(found)
+    assert "rheumatoid" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One of the following: Cancer (e.g. breast, lung), Stroke",
+        "Any of the following conditions: Gout, Chronic Kidney Disease (may be on dialysis), Neck Pain",  # NCT03899298
+    ],
+)
+def test_a_lead_of_alternatives_makes_each_comma_an_or(tagger, text):
+    """After a bracket or with a qualifier on the next item the comma had been read as "and", so an
+    inclusion of any of the conditions asked for two of them."""
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any" and len(rule.args) >= 2
+    assert (
+        verdict_of(
+            tagger,
+            "Inclusion",
+            text,
+            [{"kind": "condition", "text": "Stroke" if "Stroke" in text else "Gout", "date": "2024-01-01"}],
+        )
+        == "met"
+    )

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from tests.extract.reading import presences, rule_of, verdict_of
-
 from trialsieve.extract.ingest import read_text
 from trialsieve.extract.segment import about_someone_else
 from trialsieve.extract.structure import structure_trial

@@ -76,7 +76,9 @@ def _kinds(text: str, category: Presence, atoms: list[Atom], section: str) -> li
         head = written[-1] if written else None
     if head is None or len(items) < 2:
         return atoms
-    covered = [leaf.concept.span for leaf in named]
+    # a bare modifier the tagger named on its own ("rheumatoid" of "Arthritis (rheumatoid, psoriatic)") names no
+    # thing: the item is missing its head as much as an untagged one
+    covered = [leaf.concept.span for leaf in named if leaf.concept.span not in items]
     missing = [i for i in items if not any(s <= i[0] and i[1] <= e for s, e in covered)]
     if not missing:
         return atoms

@@ -54,12 +54,16 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
     """The tree over ``atoms`` (in text order) and the probability of its weakest relation."""
     opens = brackets_open_at(text, [a.start for a in atoms])
     weakest: list[float] = []
+    # "One of the following: Cancer (e.g. breast, lung), Stroke": the lead says the commas are "or"s
+    any_lead = bool(atoms) and _ANY_LEAD.search(text, 0, anchor(_edge(atoms[0].rule, last=False))[0][0]) is not None
 
     def relate(prev: Atom, cur: Atom) -> str:
         a, kind_a = anchor(_edge(prev.rule, last=True))
         b, kind_b = anchor(_edge(cur.rule, last=False))
         between = (min(prev.end, b[0]), max(cur.start, min(prev.end, b[0])))  # the words between the two items
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
+        if any_lead and (_LISTED.fullmatch(text, prev.end, cur.start) or _LISTED.fullmatch(text, a[1], b[0])):
+            return "or"
         if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
         if _bracketed_list_of(text, prev, cur, kind_a):
@@ -149,6 +153,13 @@ def _listed_alike(text: str, items: list[Atom], labels: list[str], section: str 
 _LIST_COMMA_GAP = re.compile(  # a comma, perhaps after a bracket, and up to two qualifying words after it
     r"(?:[^,;()]*\))?\s*,\s*(?:(?!(?:and|or|but|with|without)\b)[a-z-]+\s+){0,2}", re.IGNORECASE
 )
+
+
+#: a lead that makes the items after it alternatives: "Patients with any of the following conditions:"
+_ANY_LEAD = re.compile(r"\b(?:any|one|either)\s+of\s+the\s+following\b", re.IGNORECASE)
+#: a list's comma between two items, after the bracket that closes the first ("(e.g. breast, lung), "), and the
+#: qualifiers the second item's leaf reads ("Gout, |Chronic| Kidney Disease")
+_LISTED = re.compile(rf"\s*\)*\s*,\s*(?:or\s+)?(?:(?:{context.QUALIFIERS.pattern})\s+)*", re.IGNORECASE)
 
 
 def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
