@@ -51,6 +51,13 @@ def bounds(text):
         ("WHO grade 2 or 3 glioma", []),  # a WHO grade is no performance status
         ("ECOG performance status of 0 or 1.5", []),
         ("ECOG 2 or less", [("2 or less", "<=", 2, None)]),  # a comparator after it: read as before
+        # one value with no comparator is that value: read as no limit, any score on record met it
+        ("ECOG performance status of 2", [("2", "=", 2, None)]),
+        ("Gleason score 7", [("7", "=", 7, None)]),
+        ("Karnofsky performance status of 70", [("70", "=", 70, None)]),
+        ("Karnofsky performance status of 75", []),  # no step of the scale
+        ("Gleason score 3+4", []),  # the pattern's parts, no sum
+        ("ECOG performance status 2 years ago", []),
     ],
 )
 def test_score_lists_are_ranges(text, expected):

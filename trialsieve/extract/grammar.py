@@ -322,6 +322,8 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         operator, op_span = relative[1], relative[2]
     elif relative and relative[4]:  # "25% below the LLN": below it
         operator, op_span = None, relative[2]
+    elif unit is None and not is_word and scales.one_step(text, number.start(), number.end(), floor):
+        operator, op_span = "=", None  # "ECOG performance status of 2": that score
     else:
         return None
     if relative and relative[4]:  # "more than 25% below": the direction turns the comparator

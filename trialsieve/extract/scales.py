@@ -1,11 +1,12 @@
-"""Ordinal scores written as a list of allowed values: "ECOG performance status 0 or 1".
+"""Ordinal scores written as a list of allowed values: "ECOG performance status 0 or 1", or as one.
 
 A criterion that allows "ECOG 0, 1 or 2" allows the same patients as "ECOG 0-2", and a score on an
 ordinal scale has no values between its steps, so a list of consecutive steps is that range. The
 grammar reads it as it reads "0-2" (``between`` first and last), so the matcher, the index and the
 Ask engine need nothing new. Which scales, their steps and the words allowed between a scale's
 name and its list are data (``lexicons/scales.json``): a list after anything else ("1 or 2 prior
-regimens", "stage 2 or 3") is no score, and values that skip a step ("ECOG 0 or 2") are no range.
+regimens", "stage 2 or 3") is no score, and values that skip a step ("ECOG 0 or 2") are no range. One value with no comparator
+("ECOG performance status of 2") is that value (``one_step``).
 """
 
 from __future__ import annotations
@@ -94,3 +95,17 @@ def listed_range(text: str, start: int, name_end: int, floor: int) -> Listed | N
     if not steps or values[0] < scale.lowest or values[-1] > scale.highest:
         return None
     return Listed(values[0], values[-1], items[0].span(), written.end())
+
+
+def one_step(text: str, start: int, end: int, floor: int) -> bool:
+    """Whether the number at ``start:end`` is one value of a scale named right before it, written with
+    no comparator ("ECOG performance status of 2", "Gleason score 7"): that value is the limit, ``=``.
+    Read as no limit, the score's name alone was the leaf, which any score on record met."""
+    if _RUNS_ON.match(text, end) or match_unit(text, end) or re.match(r"\s*(?:-|to|or|and|,)\s*\d", text[end:]):
+        return False  # "2 or 3", "2-3", "7 or more" are read elsewhere, "2 years" is no score
+    named = _NAMED.search(text, max(floor, start - _LOOK_BACK), start)
+    if not named:
+        return False
+    scale = _SCALES[int(named.lastgroup[1:])]
+    value = float(text[start:end])
+    return scale.lowest <= value <= scale.highest and (value - scale.lowest) % scale.step == 0
