@@ -60,6 +60,8 @@ def test_comparators_ranges_units(text, expected):
         ("≤ 2.5 x ULN", 2.5, "ULN"),
         ("≤ 1.5 times the upper limit of normal", 1.5, "ULN"),
         ("> 2 x LLN", 2, "LLN"),
+        ("> 2.5X IULN", 2.5, "ULN"),  # NCT00576225 E4: the institution's ULN
+        ("< 0.8 x institutional LLN", 0.8, "LLN"),
     ],
 )
 def test_relative_limits(text, value, reference):
