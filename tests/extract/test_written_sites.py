@@ -6,7 +6,7 @@ about any trauma."""
 
 import pytest
 
-from tests.extract.reading import presences, rule_of
+from tests.extract.reading import presences, rule_of, verdict_of
 
 SPINAL = "History of spinal cord injury"  # NCT03102398 E2.25, and some twenty ED trials
 PROSTATE = "History of prostate surgery and/or trauma"
@@ -51,3 +51,20 @@ def test_only_a_head_that_takes_a_site_takes_it(tagger):
 def test_the_last_of_a_list_of_sites_is_not_the_only_site(tagger, text):
     # the list's surgery is at any of its sites; giving it the last one alone let a spinal surgery through
     assert "surgery" in presences(rule_of(tagger, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Cancer metastatic to the brain", "Cancer metastatic to the brain"),
+        (
+            "Patients with a primary Central Nervous System (CNS) tumor or tumor metastatic to the CNS",  # NCT05838768
+            "tumor metastatic to the CNS",
+        ),
+    ],
+)
+def test_where_a_cancer_has_spread_stays_on_it(tagger, text, concept):
+    """Read as the cancer alone, any cancer met an exclusion of brain metastases."""
+    assert concept in presences(rule_of(tagger, text))
+    prostate = [{"kind": "condition", "text": "Primary malignant neoplasm of prostate", "date": "2020-01-01"}]
+    assert verdict_of(tagger, "Exclusion", text, prostate) != "met"

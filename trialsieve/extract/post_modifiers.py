@@ -2,7 +2,8 @@
 
 The tagger names "carcinoma" in "carcinoma in situ", so "History of malignancy other than carcinoma in
 situ" excepted every carcinoma: the exception covered its own category, and no cancer patient was
-excluded. ``widened`` gives the words (``cues.json`` ``post_modifiers``) back to the concept before them.
+excluded. So does where a cancer has spread: "Cancer metastatic to the brain" was any cancer.
+``widened`` gives the words (``cues.json`` ``post_modifiers``) back to the concept before them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import re
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.rules import Entity
 
-_AFTER = re.compile(rf"[ \t]+(?:{alternation(load('cues')['post_modifiers']['words'])})", re.IGNORECASE)
+_LEXICON = load("cues")["post_modifiers"]
+#: "carcinoma| in situ", "tumor| metastatic to the CNS": the site is one to three words, up to a comma or a connective
+_AFTER = re.compile(
+    rf"[ \t]+(?:(?:{alternation(_LEXICON['words'])})"
+    rf"|(?:{alternation(_LEXICON['spread_to'])})[ \t]+(?:the[ \t]+)?(?!(?:and|or|with|who|which)\b)[\w-]+"
+    rf"(?:[ \t]+(?!(?:and|or|with|who|which|in|at|for|within|and/or)\b)[\w-]+){{0,2}}(?=[\s.,;:()]|$))",
+    re.IGNORECASE,
+)
 _DISEASES = frozenset({"condition"})  # "carcinoma in situ"; a device "in situ" is only in place
 
 
