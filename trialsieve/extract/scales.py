@@ -5,8 +5,8 @@ ordinal scale has no values between its steps, so a list of consecutive steps is
 grammar reads it as it reads "0-2" (``between`` first and last), so the matcher, the index and the
 Ask engine need nothing new. Which scales, their steps and the words allowed between a scale's
 name and its list are data (``lexicons/scales.json``): a list after anything else ("1 or 2 prior
-regimens", "stage 2 or 3") is no score, and values that skip a step ("ECOG 0 or 2") are no range. One value with no comparator
-("ECOG performance status of 2") is that value (``one_step``).
+regimens", "stage 2 or 3") is no score, and values that skip a step ("ECOG 0 or 2") are no range.
+One value with no comparator ("ECOG performance status of 2") is that value (``one_step``).
 """
 
 from __future__ import annotations
