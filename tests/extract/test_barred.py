@@ -60,3 +60,13 @@ def test_an_inclusion_denies_what_it_bars(tagger):
 def test_an_exclusion_excludes_for_either_sentence(tagger):
     rule = rule_of(tagger, "Prior radiotherapy. Patients are excluded if they had surgery within 4 weeks.")
     assert rule.type == "any" and {"radiotherapy", "surgery"} <= set(presences(rule))
+
+
+def test_a_heading_before_the_barring_sentence_asks_nothing(tagger):
+    """NCT05751044 E7.a: the lead-in "Additional specifications for SARS-CoV-2 (COVID-19): i." is no reason
+    to exclude of its own; read as one, any COVID-19 record ever excluded."""
+    text = (
+        "Additional specifications for SARS-CoV-2 (COVID-19): i. Patients with a recent positive test for "
+        "SARS-CoV-2 (COVID-19) and no follow-up negative PCR test are not eligible."
+    )
+    assert rule_of(tagger, text).type != "any"

@@ -78,3 +78,9 @@ def test_a_relatives_disease_is_family_history(tagger):
     assert presences(rule_of(tagger, "Sibling with type 1 diabetes"))["type 1 diabetes"].qualifiers == [
         "family history"
     ]
+
+
+def test_a_drug_named_with_a_persons_word_stays_a_drug(tagger):
+    """ "nitric oxide donors" ends with a person's word but is no one's state (38 ctgov criteria)."""
+    rule = rule_of(tagger, "Patients who are taking nitrates or nitric oxide donors")
+    assert "nitric oxide donors" in presences(rule)

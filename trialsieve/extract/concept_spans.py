@@ -105,19 +105,16 @@ _ALTERATION = re.compile(rf"(?:{alternation(_GENES['alterations'])})", re.IGNORE
 
 
 def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
-    """``spans`` without a bare gene symbol listed before a gene's alteration ("EGFR or |HER2 exon 20
-    insertion mutations"): the tagger named the first gene a drug, where it is the first item of a
-    list that shares the alteration, and the list reader gives it the head once it is no span."""
-    return [
-        e
-        for k, e in enumerate(spans)
-        if not (
-            k + 1 < len(spans)
-            and re.fullmatch(_GENES["symbol"], e.text)
-            and _GENE_LIST_GAP.fullmatch(text, e.end, spans[k + 1].start)
-            and _GENE_ALTERATION.fullmatch(spans[k + 1].text)
-        )
-    ]
+    """``spans`` with a bare gene symbol listed before a gene's alteration ("EGFR or |HER2 exon 20 insertion
+    mutations", "EGFR/|ALK mutation") of the alteration's kind: the tagger had named the first gene a
+    drug, which any EGFR inhibitor then met."""
+    out = list(spans)
+    for k, e in enumerate(spans[:-1]):
+        after = spans[k + 1]
+        listed = _GENE_LIST_GAP.fullmatch(text, e.end, after.start) and _GENE_ALTERATION.fullmatch(after.text)
+        if listed and re.fullmatch(_GENES["symbol"], e.text) and e.type != after.type:
+            out[k] = span_entity(after.type, (e.start, e.end), text)
+    return out
 
 
 def _with_gene(text: str, e: Entity, spans: list[Entity]) -> Entity:

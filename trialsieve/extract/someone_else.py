@@ -22,6 +22,8 @@ from trialsieve.extract.trees import rebuild
 from trialsieve.rules import ANOTHER_PERSON, Presence, Rule, Unstructured
 
 FAMILY_HISTORY = "family history"
+#: the kinds of concept that are a person's state: a drug ("nitric oxide donors") is nobody's
+_STATES = frozenset({"condition", "observation"})
 
 _LAYOUT = load("cues")["segmentation"]
 _PEOPLE = alternation(_LAYOUT["other_people"])
@@ -33,7 +35,8 @@ _PERSON_AFTER = re.compile(
 _ENDS_WITH_PERSON = re.compile(rf"\s(?:{_PEOPLE})$", re.IGNORECASE)
 #: a clause about the other person right before the concept: "partners who wish to become |pregnant"
 _CLAUSE_BEFORE = re.compile(
-    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:who|that)\s+(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)\s+)$",
+    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:who|that)\s+(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)"
+    r"(?:\s+or\s+(?:is|are|becomes?|may\s+become))?\s+)$",
     re.IGNORECASE,
 )
 
@@ -49,7 +52,8 @@ def marked(text: str, atoms: list[Atom]) -> list[Atom]:
         start, end = leaf.concept.span
         if (found := _PERSON_AFTER.match(text, end)) is not None:
             end = found.end()
-        elif (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
+        elif leaf.concept.kind not in _STATES or (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
+            # "nitric oxide donors" is a drug, no one's state
             found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start)
         if found is None:
             return leaf

@@ -213,11 +213,15 @@ def _barring(
     entities = [shifted(e, bar.start) for e in part.entities]
     if section != "exclusion":
         rule = rule.model_copy(update={"negated": not rule.negated}) if rule.type == "presence" else Not(args=[rule])
-    if not re.search(r"\w", text[: bar.head_end]):
-        return Extraction(rule, entities)
+    if not re.search(r"\w", text[: bar.head_end]) or _LEAD_IN.search(text, 0, bar.head_end + 1):
+        return Extraction(rule, entities)  # "Additional specifications for SARS-CoV-2: i. Patients ...": a lead-in
     head = structure_text(text[: bar.head_end], section, _moved(tagged, 0, bar.head_end), logic)
     joined = Any if section == "exclusion" else All
     return Extraction(joined(args=[head.rule, rule]), head.entities + entities)
+
+
+#: a heading and a list mark before the barring sentence: "Additional specifications for SARS-CoV-2 (COVID-19): i."
+_LEAD_IN = re.compile(r":\s*(?:[ivx]{1,4}|\d{1,2}|[a-z])?\s*[.)]?\s*$", re.IGNORECASE)
 
 
 def _words(name: str) -> set[str]:
