@@ -275,3 +275,10 @@ def test_a_genes_alteration_keeps_its_gene(tagger, text, concept):
 def test_a_gene_listed_before_an_alteration_is_no_drug(tagger):
     rule = rule_of(tagger, "Documented EGFR or HER2 exon 20 insertion mutations", "inclusion")
     assert not any(leaf.concept.kind == "drug" for leaf in presences(rule).values())
+
+
+def test_other_before_a_compound_adjective_still_marks_the_concept(tagger):
+    """NCT06465238 E1: "or other benefit-limiting tumor components" had been any tumor, the trial's own
+    lung cancer included."""
+    found = presences(rule_of(tagger, "Small-cell lung cancer or other benefit-limiting tumor components"))
+    assert "other" in found["tumor"].qualifiers

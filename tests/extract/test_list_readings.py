@@ -234,3 +234,26 @@ def test_a_lead_of_alternatives_makes_each_comma_an_or(tagger, text):
         )
         == "met"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Type 1 or type 2 diabetes", "Type 1 or type 2 diabetes"),
+        ("Type I or Type II diabetes", "Type I or Type II diabetes"),
+        (
+            "Type 1 or type 2 diabetic patients with a personal history of diabetes ≥ 5 years.",
+            "Type 1 or type 2 diabetic",
+        ),
+        ("stage 3 or stage 4 chronic kidney disease", "stage 3 or stage 4 chronic kidney disease"),
+    ],
+)
+def test_a_list_of_types_with_the_axis_word_said_again_stays_whole(tagger, text, concept):
+    """NCT02945462 I2: "type 1 or type 2 diabetes" had been "type 2 diabetes", so a type 1 diabetic
+    failed an inclusion of either."""
+    assert concept in presences(rule_of(tagger, text, "inclusion"))
+
+
+def test_a_type_1_diabetic_meets_an_inclusion_of_type_1_or_type_2(tagger):
+    type1 = [{"kind": "condition", "text": "Diabetes mellitus type 1", "date": "2020-01-01"}]
+    assert verdict_of(tagger, "Inclusion", "Type 1 or type 2 diabetes", type1) == "met"

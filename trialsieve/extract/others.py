@@ -5,7 +5,8 @@ the lymphoma the trial studies was ruled out by it, and so was every patient of 
 (48 criteria of the 656 ClinicalTrials.gov records say so, nearly every cancer trial). The leaf
 keeps its concept and gets the qualifier ``other`` (``cues.json`` ``besides_own``); the check then
 leaves out the patient's facts that are the trial's own disease (``match/verdicts.py``). The words
-may stand a state or two before the concept ("another primary cancer", "other active malignancy"),
+may stand a state or two before the concept ("another primary cancer", "other active malignancy",
+"other benefit-limiting tumor components"),
 never "other than", which is an exception (``logic.py``).
 """
 
@@ -18,9 +19,11 @@ from trialsieve.rules import LOGIC_TYPES, Presence, Rule
 
 OTHER = "other"
 _LEXICON = load("cues")["besides_own"]
+#: a compound adjective: "other |benefit-limiting| tumor components"
+_COMPOUND = r"[^\W\d_]+-[^\W\d_]+"
 #: the word and the states after it, ending where the concept starts
 _BEFORE = re.compile(
-    rf"(?:{alternation(_LEXICON['words'])})\s+(?:(?:{alternation(_LEXICON['between'])})\s*,?\s+){{0,2}}$",
+    rf"(?:{alternation(_LEXICON['words'])})\s+(?:(?:{alternation(_LEXICON['between'])}|{_COMPOUND})\s*,?\s+){{0,2}}$",
     re.IGNORECASE,
 )
 #: how far before a concept to look: the word and two states

@@ -69,9 +69,9 @@ def _with_axes(text: str, start: int, end: int) -> tuple[int, int]:
     or more chronic kidney disease", "CHF (NYHA) class III or greater"."""
     before = [
         m
-        for m in context.AXIS_PHRASE.finditer(text, max(0, start - 80), start)  # a phrase or two before
-        if not context.QUALIFIERS.sub("", text[m.end() : start]).strip()
-    ]  # "stage 4 or more | chronic | kidney disease"
+        for m in context.AXIS_PHRASE.finditer(text, max(0, start - 80), end)  # a phrase or two before
+        if m.start() < start and (m.end() > start or not context.QUALIFIERS.sub("", text[m.end() : start]).strip())
+    ]  # "stage 4 or more | chronic | kidney disease"; "Type I or |Type II diabetes": the list the type ends
     after = context.AXIS_PHRASE.match(text, end + len(text[end:]) - len(text[end:].lstrip(" \t,")))
     if after is None and (opened := _BRACKET_OPEN.match(text, end)):  # "Chronic kidney disease (Stage IV-V)"
         inside = context.AXIS_PHRASE.match(text, opened.end())
