@@ -68,3 +68,9 @@ def test_where_a_cancer_has_spread_stays_on_it(tagger, text, concept):
     assert concept in presences(rule_of(tagger, text))
     prostate = [{"kind": "condition", "text": "Primary malignant neoplasm of prostate", "date": "2020-01-01"}]
     assert verdict_of(tagger, "Exclusion", text, prostate) != "met"
+
+
+def test_bare_sites_listed_after_a_procedure_on_a_site_are_where_else_it_was_done(tagger):
+    """NCT06504472 E4: the prostate, bladder and urethra had been reviews of words that name nothing."""
+    found = presences(rule_of(tagger, "Previous surgery on the genitals, prostate, bladder, or urethra"))
+    assert {"surgery on the prostate", "surgery on the bladder", "surgery on the urethra"} <= set(found)

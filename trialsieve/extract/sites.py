@@ -49,6 +49,8 @@ _SITE_LISTED = re.compile(
 _TAKING = re.compile(rf"(?:{alternation(_LEXICON['taking_heads'])})", re.IGNORECASE)
 #: the words between two items of a list: a connective, a comma
 _JOINED = re.compile(r"\s*(?:,\s*)?(?:(?:and/or|or|and|/)\s*)?", re.IGNORECASE)
+#: a procedure's concept that ends on its site: "surgery on the |genitals|"
+_ON_SITE = re.compile(rf"\s(?:on|of|to|in)\s+(?:the\s+)?(?P<site>{_SITE.pattern})$", re.IGNORECASE)
 #: how far before the site to look for the procedure word: a word or two and its link
 _NEAR = 60
 
@@ -96,7 +98,30 @@ def lend(text: str, rule: Rule) -> Rule:
             leaf = args[i]
             words = f"{site} {leaf.concept.text}"
             args[i] = leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words})})
+    if rule.type == "any":
+        args = _sites_listed(args)
     return rule.model_copy(update={"args": args})
+
+
+def _sites_listed(args: list[Rule]) -> list[Rule]:
+    """A list of bare sites after a procedure on a site is where else it was done: in "Previous surgery on
+    the genitals, prostate, bladder, or urethra" the prostate, bladder and urethra had been reviews of
+    words naming nothing, so a prostatectomy did not meet the exclusion."""
+    out: list[Rule] = []
+    done: tuple[Presence, re.Match[str]] | None = None
+    for arg in args:
+        if isinstance(arg, Presence) and not arg.negated and (on := _ON_SITE.search(arg.concept.text)):
+            done = (arg, on)
+        elif done is not None and arg.type == "unstructured" and not arg.negated and _SITE.fullmatch(arg.text.strip()):
+            leaf, on = done
+            words = f"{leaf.concept.text[: on.start('site')]}{arg.text.strip()}"
+            arg = leaf.model_copy(
+                update={"concept": leaf.concept.model_copy(update={"text": words, "span": arg.span}), "span": arg.span}
+            )
+        else:
+            done = None
+        out.append(arg)
+    return out
 
 
 def _site_ahead(text: str, before: Rule, item: Rule, listed: bool = False) -> str | None:
