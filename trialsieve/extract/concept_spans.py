@@ -94,7 +94,6 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     ]
     # "Diabètes" of "Insipid Diabètes" is diabetes insipidus: a known name is one concept's words
     named = [e if e.type not in CONCEPT_TYPES else _known(e, named, text) for e in named]
-    named = [_with_listed_axis(text, e, named) for e in named]
     return _listed_genes(text, [_with_gene(text, e, named) for e in named])
 
 
@@ -103,6 +102,8 @@ _GENES = load("genes")
 _GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{_GENES['symbol']})[ \t]+$")
 _GENE_LIST_GAP = re.compile(r"\s*(?:,|/|\b(?:or|and|and/or)\b)\s*", re.IGNORECASE)
 _ALTERATION = re.compile(rf"(?:{alternation(_GENES['alterations'])})", re.IGNORECASE)
+#: a gene's alteration, the whole span: "HER2 exon 20 insertion mutations"
+_GENE_ALTERATION = re.compile(rf"(?:{_GENES['symbol']})[ \t]+(?:{alternation(_GENES['alterations'])}).*", re.DOTALL)
 
 
 def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
@@ -127,9 +128,6 @@ def _with_gene(text: str, e: Entity, spans: list[Entity]) -> Entity:
     if gene is None or any(o.start < e.start and gene.start() < o.end for o in spans):
         return e
     return span_entity(e.type, (gene.start(), e.end), text)
-
-
-_GENE_ALTERATION = re.compile(rf"(?:{_GENES['symbol']})[ \t]+(?:{alternation(_GENES['alterations'])}).*", re.DOTALL)
 
 
 def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
@@ -165,20 +163,6 @@ def _known(e: Entity, spans: list[Entity], text: str) -> Entity:
     if not re.search(r"\w", context.QUALIFIERS.sub(" ", added)):
         return e  # "chronic" of "chronic kidney disease" is read as the leaf's qualifier already
     return span_entity(e.type, (start, end), text)
-
-
-def _with_listed_axis(text: str, e: Entity, spans: list[Entity]) -> Entity:
-    """``e`` widened to the start of a list of types, stages or classes whose last one it opens with
-    ("Type 1 or |type 2 diabetes|", "stage 3 or |stage 4 chronic kidney disease|"): the list reads as
-    alternatives of one concept, where the last alone excluded type 1 diabetics from an inclusion of
-    either."""
-    if e.type not in CONCEPT_TYPES:
-        return e
-    axes = context.AXIS_PHRASE.finditer(text, max(0, e.start - 40), e.end)
-    listed = next((m for m in axes if m.start() < e.start < m.end()), None)
-    if listed is None or any(o is not e and o.start < e.start and listed.start() < o.end for o in spans):
-        return e
-    return span_entity(e.type, (listed.start(), e.end), text)
 
 
 #: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"
