@@ -57,6 +57,7 @@ def bounds(text):
         ("Karnofsky performance status of 70", [("70", "=", 70, None)]),
         ("Karnofsky performance status of 75", []),  # no step of the scale
         ("Gleason score 3+4", []),  # the pattern's parts, no sum
+        ("excluding tumor with Gleason score 7 (4 + 3)", []),  # NCT03830788: a sum made one way, not any 7
         ("ECOG performance status 2 years ago", []),
     ],
 )

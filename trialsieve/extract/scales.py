@@ -97,11 +97,16 @@ def listed_range(text: str, start: int, name_end: int, floor: int) -> Listed | N
     return Listed(values[0], values[-1], items[0].span(), written.end())
 
 
+#: what makes a value after a score's name no single step: a list or range going on ("2 or 3", "2-3"), or the
+#: pattern a Gleason sum is made of ("7 (4 + 3)": a sum of 7 made one way, not any 7)
+_NOT_ONE = re.compile(r"\s*(?:(?:-|to|or|and|,)\s*\d|\(?\s*\d\s*\+\s*\d)")
+
+
 def one_step(text: str, start: int, end: int, floor: int) -> bool:
     """Whether the number at ``start:end`` is one value of a scale named right before it, written with
     no comparator ("ECOG performance status of 2", "Gleason score 7"): that value is the limit, ``=``.
     Read as no limit, the score's name alone was the leaf, which any score on record met."""
-    if _RUNS_ON.match(text, end) or match_unit(text, end) or re.match(r"\s*(?:-|to|or|and|,)\s*\d", text[end:]):
+    if _RUNS_ON.match(text, end) or match_unit(text, end) or _NOT_ONE.match(text, end):
         return False  # "2 or 3", "2-3", "7 or more" are read elsewhere, "2 years" is no score
     named = _NAMED.search(text, max(floor, start - _LOOK_BACK), start)
     if not named:
