@@ -84,3 +84,12 @@ def test_a_drug_named_with_a_persons_word_stays_a_drug(tagger):
     """ "nitric oxide donors" ends with a person's word but is no one's state (38 ctgov criteria)."""
     rule = rule_of(tagger, "Patients who are taking nitrates or nitric oxide donors")
     assert "nitric oxide donors" in presences(rule)
+
+
+def test_a_list_after_a_clause_about_the_partner_is_the_partners(tagger):
+    """NCT01776320 E6: "Sexual partner is a pregnant or lactating female" had kept the lactation the
+    patient's; a list after the person's own noun ("Pregnant partner, or breastfeeding") stays apart."""
+    assert not presences(rule_of(tagger, "Sexual partner is a pregnant or lactating female"))
+    assert "breastfeeding" in presences(rule_of(tagger, "Pregnant partner, or breastfeeding"))
+    found = presences(rule_of(tagger, "Sibling with type 1 diabetes or asthma"))
+    assert found["asthma"].qualifiers == ["family history"]

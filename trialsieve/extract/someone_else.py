@@ -34,9 +34,11 @@ _PERSON_AFTER = re.compile(
 )
 _ENDS_WITH_PERSON = re.compile(rf"\s(?:{_PEOPLE})$", re.IGNORECASE)
 #: a clause about the other person right before the concept: "partners who wish to become |pregnant"
+#: the words between two states of one list: "pregnant| or |lactating"
+_LISTED = re.compile(r"\s*(?:,\s*)?(?:(?:or|and|and/or|nor)\s+)?", re.IGNORECASE)
 _CLAUSE_BEFORE = re.compile(
-    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:who|that)\s+(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)"
-    r"(?:\s+or\s+(?:is|are|becomes?|may\s+become))?\s+)$",
+    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:(?:who|that)\s+)?(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)"
+    r"(?:\s+or\s+(?:is|are|becomes?|may\s+become))?\s+(?:an?\s+)?)$",
     re.IGNORECASE,
 )
 
@@ -44,17 +46,23 @@ _CLAUSE_BEFORE = re.compile(
 def marked(text: str, atoms: list[Atom]) -> list[Atom]:
     """``atoms`` with each presence about another person a review of that person."""
 
+    led: list[tuple[int, re.Match[str]]] = []  # each state read after a clause about someone else: its end, the clause
+
     def theirs(leaf: Rule) -> Rule:
         if not isinstance(leaf, Presence) or leaf.concept.span is None:
             return leaf
         if FAMILY_HISTORY in leaf.qualifiers:
             return leaf  # "First-degree relative with breast cancer": read as family history already
         start, end = leaf.concept.span
+        state = leaf.concept.kind in _STATES  # "nitric oxide donors" is a drug, no one's state
         if (found := _PERSON_AFTER.match(text, end)) is not None:
             end = found.end()
-        elif leaf.concept.kind not in _STATES or (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
-            # "nitric oxide donors" is a drug, no one's state
+        elif not state or (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
             found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start)
+            if found is None and state and led and _LISTED.fullmatch(text, led[-1][0], start):
+                found = led[-1][1]  # "partner is a pregnant or |lactating| female": the list goes on about them
+            if found is not None:
+                led.append((end, found))
         if found is None:
             return leaf
         if _FAMILY.search(found[0]):  # "sibling with type 1 diabetes": the patient's family history
