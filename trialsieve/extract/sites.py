@@ -99,14 +99,15 @@ def lend(text: str, rule: Rule) -> Rule:
             words = f"{site} {leaf.concept.text}"
             args[i] = leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": words})})
     if rule.type == "any":
-        args = _sites_listed(args)
+        args = _sites_listed(text, args)
     return rule.model_copy(update={"args": args})
 
 
-def _sites_listed(args: list[Rule]) -> list[Rule]:
+def _sites_listed(text: str, args: list[Rule]) -> list[Rule]:
     """A list of bare sites after a procedure on a site is where else it was done: in "Previous surgery on
     the genitals, prostate, bladder, or urethra" the prostate, bladder and urethra had been reviews of
-    words naming nothing, so a prostatectomy did not meet the exclusion."""
+    words naming nothing, so a prostatectomy did not meet the exclusion. The new leaf's concept words
+    are the procedure's ("surgery"), its span the site's."""
     out: list[Rule] = []
     done: tuple[Presence, re.Match[str]] | None = None
     for arg in args:
@@ -115,8 +116,10 @@ def _sites_listed(args: list[Rule]) -> list[Rule]:
         elif done is not None and arg.type == "unstructured" and not arg.negated and _SITE.fullmatch(arg.text.strip()):
             leaf, on = done
             words = f"{leaf.concept.text[: on.start('site')]}{arg.text.strip()}"
+            start, end = leaf.concept.span or arg.span
+            head = (start, start + on.start()) if text[start:end] == leaf.concept.text else arg.span
             arg = leaf.model_copy(
-                update={"concept": leaf.concept.model_copy(update={"text": words, "span": arg.span}), "span": arg.span}
+                update={"concept": leaf.concept.model_copy(update={"text": words, "span": head}), "span": arg.span}
             )
         else:
             done = None
