@@ -301,3 +301,24 @@ def _walk(rule):
     yield rule
     for arg in getattr(rule, "args", []):
         yield from _walk(arg)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not on beta-blockers, or on a stable dose of beta-blockers for at least 6 weeks",
+        "not on metformin or on a stable dose of insulin",
+    ],
+)
+def test_a_denial_stops_at_an_item_that_says_its_own_state(tagger, text):
+    """NCT03566914 I8: "not on beta-blocker or on a stable dose of beta-blocker" had denied both, so a
+    patient stable on metoprolol for years failed the inclusion."""
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any" and rule.args[0].negated and not rule.args[1].negated
+
+
+@pytest.mark.parametrize(("text", "drug"), [("on insulin", "insulin"), ("not on metformin or on insulin", "insulin")])
+def test_on_a_drug_is_taking_it_not_how_something_is_measured(tagger, text, drug):
+    """ "on" opens a how-measured phrase ("on MRI"); before a drug it says the drug is taken, and the
+    insulin had been dropped."""
+    assert drug in presences(rule_of(tagger, text, "inclusion"))

@@ -391,11 +391,17 @@ def _denied_next(text: str, label: str, prev: Atom, cur: Atom) -> bool:
     first = leaves(cur.rule)[0]
     if first.concept.span and _LIMIT_WORDS.search(text, cur.start, first.concept.span[0]):
         return False  # "or ≤5xULN in the presence of liver metastases": a limit opens the item
+    if _PREDICATE_AGAIN.search(text, prev.end, _first_concept(cur)):
+        return False  # "not on beta-blocker or |on| a stable dose of beta-blocker": a state of its own
     if label == "or":
         return _LIST_GAP.fullmatch(text, prev.end, cur.start) is not None
     return _OTHER_GAP.fullmatch(text, prev.end, cur.start) is not None
 
 
+#: a connective, then the verb or preposition of a new state: "not on beta-blocker| or on |a stable dose"
+_PREDICATE_AGAIN = re.compile(
+    r"(?:,|\b(?:or|and/or))\s+(?:on|taking|receiving|using|has|have|had|is|are|was|were|being)\b", re.IGNORECASE
+)
 #: what stands between two items of a denied list: "growth factors| or |transfusions", "A|, |B"
 _LIST_GAP = re.compile(r"\)?\s*(?:,\s*)?(?:(?:and/or|or)\s+)?", re.IGNORECASE)
 _LIMIT_WORDS = re.compile(r"[0-9<>≤≥]")
@@ -496,6 +502,8 @@ def _denial_end(items: list[Atom], text: str | None) -> tuple[int, bool]:
       vasoactive drugs, or vital signs are stable with using vasoactive drugs" accept a light smoker
       and a patient stable on the drugs; denying both would only deny the first again (no smoker is a
       smoker of < 10 a day). A bare concept again is one more denied kind of it;
+    - one that says its own state again ("Not on beta-blockers, or on a stable dose of
+      beta-blockers"): the stable dose is the alternative to taking none;
     - one after a cause cue: what the lack is put down to is there beside it, one of the causes after
       the cue ("did not successfully intubate the cecum due to technical difficulties or poor bowel
       preparation": the preparation was poor; "not considered candidates for surgical or percutaneous
@@ -505,9 +513,18 @@ def _denial_end(items: list[Atom], text: str | None) -> tuple[int, bool]:
     for k in range(1, len(items)):
         if items[k].rule.type != "presence" and denied & _concept_names(items[k].rule):
             return k, False
+        if text is not None and _PREDICATE_AGAIN.search(text, items[k - 1].end, _first_concept(items[k])):
+            return k, False  # "not on metformin or |on| a stable dose of insulin": a state of its own
         if text is not None and context.CAUSE.search(text, items[0].end, items[k].start):
             return k, True
     return len(items), False
+
+
+def _first_concept(item: Atom) -> int:
+    """Where the first concept of ``item`` is named (its start when it names none)."""
+    first = leaves(item.rule)[0]
+    span = first.concept.span if first.type == "presence" else None
+    return span[0] if span else item.start
 
 
 def _concept_names(rule: Rule) -> set[str]:

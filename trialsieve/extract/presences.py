@@ -120,7 +120,7 @@ def phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | N
     reason = context.unstructured_reason(piece)
     if reason:
         return review_atom(text, start, end, reason)
-    if context.MODIFIER.match(piece):
+    if context.MODIFIER.match(piece) and not _taken(piece, start, entities):
         return None  # "by cardiac echocardiography" says how its neighbour is measured
     definition = context.DEFINITION.search(piece)
     if definition:  # "Liver failure defined as ...": the label is not itself a criterion
@@ -133,6 +133,20 @@ def phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | N
             return presence_atom(text, *trim(text, start, start + definition.start()), entities)  # "mild TBI"
         start, end = trim(text, start + definition.end(), end)
     return presence_atom(text, start, end, entities)
+
+
+def _taken(piece: str, start: int, entities: Spans) -> bool:
+    """Whether a piece that opens like a modifier says a drug is taken: "on insulin", "or on a stable dose of
+    beta-blocker", "using testosterone" name the drug the patient is on, not how a neighbour is measured
+    (read as a modifier, "not on metformin or on insulin" had lost the insulin)."""
+    if not _ON_DRUG.match(piece):
+        return False
+    named = entities.inside(start, start + len(piece))
+    return bool(named) and named[0].type == "drug"
+
+
+#: "on", "using", then up to four words before the drug: "on a stable dose of |beta-blocker|"
+_ON_DRUG = re.compile(r"(?:on|using)\s", re.IGNORECASE)
 
 
 def _sexes(text: str, offset: int, found: re.Match, entities: Spans) -> Rule:
