@@ -83,3 +83,22 @@ def test_only_time_units_are_read_past_a_word():
 def test_a_time_per_another_unit_of_time_is_a_rate():
     assert ucum("hours per week") == "h/wk"
     assert ucum("days per month") == "d/mo"
+
+
+def test_cells_per_high_power_field_are_a_urine_count_not_a_blood_count(tagger):
+    """NCT05868668 I2.1.2: "<10 WBC per HPF in mid-stream urine" had been "WBC < 10", which a blood
+    leukocyte count of 10.07 x 10^3/uL failed: a wrong rule-out of a Synthea patient."""
+    from tests.extract.reading import rule_of, verdict_of
+
+    rule = rule_of(tagger, "<10 WBC per HPF in mid-stream urine", "inclusion")
+    assert (rule.type, rule.variable, rule.unit) == ("comparison", "urine white blood cells", "{WBC}/[HPF]")
+    blood = [
+        {
+            "kind": "measurement",
+            "text": "Leukocytes [#/volume] in Blood by Automated count",
+            "value": 10.07,
+            "unit": "10*3/uL",
+            "date": "2026-11-01",
+        }
+    ]
+    assert verdict_of(tagger, "Inclusion", "<10 WBC per HPF in mid-stream urine", blood) != "not_met"

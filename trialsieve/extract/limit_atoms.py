@@ -26,6 +26,7 @@ from trialsieve.extract.logic import open_brackets, with_temporal
 from trialsieve.extract.presences import PERSON, PERSON_ONLY, presence_leaf
 from trialsieve.extract.relations import clause_start
 from trialsieve.extract.spans import Spans, review_atom, span_entity, span_text, trim
+from trialsieve.extract.unit_variables import counted_variable
 from trialsieve.extract.washouts import washout
 from trialsieve.rules import (
     NO_CONCEPT,
@@ -137,6 +138,12 @@ def limit_atoms(text: str, entities: Spans) -> list[_Atom]:
                 window = ahead.rule.temporal
                 atom = _Atom(ahead.start, atom.end, atom.rule.model_copy(update={"temporal": window}))
                 ahead = None
+        elif (counted := counted_variable(limit.unit)) is not None:  # "<10 WBC per HPF": urine white cells
+            span = (limit.start, limit.end)
+            bound = Comparison(
+                variable=counted, kind="measurement", **_bound_of(limit), unit_text=limit.unit_text, span=span
+            )
+            atom = _Atom(limit.start, limit.end, bound)
         else:
             floor = limit.end
             continue
