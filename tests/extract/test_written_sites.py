@@ -51,3 +51,21 @@ def test_only_a_head_that_takes_a_site_takes_it(tagger):
 def test_the_last_of_a_list_of_sites_is_not_the_only_site(tagger, text):
     # the list's surgery is at any of its sites; giving it the last one alone let a spinal surgery through
     assert "surgery" in presences(rule_of(tagger, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # NCT05880823 E4: a urinary tract infection met "infection at the operative site"
+        ("Active systemic infection or infection at the operative site", "infection at the operative site"),
+        # NCT02390960 E27: a spinal-cord lesion met "lesions in the penile area"
+        ("Skin breaks, dermatoses, or lesions in the penile area", "lesions in the penile area"),
+        (
+            "Open wound or any neurological abnormalities in the treatment area",
+            "neurological abnormalities in the treatment area",
+        ),
+    ],
+)
+def test_a_site_written_after_a_concept_stays_on_it(tagger, text, concept):
+    names = [name.lower() for name in presences(rule_of(tagger, text))]
+    assert concept in names and not {"infection", "lesions", "neurological abnormalities"} & set(names)
