@@ -114,6 +114,17 @@ def test_a_bracketed_window_at_the_end_of_a_list_bounds_the_list(tagger):
     assert all(leaf.temporal is not None for leaf in found.values()) and len(found) == 2
 
 
+def test_a_history_after_a_closed_list_opens_the_windowed_list(tagger):
+    """NCT03566914: a Synthea patient's childhood ADD ruled him out: the window stopped at the history."""
+    text = (
+        "those who had penile implants, clinically noteworthy penile deformities, or a history of psychiatric "
+        "disorders, stroke or spinal-cord trauma within 6 months of study onset"
+    )
+    found = _presences(_rule(tagger, text))
+    assert found["psychiatric disorders"].temporal is not None and found["stroke"].temporal is not None
+    assert found["penile implants"].temporal is None and found["penile deformities"].temporal is None
+
+
 def test_a_history_set_apart_by_a_comma_keeps_any_age(tagger):
     found = _presences(_rule(tagger, "History of stroke, or myocardial infarction within 6 months"))
     assert found["stroke"].temporal is None and found["myocardial infarction"].temporal is not None
@@ -608,3 +619,14 @@ def test_a_window_after_a_list_passes_over_an_items_exception(tagger):
     found = presences(rule_of(tagger, text))
     assert all(found[name].temporal is not None for name in ("myocardial infarction", "stroke"))
     assert found["angina"].temporal is None
+
+
+def test_a_sentence_saying_what_information_to_send_asks_nothing(tagger):
+    """NCT05896748 E17.2: a Synthea patient's fetal ultrasound met "results from any ... ultrasound"."""
+    text = (
+        "HCV is not advanced, and will not require treatment prior to the Week 48 visit. Additional information "
+        "(where available) on participants with HCV co-infection at screening should include results from any liver "
+        "biopsy, fibroscan, ultrasound, or other fibrosis evaluation."
+    )
+    names = set(_presences(_rule(tagger, text)))
+    assert "HCV" in names and not {"ultrasound", "liver biopsy", "fibroscan"} & names

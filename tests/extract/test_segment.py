@@ -247,6 +247,30 @@ def test_a_heading_parent_is_all_of_its_items_and_asks_nothing_itself():
     assert not any("ACCESSIBILITY" in concept for concept in concepts)
 
 
+def test_a_line_naming_a_part_of_the_record_is_a_heading_that_asks_nothing():
+    from trialsieve.extract.structure import structure_criteria
+
+    # NCT01348880 (2011-05-05): the heading has no colon, and the criteria after it are its siblings
+    text = (
+        "Exclusion Criteria:\n\n* Medical and surgical history\n* Known left ventricular outflow syndrome (LVO)\n"
+        "* Prior/Concomitant Therapy\n"
+    )
+    criteria = structure_criteria(segment(text))
+    assert [c.rule.type == "any" and not c.rule.args for c in criteria] == [True, False, True]
+    assert all(
+        is_heading(t) for t in ("Previous or current Medical Conditions", "Past medical history", "Medical history:")
+    )
+    # NCT05879653 (2025): the heading is indented under the criterion before it, and asks nothing of it
+    text = (
+        "Exclusion Criteria:\n\n6. Has a history of radiation therapy to the pelvic region for any reason.\n\n"
+        "   Prior/Concomitant Therapy\n7. Has received prior pelvic radiation therapy.\n"
+    )
+    radiation = structure_criteria(segment(text))[0]
+    assert radiation.rule.type == "presence" and radiation.rule.concept.text.startswith("radiation therapy")
+    # a time alone, a procedure, or a history of something named stays a criterion
+    assert not any(is_heading(t) for t in ("Prior therapy", "Surgical procedures", "Medical history of diabetes"))
+
+
 def test_a_line_announcing_a_list_takes_the_separate_bullets_after_it():
     # NCT01252810, last updated 2018-08-29
     text = (

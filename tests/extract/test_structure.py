@@ -262,6 +262,41 @@ def test_a_time_since_an_event_bounds_when_it_was(text, concept, negated, operat
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "section", "concept", "negated"),
+    [
+        # a wash-out the criterion requires: among exclusions it excludes the event within the window
+        (
+            "At least 42 days must have elapsed after the completion of any type of immunotherapy",
+            "exclusion",
+            "immunotherapy",
+            False,
+        ),
+        ("At least 4 weeks must have elapsed since prior radiotherapy", "exclusion", "radiotherapy", False),
+        ("At least 4 weeks must have elapsed since prior radiotherapy", "inclusion", "radiotherapy", True),
+        (
+            "At least 7 days should have elapsed from the end of cytotoxic therapy",
+            "inclusion",
+            "cytotoxic therapy",
+            True,
+        ),
+        # "elapsed" without "must" describes the patient: no event within the window, in either section
+        ("Survivors with at least 3 years elapsed since the end of chemotherapy", "exclusion", "chemotherapy", True),
+    ],
+)
+def test_a_time_that_must_have_elapsed_is_a_window_on_the_event(text, section, concept, negated):
+    (leaf,) = [x for x in leaves(structure_text(text, section).rule) if x.temporal is not None]
+    window = leaf.temporal
+    assert (leaf.concept.text, leaf.negated) == (concept, negated)
+    assert (window.measure, window.direction, window.operator) == ("window", "past", "<")
+
+
+def test_an_event_named_after_a_time_since_it_stops_at_its_exception():
+    text = "At least 42 days must have elapsed after any immunotherapy other than monoclonal antibodies"
+    (leaf,) = [x for x in leaves(structure_text(text, "exclusion").rule) if x.temporal is not None]
+    assert (leaf.concept.text, [c.text for c in leaf.excepted]) == ("immunotherapy", ["monoclonal antibodies"])
+
+
 def test_a_tagged_concept_before_an_age_does_not_take_it():
     text = "Healthy volunteers: subjects must be aged 50 and over"
     healthy = Entity(type="observation", start=0, end=7, text="Healthy")

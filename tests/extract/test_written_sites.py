@@ -74,3 +74,21 @@ def test_bare_sites_listed_after_a_procedure_on_a_site_are_where_else_it_was_don
     """NCT06504472 E4: the prostate, bladder and urethra had been reviews of words that name nothing."""
     found = presences(rule_of(tagger, "Previous surgery on the genitals, prostate, bladder, or urethra"))
     assert {"surgery on the prostate", "surgery on the bladder", "surgery on the urethra"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # NCT05880823 E4: a urinary tract infection met "infection at the operative site"
+        ("Active systemic infection or infection at the operative site", "infection at the operative site"),
+        # NCT02390960 E27: a spinal-cord lesion met "lesions in the penile area"
+        ("Skin breaks, dermatoses, or lesions in the penile area", "lesions in the penile area"),
+        (
+            "Open wound or any neurological abnormalities in the treatment area",
+            "neurological abnormalities in the treatment area",
+        ),
+    ],
+)
+def test_a_site_written_after_a_concept_stays_on_it(tagger, text, concept):
+    names = [name.lower() for name in presences(rule_of(tagger, text))]
+    assert concept in names and not {"infection", "lesions", "neurological abnormalities"} & set(names)

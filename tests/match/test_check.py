@@ -356,6 +356,21 @@ def test_a_pregnancy_recorded_decades_ago_is_over():
         assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == verdict, text
 
 
+def test_a_wound_sutured_years_ago_is_not_open_today():
+    """NCT03642366 E10, NCT03934281 E5: a Synthea patient's "Suture open wound" of 2011 ruled him out."""
+    from trialsieve.extract.structure import structure_text
+    from trialsieve.match.verdicts import Judge
+
+    old = Fact(kind="procedure", text="Suture open wound", date=dt.date(2011, 6, 1))
+    new = Fact(kind="procedure", text="Suture open wound", date=AS_OF - dt.timedelta(days=20))
+    for fact, verdict in ((old, "not_met"), (new, "met")):
+        judge = Judge(Patient(id="p", age=40, sex="male", facts=[fact]), AS_OF, ConceptMatcher())
+        assert judge.rule(structure_text("Open wound", "exclusion").rule, "Open wound", "exclusion")[0] == verdict
+    judge = Judge(Patient(id="p", age=40, sex="male", facts=[old]), AS_OF, ConceptMatcher())
+    text = "History of suture open wound"
+    assert judge.rule(structure_text(text, "exclusion").rule, text, "exclusion")[0] == "met"
+
+
 def test_the_head_of_an_allergy_list_asks_nothing_of_its_own(tagger):
     from trialsieve.extract.structure import structure_text
     from trialsieve.rules import leaves

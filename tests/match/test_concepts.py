@@ -488,3 +488,12 @@ def test_diabetic_names_diabetes():
     assert _found(ConceptMatcher(), "diabetic", [_fact("Diabetes mellitus type 2")]) == [
         ("Diabetes mellitus type 2", "lexicon")
     ]
+
+
+def test_hours_after_a_number_are_no_heart_rate():
+    """NCT01348880 E1.17 "... blood pressure, heart rate": "24 HR Metformin ... Extended Release" met it."""
+    metformin = Fact(kind="drug", text="24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet")
+    pulse = Fact(kind="observation", text="HR")
+    found = ConceptMatcher().find("heart rate", [metformin, pulse])
+    assert [m.fact for m in found] == [pulse]
+    assert ConceptMatcher().find("metformin", [metformin])

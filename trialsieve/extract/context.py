@@ -114,10 +114,13 @@ NEGATION_CUES = phrase_regex(_CUES["negation"])
 SUBSTANCE_USE = phrase_regex(_CUES["substance_use"]["phrases"])
 #: spine levels: "C3 to C7", "L4-L5", "L1-S1" (a site, never a range of numbers)
 SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b")
-#: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1", "to pelvic area"
+_SITES_AFTER = _CUES["body_sites"]["sites_after"]
+#: a site written right after a concept: "of the penis", "to pelvis", "at L4-L5", "from L1 to S1", "to pelvic area",
+#: "at the operative site"
 SITE_AFTER = re.compile(
     r"\s+(?:of|to|in|on|at|from|involving|affecting)\s+(?:the\s+)?(?:(?:left|right|upper|lower)\s+)*"
     rf"(?:(?:{alternation(_CUES['body_sites']['region_adjectives'])})\s+(?:{alternation(_CUES['body_sites']['region_nouns'])})"
+    rf"|(?:{alternation(_SITES_AFTER['adjectives'])})\s+(?:{alternation(_SITES_AFTER['nouns'])})"
     rf"|(?:{alternation(_CUES['body_sites']['words'])})(?![\w-])|{SPINE_LEVELS.pattern})",
     re.IGNORECASE,
 )

@@ -63,9 +63,18 @@ _COUNT_ONLY = re.compile(
     r"|year|years|or|at|least|most)\b|\d+)+",
     re.IGNORECASE,
 )
+#: a time since an event: "at least 4 weeks since prior chemotherapy", "at least 42 days must have elapsed
+#: after the completion of any type of immunotherapy"; a time that has elapsed is a wash-out whatever
+#: the event's words ("elapsed"), one that "must" have elapsed a requirement (``required``), and the
+#: completion or end of a treatment is the treatment
 _SINCE = re.compile(
-    r"\s*since\s+(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)", re.IGNORECASE
+    r"\s*(?:(?P<elapsed>(?P<required>(?:must|should|shall|will)\s+)?(?:(?:have|has)\s+)?(?:been\s+)?(?:elapsed|passed)\s+"
+    r"(?:since|after|from))|since)\s+(?:the\s+)?(?:(?:completion|end|discontinuation|cessation|last\s+dose)\s+of\s+)?"
+    r"(?:the\s+)?(?P<washout>(?:(?:any|prior|previous|last|latest|most\s+recent)\s+)*)(?:(?:type|kind|form)s?\s+of\s+)?",
+    re.IGNORECASE,
 )
+#: where an event named after a time since it stops: what follows is excepted from it
+_BUT = re.compile(r"\s+(?:other\s+than|except|excluding|apart\s+from|besides)\b", re.IGNORECASE)
 _PRESSURE = re.compile(r"pressure|\b[sd]?bp\b", re.IGNORECASE)
 _BOTH_PRESSURES = re.compile(r"^(?:systolic\s*/\s*diastolic|sbp\s*/\s*dbp)\b\s*", re.IGNORECASE)
 
@@ -102,8 +111,11 @@ def limit_atoms(text: str, entities: Spans) -> list[_Atom]:
         op_text = span_text(text, limit.operator_span) if limit.operator_span else ""
         since = _SINCE.match(text, limit.end) if limit.is_time else None
         event = variables.right(text, since.end()) if since else None
+        if event and (but := _BUT.search(text, event[0])) and but.start() < event[1]:
+            event = (event[0], but.start()) if but.start() > event[0] else None  # "immunotherapy| other than"
         if event:  # "at least 4 weeks since prior chemotherapy": how long ago the event was
-            atoms.append(_since(limit, event, bool(since["washout"]), text, entities))
+            washout = bool(since["washout"] or since["elapsed"])
+            atoms.append(_since(limit, event, washout, bool(since["required"]), text, entities))
             floor, previous = event[1], None
             continue
         var, inherited = _variable(text, limit, floor, previous)
@@ -410,10 +422,13 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
     return _Atom(start, end, presence)
 
 
-def _since(limit: Limit, event: tuple[int, int], washout: bool, text: str, entities: Spans) -> _Atom:
+def _since(limit: Limit, event: tuple[int, int], washout: bool, required: bool, text: str, entities: Spans) -> _Atom:
     """ "At least 1 year since last menses" is a wash-out: no menses within the last year. Without
-    a wash-out cue ("any", "prior", "last") the event itself is asked for: "more than 6 months
-    since stroke onset" is a stroke more than 6 months ago."""
+    a wash-out cue ("any", "prior", "last", "elapsed") the event itself is asked for: "more than 6
+    months since stroke onset" is a stroke more than 6 months ago. A wash-out the criterion requires
+    ("At least 42 days must have elapsed after any immunotherapy") listed among exclusions excludes the
+    event within the window: read as the inclusion it is worded as, it excluded everyone who was not
+    treated in those days, and everyone treated ever once beside its heading ("IMMUNOTHERAPY:")."""
     entities.append(span_entity("temporal", (limit.start, limit.end), text))
     washout = washout and limit.operator in (">", ">=")
     operator = {">": "<=", ">=": "<"}[limit.operator] if washout else limit.operator
@@ -421,7 +436,7 @@ def _since(limit: Limit, event: tuple[int, int], washout: bool, text: str, entit
     span = (limit.start, limit.end)
     temporal = Temporal(measure="window", direction="past", **bound, text=span_text(text, span), span=span)
     presence = presence_leaf(text, event, entities, temporal=temporal)
-    if washout:
+    if washout and not (required and entities.section == "exclusion"):
         presence = presence.model_copy(update={"negated": not presence.negated})
     start, end = min(limit.start, event[0]), max(limit.end, event[1])
     return _Atom(start, end, presence.model_copy(update={"span": (start, end)}))

@@ -50,7 +50,9 @@ def window_after_duration(before: Atom, window: Atom, temporal: Temporal) -> Ato
 def shares_history(text: str, atoms: list[Atom], k: int) -> bool:
     """Whether ``atoms[k]``, a list item whose "history of" stopped a window from reaching it, opens a
     list written as one ("History of MI, stroke or unstable angina within 6 months"): it is the first
-    item (no item runs into it), and no comma before a connective sets the next item apart."""
+    item (no item runs into it, or an earlier list closed before it with its "or": "penile implants, or a
+    history of psychiatric disorders, stroke or trauma within 6 months"), and no comma before a
+    connective sets the next item apart."""
     rule = atoms[k].rule
     if rule.type == "any":  # the list's first items, joined before the window's item: "MI, stroke or"
         first, *rest = leaves(rule)
@@ -61,7 +63,18 @@ def shares_history(text: str, atoms: list[Atom], k: int) -> bool:
         return False
     if k + 1 >= len(atoms) or _SET_APART.search(text[atoms[k].end : atoms[k + 1].start]):
         return False
-    return k == 0 or bool(re.search(r"[.;:]", text[atoms[k - 1].end : atoms[k].start]))
+    gap = text[atoms[k - 1].end : atoms[k].start] if k else ""
+    return k == 0 or bool(re.search(r"[.;:]", gap) or _CLOSED_BEFORE.search(gap))
+
+
+#: the end of what comes before a list's "history of" item when an earlier list closed there with its
+#: connective: "penile implants, penile deformities, or |a history of psychiatric disorders, stroke or
+#: spinal-cord trauma within 6 months" (the window's list starts at the history)
+_CLOSED_BEFORE = re.compile(
+    r"\b(?:or|and|and/or)\s+(?:(?:an?|the)\s+)?(?:(?:past|prior|previous|known|documented)\s+)?"
+    r"(?:(?:history|hx)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:

@@ -131,7 +131,22 @@ def is_heading(text: str) -> bool:
     "Group 1:", "For Both Dose Escalation and Expansion"): it asks nothing of a patient, so its rule is its
     children's, all of them in inclusion, and without children it requires nothing."""
     rank = _label_rank(text)
+    if _RECORD_HEADING.fullmatch(text.strip(" \t*-:.")):  # "Medical and surgical history": a record part
+        return True
     return rank is not None and rank < 3 and not _split_label(text.strip())[2].strip()
+
+
+_RECORD = _LAYOUT["record_headings"]
+_JOIN = r"\s*(?:/|,|&|and/or|and|or)\s*"
+_TIMES = rf"(?:{alternation(_RECORD['times'])})"
+_DOMAINS = rf"(?:{alternation(_RECORD['domains'])})"
+#: the name of a part of the record: two or more of its times before a head ("Prior/Concomitant Therapy"), or
+#: its domains, after any times, before a domain head ("Medical and surgical history")
+_RECORD_HEADING = re.compile(
+    rf"{_TIMES}(?:{_JOIN}{_TIMES})+\s+(?:{_DOMAINS}\s+)?(?:{alternation(_RECORD['heads'])})"
+    rf"|(?:{_TIMES}(?:{_JOIN}{_TIMES})*\s+)?{_DOMAINS}(?:{_JOIN}{_DOMAINS})*\s+(?:{alternation(_RECORD['domain_heads'])})",
+    re.IGNORECASE,
+)
 
 
 def is_cohort(text: str) -> bool:

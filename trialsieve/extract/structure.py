@@ -331,6 +331,15 @@ def structure_criteria(
             (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
         )
         kid_rules = [shifted(rule_of(k, window or inherited), k.start - criterion.start) for k in kids]
+        # a label under a criterion with nothing under it ("Prior/Concomitant Therapy" nested under "History
+        # of pelvic radiation") asks nothing: an empty `any` under the parent's `all` would ask the impossible
+        asked = [(k, r) for k, r in zip(kids, kid_rules, strict=True) if not (is_heading(k.text) and _empty(r))]
+        if not asked and not heading:
+            rule = with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
+            rules[criterion.id] = rule
+            return rule
+        if asked:
+            kids, kid_rules = [k for k, _ in asked], [r for _, r in asked]
         group = _group(criterion, cue, kids, kid_rules)
         own_tags = tagged_of[criterion.id]
         if heading:
@@ -358,6 +367,11 @@ def _retyped(entity: Entity, known: dict[str, str]) -> Entity:
 
 def _within(tagged: list[Entity] | None, head: str) -> list[Entity] | None:
     return None if tagged is None else [e for e in tagged if e.end <= len(head)]
+
+
+def _empty(rule: Rule) -> bool:
+    """Whether ``rule`` is a logic node with nothing under it: a label's rule with no items."""
+    return rule.type in ("all", "any") and not rule.args
 
 
 def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:

@@ -66,7 +66,13 @@ def normalise(text: str) -> str:
     text = folded(text.lower())  # "diabètes" is "diabetes": a name is the same name with or without accents
     text = re.sub(r"[^\w\s/+-]", " ", text.replace("’", "'").replace("'s", ""))
     text = " ".join(text.split())
+    text = _HOURS.sub(r"\1 hour", text)  # "24 HR Metformin ... Extended Release": hours, no heart rate
     return _NAME.sub(lambda m: _PREFERRED[m[0]], text)
+
+
+#: "hr" after a number is hours ("24 HR Metformin hydrochloride 500 MG Extended Release", RxNorm's way of
+#: naming a release), never the heart rate the abbreviation names alone
+_HOURS = re.compile(r"\b(\d+)\s*hrs?\b")
 
 
 @lru_cache(maxsize=65536)

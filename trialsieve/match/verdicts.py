@@ -816,11 +816,14 @@ _WHICH_PRESSURE = re.compile(r"systolic|diastolic|\bSBP\b|\bDBP\b|\bmean\b|\bMAP
 
 def _episode_over(fact: Fact, as_of: dt.date) -> Fact:
     """``fact``, ended once its usual course has passed when it is a self-limited episode (a pregnancy,
-    an acute infection: ``lexicons/derived.json``) recorded with a start and no end."""
-    if fact.ended or fact.date is None or fact.kind != "condition" or fact.value is not None:
+    an acute infection: ``lexicons/derived.json``) recorded with a start and no end; a procedure that
+    closes a wound ("Suture open wound", 2011) says the wound was there then, not that it is open now."""
+    if fact.ended or fact.date is None or fact.value is not None:
         return fact
     named = fact.text.lower()
     for episode in _EPISODES:
+        if fact.kind not in episode.get("kinds", ["condition"]):
+            continue
         if any(word in named for word in episode["words"]):
             end = fact.date + dt.timedelta(days=episode["days"])
             return fact.model_copy(update={"ended": True, "end": end}) if end < as_of else fact
