@@ -271,6 +271,29 @@ def test_the_disease_an_inclusion_asks_for_does_not_rule_the_patient_out(tagger,
     assert pregnant.verdict == "yes"
 
 
+def test_an_inclusion_that_asks_for_absence_rules_out_what_the_question_says(tagger, matcher):
+    """ "No prior radiotherapy or mastectomy" is not(any(...)): the mastectomy the statement names is met under the
+    `not`, and that is what rules the patient out, so the "no" is certain and cites it, with the mastectomy as the
+    reason (not "radiotherapy not in the record")."""
+    trial = written("Inclusion Criteria:\n* No prior radiotherapy or mastectomy\n* Female", tagger)
+    found = ask("Patients with a prior mastectomy are not eligible for the primary trial.", trial, tagger, matcher)
+    assert found.verdict == "yes" and "mastectomy" in found.text.split("Inclusion 1")[1].split("\n")[0].lower()
+    assert "radiotherapy not in the record" not in found.text
+
+
+def test_what_another_item_under_a_heading_asks_for_does_not_rule_out(tagger, matcher):
+    """Under a heading ("DISEASE CHARACTERISTICS:") every item is one family; an item that asks for the surgery
+    ("... since completion of therapy, including mastectomy") still makes "No prior mastectomy" (of the other
+    breast, as such trials mean it) no ground for a "no"."""
+    trial = written(
+        "DISEASE CHARACTERISTICS:\n* At least 3 months since completion of all local therapy, including mastectomy\n"
+        "* No prior radiotherapy or mastectomy",
+        tagger,
+    )
+    found = ask("Patients with a prior mastectomy are not eligible for the primary trial.", trial, tagger, matcher)
+    assert found.verdict == "cannot tell"
+
+
 def test_a_value_that_meets_a_criterion_by_its_name_alone_is_no_yes(tagger, matcher):
     """A score whose listed values skip a step ("0 or 2") is read as a mere mention, met by any ECOG, 3 too: a
     "yes" on it would send a coordinator after a patient the limit rules out, so the answer is "cannot tell",

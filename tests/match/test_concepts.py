@@ -27,6 +27,14 @@ def test_synonyms_and_abbreviations_match():
     assert _found(matcher, "diabetes", facts) == [("Type 2 diabetes", "lexicon")]
 
 
+def test_a_receptor_is_not_the_substance_it_binds():
+    """ "Breast cancer that has estrogen receptors" names the tumour's receptor status, not estrogen taken: it does not
+    answer "hormone replacement (estrogen or progestin) therapy", and a criterion naming the receptor still finds it."""
+    matcher = ConceptMatcher()
+    assert _found(matcher, "estrogen", [_fact("estrogen receptors")]) == []
+    assert _found(matcher, "estrogen receptor", [_fact("estrogen receptors")])
+
+
 def test_a_broader_record_does_not_satisfy_a_narrower_criterion():
     matcher = ConceptMatcher()
     assert _found(matcher, "type 1 diabetes", [_fact("Type 2 diabetes")]) == []

@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from trialsieve.match.note import mentions, read_note
 
 NOTE = (
@@ -13,7 +15,7 @@ def test_age_sex_and_negations(tagger):
     patient = read_note(NOTE, tagger)
     assert (patient.age, patient.sex) == (58, "female")
     present = {f.text.lower(): f.present for f in patient.facts if f.value is None}
-    assert present["hypertension"] and present["pain"]  # the tagger keeps "pain" of "chest pain"
+    assert present["hypertension"] and present["chest pain"]  # the tagger keeps "pain"; the site before it is read
     assert present["diabetes"] is False and present["smoking"] is False
     assert present["asthma"] is True  # "not compliant with" negates nothing
 
@@ -75,10 +77,23 @@ def test_a_family_history_is_a_relatives_not_the_patients(tagger):
 
     patient = read_note("A 50-year-old man with asthma. Family history of colon cancer in his father.", tagger)
     family = {f.text.lower(): f.family for f in patient.facts}
-    assert family["asthma"] is False and family["cancer"] is True  # the tagger keeps "cancer"
+    assert family["asthma"] is False and family["colon cancer"] is True  # the tagger keeps "cancer"; the site too
     judge = Judge(patient, dt.date(2026, 1, 1), ConceptMatcher())
     for text, verdict in (("History of cancer", "unknown"), ("Family history of cancer", "met")):
         assert judge.rule(structure_text(text).rule, text)[0] == verdict, text
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        ("Elizabeth has HER2 positive breast cancer.", "breast cancer"),
+        ("Patients with Multicentric breast cancer.", "breast cancer"),
+        ("History of spinal cord injury.", "spinal cord injury"),
+        ("Patients with HER2 positive breast or colon carcinoma.", "carcinoma"),  # two sites: not the last one alone
+    ],
+)
+def test_a_site_written_before_a_condition_is_part_of_it(tagger, note, named):
+    assert named in {f.text.lower() for f in read_note(note, tagger).facts}
 
 
 def test_a_score_and_a_time_in_seconds_are_values_but_a_duration_is_not(tagger):

@@ -27,6 +27,7 @@ from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.lexicon import load
 from trialsieve.llm.citations import Citation, criterion_label, plain
 from trialsieve.match.check import FOCUS, CriterionVerdict, Report, check
+from trialsieve.match.logic import negate
 from trialsieve.match.note import read_note
 
 if TYPE_CHECKING:
@@ -284,9 +285,12 @@ def _value_met_by_name(report: Report, patient: Patient) -> str | None:
     )
 
 
-def _asked_for(report: Report, fact: str | None, root: str) -> bool:
-    """Whether an inclusion criterion outside the family of ``root`` names ``fact`` (all its words): what the
-    trial asks the patient to have, so what makes them a candidate at all.
+def _asked_for(report: Report, fact: str | None, source: str) -> bool:
+    """Whether an inclusion criterion that is neither ``source`` (the criterion the evidence was read from), nor
+    above nor below it, names ``fact`` (all its words): what the trial asks the patient to have, so what makes
+    them a candidate at all. Not the family of the root: under a heading ("DISEASE CHARACTERISTICS:") every
+    criterion of the trial is family, and "At least 3 months since ... mastectomy" asks for the very surgery that
+    "No prior radiotherapy or mastectomy" (of the other breast) seems to rule out.
 
     A criterion that rules the patient out on such a fact ("Prior history of ipsilateral breast cancer",
     "Mammary carcinoma recurrence", "no other malignancy" for "patients with invasive breast cancer" in a
@@ -298,8 +302,13 @@ def _asked_for(report: Report, fact: str | None, root: str) -> bool:
     return bool(mine) and any(
         mine <= set(re.findall(r"\w+", c.text.lower()))
         for c in report.criteria
-        if c.section == "inclusion" and c.id != root and not c.id.startswith(root + ".")
+        if c.section == "inclusion" and not _related(c.id, source)
     )
+
+
+def _related(one: str, other: str) -> bool:
+    """Whether two criterion ids are the same criterion or one is above the other ("E2" and "E2.1")."""
+    return one == other or one.startswith(other + ".") or other.startswith(one + ".")
 
 
 def _certain(report: Report, root: str, described: str) -> bool:
@@ -312,19 +321,21 @@ def _certain(report: Report, root: str, described: str) -> bool:
     question's silence against the patient, which silence never means. An exception that may be the patient
     ("Other prior malignancies except skin cancer" for "a prior malignancy of skin cancer") does not either:
     the rule tree's match of "malignancy" does not see it. The evidence is placed in the shortest criterion
-    of the family holding its words, so a heading's evidence is judged by the sub-criterion it came from."""
+    of the family holding its words, so a heading's evidence is judged by the sub-criterion it came from.
+    Evidence under a `not` ("No prior radiotherapy or mastectomy": mastectomy met) rules out by the opposite
+    of its own verdict, as the criterion reads it."""
     family = [c for c in report.criteria if c.id == root or c.id.startswith(root + ".")]
     words = _specific_words(described)
     for criterion in (c for c in family if c.against):
         for evidence in criterion.evidence:
-            if evidence.verdict != criterion.verdict or not evidence.source:
+            if not (evidence.source and _decides(evidence, criterion.verdict)):  # "No prior X": X met
                 continue
-            if evidence.value is None and _asked_for(report, evidence.fact, root):
+            holding = [c for c in family if evidence.text.strip() and evidence.text.strip() in c.text]
+            source = min(holding, key=lambda c: len(c.text), default=criterion)
+            if evidence.value is None and _asked_for(report, evidence.fact, source.id):
                 continue  # a value is judged against each limit on it: "HbA1c > 7%" and "HbA1c >= 11%" both hold
-            holding = [c.text for c in family if evidence.text.strip() and evidence.text.strip() in c.text]
-            source = min(holding, key=len, default=criterion.text)
-            found = _safety().exception.search(source)
-            if not (found and _specific_words(source[found.end() :]) & words):
+            found = _safety().exception.search(source.text)
+            if not (found and _specific_words(source.text[found.end() :]) & words):
                 return True
     return False
 
@@ -445,5 +456,13 @@ def _citation(criterion, trial_id: str) -> Citation:
 
 
 def _reason(criterion) -> str:
-    said = next((e.reason for e in criterion.evidence if e.verdict == criterion.verdict), None)
+    """Why the criterion decides: what the question says that settles it, before a presumption ("No prior
+    radiotherapy or mastectomy" rules out a mastectomy, not "radiotherapy not in the record")."""
+    said = next((e.reason for e in criterion.evidence if e.source and _decides(e, criterion.verdict)), None)
+    said = said or next((e.reason for e in criterion.evidence if e.verdict == criterion.verdict), None)
     return plain(said or criterion.verdict.replace("_", " "))
+
+
+def _decides(evidence, verdict: str) -> bool:
+    """Whether ``evidence`` gives the criterion its ``verdict``: its own verdict, or the opposite under a `not`."""
+    return evidence.verdict == (negate(verdict) if evidence.denied else verdict)

@@ -49,6 +49,7 @@ from trialsieve.extract.definitions import split_label
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.limit_atoms import lend_windows, limit_atoms, without_unreadable_limits
 from trialsieve.extract.logic import combine, excepting, with_temporal
+from trialsieve.extract.lost_operators import restored
 from trialsieve.extract.minors import minor_age
 from trialsieve.extract.refine import refine
 from trialsieve.extract.relations import default_model, logic_enabled
@@ -295,7 +296,8 @@ def structure_criteria(
     ``known`` maps names to entity types the trial's registry record vouches for; they override
     the tagger's type for a tagged concept of that exact name.
     """
-    texts = {c.id: readable(c.text) for c in criteria}  # "\\>" read as ">", offsets unchanged
+    # "\\>" read as ">", and a sign the source lost ("ANC  1,500") written back: offsets unchanged
+    texts = {c.id: restored(readable(c.text), c.section) for c in criteria}
     tagged = tagger.tag([texts[c.id] for c in criteria]) if tagger else [None] * len(criteria)
     if known:
         tagged = [t and [_retyped(e, known) for e in t] for t in tagged]
@@ -347,7 +349,11 @@ def structure_criteria(
         elif cue or criterion.text.rstrip().endswith(":"):
             kept = [
                 leaf
-                for leaf in leaves(structure_text(readable(head), criterion.section, _within(own_tags, head)).rule)
+                for leaf in leaves(
+                    structure_text(
+                        restored(readable(head), criterion.section), criterion.section, _within(own_tags, head)
+                    ).rule
+                )
                 if leaf.type in ("comparison", "demographic")
             ]  # the rest is the label being defined
         else:

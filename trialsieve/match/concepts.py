@@ -53,6 +53,7 @@ _PREFERRED = {folded(name): group[0] for group in _GROUPS for name in group}
 _NAME = re.compile(rf"(?:{alternation(list(_PREFERRED))})")
 _STOP = frozenset(_LEX["ignored_words"])
 _GENERIC = frozenset(_LEX["generic_words"])
+_RECEPTOR = frozenset(_LEX["receptor_words"])  # "estrogen receptors" is no estrogen
 _SEMANTIC_TAG = re.compile(rf"\s*\((?:{'|'.join(map(re.escape, _LEX['semantic_tags']))})\)\s*$", re.IGNORECASE)
 
 DEFAULT_THRESHOLD = 0.80
@@ -772,6 +773,8 @@ class ConceptMatcher:
                 found[i] = Match(fact, "code", 1.0)
                 continue
             named = _fact(fact.text)
+            if named.words & _RECEPTOR and not concept.words & _RECEPTOR:
+                continue  # the receptor of a substance ("estrogen receptors"), not the substance
             relaxed = bool(concept.own) and _kind_of(fact, named.kinds, concept.own)
             how = None
             if any(n <= named.words for n in concept.needs if n - _GENERIC):  # "disease" alone names nothing

@@ -5,7 +5,9 @@ The entity tagger finds conditions, drugs, procedures and observations; a negati
 concept absent; a comma that opens a statement of what is there ("No fever, cough present") ends
 the clause for it (``lexicons/note_scope.json``). Measured values are a name, a number and a unit
 the units lexicon knows ("hemoglobin of 9.5 g/dL", "BP 150/95 mmHg"). Age and sex come from phrases like "A 58-year-old
-woman". Notes carry no dates; a fact the note times ("two weeks ago", "cough for 2 days") keeps
+woman". A body site written right before a condition the tagger named without it is part of it, as in
+criteria (``extract/sites.written_before``): "HER2 positive breast cancer" is breast cancer, where the tagger
+often names only "cancer". Notes carry no dates; a fact the note times ("two weeks ago", "cough for 2 days") keeps
 how many days before the note it happened or began, read against the evaluation date.
 """
 
@@ -15,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, get_args
 
-from trialsieve.extract import optional
+from trialsieve.extract import optional, sites
 from trialsieve.extract.grammar import parse_number
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
 from trialsieve.extract.quantities import convert
@@ -101,6 +103,8 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
         for kind, start, end, name in named:
             if kind == "condition" and (typed := _TYPE_BEFORE.search(sentence, 0, start)):
                 start, name = typed.start(), sentence[typed.start() : end]  # "type 2 diabetes", not "diabetes"
+            if kind in ("condition", "observation") and (site := sites.written_before(sentence, 0, start)) is not None:
+                start, name = site, sentence[site:end]  # "HER2 positive breast cancer": breast cancer, not any cancer
             if _optional(sentence, start):
                 continue  # "with or without radiation to the arm": neither there nor denied
             days = _days_before(sentence, start, end, times)

@@ -89,6 +89,9 @@ class Evidence(BaseModel):
     source: str | None = None
     match: str | None = None
     missing: str | None = None
+    #: the leaf sits under an odd number of `not`s ("No prior radiotherapy or mastectomy"): its verdict is the
+    #: concept's, and the criterion wants the opposite, so "mastectomy: met" is what rules the patient out
+    denied: bool = False
 
 
 #: "recent MI", "recently diagnosed CAD": a record within three months is recent, one over a year old
@@ -170,6 +173,8 @@ class Judge:
             evidence = self.comparison(rule, written, section)
         else:
             evidence = self.presence(rule, written, section, denied)
+        if denied:
+            evidence = evidence.model_copy(update={"denied": True})
         return evidence.verdict, [evidence]
 
     # --- leaves ---------------------------------------------------------------------------
