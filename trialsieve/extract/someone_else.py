@@ -33,12 +33,14 @@ _PERSON_AFTER = re.compile(
     rf"(?:['’]s?)?\s*(?:of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?)?(?:{_PEOPLE})\b", re.IGNORECASE
 )
 _ENDS_WITH_PERSON = re.compile(rf"\s(?:{_PEOPLE})$", re.IGNORECASE)
-#: a clause about the other person right before the concept: "partners who wish to become |pregnant"
 #: the words between two states of one list: "pregnant| or |lactating"
 _LISTED = re.compile(r"\s*(?:,\s*)?(?:(?:or|and|and/or|nor)\s+)?", re.IGNORECASE)
+#: a clause about the other person right before the concept: "partner with |HIV", "partner's |pregnancy",
+#: "partners who wish to become |pregnant", "Sexual partner is a |pregnant"
+_BEING = r"(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)"
 _CLAUSE_BEFORE = re.compile(
-    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+|\s+(?:(?:who|that)\s+)?(?:is|are|may\s+be|might\s+be|(?:wish(?:es)?|plans?|intends?)\s+to\s+become|becomes?)"
-    r"(?:\s+or\s+(?:is|are|becomes?|may\s+become))?\s+(?:an?\s+)?)$",
+    rf"\b(?:{_PEOPLE})(?:\s+with\s+(?:an?\s+)?|['’]s?\s+"
+    rf"|\s+(?:(?:who|that)\s+)?{_BEING}(?:\s+or\s+(?:is|are|becomes?|may\s+become))?\s+(?:an?\s+)?)$",
     re.IGNORECASE,
 )
 
