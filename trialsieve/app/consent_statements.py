@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from trialsieve.app.citations import criterion_label
 from trialsieve.app.requirements import Judgement, Part
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 
 if TYPE_CHECKING:
     from trialsieve.trial import StructuredTrial
@@ -43,9 +43,7 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = load("consent_statements", package="trialsieve.app")
-    if set(data) != _KEYS:
-        raise ValueError(f"lexicons/consent_statements.json: keys must be {sorted(_KEYS)}, not {sorted(data)}")
+    data = load_checked("consent_statements", _KEYS, package="trialsieve.app")
     fields = ("required", "not_required", "asks", "excludes_without", "waived")
     return _Lexicon(*(re.compile(data[key]["pattern"], re.IGNORECASE) for key in fields))
 

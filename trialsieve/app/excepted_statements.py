@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from trialsieve.app.citations import criterion_label
 from trialsieve.app.requirements import Judgement, Part
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 
 if TYPE_CHECKING:
     from trialsieve.rules import Criterion
@@ -57,9 +57,7 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    data = load("excepted_statements", package="trialsieve.app")
-    if set(data) != _KEYS:
-        raise ValueError(f"lexicons/excepted_statements.json: keys {sorted(_KEYS)}")
+    data = load_checked("excepted_statements", _KEYS, package="trialsieve.app")
     return _Lexicon(
         re.compile(data["cue"]["pattern"], re.IGNORECASE),
         re.compile(data["negated"]["pattern"], re.IGNORECASE),

@@ -18,14 +18,11 @@ from __future__ import annotations
 import re
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load_checked
 from trialsieve.extract.logic import Atom
 from trialsieve.rules import All, Concept, Presence, Rule, leaves
 
-_LEXICON = load("adequate_functions")
-_KEYS = {"_doc", "words", "heads", "lead"}
-if set(_LEXICON) != _KEYS:
-    raise ValueError(f"lexicons/adequate_functions.json: keys {sorted(_KEYS)}")
+_LEXICON = load_checked("adequate_functions", {"_doc", "words", "heads", "lead"})
 _WORD = r"(?!(?:and|or|nor|with|of|the|in|as)\b)[^\W\d_][\w-]*"
 _ITEM = rf"{_WORD}(?:\s+{_WORD})?"
 LIST = re.compile(

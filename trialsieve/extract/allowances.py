@@ -16,12 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 
-_LEXICON = load("allowances")
-_KEYS = {"_doc", "starts", "allowed", "denied", "conditions", "free_tails"}
-if set(_LEXICON) != _KEYS:
-    raise ValueError(f"lexicons/allowances.json: keys must be {sorted(_KEYS)}")
+_LEXICON = load_checked("allowances", {"_doc", "starts", "allowed", "denied", "conditions", "free_tails"})
 _STARTS = re.compile(_LEXICON["starts"])
 _ALLOWED = re.compile(_LEXICON["allowed"], re.IGNORECASE)
 _DENIED = re.compile(_LEXICON["denied"], re.IGNORECASE)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load_checked
 from trialsieve.extract.logic import Atom
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import NO_CONCEPT, Rule
 
-_LEXICON = load("any_time")
-if set(_LEXICON) != {"_doc", "past_words", "joins"}:
-    raise ValueError("lexicons/any_time.json: keys _doc, past_words, joins")
+_LEXICON = load_checked("any_time", {"_doc", "past_words", "joins"})
 _PAST = re.compile(rf"(?:{alternation(_LEXICON['past_words'])})", re.IGNORECASE)
 _JOIN = re.compile(rf"\s+(?:{alternation(_LEXICON['joins'])})\s+", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;.](?:\s|$)")

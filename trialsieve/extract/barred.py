@@ -15,12 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 
-_LEXICON = load("barred")
-_KEYS = {"_doc", "barred", "excluded_if", "tails"}
-if set(_LEXICON) != _KEYS:
-    raise ValueError(f"lexicons/barred.json: keys must be {sorted(_KEYS)}")
+_LEXICON = load_checked("barred", {"_doc", "barred", "excluded_if", "tails"})
 _BARRED = re.compile(_LEXICON["barred"], re.IGNORECASE)
 _EXCLUDED_IF = re.compile(_LEXICON["excluded_if"], re.IGNORECASE)
 _TAIL = re.compile(_LEXICON["tails"], re.IGNORECASE)

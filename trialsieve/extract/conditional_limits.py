@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 from trialsieve.extract.logic import Atom
 from trialsieve.extract.spans import CONCEPT_TYPES
 from trialsieve.rules import All, Any, Comparison, Concept, Entity, Not, Presence, Rule, leaves
 
-_LEXICON = load("conditional_limits")
-if set(_LEXICON) != {"_doc", "after", "before", "then", "tail"}:
-    raise ValueError(f"conditional_limits.json: keys {sorted(_LEXICON)}")
+_LEXICON = load_checked("conditional_limits", {"_doc", "after", "before", "then", "tail"})
 _AFTER, _BEFORE, _THEN, _TAIL = (re.compile(_LEXICON[k], re.IGNORECASE) for k in ("after", "before", "then", "tail"))
 _UPPER = frozenset({"<", "<="})
 

@@ -30,14 +30,12 @@ from __future__ import annotations
 import re
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import load_checked
 from trialsieve.extract.logic import Atom
 from trialsieve.rules import NO_CONCEPT, All, Any, AtLeast, Comparison, Concept, Not, Presence, Rule, Unstructured
 
 _KEYS = frozenset({"_doc", "events", "leads", "_doc_denied", "denied_lead", "_doc_several", "several", "several_names"})
-_LEXICON = load("event_counts")
-if set(_LEXICON) != _KEYS:
-    raise ValueError(f"event_counts.json: keys {sorted(set(_LEXICON) ^ _KEYS)}")
+_LEXICON = load_checked("event_counts", _KEYS)
 _EVENTS = frozenset(e.lower() for e in _LEXICON["events"])
 _LEAD = re.compile(_LEXICON["leads"], re.IGNORECASE)
 _DENIED_LEAD = re.compile(_LEXICON["denied_lead"], re.IGNORECASE)

@@ -18,6 +18,15 @@ def load(name: str, package: str = "trialsieve.extract") -> dict:
     return json.loads(resources.files(package).joinpath("lexicons", f"{name}.json").read_text("utf-8"))
 
 
+def load_checked(name: str, keys: set[str] | frozenset[str], package: str = "trialsieve.extract") -> dict:
+    """The lexicon ``lexicons/<name>.json`` of ``package``, its keys exactly ``keys``: a misspelt or missing
+    key fails at import instead of quietly reading nothing."""
+    lexicon = load(name, package)
+    if set(lexicon) != set(keys):
+        raise ValueError(f"lexicons/{name}.json: keys must be {sorted(keys)}, not {sorted(lexicon)}")
+    return lexicon
+
+
 def alternation(phrases: list[str], *, escape: bool = True) -> str:
     """One regex alternative per phrase, longest first so the longest spelling wins.
 

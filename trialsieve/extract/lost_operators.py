@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load_checked
 
-_LEXICON = load("lost_operators")
-if set(_LEXICON) != {"_doc", "at_least", "at_most", "_doc_toxicity_grades", "toxicity_words"}:
-    raise ValueError(f"lexicons/lost_operators.json: unexpected keys {sorted(_LEXICON)}")
+_LEXICON = load_checked("lost_operators", {"_doc", "at_least", "at_most", "_doc_toxicity_grades", "toxicity_words"})
 _SIDE = {name.lower(): side for side in ("at_least", "at_most") for name in _LEXICON[side]}
 #: a listed measure, an abbreviation in parentheses after it perhaps, then exactly two spaces and a number
 _GAP = re.compile(

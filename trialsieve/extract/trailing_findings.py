@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import alternation, load
+from trialsieve.extract.lexicon import alternation, load_checked
 from trialsieve.extract.trees import nodes
 from trialsieve.rules import All, Rule, Unstructured, leaves
 
-_LEXICON = load("trailing_findings")
-_KEYS = {"_doc", "joins", "findings"}
-if set(_LEXICON) != _KEYS:
-    raise ValueError(f"lexicons/trailing_findings.json: keys {sorted(_KEYS)}")
+_LEXICON = load_checked("trailing_findings", {"_doc", "joins", "findings"})
 _TRAILING = re.compile(
     rf"\s(?:{alternation(_LEXICON['joins'])})\s+"
     rf"(?P<finding>(?:(?!(?:and|or|with|of|no|not|without)\b)[^\W\d_][\w-]*\s+){{0,2}}"

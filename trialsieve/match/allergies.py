@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from trialsieve.extract.lexicon import alternation, load, phrase_regex
+from trialsieve.extract.lexicon import alternation, load, load_checked, phrase_regex
 
-_LEXICON = load("allergies", "trialsieve.match")
-if set(_LEXICON) != {"_doc", "before", "after", "recorded", "asked", "untagged_ends"}:
-    raise ValueError(f"lexicons/allergies.json: unexpected keys {sorted(_LEXICON)}")
+_LEXICON = load_checked(
+    "allergies", {"_doc", "before", "after", "recorded", "asked", "untagged_ends"}, "trialsieve.match"
+)
 _BEFORE = phrase_regex(_LEXICON["before"])
 #: right after an allergen: "penicillin allergy", "sulfa-allergic"
 _AFTER = re.compile(rf"\s*-?\s*(?:{alternation(_LEXICON['after'])})", re.IGNORECASE)
