@@ -98,12 +98,15 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
 
 
 _GENES = load("genes")
-#: a gene symbol, then the alteration the span opens with: "HER2 |exon 20 insertion mutation"
-_GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{_GENES['symbol']})[ \t]+$")
-_GENE_LIST_GAP = re.compile(r"\s*(?:,|/|\b(?:or|and|and/or)\b)\s*", re.IGNORECASE)
+#: a gene symbol: capitals and digits, two capitals at least ("HER2", "EGFR", "ROS1")
+_SYMBOL = re.compile(_GENES["symbol"])
+#: what a gene's alteration opens with: "exon", "mutation", "fusion", ...
 _ALTERATION = re.compile(rf"(?:{alternation(_GENES['alterations'])})", re.IGNORECASE)
+#: a gene symbol, then the alteration the span opens with: "HER2 |exon 20 insertion mutation"
+_GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{_SYMBOL.pattern})[ \t]+$")
 #: a gene's alteration, the whole span: "HER2 exon 20 insertion mutations"
-_GENE_ALTERATION = re.compile(rf"(?:{_GENES['symbol']})[ \t]+(?:{alternation(_GENES['alterations'])}).*", re.DOTALL)
+_GENE_ALTERATION = re.compile(rf"(?:{_SYMBOL.pattern})[ \t]+(?:{_ALTERATION.pattern}).*", re.DOTALL)
+_GENE_LIST_GAP = re.compile(r"\s*(?:,|/|\b(?:or|and|and/or)\b)\s*", re.IGNORECASE)
 
 
 def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
@@ -114,7 +117,7 @@ def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
     for k, e in enumerate(spans[:-1]):
         after = spans[k + 1]
         listed = _GENE_LIST_GAP.fullmatch(text, e.end, after.start) and _GENE_ALTERATION.fullmatch(after.text)
-        if listed and re.fullmatch(_GENES["symbol"], e.text) and e.type != after.type:
+        if listed and _SYMBOL.fullmatch(e.text) and e.type != after.type:
             out[k] = span_entity(after.type, (e.start, e.end), text)
     return out
 

@@ -145,7 +145,7 @@ def _taken(piece: str, start: int, entities: Spans) -> bool:
     return bool(named) and named[0].type == "drug"
 
 
-#: "on", "using", then up to four words before the drug: "on a stable dose of |beta-blocker|"
+#: how a piece that says a drug is taken opens: "on |insulin", "on a stable dose of |beta-blocker", "using |tadalafil"
 _ON_DRUG = re.compile(r"(?:on|using)\s", re.IGNORECASE)
 
 

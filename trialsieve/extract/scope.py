@@ -136,7 +136,11 @@ def _own_bracket(text: str, span: tuple[int, int]) -> bool:
     if not text[: span[0]].rstrip().endswith("("):
         return False
     close = text.find(")", span[1])
-    return close >= 0 and re.match(r"\s*(?:,|;|\band/or\b|\bor\b)\s*\w", text[close + 1 :], re.IGNORECASE) is not None
+    return close >= 0 and _LIST_GOES_ON.match(text, close + 1) is not None
+
+
+#: a list's next item after a bracket closes: "(at least 6 months out)|, Cardiomyopathy"
+_LIST_GOES_ON = re.compile(r"\s*(?:,|;|\band/or\b|\bor\b)\s*\w", re.IGNORECASE)
 
 
 def _exception_bracket(text: str, atoms: list[Atom], last: int) -> int | None:
