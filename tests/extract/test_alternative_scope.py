@@ -3,15 +3,15 @@ criteria: what a condition persists despite is attached to it, never an alternat
 written with a bare slash bind before an "and"; a denial before a list ends at an item that names the
 denied concept again under a limit or beside another concept."""
 
-from tests.extract.reading import presences, rule_of
+from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.rules import leaves
 
 
-def _path_types(rule, name: str, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
-    """The logic node types from the root down to the leaf whose concept text holds ``name``."""
+def _path_types(rule, name: str, path: tuple = ()) -> tuple | None:
+    """The logic nodes (identity, type) from the root down to the leaf whose concept text holds ``name``."""
     if rule.type in ("all", "any", "not", "at_least"):
         for arg in rule.args:
-            found = _path_types(arg, name, (*path, rule.type))
+            found = _path_types(arg, name, (*path, (id(rule), rule.type)))
             if found is not None:
                 return found
         return None
@@ -28,7 +28,7 @@ def _joined_by(rule, a: str, b: str) -> str | None:
     for x, y in zip(pa, pb, strict=False):
         if x != y:
             break
-        last = x
+        last = x[1]
     return last
 
 
@@ -169,3 +169,75 @@ def test_an_examples_attached_finding_stays_with_it(tagger):
     rule = rule_of(tagger, text)
     assert _joined_by(rule, "uterine fibroids", "bleeding") == "all", rule
     assert _joined_by(rule, "gynecologic disease", "uterine fibroids") == "any", rule
+
+
+# --- alternatives that share a head noun bind first; an "or" that joins no items ------------------------
+
+
+def test_alternatives_sharing_a_head_noun_bind_before_what_follows(tagger):
+    # LCT NCT03928444: the BMI and either tissue and the lipoaspiration, never any abdominal tissue alone
+    text = (
+        "Body mass index ≥20 with adequate abdominal or other subcutaneous adipose tissue accessible for"
+        " lipoaspiration."
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert _joined_by(rule, "abdominal", "adipose tissue") == "any", rule
+    assert _joined_by(rule, "adipose tissue", "lipoaspiration") == "all", rule
+    assert rule.type == "all", rule
+
+
+def test_variants_of_one_disease_bind_before_an_and(tagger):
+    rule = rule_of(tagger, "Hepatitis B or C infection and compensated cirrhosis", "inclusion")
+    assert _joined_by(rule, "Hepatitis B", "Hepatitis C") == "any", rule
+    assert _joined_by(rule, "Hepatitis B", "cirrhosis") == "all", rule
+
+
+def test_with_or_without_makes_no_alternatives(tagger):
+    # ClinicalTrials.gov (a lumbar stenosis trial): the pain is required, the back pain may be there or not
+    text = (
+        "Persistent leg/buttock/groin pain, with or without back pain, that is relieved by flexion activities"
+        " (example: sitting or bending over a shopping cart)."
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "all", rule
+    assert presences(rule)["back pain"].role == "optional", rule
+
+
+def test_an_or_between_two_ways_of_one_operation_joins_no_items(tagger):
+    # ClinicalTrials.gov (a penile rehabilitation trial): the cancer and the prostatectomy, never either alone
+    text = (
+        "Men above 18 years old wih clinically localized prostate cancer, who have undergone open or laparoscopic"
+        " radical prostatectomy, with or without use of phosphoodiesterase-5 inhibitors"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "all" and {"localized prostate cancer", "laparoscopic radical prostatectomy"} <= {
+        a.concept.text for a in rule.args if a.type == "presence"
+    }, rule
+
+
+def test_a_list_comma_before_a_shared_modifier_keeps_the_list(tagger):
+    rule = rule_of(tagger, "Diabetes, hypertension, coronary or peripheral artery disease")
+    assert _joined_by(rule, "hypertension", "peripheral artery disease") == "any", rule
+    assert _joined_by(rule, "Diabetes", "coronary artery disease") == "any", rule
+
+
+def test_an_or_between_two_kinds_of_what_a_treatment_was_for_joins_no_items(tagger):
+    # ClinicalTrials.gov NCT05999214 (as an exclusion): any patient with metastatic lesions was ruled out
+    rule = rule_of(tagger, "Radiotherapy for primary or metastatic lesions within 28 days")
+    assert rule.type == "all", rule
+
+
+# --- a denied treatment is denied with what it was given for ----------------------------------------
+
+
+def test_a_denied_treatment_is_denied_with_its_purpose(tagger):
+    # ClinicalTrials.gov NCT05999214: the inclusion asked for metastatic lesions (and, before, denied them)
+    rule = rule_of(tagger, "No local radiotherapy for primary or metastatic lesions within 28 days;", "inclusion")
+    assert rule.type == "not" and rule.args[0].type == "all", rule
+    assert not presences(rule)["metastatic lesions"].negated
+
+
+def test_a_patient_without_the_purpose_meets_the_denial(tagger):
+    criterion = "No radiotherapy for bone metastases within 28 days"
+    mets = [{"kind": "condition", "text": "Bone metastases", "date": "2025-01-01"}]
+    assert verdict_of(tagger, "Inclusion", criterion, mets) == "met"

@@ -282,3 +282,25 @@ def test_other_before_a_compound_adjective_still_marks_the_concept(tagger):
     lung cancer included."""
     found = presences(rule_of(tagger, "Small-cell lung cancer or other benefit-limiting tumor components"))
     assert "other" in found["tumor"].qualifiers
+
+
+def test_resting_makes_another_concept(tagger):
+    # ClinicalTrials.gov NCT03987438: "resting angina" read as any angina excluded every stable angina
+    assert "resting angina" in presences(rule_of(tagger, "Unstable angina or resting angina"))
+
+
+def test_objective_makes_another_concept(tagger):
+    # ClinicalTrials.gov NCT06889259: an exclusion of objective tinnitus excluded every tinnitus
+    assert set(presences(rule_of(tagger, "Objective tinnitus"))) == {"Objective tinnitus"}
+
+
+def test_a_cause_the_tagger_named_nothing_in_stays_on_the_concept(tagger):
+    # ClinicalTrials.gov NCT02412345, in an erectile dysfunction trial: every patient was excluded
+    criterion = "ED due to structural abnormality of the penis"
+    assert set(presences(rule_of(tagger, criterion))) == {"ED due to structural abnormality of the penis"}
+    facts = [{"kind": "condition", "text": "Erectile dysfunction", "date": "2024-01-10"}]
+    assert verdict_of(tagger, "Exclusion", criterion, facts) != "met"
+
+
+def test_a_named_cause_keeps_its_own_leaf(tagger):
+    assert {"ED", "spinal cord injury"} <= set(presences(rule_of(tagger, "ED due to spinal cord injury")))

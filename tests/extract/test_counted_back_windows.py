@@ -43,3 +43,33 @@ def test_without_the_event_the_preposition_bounds_nothing():
     # "for over 3 months prior to enrollment" keeps its own comparator: at least 3 months
     kept = find_limits("stable relationship for over 3 months prior to enrollment")
     assert [limit.operator for limit in kept] == [">"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        # ClinicalTrials.gov NCT04925570: the attempt ten years ago had ruled the patient out
+        ("Suicide attempt within the past year (12 months)", "a"),
+        ("Myocardial infarction in the last year", "a"),
+        ("Stroke within the past month", "mo"),
+        ("Hospitalization during the previous week", "wk"),
+        ("Major surgery within a year", "a"),
+    ],
+)
+def test_one_unit_of_time_written_without_a_number_is_a_window(tagger, text, unit):
+    (leaf,) = presences(rule_of(tagger, text)).values()
+    t = leaf.temporal
+    assert t is not None and (t.measure, t.operator, t.value, t.unit) == ("window", "<=", 1, unit), leaf
+
+
+def test_an_event_long_before_a_one_year_window_does_not_exclude(tagger):
+    criterion = "Suicide attempt within the past year (12 months)"
+    old = [{"kind": "condition", "text": "Suicide attempt", "date": "2019-01-10"}]
+    recent = [{"kind": "condition", "text": "Suicide attempt", "date": "2026-06-10"}]
+    assert verdict_of(tagger, "Exclusion", criterion, old) == "not_met"
+    assert verdict_of(tagger, "Exclusion", criterion, recent) == "met"
+
+
+@pytest.mark.parametrize("text", ["Taking aspirin once a day", "Use of steroids 3 times a week"])
+def test_a_frequency_is_no_window(text):
+    assert not [limit for limit in find_limits(text) if limit.unit in ("d", "wk")]

@@ -6,7 +6,7 @@ before its fix."""
 
 import pytest
 
-from tests.extract.reading import presences, rule_of
+from tests.extract.reading import presences, rule_of, verdict_of
 from trialsieve.extract.agents import with_prefix
 from trialsieve.rules import Entity
 
@@ -66,6 +66,25 @@ def test_a_history_of_the_category_is_bounded_with_its_examples(tagger):
         rule_of(tagger, "History of cardiovascular disease such as myocardial infarction or stroke within 6 months")
     )
     assert set(windows) == {"cardiovascular disease", "myocardial infarction", "stroke"} and all(windows.values())
+
+
+def test_a_window_before_the_examples_bounds_them(tagger):
+    # the window is written before the bracket of examples; an example cue opening the bracket is an example
+    rule = rule_of(tagger, "Chemotherapy within 4 weeks (e.g. cisplatin)")
+    assert rule.type == "any" and _windows(rule) == {"Chemotherapy": "within 4 weeks", "cisplatin": "within 4 weeks"}
+
+
+def test_examples_of_what_an_exception_leaves_share_the_window(tagger):
+    # NCT05751044: a CAR-T therapy years ago is no reason to exclude; one three weeks ago is
+    criterion = (
+        "IMMUNOTHERAPY: At least 42 days must have elapsed after the completion of any type of immunotherapy"
+        " other than monoclonal antibodies (e.g. CAR-T therapy)"
+    )
+    assert _windows(rule_of(tagger, criterion))["CAR-T therapy"], rule_of(tagger, criterion)
+    long_ago = [{"kind": "procedure", "text": "CAR-T therapy", "date": "2024-01-10"}]
+    recent = [{"kind": "procedure", "text": "CAR-T therapy", "date": "2026-11-10"}]
+    assert verdict_of(tagger, "Exclusion", criterion, long_ago) != "met"
+    assert verdict_of(tagger, "Exclusion", criterion, recent) == "met"
 
 
 def _spans(text: str, tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:

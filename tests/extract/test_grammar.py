@@ -147,6 +147,23 @@ def test_more_spellings(text, expected):
     assert only(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ClinicalTrials.gov NCT01660152: the pack a day was lost and every smoker was excluded
+        ("1 pack per day or more", (">=", 1, None, "{pack}/d")),
+        ("more than 3 drinks a day", (">", 3, None, "{drinks}/d")),
+        ("more than 14 drinks per week", (">", 14, None, "{drinks}/wk")),
+    ],
+)
+def test_a_counted_thing_per_time_in_words(text, expected):
+    assert only(text) == expected
+
+
+def test_a_frequency_without_a_comparator_is_no_limit():
+    assert find_limits("3 times a day") == []
+
+
 def test_sample_sizes_are_not_limits():
     assert find_limits("scoliosis (n=20) with pain") == []
 

@@ -322,3 +322,34 @@ def test_on_a_drug_is_taking_it_not_how_something_is_measured(tagger, text, drug
     """ "on" opens a how-measured phrase ("on MRI"); before a drug it says the drug is taken, and the
     insulin had been dropped."""
     assert drug in presences(rule_of(tagger, text, "inclusion"))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # ClinicalTrials.gov NCT05052879: the tagger read "predispose" as a cue, so every patient without
+        # priapism was excluded
+        ("Participants with conditions that may predispose them to priapism;", "priapism"),
+        # ClinicalTrials.gov NCT03828656 / NCT04040387: "out of" denies nothing here
+        ("Acting out of dreams prior to PTSD trauma", "dreams"),
+        # the logic model denied the last drug of a long list with no word for a denial anywhere
+        (
+            "In all subjects, any individuals on oral, injected, inhaled or topical corticosteroids or insulin.",
+            "insulin",
+        ),
+    ],
+)
+def test_no_denial_without_a_word_for_one(tagger, text, concept):
+    assert _polarities(_rule(tagger, text))[concept] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Patients free of cancer", "cancer"),
+        ("Patients who have stopped smoking", "smoking"),
+    ],
+)
+def test_a_word_for_a_denial_still_lets_it_stand(tagger, text, concept):
+    polarities = _polarities(_rule(tagger, text, "inclusion"))
+    assert any(denied for name, denied in polarities.items() if concept.lower() in name.lower()), polarities

@@ -20,6 +20,9 @@ from trialsieve.rules import status_of
         "May have received one prior adjuvant chemotherapy regimen",
         "Concurrent bisphosphonates permitted",
         "* Prior cystoscopy is permitted.",
+        # ClinicalTrials.gov NCT05740449, listed among the exclusions: read as one, it excluded them
+        "Patients who have previously received venetoclax or navitoclax separately can be eligible for this sub-study.",
+        "Patients with treated brain metastases may be included.",
     ],
 )
 def test_a_permission_asks_nothing(text, tagger):

@@ -149,10 +149,14 @@ AXIS_PHRASE = re.compile(_CUES["axis_phrase"]["pattern"], re.IGNORECASE)
 _NON = re.compile(r"non[-\s]?(?=\w)", re.IGNORECASE)
 #: words that put a lack down to a cause: "Inability to provide consent because of severe mental disorders"
 CAUSE = re.compile(_CUES["causes"]["pattern"], re.IGNORECASE)
+#: a cause right after a concept, to the end of its phrase: "ED| due to structural abnormality of the penis|"
+CAUSE_AFTER = re.compile(rf"\s+(?:{_CUES['causes']['pattern']})\s+[^,;()\[\].]*[^\W\d_]", re.IGNORECASE)
 #: the gap between a test written as an adjective and what it finds: "radiographic| evidence of |lung nodules"
 FOUND_BY_BEFORE = re.compile(_CUES["found_by_before"]["pattern"], re.IGNORECASE)
 #: a suffix that denies the concept it ends: "Chemotherapy-naïve"
 NEGATION_SUFFIX = re.compile(_CUES["negation_suffix"]["pattern"], re.IGNORECASE)
+#: words without which the logic model's denial of a concept is not believed (cues.json negation_hints)
+NEGATION_HINTS = re.compile(_CUES["negation_hints"]["pattern"], re.IGNORECASE)
 _AGENT_NON = re.compile(DENYING_NON, re.IGNORECASE)
 
 _PREVENTING = _CUES["preventing"]

@@ -31,7 +31,13 @@ _MULTIPLES: dict[str, float] = _REL["multiples"]  # "twice": a number and "times
 _NUMBER = re.compile(
     rf"(?=[-−.\d])(?:(?<=[\s<>=≤≥(])[-−](?=\d))?(?:(?<![\w.,/^*])|(?<=than))(?:{NUMERAL}|\.\d+)(?![\d])"
     rf"|(?i:{alternation(list(_WORD_NUMBERS) + list(_MULTIPLES))})"
+    # one unit of time said without a number: "within the past| |year", "within |a| year", "for |an| hour"
+    r"|(?i:(?:(?<=\bpast\s)|(?<=\blast\s)|(?<=\bprevious\s)|(?<=\bpreceding\s))(?=(?:year|month|week|day)\b))"
+    r"|(?i:(?:(?<=\bwithin\s)|(?<=\bin\s)|(?<=\bduring\s)|(?<=\bfor\s)|(?<=\bover\s)|(?<=\bthan\s))"
+    r"an?(?=\s+(?:year|month|week|day|hour)\b))"
 )
+#: how a single unit of time is written without a number ("the past year", "a month"): the number is one
+_ONE_UNIT = frozenset({"", "a", "an"})
 
 
 def _composed(spec: dict) -> dict[str, list[str]]:
@@ -226,10 +232,10 @@ def _limits(text: str) -> tuple[Limit, ...]:
 def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
     if listed := _score_list(text, number, floor):
         return listed
-    value = parse_number(number[0])
+    value = 1.0 if number[0].lower() in _ONE_UNIT else parse_number(number[0])
     if value is None:
         return None
-    is_word = number[0][0].isalpha()
+    is_word = not number[0][:1].isdigit()
     pos = number.end()
     diastolic = None
     if (pair := _PAIR.match(text, pos)) and _is_pressure(text, number, value, pair):
@@ -284,7 +290,7 @@ def _limit_at(text: str, number: re.Match[str], floor: int) -> Limit | None:
         joined_by_and = joiner[0].strip().lower() == "and"
         ages = second and not before and _YEARS_OLD.match(text, second.end())  # "18 and 65 years old"
         allowed = (
-            second and not second[0][0].isalpha() and (not joined_by_and or (before and before[0] == "between") or ages)
+            second and second[0][:1].isdigit() and (not joined_by_and or (before and before[0] == "between") or ages)
         )
         if allowed and (not _ORDINAL_TAIL.match(text, second.end()) or match_unit(text, second.end())):
             value2 = parse_number(second[0])

@@ -64,7 +64,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
         if any_lead and (_LISTED.fullmatch(text, prev.end, cur.start) or _LISTED.fullmatch(text, a[1], b[0])):
             return "or"
-        if context.EXAMPLES.search(text, *between) and not context.EXCEPTIONS.search(text, *between):
+        cued = (between[0], max(between[1], b[0]))  # a cue may open the item's own words: "(|e.g. cisplatin|)"
+        if context.EXAMPLES.search(text, *cued) and not context.EXCEPTIONS.search(text, *cued):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
         if _bracketed_list_of(text, prev, cur, kind_a):
             return "example"  # "PDE5 inhibitors (Viagra, Cialis, Stendra)": a list in brackets names its kinds
@@ -84,8 +85,13 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         label, p = model.pair(text, a, b, (kind_a, kind_b), section)
         if label == "same" and kind_a != kind_b:  # one thing has one kind: a procedure beside a condition finds it
             label = "method" if kind_b == "procedure" else "none"
-        if label in ("none", "and") and _OR_WORD.search(text, *between) and not _AND_WORD.search(text, *between):
+        # the gap from a concept, whose item may run over words after it: "therapy| for primary or |lesions"
+        words = (a[1], b[0]) if _edge(prev.rule, last=True).type == "presence" and a[1] < b[0] else between
+        joins = _joining_or(text, *words)
+        if label in ("none", "and") and joins and _joining_or(text, *between) and not _AND_WORD.search(text, *between):
             return "or"  # an "or" written between them is never read as "and" (unless an "and" comes first)
+        if label == "or" and _OR_WORD.search(text, *words) and not joins and not _AND_WORD.search(text, *words):
+            return "and"  # "cancer, who have undergone open or laparoscopic prostatectomy": two ways of one operation
         if label == "or" and _AND_WORD.search(text, *between) and _limit(prev.rule) != _limit(cur.rule):
             return "and"  # alternatives are alike: "fixed dilated pupils and GCS = 3" asks both
         # an "or" between two words of the gap joins them, not the items: "stenosis of ICA or MCA and impaired CVR"
@@ -248,10 +254,12 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         if j + 1 >= len(items):
             return node
         rest = assemble(text, items[j + 1 :], labels[j + 1 :])
+        if of_category:  # examples of what is left share its window: "... within 42 days other than X (e.g. CAR-T)"
+            rest = Atom(rest.start, rest.end, _windowed(base.rule, rest.rule))
         listed = bool(labels[j + 1 :]) and all(label in ("or", "example") for label in labels[j + 1 :])
         joined = Any if labels[j] in ("or", "example") or listed else All  # "X (except Y), A, or B": a list
         return Atom(node.start, rest.end, joined(args=[node.rule, rest.rule]))
-    items, labels = _slashed(text, items, labels)  # "recent stroke/TIA and severe stenosis"
+    items, labels = _head_shared(text, *_slashed(text, items, labels))  # "stroke/TIA and", "lung or heart disease and"
     items, labels = attachments.bracketed_first(text, *_either(text, items, labels))  # "glioma (grade I or GBM) with"
     items, labels = _denied_lists(text, *_with_examples(text, items, labels))
     items, labels = attachments.bind(text, items, labels, assemble)  # "infection, accompanied by fever or aches"
@@ -261,8 +269,32 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
             groups.append([item])
         else:
             groups[-1].append(item)
-    anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, All(args=[a.rule for a in g])) for g in groups]
+    anded = [g[0] if len(g) == 1 else Atom(g[0].start, g[-1].end, _all_of(text, g)) for g in groups]
     return anded[0] if len(anded) == 1 else _alternatives(anded, text)
+
+
+def _all_of(text: str, group: list[Atom]) -> Rule:
+    """all(``group``), where a denied treatment and what it was given for are denied together: "No
+    radiotherapy for bone metastases within 28 days" is not(all(radiotherapy, bone metastases)). Read
+    as all(not radiotherapy, bone metastases), the inclusion asked for bone metastases and failed
+    every patient without them."""
+    first, second = group[0].rule, group[1].rule
+    if (
+        first.type == "presence"
+        and first.negated
+        and first.role is None
+        and first.concept.kind in ("drug", "procedure")
+        and (aim := _edge(second, last=False)).type == "presence"
+        and aim.concept.kind in ("condition", "observation")  # what it treats, not "for the duration of DBT"
+        and _PURPOSE_LINK.match(text, anchor(first)[0][1], anchor(aim)[0][0])
+    ):
+        denied = Not(args=[All(args=[_affirmed(first), second])])
+        return All(args=[denied, *(a.rule for a in group[2:])]) if len(group) > 2 else denied
+    return All(args=[a.rule for a in group])
+
+
+#: the words between a treatment and what it was given for
+_PURPOSE_LINK = re.compile(r"\s*(?:for|to\s+treat|against)(?:\s+[^\W\d_][\w-]*){0,3}\s*$", re.IGNORECASE)
 
 
 def _either(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
@@ -298,15 +330,54 @@ def _slashed(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom
         label == "or" and _SLASH.fullmatch(text, a.end, b.start) is not None
         for label, a, b in zip(labels, items[:-1], items[1:], strict=True)
     ]
-    if all(slashed):  # the whole run is the slashed pair: nothing else to bind it against
+    return _bound(text, items, labels, slashed)
+
+
+def _head_shared(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
+    """Alternatives that share one head noun are one item before anything joins them: "lung or heart
+    disease and diabetes" is all(any(lung disease, heart disease), diabetes). Read by precedence
+    alone ("or" looser than "and"), any lung disease met it without the diabetes; "adequate
+    abdominal or other subcutaneous adipose tissue accessible for lipoaspiration" let any abdominal
+    tissue stand for the whole criterion."""
+    if all(label == "or" for label in labels):  # alternatives all: nothing binds tighter
+        return items, labels
+    shared = [
+        label == "or" and _lends_head(text, a.rule, b.rule)
+        for label, a, b in zip(labels, items[:-1], items[1:], strict=True)
+    ]
+    return _bound(text, items, labels, shared)
+
+
+def _lends_head(text: str, prev: Rule, cur: Rule) -> bool:
+    """Whether ``prev``'s last concept and ``cur``'s first are variants of one thing: the first
+    borrows its head noun from the second ("lung" in "lung or heart disease" is lung disease: its
+    name ends in words its own span does not hold, and the second's name ends in them too), or the
+    second names the first's stem with another variant ("hepatitis B or C infection")."""
+    a, b = _edge(prev, last=True), _edge(cur, last=False)
+    if a.type != "presence" or b.type != "presence" or a.concept.span is None:
+        return False
+    name, other = a.concept.text.lower().split(), b.concept.text.lower().split()
+    if len(name) > 1 and _VARIANT.fullmatch(name[-1]) and other[: len(name) - 1] == name[:-1] != other:
+        return True
+    own = text[slice(*a.concept.span)].lower().split()
+    borrowed = name[len(name) - next((k for k, w in enumerate(reversed(name)) if w in own), len(name)) :]
+    return bool(borrowed) and other[-len(borrowed) :] == borrowed
+
+
+_VARIANT = re.compile(r"[a-z]|\d{1,2}")  # of a disease or a virus: hepatitis "B", HIV "1"
+
+
+def _bound(text: str, items: list[Atom], labels: list[str], joined: list[bool]) -> tuple[list[Atom], list[str]]:
+    """``items`` with each run of neighbours ``joined`` says belong together made one ``any`` first."""
+    if all(joined):  # the whole run is one: nothing else to bind it against
         return items, labels
     kept, kept_labels = [items[0]], []
     i = 0
     while i < len(labels):
         j = i
-        while j < len(labels) and slashed[j]:
+        while j < len(labels) and joined[j]:
             j += 1
-        if j > i:  # a slash pair inside a longer run of items
+        if j > i:  # a run inside a longer list of items
             kept[-1] = _alternatives([kept[-1], *items[i + 1 : j + 1]], text)
             i = j
             continue
@@ -340,16 +411,22 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
             run.insert(0, kept.pop())
             kept_labels.pop()
         chain = [run[0] if len(run) == 1 else Atom(run[0].start, run[-1].end, All(args=[a.rule for a in run]))]
-        window = next((leaf.temporal for leaf in leaves(chain[0].rule) if getattr(leaf, "temporal", None)), None)
         j = i
         while j < len(labels) and (labels[j] == "example" or _listed(text, labels[j], items[j], items[j + 1])):
             item = items[j + 1]
             rule = example_states.lend(text, chain[0].rule, item.rule)  # "Poorly controlled ..., such as diabetes"
-            chain.append(Atom(item.start, item.end, with_temporal(rule, window) if window else rule))
+            chain.append(Atom(item.start, item.end, _windowed(chain[0].rule, rule)))
             j += 1
         kept.append(_alternatives(chain))
         i = j
     return kept, kept_labels
+
+
+def _windowed(category: Rule, example: Rule) -> Rule:
+    """``example`` with the time bound of its ``category`` ("six weeks of conservative treatment (e.g.
+    physical therapy)"): an example taken years ago is no example of a recent one."""
+    window = next((leaf.temporal for leaf in leaves(category) if getattr(leaf, "temporal", None)), None)
+    return with_temporal(example, window) if window else example
 
 
 def _denied_lists(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
@@ -568,6 +645,42 @@ def _affirmed(rule: Rule) -> Rule:
 #: how sure the model must be to read an "and" written in an inclusion as alternatives
 _SURE_OR = 0.75
 _OR_WORD = re.compile(r"\b(?:or|and/or)\b", re.IGNORECASE)
+#: an "or" that joins no items: "with or without", "whether or not"
+_IDIOM_OR = re.compile(r"\bwith\s+(?:or|and/or)\s+without\b|\bor\s+not\b", re.IGNORECASE)
+
+
+def _joining_or(text: str, start: int, end: int) -> bool:
+    """Whether an "or" in the gap ``text[start:end]`` between two items joins them. One in an idiom
+    ("pain, with or without back pain") joins none; one right before the second item after a modifier
+    of it, with words of its phrase before it ("prostate cancer, who have undergone open or
+    laparoscopic prostatectomy", "radiotherapy for primary or metastatic lesions"), joins the two
+    ways of that item, not the items. Where a list's comma or bracket comes right before the
+    modifier, the list goes on: "hypertension, coronary or peripheral artery disease", "valvular
+    heart disease [specifically, surgical or percutaneous intervention ...]"."""
+    idioms = [m.span() for m in _IDIOM_OR.finditer(text, start, end)]
+    for m in _OR_WORD.finditer(text, start, end):
+        if any(s <= m.start() < e for s, e in idioms):
+            continue
+        modifier = _MODIFIER_BEFORE.search(text, start, m.start())
+        if (
+            modifier is None
+            or text[m.end() : end].strip()
+            or not _WAY_OF.fullmatch(modifier[1])
+            or not re.search(r"[^\W\d_]", _LIST_MARK.split(text[start : modifier.start()])[-1])
+        ):
+            return True
+    return False
+
+
+_MODIFIER_BEFORE = re.compile(r"\b([\w-]+)\s+$")
+#: where a list's item begins: its comma, a bracket or a connective ("[specifically, |surgical or")
+_LIST_MARK = re.compile(r"[,;()\[\]]|\b(?:and|or|and/or)\b", re.IGNORECASE)
+#: a word for one way or kind of the item after it: an adjective, listed or by its ending ("open",
+#: "laparoscopic", "primary"); not a noun ("of the prostate or suspicious nodules", "within the last
+#: year or oral contraceptives")
+_WAY_OF = re.compile(
+    rf"{context.CONCEPT_MODIFIER.pattern}|open|robotic|anterior|posterior|\w+(?:ic|al|ous|ive|ary)", re.IGNORECASE
+)
 #: a comma and a connective right after an item, then who a new clause is about
 _NEW_SUBJECT = re.compile(
     r"\s*,\s*(?:and|or|and/or)\s+(?:(?:all|any)\s+)?(?:men|women|males|females|patients|subjects|participants|individuals"
@@ -649,7 +762,7 @@ def _kinds_of_excepted(text: str, excepted: Atom, example: Atom) -> bool:
     which an excepted apnea let through. A bracketed list with no example cue stays the excepted item's,
     and so do examples of a judgment ("except those that in the opinion of the investigator are not
     clinically relevant (e.g., alopecia)") or after a sentence's end."""
-    gap = text[excepted.end : example.start]
+    gap = text[excepted.end : max(example.start, _first_concept(example))]  # the cue may open the example's item
     if not _EXAMPLE_CUE.search(gap) or re.search(r"[.;]\s", _EXAMPLE_CUE.sub(" ", gap)):
         return True  # "except for adequately treated carcinomas (in situ cervical carcinoma, ...)"
     if any(leaf.type != "presence" for leaf in leaves(excepted.rule)):

@@ -95,6 +95,10 @@ _MODIFIER_WORD = (
 _LIST_BEFORE = re.compile(r"(?:,|/|\b(?:or|and|and/or|nor))\s*$", re.IGNORECASE)
 #: a bare "non" opening a piece: ``context.NEGATION`` reads one only where it denies ("Non-smoking")
 _NON_CUE = re.compile(r"non[-\s]?", re.IGNORECASE)
+#: where a phrase ends: its punctuation, a sentence or the text
+_PHRASE_END = re.compile(r"[,;()\[\]]|\.\s|$")
+#: how far after a concept a word may stand that makes the model's denial of it believable ("... is not permitted")
+_HINT_AFTER = 40
 #: an organ, a type or stage, or words that make another concept of it, written right before a concept
 _MODIFIER_BEFORE = re.compile(rf"(?<![\w-])((?:{_MODIFIER_WORD}\s+)*{_MODIFIER_WORD})\s+$", re.IGNORECASE)
 #: a word, then a bare "type" or "form" right before a concept: "central type tumor", "diffuse type gastric cancer"
@@ -274,6 +278,9 @@ def presence_leaf(
     need = context.NEED_AFTER.match(text, end)
     if need and need.end() <= span[1] and not entities.starting(end, need.end()):
         end = need.end()  # "infections requiring hospitalization": not every infection
+    cause = context.CAUSE_AFTER.match(text, end, span[1])
+    if cause and not entities.starting(end, _PHRASE_END.search(text, cause.end()).start()):
+        end = cause.end()  # "ED due to structural abnormality of the penis": a cause the tagger named no concept in
     start, end = fixed_names.widened(text, start, end)  # "head and neck cancer", "to the head or neck"
     kind = kind or (named[0].type if named else context.kind_of(text[start:end], "condition"))
     if purpose := purpose_end(text, end, kind, span[1], [(e.start, e.end) for e in named]):
@@ -298,7 +305,10 @@ def presence_leaf(
             bool(worded)
             or tagged_cue
             or naive is not None
-            or entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+            or (
+                entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
+                and context.NEGATION_HINTS.search(text, 0, min(len(text), end + _HINT_AFTER)) is not None
+            )  # the model's denial with no word for one near is a guess: "may predispose them to priapism"
         )
     if negated and context.only_states_denied(text, span[0], start):
         negated = False  # "Not well controlled diabetes": the "not" denies the control, not the diabetes

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
 #: Longer than any tagged name: how far before a span to look for a name that overlaps it.
 LONGEST_NAME = 300
+#: how many characters after a tagged negation cue may complete it ("out of |range|")
+_HINT_AFTER = 25
 #: Entity types that name a clinical concept: what a presence leaf asks about.
 CONCEPT_TYPES = frozenset({"condition", "drug", "procedure", "observation"})
 
@@ -78,11 +80,14 @@ class Spans:
     def denied(self, text: str, start: int, end: int) -> bool:
         """Whether a tagged negation cue lies within ``start:end``; "non" in a name ("non-melanoma")
         is none, nor is a failure ("Failure to control seizures": the seizures are there), nor what
-        the criterion does ("Will be excluded from study subjects with history of cancer")."""
+        the criterion does ("Will be excluded from study subjects with history of cancer"), nor words
+        that deny nothing (``negation_hints``: "conditions that may |predispose| them to priapism",
+        "Acting |out of| dreams")."""
         return any(
             not context.name_prefix(text, cue.start)
             and not context.NOT_DENYING.match(text, cue.start)
             and not context.EXCLUSION_WORDS.match(text, cue.start)
+            and context.NEGATION_HINTS.search(text[cue.start : cue.end + _HINT_AFTER]) is not None
             for cue in self.inside(start, end, ("negation",))
         )
 

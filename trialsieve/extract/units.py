@@ -36,8 +36,9 @@ _UNIT = re.compile(
     rf"|(?i:{alternation(list(SPELLINGS)).replace('/', _SLASH.pattern)})(?![\w])"
 )
 _PER = {s: code for code, spellings in _LEX["per_volume"]["denominators"].items() for s in spellings}
-_PER_VOLUME = re.compile(
-    rf"(?P<thing>[A-Za-z]{{3,}})\s*/\s*(?P<per>{'|'.join(map(re.escape, sorted(_PER, key=len, reverse=True)))})(?![\w])"
+_PER_VOLUME = re.compile(  # "copies/mL", and in words "packs per day", "drinks a week"
+    rf"(?P<thing>[A-Za-z]{{3,}})(?:\s*/\s*|\s+per\s+|\s+a\s+(?=day|week|hour))"
+    rf"(?P<per>{'|'.join(map(re.escape, sorted(_PER, key=len, reverse=True)))})(?![\w])"
 )
 _EXPONENT = re.compile(
     r"\s*(?:x|×|\*|X|∙|·)\s*10\s*(?:(?:\^|\*\*|e|E)\s*(?P<exp>[-−]?\d{1,2})|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|(?P<bare>\d{1,2})(?!\d))"
