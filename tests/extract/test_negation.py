@@ -322,3 +322,14 @@ def test_on_a_drug_is_taking_it_not_how_something_is_measured(tagger, text, drug
     """ "on" opens a how-measured phrase ("on MRI"); before a drug it says the drug is taken, and the
     insulin had been dropped."""
     assert drug in presences(rule_of(tagger, text, "inclusion"))
+
+
+def test_could_not_stop_using_is_no_denial_of_what_is_used(tagger):
+    # NCT05976503: "could not stop using any tobacco products" was not(tobacco), and excluded every non-user
+    text = (
+        "Smokers who have smoked more than 5 cigarettes per day in the 3 months before screening or could not stop "
+        "using any tobacco products during the test;"
+    )
+    polarity = _polarities(_rule(tagger, text))
+    assert not any(denied for denied in polarity.values()), polarity
+    assert any(leaf.type == "unstructured" and leaf.reason == "ability" for leaf in leaves(_rule(tagger, text)))
