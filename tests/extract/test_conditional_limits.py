@@ -45,3 +45,18 @@ def test_an_exclusion_rules_out_by_the_limit_its_patients_have(tagger):
 def test_a_limit_with_a_variable_of_its_own_stays_apart(tagger):
     rule = rule_of(tagger, "ALT <= 2.5 x ULN and AST <= 2.5 x ULN", "inclusion")
     assert rule.type == "all" and [a.type for a in rule.args] == ["comparison", "comparison"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AST ≤2.5xULN if no demonstrable liver metastases or ≤5xULN in the presence of liver metastases;",
+        "AST ≤2.5 x ULN if no liver metastases or ≤5 x ULN in the presence of liver metastases",
+    ],
+)
+def test_the_first_limit_s_condition_written_absent_leaves_the_second_limit_bare(tagger, text):
+    # NCT02856893: "liver metastases or" was read as the second limit's variable, and no patient had it
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any" and rule.args[0].type == "comparison", rule
+    condition, second = rule.args[1].args
+    assert condition.concept.text == "liver metastases" and (second.variable, second.value) == ("AST", 5.0)

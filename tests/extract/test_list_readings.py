@@ -4,10 +4,15 @@ modifier alone take its head; examples after an exception are the category's unl
 of the excepted thing; a finding after a list is asked for beside it. Each failed before its fix;
 the guards say what must stay."""
 
+import datetime as dt
+
 import pytest
 
 from tests.extract.reading import presences, rule_of, verdict_of
+from trialsieve.match.patient import Fact
 from trialsieve.rules import leaves
+
+_DAY = dt.date(2026, 11, 30)
 
 
 def _asked(rule) -> set[str]:
@@ -257,3 +262,84 @@ def test_a_list_of_types_with_the_axis_word_said_again_stays_whole(tagger, text,
 def test_a_type_1_diabetic_meets_an_inclusion_of_type_1_or_type_2(tagger):
     type1 = [{"kind": "condition", "text": "Diabetes mellitus type 1", "date": "2020-01-01"}]
     assert verdict_of(tagger, "Inclusion", "Type 1 or type 2 diabetes", type1) == "met"
+
+
+def test_a_list_of_lab_limits_with_no_or_asks_every_limit(tagger):
+    # NCT06751849: the model read the bare commas as "or", so a patient with one normal value passed them all
+    text = "neutrophil count ≥1.5×10 ^9/L, hemoglobin ≥10g/dL, platelet count ≥100×10 ^9/L"
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "all" and len([leaf for leaf in leaves(rule) if leaf.type == "comparison"]) == 3, rule
+    anaemic = [Fact(text="hemoglobin", kind="observation", value=8.0, unit="g/dL", date=_DAY)]
+    assert verdict_of(tagger, "Inclusion", text, anaemic, as_of=_DAY) == "not_met"
+    # guard: a list closed by "or" still offers alternatives
+    rule = rule_of(tagger, "HbA1c ≥ 6.5%, fasting glucose ≥ 126 mg/dL, or 2-hour glucose ≥ 200 mg/dL", "inclusion")
+    assert rule.type == "any", rule
+
+
+def test_a_semicolon_then_or_makes_what_follows_an_alternative(tagger):
+    # NCT02856893: the woman of non-child-bearing potential also had to use contraception and be tested
+    text = (
+        "Female patients should be using adequate contraceptive measures, should not be breastfeeding, and must "
+        "have a negative pregnancy test prior to first dose of study drug; or female patients must have an "
+        "evidence of non-child-bearing potential"
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any" and "non-child-bearing potential" in presences(rule.args[-1]), rule
+
+
+def test_a_bare_comma_in_an_exclusion_lists_reasons(tagger):
+    # either excludes: AND-ed, only a patient with both was excluded
+    text = "Severe hepatic impairment, a known history of retinitis"
+    assert rule_of(tagger, text).type == "any"
+    retinitis = [Fact(text="retinitis", kind="condition")]
+    assert verdict_of(tagger, "Exclusion", text, retinitis) == "met"
+    # guard: a comma before a clause of its own is no list (LCT NCT03921203, exclusion 10)
+    text = "treatment with more than one antihypertensive drug, the drug must not be an alpha-blocker or beta-blocker"
+    assert any(node.type == "not" for node in _nodes(rule_of(tagger, text)))
+
+
+def test_ex_in_a_bracket_gives_examples(tagger):
+    # NCT02477436: "(ex testosterone)" AND-ed the androgens to the anti-androgens
+    rule = rule_of(tagger, "Androgens(ex testosterone), anti-androgen, trazodone")
+    assert rule.type == "any" and not [node for node in _nodes(rule) if node.type == "all"], rule
+
+
+def _nodes(rule) -> list:
+    return [rule, *(node for arg in getattr(rule, "args", []) for node in _nodes(arg))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the sex a finding is asked of, and a condition parted from what it asks, are no list of reasons
+        "Female, who have no sexual intercourse",
+        "If an acute myocardial infarction has ensued in the past 6 months, successful reperfusion has to be "
+        "documented and the patient has to be free of symptoms",
+    ],
+)
+def test_a_clause_or_a_sex_beside_a_comma_is_no_list_of_reasons(tagger, text):
+    assert rule_of(tagger, text).type == "all"
+
+
+def test_a_lead_to_alternatives_inside_a_bracket_keeps_the_limits_alternatives(tagger):
+    # NCT05668819: "at least one of the following" stands after the diagnosis, not before the first item
+    text = (
+        "Being diagnosed with prediabetes (the presence of at least one of the following criteria is sufficient "
+        "for diagnosis: FBG 100 - 125 mg/dL, OGTT 2 hour BG: 140 - 199 mg/dL, HbA1c: 5.7% - 6.4)"
+    )
+    limits = [n for n in _nodes(rule_of(tagger, text, "inclusion")) if n.type == "any"]
+    assert limits and all(arg.type == "comparison" for arg in limits[0].args), limits
+
+
+def test_limits_for_each_sex_stay_with_their_sex(tagger):
+    # NCT06029816: the comma read as a list of reasons lost the sexes, so a woman's QTcF of 460 ms excluded her
+    rule = rule_of(tagger, "12 ECG: QTcF: female > 470 ms, male > 450 ms;")
+    assert [leaf for leaf in leaves(rule) if leaf.type == "demographic" and leaf.attribute == "sex"], rule
+
+
+def test_no_donors_are_nitric_oxide_donors_not_a_denial(tagger):
+    # NCT02477436: "(NO) donors(ex. Nitroglycerin, ...)" denied the examples, and every patient on none was excluded
+    text = "Nitrate/Nitric oxide(NO) donors(ex. Nitroglycerin, isosorbide mononitrate, sodium nitroprusside)"
+    rule = rule_of(tagger, text)
+    assert not [node for node in _nodes(rule) if node.type == "not" or getattr(node, "negated", False)], rule
+    assert verdict_of(tagger, "Exclusion", text, []) != "met"

@@ -353,3 +353,14 @@ def test_no_denial_without_a_word_for_one(tagger, text, concept):
 def test_a_word_for_a_denial_still_lets_it_stand(tagger, text, concept):
     polarities = _polarities(_rule(tagger, text, "inclusion"))
     assert any(denied for name, denied in polarities.items() if concept.lower() in name.lower()), polarities
+
+
+def test_could_not_stop_using_is_no_denial_of_what_is_used(tagger):
+    # NCT05976503: "could not stop using any tobacco products" was not(tobacco), and excluded every non-user
+    text = (
+        "Smokers who have smoked more than 5 cigarettes per day in the 3 months before screening or could not stop "
+        "using any tobacco products during the test;"
+    )
+    polarity = _polarities(_rule(tagger, text))
+    assert not any(denied for denied in polarity.values()), polarity
+    assert any(leaf.type == "unstructured" and leaf.reason == "ability" for leaf in leaves(_rule(tagger, text)))

@@ -170,3 +170,13 @@ def test_limits_listed_in_an_exclusion_are_alternatives():
     text = "ANC < 1000/mm3, platelets < 75,000/mm3, AST or ALT > 5 x ULN"
     assert rule(text, "exclusion").type == "any"
     assert rule(text, "inclusion").type == "all"
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value"),
+    [("Serum creatinine ≤1.5xULN", "Serum creatinine", 1.5), ("Total bilirubin >1.5XULN", "Total bilirubin", 1.5)],
+)
+def test_a_multiple_of_the_uln_written_onto_its_x_is_a_limit(text, variable, value):
+    # NCT02856893: "≤1.5xULN" was lost, and the creatinine was a presence any record of it met
+    (leaf,) = leaves(rule(text, "inclusion"))
+    assert (leaf.type, leaf.variable, leaf.value, leaf.multiplier_of) == ("comparison", variable, value, "ULN")

@@ -18,8 +18,10 @@ from trialsieve.extract.logic import Atom
 from trialsieve.extract.spans import CONCEPT_TYPES
 from trialsieve.rules import All, Any, Comparison, Concept, Entity, Not, Presence, Rule, leaves
 
-_LEXICON = load_checked("conditional_limits", {"_doc", "after", "before", "then", "tail"})
-_AFTER, _BEFORE, _THEN, _TAIL = (re.compile(_LEXICON[k], re.IGNORECASE) for k in ("after", "before", "then", "tail"))
+_LEXICON = load_checked("conditional_limits", {"_doc", "after", "before", "then", "tail", "absent"})
+_AFTER, _BEFORE, _THEN, _TAIL, _ABSENT = (
+    re.compile(_LEXICON[k], re.IGNORECASE) for k in ("after", "before", "then", "tail", "absent")
+)
 _UPPER = frozenset({"<", "<="})
 
 
@@ -60,9 +62,15 @@ def _bare(text: str, rule: Rule, first: Rule) -> bool:
     if not isinstance(rule, Comparison) or rule.operator == "between":
         return False
     own = rule.variable_span is not None and rule.span[0] <= rule.variable_span[0] < rule.span[1]
-    if own and not _BEFORE.search(text, 0, rule.variable_span[0]):
+    if own and not (_BEFORE.search(text, 0, rule.variable_span[0]) or _absent(text, rule)):
         return False
     return all((limit.operator in _UPPER) == (rule.operator in _UPPER) for limit in _limits(first))
+
+
+def _absent(text: str, rule: Comparison) -> re.Match[str] | None:
+    """The cue before the words read as ``rule``'s variable that says they name the first limit's
+    condition, absent: "if no demonstrable |liver metastases or <= 5 x ULN"."""
+    return _ABSENT.search(text, 0, rule.variable_span[0]) if rule.variable_span else None
 
 
 def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Presence, int, int] | None:
@@ -72,7 +80,8 @@ def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Presence
     for e in concepts:
         if e.start >= limit.end and (cue := _AFTER.fullmatch(text, limit.end, e.start)):
             start = e.start - len(cue["word"] or "")
-            return _presence(text, e.type, start, e.end), limit.start, e.end
+            absent = _absent(text, rule) if isinstance(rule, Comparison) else None
+            return _presence(text, e.type, start, e.end), absent.start() if absent else limit.start, e.end
         if e.end <= bound and _THEN.fullmatch(text, e.end, max(e.end, _operator_start(text, bound))):
             cue = _BEFORE.search(text, 0, e.start)
             if cue is not None:

@@ -33,11 +33,13 @@ def _denying_non() -> str:
 DENYING_NON = _denying_non()
 #: cues that deny no concept after them: "Failure to thrive", "Failure to control seizures"
 NOT_DENYING = phrase_regex(_CUES["not_denying"]["phrases"])
+#: words spelled as a negation cue that name a thing: "NO donors" (nitric oxide)
+NAMED_LIKE_NEGATION = _CUES["named_like_negation"]["pattern"]
 #: a negation cue opening a piece, matched at the piece's start (``NEGATION.match(text, start)``): no
 #: "^", which holds only at the text's start, so a cue after a list marker ("  -  No systemic disease")
 #: or in a later piece ("..., no X") went unread
 NEGATION = re.compile(
-    rf"\W*(?!{NOT_DENYING.pattern})(?:{alternation(_CUES['negation'])}|{DENYING_NON})",
+    rf"\W*(?!{NOT_DENYING.pattern}|{NAMED_LIKE_NEGATION})(?:{alternation(_CUES['negation'])}|{DENYING_NON})",
     re.IGNORECASE,
 )
 _QUALIFIER_OF = inverse(_CUES["qualifiers"])
@@ -110,7 +112,7 @@ SHARES_HEAD = re.compile(
     rf"(?:{HEAD_SHARING_WORDS.pattern}|{CONCEPT_MODIFIER.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$",
     re.IGNORECASE,
 )
-NEGATION_CUES = phrase_regex(_CUES["negation"])
+NEGATION_CUES = re.compile(rf"(?!{NAMED_LIKE_NEGATION})(?:{phrase_regex(_CUES['negation']).pattern})", re.IGNORECASE)
 SUBSTANCE_USE = phrase_regex(_CUES["substance_use"]["phrases"])
 #: spine levels: "C3 to C7", "L4-L5", "L1-S1" (a site, never a range of numbers)
 SPINE_LEVELS = re.compile(r"\b[CTLS]\d{1,2}(?:\s*(?:-|–|to|through)\s*[CTLS]?\d{1,2})?\b")

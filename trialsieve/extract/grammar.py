@@ -131,14 +131,17 @@ _GLOSSED_BEFORE = re.compile(  # "greater than (>) 470": the comparator in words
 #: How a reference limit is written, the units lexicon's spellings included: "maximum normal value" -> ULN.
 _REFERENCES = {**RELATIVE, **{s.lower(): ref for ref, ss in _REL["references"].items() for s in ss}}
 _GENERIC_REFERENCES = frozenset(s for s in _REFERENCES if "normal" in s and not re.search(r"upper|lower|max|min", s))
+#: "1.5xULN": the "x" written onto the reference, so neither starts or ends a word of its own
+_GLUED_TIMES = r"[x×](?=i?[ul]ln\b)"
+_GLUED_REF = r"(?<=[x×])i?[ul]ln\b"
 _REFERENCE = (
-    rf"(?:the\s+)?(?:(?:{alternation(_REL['adjectives'])})\s+)*(?P<ref>{alternation(list(_REFERENCES))})"
+    rf"(?:the\s+)?(?:(?:{alternation(_REL['adjectives'])})\s+)*(?P<ref>{alternation(list(_REFERENCES))}|{_GLUED_REF})"
     rf"(?:\s*\\?[(\[]\s*(?:{alternation(list(_REFERENCES))})\s*\\?[)\]])?"  # "... normal (ULN)", "\\[ULN\\]"
 )
 _COMPARATIVE = {p.lower(): op for op, ps in _REL["comparatives"].items() for p in ps}
 _COMPARATIVE_WORDS = rf"(?:(?P<cmp>{alternation(list(_COMPARATIVE))})\s+)?"
 _TIMES_REFERENCE = re.compile(
-    rf"\s*(?:{alternation(_REL['times'])})\s*{_COMPARATIVE_WORDS}{_REFERENCE}", re.IGNORECASE
+    rf"\s*(?:{alternation(_REL['times'])}|{_GLUED_TIMES})\s*{_COMPARATIVE_WORDS}{_REFERENCE}", re.IGNORECASE
 )  # "times higher than the normal upper limit", "X maximum normal value", "fold of normal value"
 _MULTIPLE_REFERENCE = re.compile(rf"\s*{_COMPARATIVE_WORDS}{_REFERENCE}", re.IGNORECASE)  # "twice the ULN"
 _PERCENT_DIRECTION = {p.lower(): d for d, ps in _REL["percent"].items() for p in ps}

@@ -69,6 +69,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
         if _bracketed_list_of(text, prev, cur, kind_a):
             return "example"  # "PDE5 inhibitors (Viagra, Cialis, Stendra)": a list in brackets names its kinds
+        if _SEMICOLON_OR.search(text, prev.end, cur.start):
+            return "or"  # "... a negative pregnancy test; or female patients must be of non-child-bearing potential"
         if ";" in text[prev.end : cur.start] or _NEW_SUBJECT.match(text, prev.end):
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
@@ -98,6 +100,10 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         written_and = _AND_WORD.search(text, a[1], b[0]) and not lists.joins_items(text[a[1] : b[0]])
         if label == "or" and written_and and section == "inclusion" and p < _SURE_OR:
             return "and"  # "patients with diabetes and erectile dysfunction" need both, unless the model is sure
+        if label == "none" and section == "exclusion" and _listed_reasons(text, prev, cur):
+            return "or"  # "Severe hepatic impairment, a known history of retinitis": either excludes
+        if label == "or" and section == "inclusion" and _unwritten_or(text, prev, cur):
+            return "none"  # "neutrophils >= 1.5, hemoglobin >= 10g/dL, platelets >= 100": every limit is required
         if label == "or" and written_and and _OR_WORD.search(text, a[1], b[0]):
             # the "or" the model read joins two words of the gap, not the items: "ASD with severe PAH and
             # bidirectional or right-to-left shunting" asks both, in an exclusion too
@@ -688,6 +694,64 @@ _NEW_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _AND_WORD = re.compile(r"\band\b(?!/)", re.IGNORECASE)
+#: a comma between two items of a list, after the bracket that closes the first, then an article and the
+#: second item's qualifiers ("Severe hepatic impairment|, a known history of |retinitis")
+_REASONS_GAP = re.compile(rf"\s*\)?\s*,\s*(?:(?:a|an|any)\s+)?(?:(?:{context.QUALIFIERS.pattern})\s+)*", re.IGNORECASE)
+#: a word that makes a clause of an item: a verb of being, having or needing, a modal, a relative pronoun, "if"
+_CLAUSE_WORD = re.compile(
+    r"\b(?:who|whom|whose|which|that|if|when|is|are|was|were|be|been|has|have|had|needs?|must|should|shall|will"
+    r"|would|can|could|may|might)\b",
+    re.IGNORECASE,
+)
+#: a word for a sex: limits written for each sex ("female > 470 ms, male > 450 ms") are the sex pass's
+_SEX_WORD = re.compile(r"\b(?:fe)?males?\b|\b(?:wo)?m[ae]n\b", re.IGNORECASE)
+#: a lead that makes the items after it alternatives, wherever it stands: "(at least one of the following ...)"
+_ALTERNATIVES_LEAD = re.compile(r"\b(?:(?:any|one|either)\s+of|at\s+least\s+\w+\s+of)\b", re.IGNORECASE)
+#: a semicolon and an "or" after it: what follows is the alternative to all that came before, in either section
+_SEMICOLON_OR = re.compile(r";\s*(?:or|and/or)\b", re.IGNORECASE)
+
+
+def _unwritten_or(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``prev`` and ``cur`` are limits of a list that no "or" joins: a bare comma between them
+    and the list going on after ``cur`` ends in "and" or in nothing. An inclusion's list of lab limits
+    ("neutrophil count >= 1.5, hemoglobin >= 10g/dL, platelet count >= 100") asks every limit; read as
+    alternatives (the model's "or" across a bare comma), a patient with one normal value passed them all.
+    Limits only: a comma between two named things may still list kinds ("Stage IIIB, IV")."""
+    if not (_limit(prev.rule) or _limit(cur.rule)) or not _plain_items(text, prev, cur):
+        return False
+    if _ALTERNATIVES_LEAD.search(text, 0, cur.start):  # "(at least one of the following ...: FBG ..., HbA1c ...)"
+        return False
+    if not _LIST_COMMA_GAP.fullmatch(lists.without_tail(text[prev.end : cur.start])):
+        return False
+    return _list_word(text, cur.end) not in ("or", "and/or")
+
+
+def _listed_reasons(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``prev`` and ``cur`` are items of an exclusion's list that no connective joins: a bare
+    comma between them (perhaps "a", "any" and the next item's qualifiers: ", a known history of") and
+    the clause ending after ``cur`` with no "and" or "or". Each item of such a list is a reason of its
+    own to exclude; AND-ed, "Severe hepatic impairment, a known history of retinitis" excluded only the
+    patients who had both. A comma before a clause ("..., the drug must not be ...") is not such a gap."""
+    if not _REASONS_GAP.fullmatch(text, prev.end, cur.start) or not _plain_items(text, prev, cur):
+        return False
+    clause = max(text.rfind(";", 0, prev.start), text.rfind(". ", 0, prev.start), 0)
+    if context.EXCEPTIONS.search(text, clause, prev.start):  # "cancer other than prostate cancer, severe ..."
+        return False  # the comma may close the exception or go on with it: the model decides
+    return _list_word(text, cur.end) is None
+
+
+def _plain_items(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``prev`` and ``cur`` are plain items a list may hold: no age or sex (limits each for one
+    sex, "female > 470 ms, male > 450 ms", or the sex a finding is asked of, "Female, who have no sexual
+    intercourse"), and no clause of their own ("If an acute myocardial infarction has ensued in the past
+    6 months, successful reperfusion has to be documented": the comma parts a condition from what it asks)."""
+    edges = (_edge(prev.rule, last=True), _edge(cur.rule, last=False))
+    if any(edge.type == "demographic" for edge in edges):
+        return False
+    if _SEX_WORD.search(text, prev.start, prev.end) and _SEX_WORD.search(text, cur.start, cur.end):
+        return False  # two limits each for one sex are joined by the sex pass
+    # a limit's own words may hold a modal ("BMI should be between 18 and 30"); a phrase's make it a clause
+    return not any(_CLAUSE_WORD.search(text, a.start, a.end) for a in (prev, cur) if not _limit(a.rule))
 
 
 def _opens_with_exception(text: str, item: Atom) -> bool:
