@@ -127,3 +127,35 @@ def test_an_option_that_names_a_class_excludes_its_members(tagger, matcher):
     assert verdict("Patients currently prescribed laxatives", "excluded", FLUID, tagger, matcher) == "cannot tell"
     windowed = BLEEDING.replace("risk of bleeding", "risk of bleeding within 6 months")
     assert verdict("Patients with hemophilia", "excluded", windowed, tagger, matcher) == "cannot tell"
+
+
+#: NCT00232479's criteria
+HER2 = """Inclusion Criteria:
+* HER-2 overexpressing breast cancer
+* Clinical stage 2-3B
+* Normal ejection fraction
+Exclusion Criteria:
+* Metastatic disease
+* Low ejection fraction
+"""
+
+
+@pytest.mark.parametrize(
+    ("described", "claim", "expected"),
+    [
+        # issue 21: the status written before the cancer is read with it, on both sides
+        ("HER2 positive breast carcinoma", "required", "yes"),
+        ("HER2 positive breast cancer", "excluded", "no"),
+        ("HER2 positive breast cancer", "admitted", "yes"),
+        ("HER2 negative breast cancer", "required", "cannot tell"),  # not asked: contradicted, not decided here
+    ],
+)
+def test_a_receptor_status_written_next_to_the_cancer_is_part_of_it(tagger, matcher, described, claim, expected):
+    assert verdict(described, claim, HER2, tagger, matcher) == expected
+
+
+def test_a_status_the_trial_does_not_ask_for_is_not_required(tagger, matcher):
+    """The trial asks for breast cancer: HER2-positive patients are admitted, but it does not require the status."""
+    text = "Inclusion Criteria:\n* Breast cancer\nExclusion Criteria:\n* Renal failure\n"
+    assert verdict("HER2 positive breast cancer", "required", text, tagger, matcher) == "cannot tell"
+    assert verdict("HER2 positive breast cancer", "admitted", text, tagger, matcher) == "yes"

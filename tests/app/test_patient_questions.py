@@ -436,3 +436,41 @@ def test_an_ecog_grade_written_out_is_read_as_the_grade(tagger, matcher):
     )
     active = described_patient("Patients with active brain metastases", tagger)  # "active" alone is no grade
     assert all(f.value is None for f in active.facts)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        # issue 21: the tagger named only "surgery", which neither meets nor rules out "major surgery"
+        ("Patients who had major surgery in the last two weeks are eligible for the primary trial.", "no"),
+        # major by definition: a hip replacement 10 days ago is the recent major surgery
+        ("A patient who had a hip replacement 10 days ago would be excluded from the primary trial.", "yes"),
+        # it may have been laparoscopic: its size unsaid, it settles nothing
+        ("A patient who had an appendectomy 10 days ago would be excluded from the primary trial.", "cannot tell"),
+    ],
+)
+def test_a_named_operation_is_judged_against_major_surgery(tagger, matcher, question, verdict):
+    trial = written("Exclusion Criteria:\n* Major surgery within 2 weeks before study entry", tagger)
+    assert ask(question, trial, tagger, matcher).verdict == verdict
+
+
+def test_the_pronoun_for_the_patient_gives_their_sex(tagger, matcher):
+    """Issue 21: "Mark ..., he is eligible" describes a man, though the description names no sex."""
+    trial = written("Inclusion Criteria:\n* Women aged > 18 years\n* Breast cancer", tagger)
+    asked = patient_question("Mark has breast cancer, he is eligible for the primary trial.")
+    assert asked is not None and asked.sex == "male"
+    assert ask("Mark has breast cancer, he is eligible for the primary trial.", trial, tagger, matcher).verdict == "no"
+    she = ask("Sarah has breast cancer, she is eligible for the primary trial.", trial, tagger, matcher)
+    assert she.verdict != "no"
+
+
+def test_a_status_written_with_the_trials_own_disease_does_not_make_it_another(tagger, matcher):
+    """NCT00030823: read with its status, "triple negative breast cancer" was no longer the breast cancer an inclusion
+    asks for, and "No other active cancer" ruled it out; the disease is the same, whatever its status."""
+    trial = written(
+        "DISEASE CHARACTERISTICS:\n* Diagnosis of breast cancer at high risk for recurrence\n"
+        "PATIENT CHARACTERISTICS:\n* Other:\n* No other active cancer except basal cell or squamous cell skin cancer",
+        tagger,
+    )
+    statement = "Patients with triple negative breast cancer are not eligible for the primary trial."
+    assert ask(statement, trial, tagger, matcher).verdict == "cannot tell"

@@ -41,6 +41,11 @@ def verdict(statement: str, trial, tagger) -> str:
             "Patients must have a life expectancy over half a year to participate in the primary trial.",
             "have a life expectancy over 6 months",
         ),
+        # issue 21: "only" those with it are eligible: it is required
+        (
+            "Only patients with HER2 positive breast carcinoma are eligible for the primary trial.",
+            "HER2 positive breast carcinoma",
+        ),
     ],
 )
 def test_the_stated_requirement_is_found_and_written_as_the_grammar_reads(statement, requirement):
@@ -54,6 +59,7 @@ def test_the_stated_requirement_is_found_and_written_as_the_grammar_reads(statem
         "Patients with HIV are not eligible for the primary trial.",
         "What is the minimum age for AMASS?",
         "Patients with Extracranial metastases are still permited to enter in the primary trial.",
+        "Only Black women are eligible for the primary trial, as long as they do not have brain metastases.",
     ],
 )
 def test_other_statements_state_no_requirement(statement):

@@ -506,3 +506,24 @@ def test_a_surgery_of_unknown_size_outside_the_window_answers_nothing(tagger):
     # ten years ago it cannot be the recent major surgery, whatever its size; last week it may be
     assert verdict(dt.date(2016, 5, 1)) == "not_met"
     assert verdict(AS_OF - dt.timedelta(days=7)) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("operation", "verdict"),
+    [
+        ("hip replacement", "met"),  # major by definition (issue 21): a joint replaced
+        ("modified radical mastectomy", "met"),
+        ("kidney transplant", "met"),
+        ("appendectomy", "unknown"),  # may be laparoscopic: its size unsaid, it settles nothing
+        ("oophorectomy", "unknown"),
+        ("minor surgery", "not_met"),
+    ],
+)
+def test_an_operation_that_is_major_by_definition_is_major_surgery(tagger, operation, verdict):
+    from trialsieve.extract.ingest import read_text
+    from trialsieve.extract.structure import structure_trial
+
+    trial = structure_trial(read_text("Exclusion Criteria:\n- Major surgery within 4 weeks", "test", "T1"), tagger)
+    fact = Fact(text=operation, kind="procedure", date=AS_OF - dt.timedelta(days=21))
+    patient = Patient(id="p", age=50, sex="female", facts=[fact])
+    assert check(trial, patient, AS_OF, ConceptMatcher(), True).criteria[0].verdict == verdict

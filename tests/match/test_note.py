@@ -86,13 +86,42 @@ def test_a_family_history_is_a_relatives_not_the_patients(tagger):
 @pytest.mark.parametrize(
     ("note", "named"),
     [
-        ("Elizabeth has HER2 positive breast cancer.", "breast cancer"),
+        ("Elizabeth has HER2 positive breast cancer.", "her2 positive breast cancer"),  # the site, and the status
         ("Patients with Multicentric breast cancer.", "breast cancer"),
         ("History of spinal cord injury.", "spinal cord injury"),
         ("Patients with HER2 positive breast or colon carcinoma.", "carcinoma"),  # two sites: not the last one alone
     ],
 )
 def test_a_site_written_before_a_condition_is_part_of_it(tagger, note, named):
+    assert named in {f.text.lower() for f in read_note(note, tagger).facts}
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        ("Patients who had major surgery in the last two weeks.", "major surgery"),  # issue 21
+        ("She had minor surgery 2 days ago.", "minor surgery"),
+    ],
+)
+def test_the_size_written_before_an_operation_is_part_of_it(tagger, note, named):
+    """The tagger names only "surgery", which neither meets nor rules out "Major surgery within 2 weeks"."""
+    assert named in {f.text.lower() for f in read_note(note, tagger).facts}
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        ("Patients with HER2 positive breast cancer.", "her2 positive breast cancer"),  # issue 21
+        ("Patients with ER+ and PR- breast cancer.", "er+ and pr- breast cancer"),
+        ("A woman with triple negative breast cancer.", "triple negative breast cancer"),
+        (
+            "HER2-negative, hormone receptor-positive breast cancer.",
+            "her2-negative, hormone receptor-positive breast cancer",
+        ),
+    ],
+)
+def test_a_biomarker_status_written_before_a_cancer_is_part_of_it(tagger, note, named):
+    """The tagger names only the cancer, which neither meets nor rules out "HER2-negative breast cancer"."""
     assert named in {f.text.lower() for f in read_note(note, tagger).facts}
 
 

@@ -13,8 +13,10 @@ answered here from the rule tree, and only when one criterion says it plainly:
 - a leaf decides it when the trial asks it outright (an inclusion's requirement, an exclusion or one option of
   it, as ``requirements`` reads them), the statement's concept is a kind of the leaf's (the concept matcher's
   words, codes or classes, not its embedding), the leaf has no window, exception, role or qualifier that narrows
-  it, and every word of the criterion that writes it is a word of its concepts ("Renal failure" decides;
-  "Uncontrolled hypertension", "Brain metastases within 6 months" do not);
+  it, and every word of the criterion that writes it is a word of its concepts, or of the qualifiers written
+  next to one that the statement's concept agrees with ("Renal failure" decides, and "HER-2 overexpressing
+  breast cancer" for "HER2 positive breast carcinoma"; "Uncontrolled hypertension" for hypertension, "Brain
+  metastases within 6 months" do not);
 - or an exclusion of its own has an option that names, word for word, a class of the matcher's lexicon the
   concept is a member of ("a pathological condition that carries a high risk of bleeding" for hemophilia), with
   nothing outside the option narrowing it: the rule tree cuts such a phrase into pieces, so it is read whole;
@@ -40,7 +42,7 @@ from trialsieve.app.citations import criterion_label
 from trialsieve.app.patient_questions import described_patient, plain_words
 from trialsieve.app.requirements import Judgement, Part, trial_leaves
 from trialsieve.extract.lexicon import load
-from trialsieve.match.concepts import names_class
+from trialsieve.match.concepts import in_context, names_class
 from trialsieve.match.patient import Fact
 from trialsieve.rules import Presence, Unstructured
 
@@ -159,7 +161,8 @@ def _judge_one(stated: _One, structured: StructuredTrial, matcher: ConceptMatche
         side = _side(leaf, written.criterion.section)
         if side is None or not written.outright or not _plain(leaf, stated, text, matcher):
             return Judgement("cannot tell", [])
-        deciders.append(_Decider(side, source, text, _as_fact(leaf)))  # type: ignore[arg-type]
+        named = _as_fact(leaf)  # with the qualifiers written next to it: "HER-2 overexpressing breast cancer"
+        deciders.append(_Decider(side, source, text, named.model_copy(update={"text": in_context(named.text, text)})))
     sides = {d.side for d in deciders}
     if not sides or ("excludes" in sides and len(sides) > 1):
         return Judgement("cannot tell", [])
@@ -271,7 +274,10 @@ def _plain(leaf: Presence, stated: _One, text: str, matcher: ConceptMatcher) -> 
     if lexicon.restricting.search(text):
         return False  # "unless ...", "that requires ...", "within 6 months": the concept is not all it asks
     option = _option(text, leaf.concept.text)
-    return option is not None and not (_words(option) - _words(leaf.concept.text) - lexicon.criterion_filler)
+    # the qualifiers written next to the concept ("HER-2 overexpressing | breast cancer") are read with it, and
+    # ``_kind_of`` found the statement's concept agrees with them: they are words of the concept, not unread ones
+    read = _words(in_context(leaf.concept.text, text))
+    return option is not None and not (_words(option) - read - lexicon.criterion_filler)
 
 
 def _option(text: str, concept: str) -> str | None:

@@ -11,7 +11,9 @@ would send a coordinator after a patient the trial cannot take.
 A wrong "no" turns away a patient the trial could take, so "no" is said only when a criterion rules
 the patient out on something the question says (``_certain``): not on a presumption, and not on a
 criterion whose exception the patient may be. A statement with a condition of its own ("..., unless
-they ...") is "cannot tell": the check does not read the condition.
+they ...") is "cannot tell": the check does not read the condition. The pronoun by which a statement
+goes on to speak of the patient ("Mark has HER2 positive breast cancer, he is eligible") gives their sex
+where the description does not.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from trialsieve.extract.lexicon import load
 from trialsieve.llm.citations import Citation, criterion_label, plain
 from trialsieve.match.check import FOCUS, CriterionVerdict, Report, check
 from trialsieve.match.logic import negate
-from trialsieve.match.note import read_note
+from trialsieve.match.note import read_note, without_status
 
 if TYPE_CHECKING:
     from trialsieve.extract.tagger import EntityTagger
@@ -48,6 +50,7 @@ class PatientQuestion:
     denied: bool
     conditional: bool = False  # the question sets a condition of its own ("..., unless they ..."): no verdict
     by_age: bool = False  # the reason it gives is the patient's age ("..., due to her age"): the age alone is judged
+    sex: str | None = None  # what the statement calls the patient after describing them ("..., she is eligible")
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,16 @@ def patient_question(question: str) -> PatientQuestion | None:
                 rest = question[: by_age.start()] if by_age else question  # an age reason is judged, not a condition
                 conditional = bool(_safety().conditional.search(rest))
                 denied = any(value for name, value in found.groupdict().items() if name.startswith("denied"))
-                return PatientQuestion(described, denied, conditional, by_age is not None)
+                said = _PRONOUN.search(question, found.end("who"))  # "Mark has ..., he is eligible": a man
+                sex = _PRONOUNS[said[0].lower()] if said else None
+                return PatientQuestion(described, denied, conditional, by_age is not None, sex)
     return None
+
+
+#: The pronoun by which a statement goes on to speak of the patient it described: their sex, where the description
+#: gives none ("Mark has HER2 positive breast cancer, he is eligible for the primary trial").
+_PRONOUNS = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male"}
+_PRONOUN = re.compile(r"\b(?:she|her|he|him|his)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,8 @@ def answer_patient(
     as answers write it), with the deciding criteria cited. ``nearest`` is criterion ids by how near they
     are to the question (a search's order): of the criteria that decide, the answer quotes the nearest."""
     patient = described_patient(asked.described, tagger)
+    if patient.sex is None and asked.sex:
+        patient = patient.model_copy(update={"sex": asked.sex})
     if asked.by_age:
         return _answer_by_age(asked, patient, structured, name, matcher, as_of)
     report = check(structured, patient, as_of, matcher, presume=True)
@@ -298,7 +311,7 @@ def _asked_for(report: Report, fact: str | None, source: str) -> bool:
     the same fact cannot both qualify the patient and rule them out, so a "no" does not rest on it. Only for
     what the patient has, not for a measured value: an inclusion's and an exclusion's limits on one value
     ("HbA1c > 7%", "HbA1c >= 11%") together are its range."""
-    mine = set(re.findall(r"\w+", (fact or "").lower()))
+    mine = set(re.findall(r"\w+", without_status(fact or "").lower()))  # "triple negative | breast cancer"
     return bool(mine) and any(
         mine <= set(re.findall(r"\w+", c.text.lower()))
         for c in report.criteria

@@ -26,6 +26,12 @@ Tests after a lead that opens a sentence (``cues.json`` ``found_by_leads``) say 
 judged: in "As a result of a physical examination or screening investigations, the physician
 considers the volunteer unfit" the examination is a method, where read as a requirement a physical
 examination on record met the exclusion.
+
+Tests listed after a limit's cue (``cues.json`` ``measured_by``) say how its value is measured: in "LVEF
+>= 50% as measured by echocardiogram or MUGA scan" the first test is read as the limit's modifier, and
+the "or" had made the rest alternatives to the limit, any(LVEF >= 50%, MUGA scan), met by any MUGA on
+record; as an exclusion ("LVEF < 50% by MUGA or echocardiogram") it ruled out every patient who had an
+echocardiogram. They are methods beside the limit: all(limit, MUGA scan) (``measured``).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from trialsieve.extract.logic import Atom
 from trialsieve.extract.trees import covered, rebuild
 from trialsieve.rules import All as AllRule
 from trialsieve.rules import Any as AnyRule
-from trialsieve.rules import Entity, Presence, Rule, leaves
+from trialsieve.rules import Comparison, Entity, Presence, Rule, leaves
 
 _LEXICON = load("scope")["method_brackets"]
 _TEST_BEFORE = re.compile(rf"(?:{_LEXICON['tests']})\s*$", re.IGNORECASE)
@@ -183,6 +189,45 @@ _OR = re.compile(r"\b(?:or|and/or)\b|/", re.IGNORECASE)
 _CUE_BEFORE = re.compile(
     rf"(?:{alternation(load('cues')['found_by']['phrases'])})\s+(?:(?:an?|the)\s+)?$", re.IGNORECASE
 )
+
+
+def _measured_by(lexicon: dict) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(what lies between a limit and the next test of the list its cue heads, a test's name), from ``cues.json``
+    ``measured_by``: the cue, the first test (one to four words, one a test word), the list's join."""
+    if set(lexicon) != {"_doc", "cues", "tests"} or not (lexicon["cues"] and lexicon["tests"]):
+        raise ValueError("cues.json measured_by needs _doc, cues and tests, and only those")
+    test = rf"\b(?:{alternation(lexicon['tests'])})\b"
+    named = rf"(?:[\w-]+\s+){{0,3}}?{test}(?:\s+[\w-]+){{0,2}}?(?:\s*\([^()]*\))?"
+    gap = (
+        rf"\s*,?\s*(?:{alternation(lexicon['cues'])})\s+(?:(?:an?|the)\s+)?{named}"
+        r"\s*(?:,\s*(?:(?:and/or|or)\s+)?|/|\s(?:and/or|or)\s+)\s*(?:(?:an?|the)\s+)?"
+    )
+    return re.compile(gap, re.IGNORECASE), re.compile(test, re.IGNORECASE)
+
+
+_MEASURED_GAP, _TEST_WORD = _measured_by(load("cues")["measured_by"])
+
+
+def measured(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with the test a limit's cue lists after its first ("LVEF >= 50% as measured by echocardiogram
+    or | MUGA scan") made a method beside the limit, all(limit, method): how the value is measured, never an
+    alternative to it. Only after a limit (a ``Comparison``), only a bare test whose name holds a test word,
+    with nothing between but the cue, one test, and the list's join; ``listed`` then takes any further tests."""
+    out: list[Atom] = []
+    for atom in atoms:
+        prev = out[-1] if out else None
+        rule = atom.rule
+        if (
+            prev is not None
+            and isinstance(prev.rule, Comparison)
+            and _test(rule)
+            and _TEST_WORD.search(rule.concept.text)
+            and _MEASURED_GAP.fullmatch(text, prev.end, atom.start)
+        ):
+            out[-1] = Atom(prev.start, atom.end, AllRule(args=[prev.rule, _as_method(rule)]))
+        else:
+            out.append(atom)
+    return out
 
 
 def listed(text: str, atoms: list[Atom]) -> list[Atom]:

@@ -145,6 +145,7 @@ def structure_text(
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
+    atoms = methods.measured(text, atoms)  # "LVEF >= 50% by echocardiogram or MUGA": how the value is measured
     atoms = methods.listed(text, atoms)  # "deficit confirmed by CT, MRI, or X-ray": all found by tests
     atoms = periods(text, atoms, section)  # "Washout period of 4 weeks for antidepressants": when last taken
     atoms = scope.lend_forward(text, atoms)  # "History of in last 6 months stroke, MI, ...": each recent

@@ -678,12 +678,15 @@ _SURGICAL = re.compile(_QUALIFIERS["axes"]["size"]["surgical"])
 def _unsized_surgery(concept: _Concept, fact: Fact, named: _Fact) -> bool:
     """Whether ``fact`` is an operation the record names without its size, asked about as a sized one
     ("Appendectomy" for "major surgery"): it may or may not have been major, so it settles nothing,
-    where matching it would exclude a patient after minor surgery and ignoring it would presume none."""
+    where matching it would exclude a patient after minor surgery and ignoring it would presume none. Not an
+    operation that is major by definition (a member of the class "major surgery" names: a hip replacement, a
+    mastectomy): that one meets it."""
     return (
         "size" in concept.values
         and fact.kind == "procedure"
         and "size" not in named.values
         and bool(_SURGICAL.search(_lowered(fact.text)))
+        and not _kind_of(fact, named.kinds, concept.own)
     )
 
 

@@ -103,8 +103,12 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
         for kind, start, end, name in named:
             if kind == "condition" and (typed := _TYPE_BEFORE.search(sentence, 0, start)):
                 start, name = typed.start(), sentence[typed.start() : end]  # "type 2 diabetes", not "diabetes"
+            if kind == "procedure" and (sized := _SIZE_BEFORE.search(sentence, 0, start)):
+                start, name = sized.start(), sentence[sized.start() : end]  # "major surgery", not any surgery
             if kind in ("condition", "observation") and (site := sites.written_before(sentence, 0, start)) is not None:
                 start, name = site, sentence[site:end]  # "HER2 positive breast cancer": breast cancer, not any cancer
+            if kind == "condition" and (status := _STATUS_BEFORE.search(sentence, 0, start)):
+                start, name = status.start(), sentence[status.start() : end]  # "HER2 positive breast cancer"
             if _optional(sentence, start):
                 continue  # "with or without radiation to the arm": neither there nor denied
             days = _days_before(sentence, start, end, times)
@@ -118,6 +122,32 @@ def read_note(text: str, tagger: EntityTagger | None = None, patient_id: str = "
 
 #: A type or stage written right before a condition belongs to it: the tagger may leave it out.
 _TYPE_BEFORE = re.compile(r"\b(?:type|stage|grade|class)\s+(?:[0-9]+[a-c]?|[ivx]+)\s+$", re.IGNORECASE)
+#: The size of an operation written right before it ("major surgery", "minor surgical procedure", the words of the
+#: size axis in ``lexicons/qualifiers.json``) belongs to it: the tagger leaves it out, and "surgery" alone neither
+#: meets nor rules out "Major surgery within 4 weeks".
+_STATUS = load("qualifiers", "trialsieve.match")["axes"]["status"]
+_MARKER = rf"(?:{alternation(_STATUS['keywords'])})"
+_MARKED = rf"{_MARKER}(?:\s*(?:,|/|\band\b)\s*{_MARKER})*\s*-?\s*(?:{alternation(list(_STATUS['polarity']))})"
+#: A tumour's biomarker status written right before it ("HER2 positive breast cancer", "ER+ and PR- breast cancer",
+#: "triple negative breast cancer": the keywords, polarities and words of the status axis in
+#: ``lexicons/qualifiers.json``) belongs to it: the tagger names only the cancer, which neither meets nor rules out
+#: "HER2-negative breast cancer", and a statement about HER2-positive patients was read as one about any.
+_STATUS_BEFORE = re.compile(
+    rf"(?<![\w-])(?:(?:{_MARKED}|{alternation(list(_STATUS['words']))})(?:\s*(?:,|/)\s*|\s+and\s+|\s+))+$",
+    re.IGNORECASE,
+)
+_STATUS_START = re.compile(_STATUS_BEFORE.pattern.removesuffix("$"), re.IGNORECASE)
+
+
+def without_status(name: str) -> str:
+    """A condition's name less the biomarker status written before it: "triple negative breast cancer" is a breast
+    cancer, for a reader that asks which disease a criterion names (the status is the matcher's to compare)."""
+    found = _STATUS_START.match(name)
+    return name[found.end() :] if found else name
+
+
+_SIZES = load("qualifiers", "trialsieve.match")["axes"]["size"]["words"]
+_SIZE_BEFORE = re.compile(rf"\b(?:{alternation([w for said in _SIZES.values() for w in said])})\s+$", re.IGNORECASE)
 
 
 def _times(sentence: str) -> list[tuple[int, int, float]]:
