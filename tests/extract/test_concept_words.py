@@ -304,3 +304,9 @@ def test_a_cause_the_tagger_named_nothing_in_stays_on_the_concept(tagger):
 
 def test_a_named_cause_keeps_its_own_leaf(tagger):
     assert {"ED", "spinal cord injury"} <= set(presences(rule_of(tagger, "ED due to spinal cord injury")))
+
+
+def test_a_specimen_shares_the_test_after_it(tagger):
+    # "serum" alone was an alternative to the urine test: any serum lab met the exclusion
+    found = set(presences(rule_of(tagger, "Positive serum or urine pregnancy test")))
+    assert found == {"serum pregnancy test", "urine pregnancy test"}, found

@@ -37,7 +37,7 @@ _UNIT = re.compile(
 )
 _PER = {s: code for code, spellings in _LEX["per_volume"]["denominators"].items() for s in spellings}
 _PER_VOLUME = re.compile(  # "copies/mL", and in words "packs per day", "drinks a week"
-    rf"(?P<thing>[A-Za-z]{{3,}})(?:\s*/\s*|\s+per\s+|\s+a\s+(?=day|week|hour))"
+    rf"(?:(?P<thing>[A-Za-z]{{3,}})\s*/\s*|(?i:(?P<worded>{'|'.join(_LEX['per_volume']['in_words'])})\s+(?:per|a)\s+))"
     rf"(?P<per>{'|'.join(map(re.escape, sorted(_PER, key=len, reverse=True)))})(?![\w])"
 )
 _EXPONENT = re.compile(
@@ -89,7 +89,7 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
         unit = timed if timed and SPELLINGS.get(timed[0].lower()) in TIME_UNITS else None
     per_volume = _PER_VOLUME.match(text, _skip_space(text, pos)) if unit is None and not prefix else None
     if per_volume:  # "parasites/mL", "copies/mL"
-        code = f"{{{per_volume['thing'].lower()}}}/{_PER[per_volume['per']]}"
+        code = f"{{{(per_volume['thing'] or per_volume['worded']).lower()}}}/{_PER[per_volume['per']]}"
         return UnitMatch(code, per_volume[0], per_volume.end())
     if unit is None:
         if prefix:
