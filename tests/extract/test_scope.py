@@ -630,3 +630,14 @@ def test_a_sentence_saying_what_information_to_send_asks_nothing(tagger):
     )
     names = set(_presences(_rule(tagger, text)))
     assert "HCV" in names and not {"ultrasound", "liver biopsy", "fibroscan"} & names
+
+
+def test_a_sentence_saying_why_the_conditions_are_excluded_asks_nothing(tagger):
+    """ClinicalTrials.gov NCT05578157: the reason became a requirement beside diabetes, and Synthea
+    diabetics were no longer excluded."""
+    text = (
+        "(History of) sickle cell aneamia, atherosclerosis and diabetes type I or II. These conditions might "
+        "influence penile blood circulation and therefore the accuracy of the study outcomes."
+    )
+    rule = _rule(tagger, text)
+    assert rule.type == "any" and "penile blood circulation" not in set(_presences(rule)), rule
