@@ -394,10 +394,15 @@ def structure_criteria_lines(
             continue
         items.append((line_id(item, number), text, section_of(item)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    bar = tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress, desc="structuring")
     log = out.with_suffix(".llm.jsonl").open("a", encoding="utf-8") if llm is not None else nullcontext()
-    # stopped, the lines written so far stay whole and the command says so (as in trial mode)
-    with _stoppable(summary), out.open("w", encoding="utf-8") as sink, bar, log as llm_log:
+    # stopped, the lines written so far stay whole and the command says so (as in trial mode); the bar
+    # starts inside, so a Ctrl-C right after it shows is never one click turns into "Aborted!" and exit 1
+    with (
+        _stoppable(summary),
+        out.open("w", encoding="utf-8") as sink,
+        tqdm(total=len(items), unit=" criteria", file=sys.stderr, disable=not progress, desc="structuring") as bar,
+        log as llm_log,
+    ):
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
             for (ident, text, section), extraction in zip(chunk, _extract(chunk, model), strict=True):
