@@ -50,6 +50,18 @@ SURGERY = (
             "Patients with HIV but an undetectable viral load",
             True,
         ),
+        (  # NCT05740449 E17.6: a biopsy or a shunt had excluded as major surgery
+            "SURGERY: Major surgery within 21 days of the first dose. Gastrostomy, ventriculo-peritoneal shunt, "
+            "tumor biopsy and insertion of central venous access devices are not considered major surgery.",
+            "Gastrostomy, ventriculo-peritoneal shunt, tumor biopsy and insertion of central venous access devices",
+            False,
+        ),
+        (  # NCT05838768 E5: antiviral therapy had excluded
+            "Active Hepatitis B Virus (HBV), Hepatitis C Virus (HCV) or Tuberculosis infection. Patients whose "
+            "disease is controlled under antiviral therapy should not be excluded.",
+            "Patients whose disease is controlled under antiviral therapy",
+            False,
+        ),
     ],
 )
 def test_the_allowing_sentence_is_found(text, allowed, conditional):

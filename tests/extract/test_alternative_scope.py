@@ -221,6 +221,12 @@ def test_a_list_comma_before_a_shared_modifier_keeps_the_list(tagger):
     assert _joined_by(rule, "Diabetes", "coronary artery disease") == "any", rule
 
 
+def test_a_list_comma_before_a_way_of_the_next_item_keeps_the_list(tagger):
+    # ClinicalTrials.gov NCT06163157 E1: only a patient with a pacemaker and a psychological illness was excluded
+    rule = rule_of(tagger, "Diabetes, priapism, pacemaker users, history of psychiatric or psychological illness")
+    assert _joined_by(rule, "pacemaker", "psychological illness") == "any", rule
+
+
 def test_an_or_between_two_kinds_of_what_a_treatment_was_for_joins_no_items(tagger):
     # ClinicalTrials.gov NCT05999214 (as an exclusion): any patient with metastatic lesions was ruled out
     rule = rule_of(tagger, "Radiotherapy for primary or metastatic lesions within 28 days")

@@ -190,3 +190,18 @@ def test_tests_after_a_lead_that_opens_the_criterion_say_how_it_is_judged(tagger
 def test_the_same_lead_after_a_concept_is_left_to_the_judging(tagger):
     found = presences(rule_of(tagger, "History of MRI based on physical examination"))
     assert found["MRI"].role is None and "physical examination" not in found
+
+
+def test_what_a_list_persists_despite_qualifies_every_alternative(tagger):
+    """NCT03416231 E4: "despite optimal drug therapy" had bound the diastolic limit alone, so an
+    untreated patient with a high systolic pressure was excluded as uncontrollable."""
+    text = (
+        "Patients with uncontrollable hypertension (systolic blood pressure > 140 mmHg, diastolic blood "
+        "pressure > 90 mmHg, despite optimal drug therapy)."
+    )
+    rule = rule_of(tagger, text)
+    assert rule.type == "all" and rule.args[1].type == "all", rule
+    assert [a.type for a in rule.args[1].args] == ["any", "presence"], rule
+    htn = {"text": "hypertension", "kind": "condition", "present": True}
+    sbp = {"text": "systolic blood pressure", "kind": "observation", "value": 150, "unit": "mm[Hg]"}
+    assert verdict_of(tagger, "Exclusion", text, [htn, sbp]) != "met"

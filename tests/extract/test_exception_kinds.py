@@ -77,3 +77,15 @@ def test_what_a_judged_phrase_excepts_is_no_alternative_to_it(tagger):
         "investigator would interfere with study participation"
     )
     assert "migraine" not in _asked(rule_of(tagger, text))
+
+
+def test_every_alternative_of_an_exception_is_excepted(tagger):
+    """NCT05925803 E9: the "or" in "basal or squamous cell carcinoma" joins two kinds of one item; the
+    exception had stopped there, and a carcinoma in situ of the cervix excluded the patient."""
+    text = (
+        "Known malignancy or a history of malignancy within 5 years, with exception of excised/cured local "
+        "basal or squamous cell carcinoma of the skin or carcinoma in situ of the uterine cervix"
+    )
+    rule = rule_of(tagger, text)
+    assert {"squamous cell carcinoma of the skin", "carcinoma in situ"} <= _excepted(rule), rule
+    assert _asked(rule) == {"malignancy"}, rule

@@ -343,3 +343,35 @@ def test_no_donors_are_nitric_oxide_donors_not_a_denial(tagger):
     rule = rule_of(tagger, text)
     assert not [node for node in _nodes(rule) if node.type == "not" or getattr(node, "negated", False)], rule
     assert verdict_of(tagger, "Exclusion", text, []) != "met"
+
+
+def test_sentences_of_an_exclusion_are_each_a_reason(tagger):
+    """NCT06273592 E4: the sentences "... > 100 mmHg on Visit one. Heart rate > 99 on Visit one. Systolic
+    blood pressure < 85 mmHg ..." were AND-ed, so only a patient with every one of them was excluded."""
+    text = (
+        "Systolic blood pressure > 150 mmHg and/or diastolic blood pressure > 100 mmHg on Visit one. "
+        "Heart rate > 99 on Visit one. Systolic blood pressure < 85 mmHg on Visit one."
+    )
+    rule = rule_of(tagger, text)
+    assert rule.type == "any" and all(a.type == "comparison" for a in rule.args), rule
+    pulse = Fact(text="Heart rate", kind="observation", value=120, unit="/min", date=_DAY)
+    assert verdict_of(tagger, "Exclusion", text, [pulse], as_of=_DAY) == "met"
+    # in an inclusion each sentence is required
+    assert rule_of(tagger, "Diagnosis of type 2 diabetes. HbA1c > 7%.", "inclusion").type == "all"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # NCT05651269 E12, NCT05838768 E5, NCT05896748 E13: each would exclude what the sentence only tests or allows
+        "Active hepatitis C is defined as positive HCV RNA and/or anti-HCV antibody. HIV test according to local "
+        "practice and local regulatory guidance",
+        "Active Hepatitis B Virus (HBV) infection. Patients whose disease is controlled under antiviral therapy "
+        "should not be excluded.",
+        "High risk of seizures, including participants with a poorly controlled seizure disorder. A participant with "
+        "a prior history of seizure may be considered for enrollment if the Investigator believes the risk is low.",
+    ],
+)
+def test_a_sentence_that_tests_or_allows_is_no_reason_of_its_own(tagger, text):
+    rule = rule_of(tagger, text)
+    alone = [a for a in (rule.args if rule.type == "any" else [rule]) if a.type == "presence" and a.role is None]
+    assert not {a.concept.text for a in alone} & {"HIV test", "antiviral therapy", "seizure"}, rule

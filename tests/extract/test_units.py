@@ -1,6 +1,7 @@
 import pytest
 
 from trialsieve.extract.units import match_unit, ucum
+from trialsieve.rules import leaves
 
 
 @pytest.mark.parametrize(
@@ -102,3 +103,17 @@ def test_cells_per_high_power_field_are_a_urine_count_not_a_blood_count(tagger):
         }
     ]
     assert verdict_of(tagger, "Inclusion", "<10 WBC per HPF in mid-stream urine", blood) != "not_met"
+
+
+def test_a_count_per_volume_written_with_per_names_what_it_counts(tagger):
+    """NCT03937544 I4: "without clinically evident neurological symptoms (CNS-2; with <5 WBC per uL ...)"
+    had bounded the symptoms in cells per uL; the cells the unit counts are the variable."""
+    from tests.extract.reading import presences, rule_of
+
+    assert match_unit("WBC per μL", 0).code == "{wbc}/uL"
+    assert match_unit("medications per day", 0) is None  # per day counts only what is consumed
+    text = "CNS leukaemia without clinically evident neurological symptoms (CNS-2; with <5 WBC per μL)"
+    rule = rule_of(tagger, text, "inclusion")
+    limits = [leaf for leaf in leaves(rule) if leaf.type == "comparison"]
+    assert [(c.variable, c.unit) for c in limits] == [("WBC", "{wbc}/uL")], rule
+    assert all(leaf.negated for name, leaf in presences(rule).items() if "neurological" in name), rule

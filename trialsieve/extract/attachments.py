@@ -39,6 +39,7 @@ _LEXICON = load("scope")["attachments"]
 _ATTACHES = re.compile(_LEXICON["pattern"], re.IGNORECASE)
 _BINDS_LIST = re.compile(_LEXICON["binds_list"], re.IGNORECASE)
 _BINDS_PAIR = re.compile(_LEXICON["binds_pair"], re.IGNORECASE)  # "after": its alternatives up to a comma
+_BINDS_BACK = re.compile(_LEXICON["binds_back"], re.IGNORECASE)  # "..., despite therapy": the list before it
 _NOT_AFTER = re.compile(_LEXICON["not_after"], re.IGNORECASE)
 _EMPHATIC_AND = re.compile(_LEXICON["emphatic_and"])
 #: where the clause an attachment reaches over ends: a semicolon, a sentence, or a clause about who
@@ -98,7 +99,10 @@ def bind(
     items after a gap that attaches a list ("accompanied by") up to the end of its clause, when an
     alternative lies among them; after "after", the concepts up to the next comma ("SCC after chemo
     radiotherapy or radiation therapy"; in "staples left in the body following surgery, middle ear
-    prosthesis" the comma goes back to the outer list)."""
+    prosthesis" the comma goes back to the outer list); before "despite", the alternatives of its clause
+    ("SBP > 140, DBP > 90, despite optimal drug therapy")."""
+    if (back := _bound_back(text, items, labels, assemble)) is not None:
+        return bind(text, *back, assemble)
     for k, label in enumerate(labels):
         pair = label == "and" and _binds(text, items[k], items[k + 1], _BINDS_PAIR)
         if label != "and" or not (pair or binds_list(text, items[k], items[k + 1])):
@@ -118,6 +122,30 @@ def bind(
         attached = type(joined)(items[k].start, joined.end, All(args=[items[k].rule, joined.rule]))
         return bind(text, [*items[:k], attached, *items[end + 1 :]], [*labels[:k], *labels[end:]], assemble)
     return items, labels
+
+
+def _bound_back(
+    text: str, items: list[Atom], labels: list[str], assemble: Callable[[str, list[Atom], list[str]], Atom]
+) -> tuple[list[Atom], list[str]] | None:
+    """``items`` with the first "despite" clause made one with the alternatives of its clause before
+    it, all(any(alternatives), clause); None when there is no such clause."""
+    for k, label in enumerate(labels):
+        if label != "and" or not _BINDS_BACK.match(
+            text, items[k].end, _words(items[k + 1].rule, 0, items[k + 1].start)
+        ):
+            continue
+        start = k
+        while (
+            start
+            and labels[start - 1] == "or"
+            and not _CLAUSE_END.search(text, items[start - 1].end, items[start].start)
+        ):
+            start -= 1
+        if start < k:
+            joined = assemble(text, items[start : k + 1], labels[start:k])
+            attached = type(joined)(joined.start, items[k + 1].end, All(args=[joined.rule, items[k + 1].rule]))
+            return [*items[:start], attached, *items[k + 2 :]], [*labels[:start], *labels[k + 1 :]]
+    return None
 
 
 def bracketed_first(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:

@@ -26,7 +26,7 @@ from trialsieve.extract.logic import open_brackets, with_temporal
 from trialsieve.extract.presences import PERSON, PERSON_ONLY, presence_leaf
 from trialsieve.extract.relations import clause_start
 from trialsieve.extract.spans import Spans, review_atom, span_entity, span_text, trim
-from trialsieve.extract.unit_variables import counted_variable
+from trialsieve.extract.unit_variables import counted_variable, implied_variable
 from trialsieve.extract.washouts import washout
 from trialsieve.rules import (
     NO_CONCEPT,
@@ -248,6 +248,9 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
             or _adjacent_after(text, limit)  # "Stage 1-3 Parkinson's disease"
             or var
         )
+    by_unit = _counted_by_unit(text, limit)
+    if by_unit and not (var and re.fullmatch(r"\W*", text[var[1] : limit.start])):
+        return by_unit, False  # "symptoms (CNS-2; with <5 WBC per uL)", "CSF with <5 WBC per uL": the cells counted
     if var and variables.measurement_like(span_text(text, var)):
         return var, False
     instrument = variables.instrument_after(text, limit.end)
@@ -270,6 +273,17 @@ def _variable(text: str, limit: Limit, floor: int, previous) -> tuple[tuple[int,
     if var is None and not _is_age(limit, "", text):  # an age names itself: "older than 18 years"
         var = variables.right(text, limit.end) or variables.counted_after(text, limit.end)  # "100 ml of urine"
     return var, False
+
+
+def _counted_by_unit(text: str, limit: Limit) -> tuple[int, int] | None:
+    """The measurement a count unit names ("5 WBC per uL", "10 blasts/mm3"), when it is one: the unit
+    says what is counted better than a phrase before it that measures nothing."""
+    if not (limit.unit and limit.unit.startswith("{") and limit.unit_span) or implied_variable(limit.unit):
+        return None  # a unit the lexicon names a variable for says it better ("WBC per HPF": urine cells)
+    word = re.match(r"[A-Za-z]{2,}", text[limit.unit_span[0] : limit.unit_span[1]])
+    if word is None or not variables.measurement_like(word[0], strict=True):
+        return None
+    return limit.unit_span[0], limit.unit_span[0] + word.end()
 
 
 def _adjacent_after(text: str, limit: Limit) -> tuple[int, int] | None:

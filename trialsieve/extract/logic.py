@@ -71,7 +71,11 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
             return "example"  # "PDE5 inhibitors (Viagra, Cialis, Stendra)": a list in brackets names its kinds
         if _SEMICOLON_OR.search(text, prev.end, cur.start):
             return "or"  # "... a negative pregnancy test; or female patients must be of non-child-bearing potential"
-        if ";" in text[prev.end : cur.start] or _NEW_SUBJECT.match(text, prev.end):
+        if (
+            ";" in text[prev.end : cur.start]
+            or _NEW_SUBJECT.match(text, prev.end)
+            or _sentence_between(text, prev, cur)
+        ):
             # items a semicolon or a new subject ("INR > 2.5, and men on blood thinners") parts are the
             # section's items: each excludes, or each is required
             return "or" if section == "exclusion" else "and"
@@ -92,7 +96,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         joins = _joining_or(text, *words)
         if label in ("none", "and") and joins and _joining_or(text, *between) and not _AND_WORD.search(text, *between):
             return "or"  # an "or" written between them is never read as "and" (unless an "and" comes first)
-        if label == "or" and _OR_WORD.search(text, *words) and not joins and not _AND_WORD.search(text, *words):
+        two_ways = label == "or" and _OR_WORD.search(text, *words) and not joins and not _AND_WORD.search(text, *words)
+        if two_ways and not _listed_before_way(text, *words):
             return "and"  # "cancer, who have undergone open or laparoscopic prostatectomy": two ways of one operation
         if label == "or" and _AND_WORD.search(text, *between) and _limit(prev.rule) != _limit(cur.rule):
             return "and"  # alternatives are alike: "fixed dilated pupils and GCS = 3" asks both
@@ -241,7 +246,7 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         k = labels.index("except")
         j = k + 1
         of_category = False
-        while j < len(labels) and labels[j] in ("or", "example") and not _closes(text, items[j], items[j + 1]):
+        while j < len(labels) and _listed_in_exception(text, labels[j], items[j], items[j + 1]):
             if labels[j] == "example" and context.RESTATING.search(text, items[j].end, items[j + 1].start):
                 break  # "therapy other than chemotherapy (i.e., radiation, surgery)": what the therapy is then
             if labels[j] == "example" and _of_category(text, items[k], items[j], items[j + 1]):
@@ -707,8 +712,30 @@ _CLAUSE_WORD = re.compile(
 _SEX_WORD = re.compile(r"\b(?:fe)?males?\b|\b(?:wo)?m[ae]n\b", re.IGNORECASE)
 #: a lead that makes the items after it alternatives, wherever it stands: "(at least one of the following ...)"
 _ALTERNATIVES_LEAD = re.compile(r"\b(?:(?:any|one|either)\s+of|at\s+least\s+\w+\s+of)\b", re.IGNORECASE)
+#: a full stop that ends a sentence before the next item ("... on Visit one. Heart rate > 99"), not one
+#: of an abbreviation ("e.g. HIV", "vs. placebo", "Dr. Smith") nor of an inline number ("< age 65 iii. Subjects")
+_SENTENCE_BREAK = re.compile(
+    r"(?<![\W\d_][\W\d_])(?<!\b[A-Za-z])(?<!\b(?:vs|no|Dr|St|Nr|ii|iv|vi))(?<!\b(?:iii|vii|xii))\.\s+(?=[A-Z])"
+)
+#: a word that makes a sentence say something rather than name things: a verb of being, having or
+#: needing, a modal, a relative pronoun, or a word that allows, excludes or requires
+_STATING = re.compile(
+    rf"{_CLAUSE_WORD.pattern}|\b(?:allowed|permitted|permissible|acceptable|eligible|excluded|included"
+    r"|considered|required|requires?|necessary|needed|mandatory|recommended|see|note)\b",
+    re.IGNORECASE,
+)
 #: a semicolon and an "or" after it: what follows is the alternative to all that came before, in either section
 _SEMICOLON_OR = re.compile(r";\s*(?:or|and/or)\b", re.IGNORECASE)
+
+
+def _listed_before_way(text: str, start: int, end: int) -> bool:
+    """Whether the gap before an "or" that joins two ways of the next item opens with a list's comma
+    and no clause: "pacemaker users, history of psychiatric or psychological illness" lists the
+    illness beside the pacemaker (read as "and", only a patient with both was excluded); in "prostate
+    cancer, who have undergone open or laparoscopic prostatectomy" a clause asks both."""
+    way = _OR_WORD.search(text, start, end)
+    before = text[start : way.start()] if way else ""
+    return "," in before and not _CLAUSE_WORD.search(before)
 
 
 def _unwritten_or(text: str, prev: Atom, cur: Atom) -> bool:
@@ -758,6 +785,37 @@ def _opens_with_exception(text: str, item: Atom) -> bool:
     """Whether an exception cue opens ``item``'s own words ("unless attributable to Gilbert's disease")."""
     start = item.start + len(text[item.start : item.end]) - len(text[item.start : item.end].lstrip(" ([,;"))
     return context.EXCEPTIONS.match(text, start) is not None
+
+
+def _listed_in_exception(text: str, label: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``cur`` goes on the excepted list after ``prev``: an alternative or an example, or two
+    ways of one item read as "and" for a written "or" between them ("with exception of local basal
+    or squamous cell carcinoma of the skin or carcinoma in situ": every item is excepted; cut after
+    "basal", the others had become reasons to exclude). A bracket or clause that ends ends it."""
+    if _closes(text, prev, cur):
+        return False
+    gap = text[prev.end : cur.start]
+    return label in ("or", "example") or (label == "and" and bool(_OR_WORD.search(gap)) and not _AND_WORD.search(gap))
+
+
+def _sentence_between(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether a sentence ends between two items and the next one only names things: "SBP > 150 mmHg
+    on Visit one. Heart rate > 99 on Visit one." lists two reasons to exclude, as a semicolon would
+    (AND-ed, a patient had to have both). A sentence with a verb says something of the one before
+    ("Gastrostomy ... are not considered major surgery", "Patients whose disease is controlled under
+    antiviral therapy should not be excluded"): read as a reason of its own, it excluded the very
+    patients it lets in, so it is left to the other readings."""
+    found = _SENTENCE_BREAK.search(text, prev.end, cur.start + 1)
+    if found is None or context.EXAMPLES.search(text, prev.end, cur.start) or not _reason(_edge(cur.rule, last=False)):
+        return False
+    after = _SENTENCE_BREAK.search(text, found.end())
+    return not _STATING.search(text, found.end(), after.start() if after else len(text))
+
+
+def _reason(leaf: Rule) -> bool:
+    """Whether a sentence that opens with ``leaf`` may be a reason of its own: a limit, a disease or a
+    drug. A test named alone says how ("HIV test according to local practice", "Ct abdomen.")."""
+    return leaf.type == "comparison" or (leaf.type == "presence" and leaf.concept.kind in ("condition", "drug"))
 
 
 def _closes(text: str, prev: Atom, cur: Atom) -> bool:

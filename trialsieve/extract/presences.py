@@ -98,7 +98,7 @@ _NON_CUE = re.compile(r"non[-\s]?", re.IGNORECASE)
 #: where a phrase ends: its punctuation, a sentence or the text
 _PHRASE_END = re.compile(r"[,;()\[\]]|\.\s|$")
 #: how far after a concept a word may stand that makes the model's denial of it believable ("... is not permitted")
-_HINT_AFTER = 40
+_DENIAL_HINT_REACH = 40
 #: an organ, a type or stage, or words that make another concept of it, written right before a concept
 _MODIFIER_BEFORE = re.compile(rf"(?<![\w-])((?:{_MODIFIER_WORD}\s+)*{_MODIFIER_WORD})\s+$", re.IGNORECASE)
 #: a word, then a bare "type" or "form" right before a concept: "central type tumor", "diffuse type gastric cancer"
@@ -307,7 +307,7 @@ def presence_leaf(
             or naive is not None
             or (
                 entities.logic.negated(text, (start, end), kind, entities.section, before)[0]
-                and context.NEGATION_HINTS.search(text, 0, min(len(text), end + _HINT_AFTER)) is not None
+                and context.NEGATION_HINTS.search(text, 0, end + _DENIAL_HINT_REACH) is not None
             )  # the model's denial with no word for one near is a guess: "may predispose them to priapism"
         )
     if negated and context.only_states_denied(text, span[0], start):

@@ -34,7 +34,7 @@ _EDGE_JUNK = " \t\r\n,;:.-–—*•()[]"
 #: Longer than any tagged name: how far before a span to look for a name that overlaps it.
 LONGEST_NAME = 300
 #: how many characters after a tagged negation cue may complete it ("out of |range|")
-_HINT_AFTER = 25
+_CUE_COMPLETION_REACH = 25
 #: Entity types that name a clinical concept: what a presence leaf asks about.
 CONCEPT_TYPES = frozenset({"condition", "drug", "procedure", "observation"})
 
@@ -87,7 +87,7 @@ class Spans:
             not context.name_prefix(text, cue.start)
             and not context.NOT_DENYING.match(text, cue.start)
             and not context.EXCLUSION_WORDS.match(text, cue.start)
-            and context.NEGATION_HINTS.search(text[cue.start : cue.end + _HINT_AFTER]) is not None
+            and context.NEGATION_HINTS.search(text[cue.start : cue.end + _CUE_COMPLETION_REACH]) is not None
             for cue in self.inside(start, end, ("negation",))
         )
 

@@ -21,6 +21,7 @@ from trialsieve.extract import (
     allowances,
     any_time,
     barred,
+    changes,
     conditional_limits,
     context,
     denied_states,
@@ -143,6 +144,7 @@ def structure_text(
     atoms = relatives.qualify(text, atoms)  # "sleep disorder which is not treated (OSA)": a state, not a denial
     atoms = someone_else.marked(text, atoms)  # "Men with a pregnant partner": the partner's state, not his
     atoms = despite.received(text, atoms)  # "not cured by surgery": the surgery was received, not denied
+    atoms = changes.read(text, atoms)  # "a decrease in systolic blood pressure": readings compared, no one reading
     atoms = distributed.distribute(text, atoms)  # "active hepatitis B and/or hepatitis C": both active
     atoms = methods.mark(text, atoms, entities.tagged)  # "Imaging (CT or MRI) shows that": how it is found
     atoms = methods.measured(text, atoms)  # "LVEF >= 50% by echocardiogram or MUGA": how the value is measured

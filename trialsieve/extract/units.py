@@ -36,8 +36,15 @@ _UNIT = re.compile(
     rf"|(?i:{alternation(list(SPELLINGS)).replace('/', _SLASH.pattern)})(?![\w])"
 )
 _PER = {s: code for code, spellings in _LEX["per_volume"]["denominators"].items() for s in spellings}
-_PER_VOLUME = re.compile(  # "copies/mL", and in words "packs per day", "drinks a week"
-    rf"(?:(?P<thing>[A-Za-z]{{3,}})\s*/\s*|(?i:(?P<worded>{'|'.join(_LEX['per_volume']['in_words'])})\s+(?:per|a)\s+))"
+_PER_VOLUMES = "|".join(
+    map(
+        re.escape,
+        sorted((s for s, code in _PER.items() if code in _LEX["per_volume"]["volumes"]), key=len, reverse=True),
+    )
+)
+_PER_VOLUME = re.compile(  # "copies/mL", "WBC per uL", and in words "packs per day", "drinks a week"
+    rf"(?:(?P<thing>[A-Za-z]{{3,}})\s*/\s*|(?i:(?P<worded>{'|'.join(_LEX['per_volume']['in_words'])})\s+(?:per|a)\s+)"
+    rf"|(?P<counted>[A-Za-z]{{3,}})\s+per\s+(?=(?:{_PER_VOLUMES})(?![\w])))"
     rf"(?P<per>{'|'.join(map(re.escape, sorted(_PER, key=len, reverse=True)))})(?![\w])"
 )
 _EXPONENT = re.compile(
@@ -89,7 +96,8 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
         unit = timed if timed and SPELLINGS.get(timed[0].lower()) in TIME_UNITS else None
     per_volume = _PER_VOLUME.match(text, _skip_space(text, pos)) if unit is None and not prefix else None
     if per_volume:  # "parasites/mL", "copies/mL"
-        code = f"{{{(per_volume['thing'] or per_volume['worded']).lower()}}}/{_PER[per_volume['per']]}"
+        counted = per_volume["thing"] or per_volume["worded"] or per_volume["counted"]
+        code = f"{{{counted.lower()}}}/{_PER[per_volume['per']]}"
         return UnitMatch(code, per_volume[0], per_volume.end())
     if unit is None:
         if prefix:
