@@ -308,5 +308,13 @@ def test_a_named_cause_keeps_its_own_leaf(tagger):
 
 def test_a_specimen_shares_the_test_after_it(tagger):
     # "serum" alone was an alternative to the urine test: any serum lab met the exclusion
-    found = set(presences(rule_of(tagger, "Positive serum or urine pregnancy test")))
-    assert found == {"serum pregnancy test", "urine pregnancy test"}, found
+    found = presences(rule_of(tagger, "Positive serum or urine pregnancy test"))
+    assert set(found) == {"pregnancy", "serum pregnancy test", "urine pregnancy test"}, found
+    assert found["urine pregnancy test"].role == "method"  # a positive test: the pregnancy, found by either
+
+
+def test_a_bare_head_takes_the_word_before_it(tagger):
+    """NCT02943356 E11: "Major psychiatric or personality disorder" was any disorder."""
+    found = presences(rule_of(tagger, "Major psychiatric or personality disorder"))
+    assert {"psychiatric disorder", "personality disorder"} <= set(found) and "disorder" not in found, found
+    assert set(presences(rule_of(tagger, "Patients with any disorder"))) == {"disorder"}

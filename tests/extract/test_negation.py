@@ -278,6 +278,20 @@ def test_a_negative_test_is_still_read_as_the_state_it_tests_for(tagger):
     assert found == {"pregnancy": True, "Urine pregnancy test": False}
 
 
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [  # NCT03510338 E24, NCT06062823 E18: any record of the test, a negative one included, excluded
+        ("Subject has a positive urine cotinine test at screening.", "tobacco use"),
+        ("Females who are pregnant or breastfeeding or have a positive serum pregnancy test.", "pregnancy"),
+    ],
+)
+def test_a_positive_test_is_the_state_it_tests_for(tagger, text, state):
+    found = presences(rule_of(tagger, text))
+    tests = [leaf for name, leaf in found.items() if "test" in name]
+    assert found[state].negated is False and found[state].role is None, found
+    assert tests and all(leaf.role == "method" for leaf in tests), found
+
+
 def test_an_hiv_negative_inclusion_rules_out_the_patient_with_hiv(tagger):
     from tests.extract.reading import verdict_of
 
@@ -364,3 +378,11 @@ def test_could_not_stop_using_is_no_denial_of_what_is_used(tagger):
     polarity = _polarities(_rule(tagger, text))
     assert not any(denied for denied in polarity.values()), polarity
     assert any(leaf.type == "unstructured" and leaf.reason == "ability" for leaf in leaves(_rule(tagger, text)))
+
+
+def test_failure_to_meet_the_criteria_for_a_disease_denies_it(tagger):
+    """NCT05521061 E2 ("Failure to meet the diagnostic criteria for T1DM"): read as the disease's presence,
+    the exclusion ruled out the very patients the trial is for. "Failure to thrive" still names a condition."""
+    found = presences(rule_of(tagger, "Failure to meet the diagnostic criteria for type 1 diabetes"))
+    assert found["type 1 diabetes"].negated, found
+    assert not presences(rule_of(tagger, "Failure to thrive", "inclusion"))["Failure to thrive"].negated

@@ -29,6 +29,19 @@ STROKE = "History of stroke or any condition that in the opinion of the investig
             "needs_review",
         ),
         (STROKE, [("condition", "stroke", True)], "met"),
+        (  # NCT04326231 E1: items that share the generic head are judged with it
+            "Participants with any other medical, behavioral, or developmental condition that in the opinion of the "
+            "investigator may confound study data/assessments.",
+            [("condition", "behavioral condition", True)],
+            "needs_review",
+        ),
+        (  # NCT04747912 E18: a generic item before a generic item is judged with it
+            "Other severe acute, chronic medical, psychiatric condition, or laboratory abnormality that may increase "
+            "the risk associated with study participation and, in the judgment of the Study Lead Principal "
+            "Investigator, would make the patient inappropriate for entry into this study.",
+            [("condition", "chronic psychiatric condition", True)],
+            "needs_review",
+        ),
     ],
 )
 def test_a_judgment_after_a_list_is_a_person_s_call(tagger, criterion, facts, verdict):

@@ -338,11 +338,12 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             # |contraindication to aspirin or both clopidogrel and ticlopidine": all three are contraindicated
             if reason in ("risk", "contraindication"):
                 objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
-            judging = _JUDGING.search(text, c_start, c_end) if reason == "investigator judgment" else None
+            judging = _JUDGING.search(text, c_start, c_end) if reason in ("investigator judgment", "effect") else None
             judged = judging.start() if judging else c_start
 
             def keep(text: str, pos: int, cut: int, objects: int = objects, judged: int = judged) -> bool:
-                own = cut > judged or _opens_generic(text, cut) or context.unstructured_reason(text[cut:judged])
+                alone = _opens_generic(text, cut) or context.unstructured_reason(text[cut:judged])
+                own = cut > judged or (alone and not _generic_before(text, pos, cut))
                 return cut < objects and _splittable_or(text, pos, cut) and bool(own)
 
             result.append(("any", top_level_cuts(text, c_start, c_end, _SPLIT_OR, keep)))
@@ -378,6 +379,17 @@ def _opens_generic(text: str, cut: int) -> bool:
     judgment is its own too: "Known allergy to penicillin or inability to tolerate the study drug as
     judged by the investigator" judges the inability, not the allergy."""
     return _GENERIC_ITEM.match(text, cut) is not None
+
+
+def _generic_before(text: str, start: int, cut: int) -> bool:
+    """Whether the item before the "or" at ``cut`` is a generic thing as well ("Other severe acute,
+    chronic medical, psychiatric condition, or laboratory abnormality that may ... in the judgment of
+    the Investigator"), or a modifier that shares the generic head after it ("any other medical,
+    behavioral, or developmental condition that in the opinion of the investigator"): the judgment is
+    about every item, where cut there a psychiatric condition excluded with no one judging it."""
+    before = text[start:cut].rstrip(" ,;")
+    last = before.split()[-1] if before.split() else ""
+    return bool(_EFFECT_SUBJECT.search(before)) or bool(last and context.SHARES_HEAD.match(last.strip(",")))
 
 
 def _sex_or(text: str, start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -86,7 +86,7 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
         joined.append(e)
     joined = _with_failed_responses(text, joined)  # "Loss of response to infliximab": one concept
     listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
-    listed = [_with_kind_modifier(text, e, listed) for e in listed]
+    listed = [_with_bare_head_word(text, e, _with_kind_modifier(text, e, listed), listed) for e in listed]
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
     named = [
         e if e.type not in CONCEPT_TYPES else span_entity(e.type, fixed_names.widened(text, e.start, e.end), text)
@@ -263,6 +263,24 @@ def _with_kind_modifier(text: str, e: Entity, spans: list[Entity]) -> Entity:
     return span_entity(e.type, (found.start(), e.end), text)
 
 
+def _with_bare_head_word(text: str, tagged: Entity, e: Entity, spans: list[Entity]) -> Entity:
+    """A condition tagged as its bare head alone ("disorder") with the word written right before it
+    that no other span holds ("personality |disorder"), unless that word is a qualifier or a function
+    word (``cues.json`` ``bare_heads``)."""
+    if e is not tagged or e.type != "condition" or not _BARE_HEAD.fullmatch(e.text):
+        return e
+    found = _WORD_BEFORE.search(text, max(0, e.start - 40), e.start)
+    if found is None or context.QUALIFIERS.fullmatch(found[1]) or found[1].lower() in _FUNCTION_WORDS:
+        return e
+    if any(o.start < e.start and found.start(1) < o.end for o in spans):
+        return e
+    return span_entity(e.type, (found.start(1), e.end), text)
+
+
+_BARE_HEAD = phrase_regex(load("cues")["bare_heads"]["heads"])
+#: the word right before a span: "personality |disorder"
+_WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_][\w'-]*)\s+$")
+_FUNCTION_WORDS = frozenset(load("cues")["bare_heads"]["function_words"])
 #: a word that makes a generic head's kind, right before it: "Investigational |therapy"
 _KIND_WORDS = sorted(set(load("cues")["lent_modifiers"]["words"]) - set(load("cues")["sized_names"]["words"]))
 _KIND_MODIFIER = re.compile(rf"(?<![\w-])(?:{alternation(_KIND_WORDS)})\s+$", re.IGNORECASE)

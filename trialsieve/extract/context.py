@@ -31,8 +31,13 @@ def _denying_non() -> str:
 
 
 DENYING_NON = _denying_non()
-#: cues that deny no concept after them: "Failure to thrive", "Failure to control seizures"
-NOT_DENYING = phrase_regex(_CUES["not_denying"]["phrases"])
+#: cues that deny no concept after them: "Failure to thrive", "Failure to control seizures" (but "Failure
+#: to meet the criteria for")
+NOT_DENYING = re.compile(
+    rf"(?:{phrase_regex(_CUES['not_denying']['phrases']).pattern})"
+    rf"(?!\s+(?:{alternation(_CUES['not_denying']['denying_after'])})\b)",
+    re.IGNORECASE,
+)
 #: words spelled as a negation cue that name a thing: "NO donors" (nitric oxide)
 NAMED_LIKE_NEGATION = _CUES["named_like_negation"]["pattern"]
 #: a negation cue opening a piece, matched at the piece's start (``NEGATION.match(text, start)``): no

@@ -692,10 +692,12 @@ _LIST_MARK = re.compile(r"[,;()\[\]]|\b(?:and|or|and/or)\b", re.IGNORECASE)
 _WAY_OF = re.compile(
     rf"{context.CONCEPT_MODIFIER.pattern}|open|robotic|anterior|posterior|\w+(?:ic|al|ous|ive|ary)", re.IGNORECASE
 )
-#: a comma and a connective right after an item, then who a new clause is about
+#: a comma and a connective right after an item, then who a new clause is about (with no comma, a
+#: relative pronoun after them: "... of contraception and females who are pregnant")
 _NEW_SUBJECT = re.compile(
-    r"\s*,\s*(?:and|or|and/or)\s+(?:(?:all|any)\s+)?(?:men|women|males|females|patients|subjects|participants|individuals"
-    r"|persons|people|those|children|adults)\b",
+    r"\s*(?:,\s*(?:and|or|and/or)\s+(?:(?:all|any)\s+)?(?:men|women|males|females|patients|subjects|participants"
+    r"|individuals|persons|people|those|children|adults)\b|(?:and|or|and/or)\s+(?:(?:all|any)\s+)?(?:men|women|males"
+    r"|females|patients|subjects|participants|individuals|persons|people|those|children|adults)\s+(?:who|whose|that))",
     re.IGNORECASE,
 )
 _AND_WORD = re.compile(r"\band\b(?!/)", re.IGNORECASE)

@@ -6,6 +6,8 @@ included, and a record of the pregnancy itself never ruled her out. A test named
 (``scope.json`` ``tested_states``) with "negative" written just before it ("negative urine or serum
 pregnancy test", "tested negative in a pregnancy test") or just after it ("pregnancy test is negative") is
 read as the state it tests for, denied, with the test beside it as how it is found (``role: method``).
+One written positive ("a positive serum pregnancy test", "a positive urine cotinine test") is the state,
+present: read as the test's presence, any record of a test excluded, whatever its result.
 """
 
 from __future__ import annotations
@@ -21,34 +23,44 @@ _LEXICON = load("scope")["tested_states"]
 _TESTS = {test.lower(): state for state, tests in _LEXICON["states"].items() for test in tests}
 _BEFORE = re.compile(_LEXICON["before"], re.IGNORECASE)
 _AFTER = re.compile(_LEXICON["after"], re.IGNORECASE)
+_POSITIVE_BEFORE = re.compile(_LEXICON["positive_before"], re.IGNORECASE)
+_POSITIVE_AFTER = re.compile(_LEXICON["positive_after"], re.IGNORECASE)
 
 
 def negative_tests(text: str, rule: Rule, section: str) -> Rule:
-    """``rule`` (whose spans index ``text``) with each negative test of an inclusion read as its state denied.
-    An exclusion that says a test must be negative means the opposite of what it lists: read so, it would
-    exclude every woman who is not pregnant."""
-    if section != "inclusion":
-        return rule
-    return rebuild(rule, lambda leaf: _denied_state(text, leaf) or leaf) or rule
+    """``rule`` (whose spans index ``text``) with each negative test of an inclusion read as its state denied,
+    and each positive test as its state present. An exclusion that says a test must be negative means the
+    opposite of what it lists: read so, it would exclude every woman who is not pregnant."""
+
+    def read(leaf: Rule) -> Rule:
+        if section == "inclusion" and (denied := _tested_state(text, leaf, _BEFORE, _AFTER, negated=True)):
+            return denied
+        return _tested_state(text, leaf, _POSITIVE_BEFORE, _POSITIVE_AFTER, negated=False) or leaf
+
+    return rebuild(rule, read) or rule
 
 
-def _denied_state(text: str, leaf: Rule) -> Rule | None:
-    """all(not <state>, <test> as method) for a presence of a test written negative; None otherwise."""
+def _tested_state(
+    text: str, leaf: Rule, before: re.Pattern[str], after: re.Pattern[str], *, negated: bool
+) -> Rule | None:
+    """all(<state>, <test> as method) for a presence of a test whose result ``before`` or ``after`` it
+    writes, the state denied for a negative result; None otherwise. A test written positive had been the
+    test's presence, met by any record of one (a negative result included)."""
     if not isinstance(leaf, Presence) or leaf.negated or leaf.role is not None:
         return None
     name = leaf.concept.text.lower()
     state = next((s for test, s in _TESTS.items() if name == test or name.endswith(" " + test)), None)
     start, end = leaf.concept.span or leaf.span
-    if state is None or not (_BEFORE.search(text, 0, start) or _AFTER.match(text, end)):
+    if state is None or not (before.search(text, 0, start) or after.match(text, end)):
         return None
     named = re.compile(re.escape(state), re.IGNORECASE).search(text, start, end)  # inside "urine pregnancy test"
     span = named.span() if named else None
-    denied = Presence(
+    found = Presence(
         concept=Concept(text=text[span[0] : span[1]] if span else state, kind="condition", span=span),
-        negated=True,
+        negated=negated,
         temporal=leaf.temporal,
         span=leaf.span,
         source=leaf.source,
     )
     method = leaf.model_copy(update={"role": "method", "qualifiers": []})
-    return All(args=[denied, method])
+    return All(args=[found, method])
