@@ -695,9 +695,17 @@ def test_what_a_thing_is_used_for_is_no_leaf(tagger, text, gone):
     assert rule.type == "any" and not [name for name in _presences(rule) if gone in name.lower()], rule
 
 
-def test_what_a_drug_is_used_to_treat_stays_read(tagger):
-    found = _presences(_rule(tagger, "Recent change in dose of medications used to treat MASH (e.g., vitamin E)"))
-    assert "MASH" in " ".join(found), found
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Recent change in dose of medications used to treat MASH (e.g., vitamin E)", "MASH"),
+        # after a bare class word the purpose is all that names the thing
+        ("Devices used to monitor glucose continuously", "glucose"),
+    ],
+)
+def test_what_a_drug_is_used_to_treat_stays_read(tagger, text, kept):
+    found = _presences(_rule(tagger, text))
+    assert kept in " ".join(found), found
 
 
 def test_how_often_a_finding_is_seen_in_words_is_no_leaf(tagger):

@@ -49,7 +49,7 @@ _NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
 def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> list[_Atom]:
     """Presence and unstructured leaves for the text no limit accounts for."""
     mask = list(covered)
-    for found in [*context.IGNORE.finditer(text), *context.IGNORE_USE.finditer(text)]:
+    for found in [*context.IGNORE.finditer(text), *context.uses(text)]:
         stop = re.search(r"[,;()]|\.(?:\s|$)|\b(?:and|or|plus|with)\b", text[found.end() :])
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
     mask += [found.span() for found in context.IGNORE_FREQUENCY.finditer(text)]  # "once or more times/week"

@@ -92,6 +92,8 @@ IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
 #: "used to disinfect skin": what the thing before it is used for, when that is no treatment
 IGNORE_USE = re.compile(_CUES["ignore"]["uses"], re.IGNORECASE)
+_USE_CLASSES = frozenset(_CUES["ignore"]["use_classes"])
+_WORD_BEFORE_USE = re.compile(r"([\w-]+)\W*$")
 #: "Uncontrolled bacteraemia is defined as ...": a later sentence that defines a word or says a test is done locally
 IGNORE_DEFINITION = phrase_regex(_CUES["ignore"]["definitions"])
 #: "once or more times/week": how often, which no record says
@@ -201,6 +203,18 @@ _KIND_CUES = {kind: _lowered(rf"(?<![\w])(?:{'|'.join(cues)})(?![\w])") for kind
 PRESENCE_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["presence"])
 COMPARISON_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["comparison"])
 _NUMBER_WORDS = load("operators")["number_words"]
+
+
+def uses(text: str) -> list[re.Match[str]]:
+    """What a named thing is used for, when that is no treatment ("isopropyl alcohol |used to disinfect
+    skin"): it says which thing is meant. After a bare class word ("any drug used to facilitate
+    erection") the purpose is all that names the thing, and is kept."""
+    found = []
+    for use in IGNORE_USE.finditer(text):
+        before = _WORD_BEFORE_USE.search(text, 0, use.start())
+        if before is None or before[1].lower() not in _USE_CLASSES:
+            found.append(use)
+    return found
 
 
 def without_frequencies(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
