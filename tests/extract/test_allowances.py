@@ -62,6 +62,12 @@ SURGERY = (
             "Patients whose disease is controlled under antiviral therapy",
             False,
         ),
+        (  # NCT04870190 I4: the corticosteroids it lets through were a second requirement
+            "The brain condition is stable for at least 2 weeks, without any systemic corticosteroid treatment. "
+            "Non-absorbable corticosteroids can be used locally and inhaled according to the indications.",
+            "Non-absorbable corticosteroids",
+            True,
+        ),
     ],
 )
 def test_the_allowing_sentence_is_found(text, allowed, conditional):

@@ -93,3 +93,15 @@ def test_a_list_after_a_clause_about_the_partner_is_the_partners(tagger):
     assert "breastfeeding" in presences(rule_of(tagger, "Pregnant partner, or breastfeeding"))
     found = presences(rule_of(tagger, "Sibling with type 1 diabetes or asthma"))
     assert found["asthma"].qualifiers == ["family history"]
+
+
+def test_a_sentence_about_the_partner_is_the_partners(tagger):
+    """NCT03823014 I2: "sex" from the partner's sentence was a condition every patient had to have."""
+    text = (
+        "Primary study subject must be in a relationship with a partner. Partner must also be interested in "
+        "having penetrative sex with primary subject."
+    )
+    rule = rule_of(tagger, text, "inclusion")
+    assert "sex" not in presences(rule)
+    assert any(leaf.type == "unstructured" and leaf.reason == ANOTHER_PERSON for leaf in leaves(rule))
+    assert not presences(rule_of(tagger, "Male subjects. The partner must not be pregnant.", "inclusion"))

@@ -23,6 +23,9 @@ from trialsieve.rules import status_of
         # ClinicalTrials.gov NCT05740449, listed among the exclusions: read as one, it excluded them
         "Patients who have previously received venetoclax or navitoclax separately can be eligible for this sub-study.",
         "Patients with treated brain metastases may be included.",
+        # NCT05925803 I8: the examples were a list one of which every patient had to take
+        "Stable background therapies can be used including hydroxychloroquine, methotrexate, azathioprine, "
+        "mycophenolate mofetil, mycophenolic sodium, mycophenolic acid, oral glucocorticoids or tacrolimus",
     ],
 )
 def test_a_permission_asks_nothing(text, tagger):

@@ -641,3 +641,115 @@ def test_a_sentence_saying_why_the_conditions_are_excluded_asks_nothing(tagger):
     )
     rule = _rule(tagger, text)
     assert rule.type == "any" and "penile blood circulation" not in set(_presences(rule)), rule
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "kept", "gone"),
+    [
+        (  # NCT04544683 I4: "degenerative" became a requirement of every patient
+            "MRI shows a one level cervical disc herniation or degenerative foraminal stenosis, with or without "
+            "neurological deficits. MRI may show degenerative changes at other levels.",
+            "inclusion",
+            "cervical disc herniation",
+            "degenerative",
+        ),
+        (  # NCT00769041 E6: the monitor's "Medical" was a procedure AND-ed over every disease listed
+            "Subjects who have evidence or history of clinically significant allergic (except for untreated, "
+            "asymptomatic, seasonal allergies at time of dosing), hematological, endocrine,pulmonary, "
+            "gastrointestinal, cardiovascular, hepatic, psychiatric, or neurological disease. Exceptions to these "
+            "criteria (eg, stable, mild joint disease) may be made following discussions with the Medical Monitor.",
+            "exclusion",
+            "hepatic disease",
+            "Medical",
+        ),
+    ],
+)
+def test_a_sentence_that_allows_what_may_be_seen_or_waived_asks_nothing(tagger, text, section, kept, gone):
+    rule = _rule(tagger, text, section)
+    names = set(_presences(rule))
+    assert kept in names and gone not in names, rule
+    if section == "exclusion":  # each disease excludes on its own
+        assert not [a for a in rule.args if a.type == "all" and "hepatic disease" in set(_presences(a))], rule
+
+
+def test_a_preference_is_no_requirement(tagger):
+    """NCT04170790 I6: "should preferably be non-smokers" was a hard NOT smoker."""
+    text = (
+        "The subjects should be without known history of alcohol or drug abuse problems and should preferably be "
+        "non-smokers."
+    )
+    names = set(_presences(_rule(tagger, text, "inclusion")))
+    assert "drug abuse problems" in names and not any("smok" in name for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        # NCT03159546 E1: "disinfect" was an allergy AND-ed over both allergies
+        ("Subject has known allergy to medical grade adhesive or isopropyl alcohol used to disinfect skin.", "disinf"),
+        ("Known allergy to iodine or to the anaesthetics used during the procedure", "procedure"),
+    ],
+)
+def test_what_a_thing_is_used_for_is_no_leaf(tagger, text, gone):
+    rule = _rule(tagger, text)
+    assert rule.type == "any" and not [name for name in _presences(rule) if gone in name.lower()], rule
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Recent change in dose of medications used to treat MASH (e.g., vitamin E)", "MASH"),
+        # after a bare class word the purpose is all that names the thing
+        ("Devices used to monitor glucose continuously", "glucose"),
+    ],
+)
+def test_what_a_drug_is_used_to_treat_stays_read(tagger, text, kept):
+    found = _presences(_rule(tagger, text))
+    assert kept in " ".join(found), found
+
+
+def test_how_often_a_finding_is_seen_in_words_is_no_leaf(tagger):
+    """NCT03518983 E11: "once" became a review and "more times/week" a condition AND-ed to the limit."""
+    text = (
+        "Uncontrolled diabetes mellitus with glucose >200 mg/dL (once or more times/week during the last month "
+        "prior to recruitment, or during screening blood test)."
+    )
+    rule = _rule(tagger, text)
+    assert [leaf.type for leaf in leaves(rule)] == ["presence", "comparison"], rule
+    assert next(leaf for leaf in leaves(rule) if leaf.type == "comparison").temporal is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "gone"),
+    [
+        (  # NCT05397184 E11: antifungal and antiviral therapy became requirements
+            "Active bacterial, fungal or viral infection not controlled by standard of care treatment. Uncontrolled "
+            "bacteraemia/ fungaemia is defined as the ongoing detection of bacteria/fungus on blood cultures despite "
+            "antibiotic or antifungal therapy.",
+            "bacterial infection",
+            "antifungal therapy",
+        ),
+        (  # NCT05105490 E15: "expulsion" was AND-ed to the herniation, which no record holds
+            "Patient has a significant disc herniation at the level to be treated. Significant is defined as a large "
+            "extruded herniation that creates a risk for expulsion.",
+            "disc herniation",
+            "expulsion",
+        ),
+    ],
+)
+def test_a_later_sentence_that_defines_a_word_asks_nothing(tagger, text, kept, gone):
+    names = set(_presences(_rule(tagger, text)))
+    assert kept in names and gone not in names, names
+
+
+def test_a_later_definition_with_a_limit_is_still_read(tagger):
+    text = "Has uncontrolled diabetes. Uncontrolled diabetes is defined as hemoglobin A1c (HbA1c) >= 8%."
+    assert any(leaf.type == "comparison" for leaf in leaves(_rule(tagger, text)))
+
+
+def test_a_risk_a_patient_is_likely_to_run_is_no_finding_over_the_list(tagger):
+    """NCT05240586 E6: "likely to be infected" was AND-ed over the anticoagulant, which then excluded no one."""
+    text = "Hemorrhagic disease, taking anticoagulant drug, or severe diabetes patients who are likely to be infected"
+    rule = _rule(tagger, text)
+    gated = [a for a in rule.args if a.type == "all" and "anticoagulant drug" in set(_presences(a))]
+    assert rule.type == "any" and "anticoagulant drug" in set(_presences(rule)) and not gated, rule

@@ -114,3 +114,17 @@ def test_an_operation_after_which_something_happened_is_kept(tagger):
     # a list going on after the comma: the surgery is one of the treatments not yet had (LCT NCT03925675)
     assert not pattern.search("glioma but before surgery, external beam radiation and /or chemotherapy")
     assert pattern.search("anti-tumor therapy before surgery, including chemotherapy, radiotherapy, and ablation")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of drug, alcohol, or substance abuse within 12 months of entry.",  # NCT02503306 E14
+        "Use of anabolic steroids within 6 months prior to recruitment.",
+        "Myocardial infarction within 6 months before inclusion in the study.",
+    ],
+)
+def test_entry_recruitment_and_inclusion_are_the_studys_own_events(tagger, text):
+    """'of entry' was a review leaf AND-ed over the abuse it dated."""
+    rule = rule_of(tagger, text)
+    assert all(leaf.type == "presence" and leaf.temporal is not None for leaf in leaves(rule)), rule

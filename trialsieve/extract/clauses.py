@@ -49,16 +49,18 @@ _NON_SPLIT_BEFORE_OR = frozenset(load("cues")["or_joins_words"]["words"])
 def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> list[_Atom]:
     """Presence and unstructured leaves for the text no limit accounts for."""
     mask = list(covered)
-    for found in context.IGNORE.finditer(text):
-        stop = re.search(r"[,;()]|\b(?:and|or|plus|with)\b", text[found.end() :])
+    for found in [*context.IGNORE.finditer(text), *context.uses(text)]:
+        stop = re.search(r"[,;()]|\.(?:\s|$)|\b(?:and|or|plus|with)\b", text[found.end() :])
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
+    mask += [found.span() for found in context.IGNORE_FREQUENCY.finditer(text)]  # "once or more times/week"
     mask += [found.span() for found in _STUDY_EVENT.finditer(text)]  # "prior to study injection" says when
     mask += [found.span() for found in ASIDE.finditer(text)]  # "(prometrium contains peanut oil)" explains
     mask += glosses(text, entities.tagged)  # "Erectile dysfunction, defined as inability to achieve ..."
-    for found in context.IGNORE_SENTENCE.finditer(text):  # a caveat sentence, from its start to its end
-        begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
-        stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
-        mask.append((begin, found.end() + (stop.start() if stop else len(text) - found.end())))
+    mask += [_sentence(text, found) for found in context.IGNORE_SENTENCE.finditer(text)]  # a caveat sentence
+    for found in context.IGNORE_DEFINITION.finditer(text):  # "Uncontrolled bacteraemia is defined as ...", later
+        begin, stop = _sentence(text, found)
+        if begin > 0 and not find_limits(text[begin:stop]):
+            mask.append((begin, stop))
     clauses = [c for start, end in uncovered(len(text), mask) for c in _clauses(text, start, end)]
     atoms = []
     for op, whole in clauses:
@@ -77,6 +79,13 @@ def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> 
         else:
             atoms.extend(made)
     return atoms
+
+
+def _sentence(text: str, found: re.Match[str]) -> tuple[int, int]:
+    """The sentence (or ";" clause) of ``text`` that holds ``found``, from its start to its end."""
+    begin = max((m.end() for m in re.finditer(r"[.;]\s", text[: found.start()])), default=0)
+    stop = re.search(r"[.;](?:\s|$)", text[found.end() :])
+    return begin, found.end() + (stop.start() if stop else len(text) - found.end())
 
 
 def _head_taken(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from trialsieve.extract import denied_states
 from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
+
+if TYPE_CHECKING:
+    from trialsieve.rules import Entity
 
 _CUES = load("cues")
 _KINDS = load("kinds")
@@ -91,6 +95,14 @@ _WORD_START = r"(?<![^\W\d_])"
 _ANY_UNSTRUCTURED = _any_unstructured()
 IGNORE = phrase_regex(_CUES["ignore"]["phrases"])
 IGNORE_SENTENCE = phrase_regex(_CUES["ignore"]["sentences"])
+#: "used to disinfect skin": what the thing before it is used for, when that is no treatment
+IGNORE_USE = re.compile(_CUES["ignore"]["uses"], re.IGNORECASE)
+_USE_CLASSES = frozenset(_CUES["ignore"]["use_classes"])
+_WORD_BEFORE_USE = re.compile(r"([\w-]+)\W*$")
+#: "Uncontrolled bacteraemia is defined as ...": a later sentence that defines a word or says a test is done locally
+IGNORE_DEFINITION = phrase_regex(_CUES["ignore"]["definitions"])
+#: "once or more times/week": how often, which no record says
+IGNORE_FREQUENCY = re.compile(_CUES["ignore"]["frequencies"], re.IGNORECASE)
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
 DEFINITION = re.compile(rf"(?:{alternation(_CUES['groups']['definition'], escape=False)})\s*:?", re.IGNORECASE)
 EXCEPTIONS = phrase_regex(_CUES["exceptions"]["phrases"])
@@ -196,6 +208,28 @@ _KIND_CUES = {kind: _lowered(rf"(?<![\w])(?:{'|'.join(cues)})(?![\w])") for kind
 PRESENCE_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["presence"])
 COMPARISON_KINDS: tuple[str, ...] = tuple(_KINDS["order"]["comparison"])
 _NUMBER_WORDS = load("operators")["number_words"]
+
+
+def uses(text: str) -> list[re.Match[str]]:
+    """What a named thing is used for, when that is no treatment ("isopropyl alcohol |used to disinfect
+    skin"): it says which thing is meant. After a bare class word ("any drug used to facilitate
+    erection") the purpose is all that names the thing, and is kept."""
+    found = []
+    for use in IGNORE_USE.finditer(text):
+        before = _WORD_BEFORE_USE.search(text, 0, use.start())
+        if before is None or before[1].lower() not in _USE_CLASSES:
+            found.append(use)
+    return found
+
+
+def without_frequencies(text: str, tagged: list[Entity] | None) -> list[Entity] | None:
+    """``tagged`` without the spans that start inside a frequency said in words ("once or more
+    times/week"): no record says how often, so the words name nothing a leaf could ask, and a window
+    after them ("during the last month") is not theirs to take."""
+    spans = [found.span() for found in IGNORE_FREQUENCY.finditer(text)] if tagged else []
+    if not spans:
+        return tagged
+    return [e for e in tagged if not any(start <= e.start < end for start, end in spans)]
 
 
 def has_content(text: str) -> bool:
@@ -413,8 +447,10 @@ def permission(text: str) -> str | None:
         return None
     if _PERMISSIONS["conditional"].search(said):
         return "conditional permission"
-    if len(said.split()) > _PERMISSION_WORDS:
-        return None
-    if _PERMISSIONS["ends"].search(said) or _PERMISSIONS["opens"].match(said):
+    ends = _PERMISSIONS["ends"].search(said)
+    examples = ends.start("examples") if ends and ends.group("examples") else len(said)
+    if len(said[:examples].split()) > _PERMISSION_WORDS:
+        return None  # the examples of what is allowed ("... can be used including A, B, C") state nothing else
+    if ends or _PERMISSIONS["opens"].match(said):
         return "permission"
     return None

@@ -103,7 +103,10 @@ def limit_atoms(text: str, entities: Spans) -> list[_Atom]:
     ahead: _Atom | None = None  # a window said before the value it bounds: "Current (within 3 months) HbA1c"
     axes = [m.span() for m in (*context.AXIS_PHRASE.finditer(text), *context.SPINE_LEVELS.finditer(text))]
     axes += [m.span() for m in ASIDE.finditer(text)]  # "(if yes hold for 6 weeks)": what the site does, no limit
+    # "glucose >200 mg/dL (once or more times/week during the last month)": how often names no variable
+    often = [m.end() for m in context.IGNORE_FREQUENCY.finditer(text)]
     for limit in find_limits(text):
+        floor = max([floor, *(end for end in often if end <= limit.start)])
         if any(s <= limit.value_span[0] and limit.value_span[1] <= e for s, e in axes):
             continue  # "stage 4 or more chronic kidney disease", "C3 to C7": a stage or a site, not a limit
         _add_limit_entities(text, limit, entities)

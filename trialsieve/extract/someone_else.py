@@ -9,7 +9,8 @@ patient's family ("sibling with type 1 diabetes") is the patient's family histor
 can hold. The people are ``cues.json`` ``segmentation`` ``other_people`` and ``family_people``; the
 state is theirs when their noun follows the concept ("pregnant |partner", "pregnancy |of partner"),
 or their possessive or a clause about them leads to it ("partner's |pregnancy", "partners who wish
-to become |pregnant", "partner with |HIV").
+to become |pregnant", "partner with |HIV"), or they are the subject of its sentence ("Partner must also
+be interested in having penetrative |sex": read, every patient had to have "sex" on record).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ _CLAUSE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+#: a sentence whose subject is the other person, up to the concept: "Partner must also be interested in
+#: having penetrative |sex", "The partner should not be |pregnant"
+_SUBJECT_BEFORE = re.compile(
+    rf"(?:^|[.;:]\s+)(?:(?:the|their|his|her|any)\s+)?(?:(?:sexual|female|male)\s+)?(?:{_PEOPLE})\s+"
+    r"(?:must|should|shall|will|is|are|has|have|may)\b[^.;:]*$",
+    re.IGNORECASE,
+)
+
 
 def marked(text: str, atoms: list[Atom]) -> list[Atom]:
     """``atoms`` with each presence about another person a review of that person."""
@@ -60,7 +69,7 @@ def marked(text: str, atoms: list[Atom]) -> list[Atom]:
         if (found := _PERSON_AFTER.match(text, end)) is not None:
             end = found.end()
         elif not state or (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
-            found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start)
+            found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start) or _SUBJECT_BEFORE.search(text, 0, start)
             if found is None and state and led and _LISTED.fullmatch(text, led[-1][0], start):
                 found = led[-1][1]  # "partner is a pregnant or |lactating| female": the list goes on about them
             if found is not None:

@@ -109,6 +109,7 @@ def structure_text(
     text = unmarked(text)  # "  -  Non-smoker": the raw line's marker is not its first word
     tagged = without_titles(text, tagged)  # "the "Value of Health" application" names an app
     tagged = denied_states.without_states(text, tagged)  # "not in remission": a state, not a concept
+    tagged = context.without_frequencies(text, tagged)  # "once or more times/week": how often, no concept
     mended = concept_spans(text, with_allergy_names(text, tagged))
     entities = Spans(mended, logic=logic, section=section, given=tagged)
     if nothing_asked(text):  # "None", "N/A": the registry's field is filled, nothing is asked
