@@ -79,6 +79,16 @@ def test_limits_in_brackets_define_the_concept_before_them(tagger):
     assert any(leaf.type == "comparison" and leaf.value == 12 for leaf in leaves(rule))
 
 
+def test_a_bracket_that_opens_with_an_article_defines_too(tagger):
+    # NCT00661700 E9: a blood pressure of 180 with no hypertension on record had let the patient through
+    text = (
+        "Resting hypotension (a resting systolic blood pressure of <90 mm Hg) or hypertension (a resting "
+        "systolic blood pressure >170 mm Hg or a resting diastolic blood pressure >110 mm Hg)."
+    )
+    concepts = [leaf for leaf in leaves(_rule(tagger, text)) if leaf.type == "presence"]
+    assert len(concepts) == 2 and all(leaf.role == "defined" for leaf in concepts)
+
+
 def test_a_phrase_with_no_clinical_concept_is_not_a_structured_leaf(tagger):
     rule = _rule(tagger, "Ineligibility or unwillingness to undergo autologous stem cell transplant")
     assert all(leaf.type == "unstructured" for leaf in leaves(rule))
@@ -263,6 +273,7 @@ def test_a_bare_generic_head_takes_the_modifier_of_the_item_before(tagger, text,
         ("Men with insufficient manual dexterity to operate a vacuum device", "insufficient manual dexterity"),
         ("Insulin-dependent diabetes mellitus", "Insulin-dependent diabetes mellitus"),
         ("History of drug-induced liver injury", "drug-induced liver injury"),
+        ("Smoldering myeloma", "Smoldering myeloma"),  # NCT05827016 E2: read "myeloma", it excluded every patient
     ],
 )
 def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
@@ -287,6 +298,12 @@ def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
 def test_list_items_share_the_head_the_tagger_named_alone(tagger, text, concepts):
     found = set(_presences(_rule(tagger, text)))
     assert concepts <= found and not any(name in found for name in ("disease", "discs", "herniated", "serious disease"))
+
+
+def test_a_state_of_its_own_shares_no_head(tagger):
+    # NCT05071482 E10: read as "pregnant feeding", no pregnant patient matched the exclusion
+    found = set(_presences(_rule(tagger, "Female patients who are pregnant or breast feeding.")))
+    assert {"pregnant", "breast feeding"} <= found and "pregnant feeding" not in found
 
 
 def test_modifiers_tagged_alone_share_the_head_and_lead_words_ask_nothing(tagger):

@@ -292,6 +292,29 @@ def test_a_positive_test_is_the_state_it_tests_for(tagger, text, state):
     assert tests and all(leaf.role == "method" for leaf in tests), found
 
 
+@pytest.mark.parametrize(
+    ("section", "text", "result"),
+    [  # NCT01698684 E11, NCT02390960 E24, NCT06569069 I1: any record of the test, whatever its result, decided
+        ("exclusion", "Positive urine drug screen", "positive result"),
+        ("exclusion", "Positive alcohol breath test at screening.", "positive result"),
+        ("exclusion", "Positive urine drug test or positive urine alcohol test", "positive result"),
+        ("inclusion", "Positive Bragard test", "positive result"),
+        ("inclusion", "Negative maximum exercise test", "negative result"),
+    ],
+)
+def test_a_test_of_no_known_state_asks_for_its_result(tagger, section, text, result):
+    tests = [leaf for leaf in leaves(_rule(tagger, text, section)) if leaf.type == "presence"]
+    assert tests and all(result in leaf.qualifiers for leaf in tests)
+
+
+def test_a_recorded_test_without_its_result_does_not_rule_out(tagger):
+    from tests.extract.reading import verdict_of
+
+    screen = [{"kind": "observation", "text": "Urine drug screen", "date": "2026-11-20"}]
+    assert verdict_of(tagger, "Exclusion", "Positive urine drug screen", screen) == "unknown"
+    assert verdict_of(tagger, "Exclusion", "Positive urine drug screen", [], presume=True) == "not_met"
+
+
 def test_an_hiv_negative_inclusion_rules_out_the_patient_with_hiv(tagger):
     from tests.extract.reading import verdict_of
 

@@ -60,6 +60,7 @@ PREGNANT = [{"kind": "condition", "text": "Pregnancy", "date": "2026-10-01"}]
         "Partners who wish to become pregnant during the course of the study",
         "Pregnancy of partner",
         "Partner's pregnancy",
+        "Pregnant or lacting partner.",  # NCT05558007 E21: the list ends with the partner
     ],
 )
 def test_a_partners_state_is_reviewed_not_read_as_the_patients(tagger, criterion):

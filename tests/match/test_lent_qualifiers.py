@@ -61,6 +61,20 @@ ABSENT_ORGANS = [(f"{organ} disease", False) for organ in ("heart", "lung", "liv
         ("inclusion", "No serious heart disease", [("heart disease", False)], "met"),
         ("inclusion", "No severe heart disease", [("heart disease", False)], "met"),
         ("exclusion", "Uncontrolled diabetes", [("diabetes", False)], "not_met"),
+        # NCT04424394 E5: a state the first item's words open with is lent too; a treated thyroid disease
+        # ruled the patient out
+        (
+            "exclusion",
+            "Patients with untreated hypogonadism or thyroid disease.",
+            [("hypothyroidism", True)],
+            "unknown",
+        ),
+        (
+            "exclusion",
+            "Patients with untreated hypogonadism or thyroid disease.",
+            [("untreated hypothyroidism", True)],
+            "met",
+        ),
     ],
 )
 def test_a_lent_state_reaches_the_verdict(tagger, section, text, facts, verdict):

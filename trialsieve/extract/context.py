@@ -123,9 +123,10 @@ CONCEPT_MODIFIER = re.compile(
     rf"(?:{alternation(_MODIFIES['words'])}|[^\W\d_][\w]*-(?:{alternation(_MODIFIES['suffixes'])})|{UN_PARTICIPLE.pattern})",
     re.IGNORECASE,
 )
-#: a one-word list item that shares the next item's head; a qualifier ("serious or significant X") is none
+#: a one-word list item that shares the next item's head; a qualifier ("serious or significant X") or a
+#: state of its own ("pregnant or breast feeding") is none
 SHARES_HEAD = re.compile(
-    rf"^(?!(?:{QUALIFIERS.pattern})$)"
+    rf"^(?!(?:{QUALIFIERS.pattern}|{alternation(_HEAD_SHARING['stands_alone'])})$)"
     rf"(?:{HEAD_SHARING_WORDS.pattern}|{CONCEPT_MODIFIER.pattern}|\w+(?:{'|'.join(_HEAD_SHARING['suffixes'])}))$",
     re.IGNORECASE,
 )

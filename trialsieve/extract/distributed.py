@@ -3,12 +3,14 @@
 "Known active hepatitis B and/or hepatitis C infection" asks about active hepatitis C too: read with
 "active" on hepatitis B alone, the exclusion caught a patient whose hepatitis C was cured years ago.
 Only a state a disease can be in travels (active, known, uncontrolled, severe, history of:
-``scope.json`` ``shared_qualifiers``); words that make another concept of the first item stay where
-they are written, so in "Type 1 diabetes or hypertension" hypertension keeps any type. The state
-must open the list (no item before it), the items must be of one kind with nothing but list words
-between them, and a connective ("or", "and/or") must join them: an item with words of its own
-("active infection, uncontrolled hypertension") keeps what it says, and in a bare comma list of
-examples ("(e.g. severe asthma, cancer)") each item is as written.
+``scope.json`` ``shared_qualifiers``), written before the first item or as its first word
+("untreated hypogonadism or thyroid disease" is untreated thyroid disease too); words that make
+another concept of the first item stay where they are written, so in "Type 1 diabetes or
+hypertension" hypertension keeps any type. The state must open the list (no item before it), the
+items must be of one kind with nothing but list words between them, and a connective ("or",
+"and/or") must join them: an item with words of its own ("active infection, uncontrolled
+hypertension") keeps what it says, and in a bare comma list of examples ("(e.g. severe asthma,
+cancer)") each item is as written.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 
 from trialsieve.extract import context
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.logic import Atom
 from trialsieve.rules import All, Any, Presence, Rule, leaves
 
@@ -24,6 +26,8 @@ _LEXICON = load("scope")["shared_qualifiers"]
 _TRAVEL = frozenset(_LEXICON["qualifiers"])
 _NAMED = frozenset(_LEXICON["named"])
 _GAP = re.compile(_LEXICON["gap"], re.IGNORECASE)
+#: a state written as the first word of the concept: "|untreated |hypogonadism or thyroid disease"
+_CONCEPT_STATE = re.compile(rf"(?:{alternation(_LEXICON['concept_states'])})(?=\s)", re.IGNORECASE)
 _CONNECTIVE = re.compile(r"\b(?:and|or|nor)\b|/", re.IGNORECASE)
 
 
@@ -90,12 +94,16 @@ def _start(rule: Rule) -> int | None:
 
 
 def _lead(text: str, rule: Rule) -> list[re.Match[str]]:
-    """The travelling qualifier cues written before ``rule``'s concept, within its leaf."""
+    """The travelling qualifier cues written before ``rule``'s concept, within its leaf, and a state the
+    concept's own words open with ("untreated hypogonadism": the matcher reads it there)."""
     if not isinstance(rule, Presence) or rule.concept.span is None or rule.role is not None:
         return []
     start = rule.concept.span[0]
     found = context.QUALIFIERS.finditer(text, rule.span[0], start)
-    return [m for m in found if context.qualifier(m[0]) in _TRAVEL and m[0].lower() not in _NAMED]
+    written = _CONCEPT_STATE.match(text, start)
+    return [m for m in found if context.qualifier(m[0]) in _TRAVEL and m[0].lower() not in _NAMED] + (
+        [written] if written else []
+    )
 
 
 def _next_item(text: str, prev: Rule, cur: Rule, kind: str, start: int | None = None) -> bool:
@@ -113,5 +121,6 @@ def _next_item(text: str, prev: Rule, cur: Rule, kind: str, start: int | None = 
 def _with_state(rule: Presence, cues: list[re.Match[str]]) -> Presence:
     """``rule`` with the lent qualifiers. The concept's words stay as written: the matcher reads
     them, and "serious kidney disease" would miss the chronic kidney disease "kidney disease" finds."""
-    qualifiers = list(dict.fromkeys([*rule.qualifiers, *(context.qualifier(m[0]) for m in cues)]))
+    lent = [m[0].lower() if m.re is _CONCEPT_STATE else context.qualifier(m[0]) for m in cues]
+    qualifiers = list(dict.fromkeys([*rule.qualifiers, *lent]))
     return rule.model_copy(update={"qualifiers": qualifiers})

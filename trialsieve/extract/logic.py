@@ -179,6 +179,15 @@ _ANY_LEAD = re.compile(r"\b(?:any|one|either)\s+of\s+the\s+following\b", re.IGNO
 _LISTED = re.compile(rf"\s*\)*\s*,\s*(?:or\s+)?(?:(?:{context.QUALIFIERS.pattern})\s+)*", re.IGNORECASE)
 
 
+#: a bracket opening right after a concept, perhaps with an article or "i.e." before what it holds:
+#: "Resting hypotension (a resting systolic blood pressure of <90 mm Hg)"
+_BRACKET_OPENS = re.compile(
+    r"\s*,?\s*[(\[]\s*"
+    r"(?:(?:an?|the|i\.\s?e\.,?|ie\.?,?|defined\s+as|that\s+is,?)\s+)?",
+    re.IGNORECASE,
+)
+
+
 def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
     """A concept right before limits in brackets is defined by them: in "stage 2 or 3 chronic kidney
     disease (GFR between 30-89 mL/min)" the GFR decides, so the concept leaf is marked ``defined``."""
@@ -186,7 +195,8 @@ def _defined(text: str, items: list[Atom], labels: list[str]) -> list[Atom]:
     for i, label in enumerate(labels):
         concept, definition = items[i].rule, items[i + 1].rule
         limits = leaves(definition)
-        bracketed = re.fullmatch(r"\s*,?\s*[(\[]\s*", text[items[i].end : items[i + 1].start])
+        ends = concept.concept.span[1] if concept.type == "presence" and concept.concept.span else items[i].end
+        bracketed = _BRACKET_OPENS.fullmatch(text[min(ends, items[i].end) : items[i + 1].start])
         if label == "method":  # "interstitial lung disease (chest X-ray and/or HRCT)": how it is found
             marked[i + 1] = Atom(items[i + 1].start, items[i + 1].end, _as_method(definition))
             continue

@@ -7,7 +7,8 @@ partners. The patient's record cannot show a partner's state, so the leaf become
 other person (``rules.ANOTHER_PERSON``), as a heading for a donor or a partner does. A state of the
 patient's family ("sibling with type 1 diabetes") is the patient's family history, which a record
 can hold. The people are ``cues.json`` ``segmentation`` ``other_people`` and ``family_people``; the
-state is theirs when their noun follows the concept ("pregnant |partner", "pregnancy |of partner"),
+state is theirs when their noun follows the concept ("pregnant |partner", "pregnancy |of partner") or
+ends the list it opens ("Pregnant |or lactating partner"),
 or their possessive or a clause about them leads to it ("partner's |pregnancy", "partners who wish
 to become |pregnant", "partner with |HIV"), or they are the subject of its sentence ("Partner must also
 be interested in having penetrative |sex": read, every patient had to have "sex" on record).
@@ -34,6 +35,12 @@ _PERSON_AFTER = re.compile(
     rf"(?:['’]s?)?\s*(?:of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?)?(?:{_PEOPLE})\b", re.IGNORECASE
 )
 _ENDS_WITH_PERSON = re.compile(rf"\s(?:{_PEOPLE})$", re.IGNORECASE)
+#: a list that goes on to a state of the other person: "Pregnant| or lactating partner|"
+_LIST_TO_PERSON = re.compile(
+    rf"\s*(?:,\s*)?(?:or|and|and/or|nor)\s+(?:(?!(?:with|who|whose|whom|that|of|a|an|the)\b)[\w-]+\s+){{1,2}}"
+    rf"(?:{_PEOPLE})\b",
+    re.IGNORECASE,
+)
 #: the words between two states of one list: "pregnant| or |lactating"
 _LISTED = re.compile(r"\s*(?:,\s*)?(?:(?:or|and|and/or|nor)\s+)?", re.IGNORECASE)
 #: a clause about the other person right before the concept: "partner with |HIV", "partner's |pregnancy",
@@ -68,6 +75,8 @@ def marked(text: str, atoms: list[Atom]) -> list[Atom]:
         state = leaf.concept.kind in _STATES  # "nitric oxide donors" is a drug, no one's state
         if (found := _PERSON_AFTER.match(text, end)) is not None:
             end = found.end()
+        elif state and (found := _LIST_TO_PERSON.match(text, end)) is not None:
+            end = found.start()  # "Pregnant or lactating partner": the partner's, both
         elif not state or (found := _ENDS_WITH_PERSON.search(leaf.concept.text)) is None:
             found = _CLAUSE_BEFORE.search(text, max(0, start - 60), start) or _SUBJECT_BEFORE.search(text, 0, start)
             if found is None and state and led and _LISTED.fullmatch(text, led[-1][0], start):

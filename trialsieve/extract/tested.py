@@ -7,14 +7,16 @@ included, and a record of the pregnancy itself never ruled her out. A test named
 pregnancy test", "tested negative in a pregnancy test") or just after it ("pregnancy test is negative") is
 read as the state it tests for, denied, with the test beside it as how it is found (``role: method``).
 One written positive ("a positive serum pregnancy test", "a positive urine cotinine test") is the state,
-present: read as the test's presence, any record of a test excluded, whatever its result.
+present: read as the test's presence, any record of a test excluded, whatever its result. A test the
+lexicon names no state for keeps its result as a qualifier ("a positive urine drug screen": "positive
+result"), which the matcher reads strictly: a routine negative screen on record had ruled the patient out.
 """
 
 from __future__ import annotations
 
 import re
 
-from trialsieve.extract.lexicon import load
+from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import All, Concept, Presence, Rule
 
@@ -25,6 +27,12 @@ _BEFORE = re.compile(_LEXICON["before"], re.IGNORECASE)
 _AFTER = re.compile(_LEXICON["after"], re.IGNORECASE)
 _POSITIVE_BEFORE = re.compile(_LEXICON["positive_before"], re.IGNORECASE)
 _POSITIVE_AFTER = re.compile(_LEXICON["positive_after"], re.IGNORECASE)
+#: the name of a test: "urine drug |screen|", "Bragard |test|"
+_TEST_NAME = re.compile(rf"(?:^|\s)(?:{alternation(_LEXICON['test_words'])})$", re.IGNORECASE)
+#: a test word right after a concept the tagger cut before it: "urine drug| screen"
+_TEST_WORD_AFTER = re.compile(rf"\s+(?:{alternation(_LEXICON['test_words'])})(?![\w-])", re.IGNORECASE)
+#: a result the tagger took into the concept: "|positive |urine alcohol test"
+_RESULT_TAKEN = re.compile(r"(?:positive|negative)\s+", re.IGNORECASE)
 
 
 def negative_tests(text: str, rule: Rule, section: str) -> Rule:
@@ -35,7 +43,13 @@ def negative_tests(text: str, rule: Rule, section: str) -> Rule:
     def read(leaf: Rule) -> Rule:
         if section == "inclusion" and (denied := _tested_state(text, leaf, _BEFORE, _AFTER, negated=True)):
             return denied
-        return _tested_state(text, leaf, _POSITIVE_BEFORE, _POSITIVE_AFTER, negated=False) or leaf
+        if found := _tested_state(text, leaf, _POSITIVE_BEFORE, _POSITIVE_AFTER, negated=False):
+            return found
+        if section == "inclusion" and _written(text, leaf, _BEFORE, _AFTER):
+            return _with_result(leaf, "negative result")
+        return (
+            _with_result(leaf, "positive result") if _written(text, leaf, _POSITIVE_BEFORE, _POSITIVE_AFTER) else leaf
+        )
 
     return rebuild(rule, read) or rule
 
@@ -64,3 +78,25 @@ def _tested_state(
     )
     method = leaf.model_copy(update={"role": "method", "qualifiers": []})
     return All(args=[found, method])
+
+
+def _written(text: str, leaf: Rule, before: re.Pattern[str], after: re.Pattern[str]) -> bool:
+    """Whether ``leaf`` is the presence of a test the lexicon names no state for, its result written
+    ``before`` or ``after`` it. The tagger may leave the test word out of the concept ("urine drug|
+    screen") or take the result into it ("positive urine alcohol test")."""
+    if not isinstance(leaf, Presence) or leaf.negated or leaf.role is not None or leaf.concept.kind == "drug":
+        return False
+    start, end = leaf.concept.span or leaf.span
+    if named := _TEST_WORD_AFTER.match(text, end):
+        end = named.end()
+    if taken := _RESULT_TAKEN.match(text, start):
+        start = taken.end()
+    name = text[start:end].lower()
+    if not _TEST_NAME.search(name) or any(name == t or name.endswith(" " + t) for t in _TESTS):
+        return False
+    return bool(before.search(text, 0, start) or after.match(text, end))
+
+
+def _with_result(leaf: Presence, result: str) -> Presence:
+    """``leaf`` asking for the test's ``result``."""
+    return leaf.model_copy(update={"qualifiers": list(dict.fromkeys([*leaf.qualifiers, result]))})

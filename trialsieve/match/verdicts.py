@@ -341,6 +341,9 @@ class Judge:
         verdict, reason, used = self._presence_verdict(matches, temporal, "history of" in leaf.qualifiers)
         if temporal is _RECENT and verdict == "not_met" and used is not None and used.fact.present:
             verdict, reason = self._recent_enough(used)
+        if "planned" in leaf.qualifiers and matches:  # "Plans to start psychotherapy": a record holds no plan
+            used = used or matches[0]
+            verdict, reason = "unknown", f"recorded, but a plan is asked: {used.fact.text}"
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
             recorded = [f for f in findings if f.present]
@@ -373,7 +376,7 @@ class Judge:
             else:
                 verdict, reason = "not_met", f"{concept.text} not in the record: presumed absent"
         elif verdict == "unknown":
-            future = leaf.temporal is not None and leaf.temporal.direction == "future"
+            future = (leaf.temporal is not None and leaf.temporal.direction == "future") or "planned" in leaf.qualifiers
             missing = concept.text if not matches else f"{'plans for' if future else 'date of'} {concept.text}"
         if leaf.negated:
             verdict = logic.negate(verdict)
