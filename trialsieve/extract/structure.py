@@ -40,6 +40,7 @@ from trialsieve.extract import (
     sex_lists,
     sites,
     someone_else,
+    time_anchors,
     trailing_findings,
     waivers,
 )
@@ -163,7 +164,10 @@ def structure_text(
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
+    atoms, window = time_anchors.cut(text, atoms)  # "... during the therapy or between ... and inclusion": when
     rule, _ = combine(text, atoms, section, logic)
+    if window is not None:
+        rule = All(args=[rule, window], confidence=getattr(rule, "confidence", None))
     rule = trailing_findings.joined(text, rule)  # "... and/or cancerous meningitis and obvious symptoms"
     rule = sex_lists.spliced(rule)  # all(male, age, ED), not all(all(male, age), ED)
     if label is not None:
