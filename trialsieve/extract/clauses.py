@@ -269,14 +269,15 @@ def _runs_into(text: str, start: int, named: Entity) -> bool:
     return all(w.lower() in ("or", "and", "nor", "other") or context.SHARES_HEAD.match(w) for w in words)
 
 
-#: a word that says how or where its neighbour is seen, before a piece's last word: "instability of the cervical
-#: spine on resting |lateral| or flexion-extension radiographs" is found on the radiographs, no kind of them
-_HOW_BEFORE = re.compile(r"\b(?:on|at|by|using|via)\s", re.IGNORECASE)
+#: "on", saying where its neighbour is seen, before a piece's last word: "instability of the cervical spine on
+#: resting |lateral| or flexion-extension radiographs" is seen on the radiographs, no kind of them ("confirmed by
+#: physical, neurological examination" and "any finding at clinical and paraclinical examination" share the head)
+_HOW_BEFORE = re.compile(r"\bon\s", re.IGNORECASE)
 
 
 def _seen_on(text: str, start: int, end: int) -> bool:
     """Whether the words of a piece before its last word name a thing and where it is seen ("Marked
-    instability of the cervical spine on resting"), not only how a thing is found ("Confirmed by")."""
+    instability of the cervical spine on resting"), not a lead alone ("Seen on")."""
     how = _HOW_BEFORE.search(text, start, end)
     return how is not None and len(re.findall(r"[^\W\d_][\w-]*", text[start : how.start()])) >= 2
 
