@@ -89,3 +89,28 @@ def test_every_alternative_of_an_exception_is_excepted(tagger):
     rule = rule_of(tagger, text)
     assert {"squamous cell carcinoma of the skin", "carcinoma in situ"} <= _excepted(rule), rule
     assert _asked(rule) == {"malignancy"}, rule
+
+
+PENILE = (  # NCT05366504 E2 (and NCT03518983, NCT03642366, NCT04050020)
+    "Previous penile surgery of any kind except circumcision and condyloma removal, such as penile lengthening, "
+    "penile cancer surgery, penile plication, grafting."
+)
+
+
+def test_examples_after_an_except_list_are_examples_of_the_category(tagger):
+    # the examples are kinds of penile surgery, though the tagger named the first a condition: all six
+    # had been exceptions, so a plication no longer excluded in an erectile-dysfunction trial
+    rule = rule_of(tagger, PENILE)
+    assert _excepted(rule) == {"circumcision", "condyloma removal"}
+    asked = presences(rule)
+    assert {"penile plication", "grafting"} <= _asked(rule)
+    assert "history of" in asked["penile cancer surgery"].qualifiers  # previous, as the category is
+
+
+def test_examples_of_the_excepted_drug_stay_excepted(tagger):
+    rule = rule_of(  # NCT05879653 E1.20: the drugs are kinds of the replacement therapy
+        tagger,
+        "Has active autoimmune disease that has required systemic treatment in the past 2 years except replacement "
+        "therapy (eg., thyroxine, insulin, or physiologic corticosteroid).",
+    )
+    assert "thyroxine" in _excepted(rule)

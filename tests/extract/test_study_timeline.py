@@ -9,16 +9,19 @@ import pytest
 
 from tests.extract.reading import presences, rule_of
 from trialsieve.extract.lexicon import load
+from trialsieve.extract.time_anchors import WINDOW
 from trialsieve.rules import leaves
 
 
 def _words(rule) -> list[str]:
-    """The words of every leaf that is not a limit."""
+    """The words of every leaf that is not a limit, nor the review of a window set by events (the
+    anchor "during the therapy or between the end of your last therapy cycle and inclusion" is a window
+    on the implant no record date places: test_time_anchors)."""
     found = []
     for leaf in leaves(rule):
         if leaf.type == "presence":
             found.append(leaf.concept.text)
-        elif leaf.type == "unstructured":
+        elif leaf.type == "unstructured" and leaf.reason != WINDOW:
             found.append(leaf.text)
     return found
 

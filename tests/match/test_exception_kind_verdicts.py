@@ -38,3 +38,18 @@ def _verdict(tagger, text: str, condition: str) -> str:
 )
 def test_an_exception_leaves_its_category_in_force(tagger, text, condition, verdict):
     assert _verdict(tagger, text, condition) == verdict
+
+
+PENILE = (  # NCT05366504 E2
+    "Previous penile surgery of any kind except circumcision and condyloma removal, such as penile lengthening, "
+    "penile cancer surgery, penile plication, grafting."
+)
+
+
+@pytest.mark.parametrize(
+    ("procedure", "verdict"),
+    [("penile plication", "met"), ("grafting", "met"), ("circumcision", "not_met")],
+)
+def test_a_penile_surgery_given_as_an_example_excludes(tagger, procedure, verdict):
+    facts = [Fact(text=procedure, kind="procedure", date=dt.date(2019, 5, 1))]
+    assert verdict_of(tagger, "Exclusion", PENILE, facts, age=60, sex="male", as_of=AS_OF, presume=True) == verdict

@@ -20,7 +20,7 @@ import re
 from trialsieve.extract import context
 from trialsieve.extract.lexicon import alternation, load_checked
 from trialsieve.extract.logic import Atom
-from trialsieve.rules import All, Concept, Presence, Rule, leaves
+from trialsieve.rules import All, Concept, Presence, Rule, Unstructured, leaves
 
 _LEXICON = load_checked("adequate_functions", {"_doc", "words", "heads", "lead"})
 _WORD = r"(?!(?:and|or|nor|with|of|the|in|as)\b)[^\W\d_][\w-]*"
@@ -44,10 +44,62 @@ _CLAUSE_EDGE = re.compile(r"[.;:]\s|[.;:]$")
 
 
 def each(text: str, atoms: list[Atom]) -> list[Atom]:
-    """``atoms`` with each list of organ functions under a word of sufficiency read as all of them."""
+    """``atoms`` with each list of organ functions under a word of sufficiency read as all of them; where
+    the criterion gives no limit, a review (``unmeasured``)."""
     for m in [*LIST.finditer(text), *NAMED_AFTER.finditer(text)]:
         atoms = _required(text, m, atoms)
-    return atoms
+    return unmeasured(text, atoms)
+
+
+#: the reason of the review an adequacy with no limit is
+ADEQUACY = "adequacy without limits"
+#: a function named with the word of sufficiency: "Adequate renal function", "Normal liver function"
+_NAMED = re.compile(
+    rf"(?:{alternation(_LEXICON['words'])})\s+(?:[\w-]+\s+){{0,3}}?(?:{alternation(_LEXICON['heads'])})",
+    re.IGNORECASE,
+)
+
+
+def unmeasured(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` with each adequate function a review when the criterion gives no limit for it.
+
+    "Adequate hematologic and end-organ function" says nothing a record can be held to: read as the
+    presence of "hematologic function" it asked for a diagnosis no record holds, and the limits that
+    make it adequate are the protocol's, not the criterion's. Where a limit is written ("Adequate renal
+    function (eGFR >= 60)"), the limit says it, and the leaves stay as they are."""
+    if any(leaf.type in ("comparison", "demographic") for a in atoms for leaf in leaves(a.rule)):
+        return atoms
+    out = []
+    for atom in atoms:
+        named = [leaf for leaf in leaves(atom.rule) if _adequate(text, leaf)]
+        timed = any(leaf.temporal for leaf in named)  # "within 14 days ... defined as:": the window reaches the limits
+        if not named or len(named) != len(leaves(atom.rule)) or timed:
+            out.append(atom)
+            continue
+        first, last = (
+            min(atom.start, *(leaf.span[0] for leaf in named)),
+            max(atom.end, *(leaf.span[1] for leaf in named)),
+        )
+        first = min(first, _cue_start(text, first))
+        out.append(Atom(first, last, Unstructured(text=text[first:last], reason=ADEQUACY, span=(first, last))))
+    return out
+
+
+def _adequate(text: str, leaf: Rule) -> bool:
+    """Whether a leaf names a function said to suffice: in its own words, or under the list's cue."""
+    if not isinstance(leaf, Presence) or leaf.negated or leaf.concept.span is None:
+        return False
+    start = leaf.concept.span[0]
+    if _NAMED.fullmatch(leaf.concept.text):
+        return True
+    head = re.search(rf"(?:{alternation(_LEXICON['heads'])})$", leaf.concept.text, re.IGNORECASE)
+    return head is not None and _cue_start(text, start) < start
+
+
+def _cue_start(text: str, start: int) -> int:
+    """Where the word of sufficiency that opens the list ``start`` is in begins, or ``start``."""
+    found = [m for m in [*LIST.finditer(text), *NAMED_AFTER.finditer(text)] if m.start() <= start < m.end()]
+    return found[0].start() if found else start
 
 
 def _required(text: str, m: re.Match[str], atoms: list[Atom]) -> list[Atom]:

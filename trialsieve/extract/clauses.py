@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     context,
     fixed_names,
+    mixed,
 )
 from trialsieve.extract.concepts import phrase_atom
 from trialsieve.extract.definitions import glosses
@@ -174,10 +175,13 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
         bare = (start, end) != pieces[-1] and all(
             all(context.SHARES_HEAD.match(w) for w in e.text.split()) for e in tagged
         )
+        bare = bare and not (word is not None and _seen_on(text, start, start + word.start(1)))
         if word is not None and _bare_word(word[1]) and bare and _only_modifiers(text, start, end):
             waiting += _bare_items(text, start, end, word, tagged)  # "serious neurological, psychological"
             continue
-        head = _head_noun(text, start, tagged[0]) if waiting and tagged and _runs_into(text, start, tagged[0]) else None
+        # a mixture is one thing, no head the list shares: "carcinoid, or mixed small cell/non-small cell histology"
+        runs = waiting and tagged and not mixed.is_mixture(tagged[0].text) and _runs_into(text, start, tagged[0])
+        head = _head_noun(text, start, tagged[0]) if runs else None
         if head is None:
             waiting = []
             continue
@@ -263,6 +267,19 @@ def _runs_into(text: str, start: int, named: Entity) -> bool:
     modifiers = context.CONCEPT_MODIFIER.sub(" ", text[start : named.start])  # "refractory B cell |Leukemia"
     words = re.findall(r"[^\W\d_][\w-]*", context.QUALIFIERS.sub(" ", modifiers))
     return all(w.lower() in ("or", "and", "nor", "other") or context.SHARES_HEAD.match(w) for w in words)
+
+
+#: "on", saying where its neighbour is seen, before a piece's last word: "instability of the cervical spine on
+#: resting |lateral| or flexion-extension radiographs" is seen on the radiographs, no kind of them ("confirmed by
+#: physical, neurological examination" and "any finding at clinical and paraclinical examination" share the head)
+_HOW_BEFORE = re.compile(r"\bon\s", re.IGNORECASE)
+
+
+def _seen_on(text: str, start: int, end: int) -> bool:
+    """Whether the words of a piece before its last word name a thing and where it is seen ("Marked
+    instability of the cervical spine on resting"), not a lead alone ("Seen on")."""
+    how = _HOW_BEFORE.search(text, start, end)
+    return how is not None and len(re.findall(r"[^\W\d_][\w-]*", text[start : how.start()])) >= 2
 
 
 def _only_modifiers(text: str, start: int, end: int) -> bool:

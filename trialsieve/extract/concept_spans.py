@@ -17,6 +17,7 @@ from trialsieve.extract import (
     fixed_names,
     glossed_heads,
     known_names,
+    mixed,
     post_modifiers,
 )
 from trialsieve.extract.lexicon import alternation, load, phrase_regex
@@ -94,7 +95,8 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     ]
     # "Diabètes" of "Insipid Diabètes" is diabetes insipidus: a known name is one concept's words
     named = [e if e.type not in CONCEPT_TYPES else _known(e, named, text) for e in named]
-    return _listed_genes(text, [_with_gene(text, e, named) for e in named])
+    named = _listed_genes(text, [_with_gene(text, e, named) for e in named])
+    return mixed.joined(text, named)  # "mixed small cell/non-small cell histology": one thing
 
 
 _GENES = load("genes")
@@ -137,7 +139,13 @@ def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
     """Concept spans widened to the edges of the words they cut: the tagger's word splitter parts letters
     from digits, and the model tagged the "2" of "HER2 mutation" but not its "HER", which left "2
     mutation", a gene lost. A concept never starts or ends inside a run of letters and digits, unless
-    another span holds the rest of it (a value's "1.5" of "1.5cm" is no concept and stays as it is)."""
+    another span holds the rest of it (a value's "1.5" of "1.5cm" is no concept and stays as it is).
+
+    Nor does a concept start after a hyphen that joins a word to it: "pre-diabetes" is not diabetes,
+    "Extra-cardiac illness" no cardiac illness, "ex-smokers" no smokers, and "treatment for diabetes or
+    pre-diabetes" read "diabetes" twice, the second a bare leaf that excluded every diabetic. The words
+    before the hyphen (``cues.json`` ``hyphen_words``) are taken in, save those a later mend reads ("non-",
+    "anti-")."""
     widened: list[Entity] = []
     for k, e in enumerate(spans):
         if e.type not in CONCEPT_TYPES:
@@ -148,10 +156,35 @@ def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
         ceiling = spans[k + 1].start if k + 1 < len(spans) else len(text)
         while start > floor and text[start - 1].isalnum() and text[start].isalnum():
             start -= 1
+        named_on = (
+            k + 1 < len(spans) and spans[k + 1].type in CONCEPT_TYPES and not text[end : spans[k + 1].start].strip()
+        )
+        while (word := _HYPHEN_WORD.search(text, floor, start)) and _joins(word[1], text[start:end], named_on):
+            start = word.start()  # "over-the-counter": each word of the chain
         while end < ceiling and text[end].isalnum() and text[end - 1].isalnum():
             end += 1
         widened.append(e if (start, end) == (e.start, e.end) else span_entity(e.type, (start, end), text))
     return widened
+
+
+_HYPHEN_WORDS = load("cues")["hyphen_words"]
+#: a word joined by a hyphen to what follows it: "pre-|diabetes", "Extra-|cardiac illness"
+_HYPHEN_WORD = re.compile(r"(?<![\w-])([^\W\d_][^\W_]*)-$")
+_APART = frozenset(_HYPHEN_WORDS["apart"])
+_AFTER_EVENT = frozenset(_HYPHEN_WORDS["after_event"])
+#: a suffix that denies the concept before it: "Treatment-|naïve" is read by the negation cues
+_DENYING_SUFFIX = re.compile(load("cues")["negation_suffix"]["pattern"], re.IGNORECASE)
+
+
+def _joins(word: str, concept: str, named_on: bool) -> bool:
+    """Whether the word before a hyphen is part of the concept after it: not one a later mend reads, not
+    "post-" before an event named alone ("Post-prostatectomy": the prostatectomy was done, and a record
+    of it answers; "post-traumatic headache", "Post-transplant| diabetes" name a kind of what follows:
+    ``named_on``, a concept right after), nor a word a denying suffix follows ("Treatment-naïve")."""
+    lowered = word.lower()
+    if lowered in _APART or _DENYING_SUFFIX.search(f"-{concept.split()[0]}"):
+        return False
+    return lowered not in _AFTER_EVENT or len(concept.split()) > 1 or named_on
 
 
 def _known(e: Entity, spans: list[Entity], text: str) -> Entity:

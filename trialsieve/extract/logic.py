@@ -259,7 +259,7 @@ def assemble(text: str, items: list[Atom], labels: list[str]) -> Atom:
         while j < len(labels) and _listed_in_exception(text, labels[j], items[j], items[j + 1]):
             if labels[j] == "example" and context.RESTATING.search(text, items[j].end, items[j + 1].start):
                 break  # "therapy other than chemotherapy (i.e., radiation, surgery)": what the therapy is then
-            if labels[j] == "example" and _of_category(text, items[k], items[j], items[j + 1]):
+            if labels[j] == "example" and _of_category(text, items[k], items[j], _run(text, items, labels, j + 1)):
                 of_category = True  # "sleep disorders other than insomnia (ex. OSA)": examples of what is left
                 break
             j += 1  # "other than squamous or basal cell carcinoma": the alternatives are all excepted
@@ -445,9 +445,30 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
 
 def _windowed(category: Rule, example: Rule) -> Rule:
     """``example`` with the time bound of its ``category`` ("six weeks of conservative treatment (e.g.
-    physical therapy)"): an example taken years ago is no example of a recent one."""
+    physical therapy)"): an example taken years ago is no example of a recent one. A category in the
+    past ("Previous penile surgery ..., such as penile plication") makes its examples past too: read as
+    now, a plication done years ago was not one. Only examples of the category's kind are: a finding
+    after a past test is no past test."""
     window = next((leaf.temporal for leaf in leaves(category) if getattr(leaf, "temporal", None)), None)
+    past_kinds = {
+        leaf.concept.kind for leaf in leaves(category) if leaf.type == "presence" and _HISTORY in leaf.qualifiers
+    }
+    if window is None and past_kinds:
+
+        def past(leaf: Rule) -> Rule:
+            if leaf.type != "presence" or leaf.temporal is not None or set(leaf.qualifiers) & _TIMED:
+                return leaf  # "current depression", "currently on SSRIs": its own time stands
+            if leaf.concept.kind not in past_kinds:
+                return leaf  # "Endorses items ... on the C-SSRS (Past-Month); i.e., suicidal intention": no kind of it
+            return leaf.model_copy(update={"qualifiers": [*leaf.qualifiers, _HISTORY]})
+
+        return rebuild(example, past)
     return with_temporal(example, window) if window else example
+
+
+_HISTORY = "history of"
+#: qualifiers that say when of their own
+_TIMED = frozenset({_HISTORY, "current", "recent", "planned"})
 
 
 def _denied_lists(text: str, items: list[Atom], labels: list[str]) -> tuple[list[Atom], list[str]]:
@@ -877,13 +898,42 @@ def _kinds_in_bracket(text: str, excepted: Atom, after: Atom) -> bool:
     )
 
 
-def _of_category(text: str, category: Atom, excepted: Atom, example: Atom) -> bool:
+def _of_category(text: str, category: Atom, excepted: Atom, examples: list[Atom]) -> bool:
     """Whether examples after an excepted item are the category's: of its kind ("autoimmune disease ...
     except replacement therapy (eg., thyroxine, insulin)" gives drugs, kinds of the therapy), neither
-    kinds of the excepted thing nor a fragment broader than the category."""
-    if not _kinds(example.rule) & _kinds(category.rule):
+    kinds of the excepted thing nor a fragment broader than the category. Any example of the list may
+    show the kind ("penile surgery ... except circumcision and condyloma removal, such as penile
+    lengthening, penile cancer surgery": the tagger named the first a condition), and so may a word
+    of the category's name the excepted item lacks ("penile")."""
+    example = examples[0]
+    kinds = _kinds(category.rule)
+    if not any(_kinds(e.rule) & kinds for e in examples) and not _named_after(category, excepted, examples):
         return False
     return not _kinds_of_excepted(text, excepted, example) and not _broader(category, example)
+
+
+def _run(text: str, items: list[Atom], labels: list[str], first: int) -> list[Atom]:
+    """The items of the list that opens at ``first``: those after it joined by "or" or as examples, until
+    a bracket or a clause closes."""
+    last = first
+    while last < len(labels) and labels[last] in ("or", "example") and not _closes(text, items[last], items[last + 1]):
+        last += 1
+    return items[first : last + 1]
+
+
+def _named_after(category: Atom, excepted: Atom, examples: list[Atom]) -> bool:
+    """Whether the examples share a word of the category's name that the excepted item lacks: "penile
+    surgery except condyloma removal, such as penile lengthening" gives kinds of penile surgery."""
+    own = _words(category.rule) - _words(excepted.rule) - _GENERIC
+    return any(_words(e.rule) & own for e in examples)
+
+
+def _words(rule: Rule) -> set[str]:
+    return {_stem(w) for leaf in leaves(rule) if leaf.type == "presence" for w in re.findall(r"\w+", leaf.concept.text)}
+
+
+#: words too general to tie an example to its category
+_GENERIC = frozenset({"other", "any", "disease", "disorder", "condition", "therapy", "treatment", "of", "the"})
 
 
 def _kinds_of_excepted(text: str, excepted: Atom, example: Atom) -> bool:

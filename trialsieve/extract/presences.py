@@ -105,6 +105,21 @@ _MODIFIER_BEFORE = re.compile(rf"(?<![\w-])((?:{_MODIFIER_WORD}\s+)*{_MODIFIER_W
 _AXIS_OWNER = re.compile(r"(?<![\w-])([^\W\d_][\w-]*)\s+(?:type|form)\s+$", re.IGNORECASE)
 
 
+#: a definition's list going on past the piece: "defined as use of pads| or adult |diapers"
+_LIST_GOES_ON = re.compile(r"[ \t]*,?[ \t]*(?:or|and/or|and)[ \t]+(?:[^\W\d_][\w-]*[ \t]+){0,2}", re.IGNORECASE)
+
+
+def _defined_on(text: str, end: int, entities) -> bool:
+    """Whether the definition a piece ends in goes on into a concept after it ("incontinence defined as
+    use of pads or adult diapers"): it defines by things, so it is no yardstick that only names a scale."""
+    goes_on = _LIST_GOES_ON.match(text, end)
+    if goes_on is None or (last := re.search(r"[\w-]+\W*$", text[:end])) is None:
+        return False
+    if context.QUALIFIERS.fullmatch(last[0].strip(" \t,;")):
+        return False  # "as a known or suspected infection": the "or" joins two states of one thing
+    return any(e.start <= goes_on.end() for e in entities.inside(end, len(text)))
+
+
 def phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | None:
     """The leaf for one piece of text no limit accounts for, or None when it asks nothing."""
     if _is_gloss(text[start:end].strip(" \t\r\n,;.")):
@@ -133,7 +148,7 @@ def phrase_leaf(text: str, start: int, end: int, covered, entities) -> _Atom | N
                 return presence_atom(text, start, end, entities)
             label = presence_atom(text, *trim(text, start, start + definition.start()), entities)
             return _Atom(label.start, label.end, label.rule.model_copy(update={"role": "defined"}))  # split_label
-        if yardstick(piece, definition, start, entities.tagged):
+        if yardstick(piece, definition, start, entities.tagged) and not _defined_on(text, end, entities):
             return presence_atom(text, *trim(text, start, start + definition.start()), entities)  # "mild TBI"
         start, end = trim(text, start + definition.end(), end)
     return presence_atom(text, start, end, entities)

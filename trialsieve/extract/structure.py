@@ -40,7 +40,9 @@ from trialsieve.extract import (
     sex_lists,
     sites,
     someone_else,
+    time_anchors,
     trailing_findings,
+    undertakings,
     waivers,
 )
 from trialsieve.extract.allergens import allergens
@@ -163,7 +165,10 @@ def structure_text(
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
+    atoms, window = time_anchors.cut(text, atoms)  # "... during the therapy or between ... and inclusion": when
     rule, _ = combine(text, atoms, section, logic)
+    if window is not None:
+        rule = All(args=[rule, window], confidence=getattr(rule, "confidence", None))
     rule = trailing_findings.joined(text, rule)  # "... and/or cancerous meningitis and obvious symptoms"
     rule = sex_lists.spliced(rule)  # all(male, age, ED), not all(all(male, age), ED)
     if label is not None:
@@ -324,6 +329,16 @@ def structure_criteria(
             text = criterion.text[span[0] : span[1]]
             rules[criterion.id] = Unstructured(text=text, reason=ANOTHER_PERSON, span=span)
             return rules[criterion.id]
+        if kids and undertakings.of_list(criterion.text):  # "must agree to use one of the methods listed below:"
+            for kid in kids:
+                rule_of(kid, inherited)  # what is promised, read for the reader; it asks nothing itself
+            rule = own[criterion.id].rule
+            if (lead := undertakings.list_lead(criterion.text)) is not None:  # "... Effective methods include:"
+                head = criterion.text[:lead]
+                tags = _within(tagged_of[criterion.id], head)
+                rule = structure_text(restored(readable(head), criterion.section), criterion.section, tags).rule
+            rules[criterion.id] = with_temporal(rule, inherited) if inherited else rule
+            return rules[criterion.id]
         if heading and not kids:
             rules[criterion.id] = All(args=[]) if criterion.section != "exclusion" else Any(args=[])
             return rules[criterion.id]
@@ -360,6 +375,8 @@ def structure_criteria(
                 )
                 if leaf.type in ("comparison", "demographic")
             ]  # the rest is the label being defined
+        elif _adequacy(own[criterion.id].rule):
+            kept = []  # "Adequate organ function" over the limits that say what adequate is
         else:
             kept = [own[criterion.id].rule]
         rules[criterion.id] = All(args=[*kept, group]) if kept else group
@@ -377,6 +394,11 @@ def _retyped(entity: Entity, known: dict[str, str]) -> Entity:
 
 def _within(tagged: list[Entity] | None, head: str) -> list[Entity] | None:
     return None if tagged is None else [e for e in tagged if e.end <= len(head)]
+
+
+def _adequacy(rule: Rule) -> bool:
+    """Whether a criterion's own rule is only an adequacy with no limit: its children give the limits."""
+    return rule.type == "unstructured" and rule.reason == adequate_functions.ADEQUACY
 
 
 def _empty(rule: Rule) -> bool:

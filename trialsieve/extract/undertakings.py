@@ -24,6 +24,29 @@ _LEAD = re.compile(r"^[\s*•·\-–]*")
 _WORDS = re.compile("|".join(w.lower() for w in _LEXICON["words"]))
 
 
+_LISTS = re.compile(_LEXICON["lists"], re.IGNORECASE)
+
+
+def of_list(text: str) -> bool:
+    """Whether ``text`` undertakes what the list under it names ("Both partners must agree to use one of
+    the acceptable methods of contraception listed below:"): the items are the promise's content."""
+    return _LISTS.search(text) is not None
+
+
+def list_lead(text: str) -> int | None:
+    """Where a last sentence that only leads into the list starts ("... must agree to use one of the
+    following methods. Effective methods of birth control include:"), when the undertaking is before
+    it: it names the items, which ask nothing; None when there is none."""
+    said = text.rstrip()
+    if not said.endswith(":"):
+        return None
+    last = max((m.end() for m in _SENTENCE_END.finditer(said)), default=0)
+    return last if last and _LISTS.search(said, 0, last) and not _LISTS.search(said, last) else None
+
+
+_SENTENCE_END = re.compile(r"[.;]\s+(?=\S)")
+
+
 def undertaking(text: str) -> bool:
     """Whether every sentence of ``text`` is opened by an undertaking ("Agree to ...", "Subject is willing to
     ..."): "Agree to attempt intercourse ... without alcohol or recreational drugs. Agree to document the
