@@ -35,6 +35,7 @@ from trialsieve.app.graded_statements import judge_graded, judge_graded_requirem
 from trialsieve.app.patient_questions import PatientQuestion, Verdict, answer_patient, patient_question
 from trialsieve.app.requirements import Judgement, StatedRequirement, judge, judge_sex, requirement_statement
 from trialsieve.app.tnm_statements import judge_tnm
+from trialsieve.app.unasked_statements import judge_unasked, unasked_claim
 from trialsieve.extract.lexicon import alternation, inverse, load, phrase_regex
 from trialsieve.extract.quantities import UnitMismatch, convert
 from trialsieve.index.chunks import Chunk
@@ -193,6 +194,12 @@ class Answerer:
             judged = judge_consent(consent, self.catalog.structured(named or focus))
             if judged.verdict != "cannot tell":
                 return self._decided(judged, named or focus, self._passages(question, named or focus, None))
+        unasked = unasked_claim(question)
+        if unasked and (named or focus) in self.catalog.trials and len(mentioned) <= 1:
+            trial_id = named or focus
+            judged = judge_unasked(unasked, self.catalog.structured(trial_id), self._criteria_sexes(trial_id)[0])
+            if judged.verdict != "cannot tell":
+                return self._decided(judged, trial_id, self._passages(question, trial_id, None))
         if (asked := patient_question(question)) is not None and (named or focus) and len(mentioned) <= 1:
             return self._patient(question, asked, named or focus)
         found = self._by_kind(question, focus, named, mentioned, cross)
