@@ -28,6 +28,18 @@ def test_roles_and_exceptions_read_as_words():
     ]
 
 
+def test_every_role_reads_as_words():
+    """A role the rule model allows and the tree has no words for broke the Explore tab and `structure`'s tree."""
+    from typing import get_args
+
+    from trialsieve.rules import Concept, Presence
+
+    literal, _none = get_args(Presence.model_fields["role"].annotation)
+    for role in get_args(literal):
+        leaf = Presence(concept=Concept(text="insulin glargine", kind="drug"), role=role, span=(0, 16))
+        assert tree(leaf).startswith("(") and "insulin glargine" in tree(leaf), role
+
+
 def test_a_long_leaf_goes_on_below_itself_under_the_trees_guides():
     """The explorer's panel is about 66 characters wide: a leaf longer than the line is wrapped, not cut."""
     from trialsieve.rules import All, Concept, Presence

@@ -89,6 +89,7 @@ _ROLE = {
     "effect": "what it does",
     "optional": "with or without",
     "risk": "at risk of",
+    "contraindicated": "contraindicated",
 }
 
 
