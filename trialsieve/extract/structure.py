@@ -194,6 +194,9 @@ def _allowing(
     exclusion asks (it matters only for a patient the exclusion would rule out), as the alternative
     to what an inclusion asks (it matters only for a patient who fails it)."""
     head = structure_text(text[: allowed.head_end], section, _moved(tagged, 0, allowed.head_end), logic)
+    if head.rule.type == "unstructured" and head.rule.reason == "permission":
+        first, last = whole_span(text)  # "... could be enrolled (Concurrent radiotherapy ... permitted)"
+        return Extraction(Unstructured(text=text[first:last], reason="permission", span=(first, last)), head.entities)
     part = structure_text(text[allowed.start : allowed.end], section, _moved(tagged, allowed.start, allowed.end), logic)
     rule = shifted(part.rule, allowed.start)
     entities = head.entities + [shifted(e, allowed.start) for e in part.entities]
