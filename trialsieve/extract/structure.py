@@ -165,6 +165,7 @@ def structure_text(
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
+    atoms = time_anchors.at_steps(text, atoms)  # "Age >= 18 at the time of signing informed consent": when
     atoms, window = time_anchors.cut(text, atoms)  # "... during the therapy or between ... and inclusion": when
     rule, _ = combine(text, atoms, section, logic)
     if window is not None:
