@@ -37,6 +37,7 @@ from trialsieve.extract import (
     purposes,
     relatives,
     scope,
+    serostatus,
     sex_lists,
     sites,
     someone_else,
@@ -132,6 +133,7 @@ def structure_text(
         return Extraction(review_atom(text, *trim(text, 0, len(text)), reason).rule, entities.output())
     atoms = limit_atoms(text, entities)
     atoms += phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
+    atoms = serostatus.named(text, atoms)  # "known seropositivity for HIV": HIV, known
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
