@@ -10,7 +10,7 @@ from trialsieve.extract.structure import structure_text, structure_trial
 from trialsieve.match.check import check
 from trialsieve.match.concepts import ConceptMatcher
 from trialsieve.match.patient import Patient
-from trialsieve.rules import status_of
+from trialsieve.rules import leaves, status_of
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,26 @@ def test_permissions_in_a_pdq_record_rule_no_one_out(tagger):
     patient = Patient(facts=[{"kind": "condition", "text": "breast cancer"}])
     report = check(structured, patient, dt.date(2026, 11, 30), ConceptMatcher())
     assert report.overall == "eligible", [(c.id, c.verdict) for c in report.criteria]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with treated brain metastases could be enrolled",
+        "Patients with stable brain metastases can be enrolled.",
+        # NCT07247227 I7: read as a requirement, every patient needed brain and liver metastases
+        "Patients with active brain metastases and liver metastases could be enrolled (Concurrent radiotherapy, "
+        "intervention, dehydration, and other local treatment are permitted).",
+    ],
+)
+def test_could_be_enrolled_is_a_permission(text, tagger):
+    rule = structure_text(text, "inclusion", tagger.tag([text])[0]).rule
+    assert (rule.type, rule.reason) == ("unstructured", "permission"), rule
+
+
+def test_a_last_sentence_that_could_be_included_is_an_allowance(tagger):
+    text = "Prior chemotherapy within 4 weeks. Patients on low-dose tamoxifen could be included."
+    rule = structure_text(text, "exclusion", tagger.tag([text])[0]).rule
+    asked = [leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role != "exception"]
+    assert [leaf.concept.text for leaf in asked] == ["chemotherapy"], rule
+    assert "tamoxifen" in [excepted.text for excepted in asked[0].excepted], rule

@@ -56,3 +56,36 @@ def test_a_window_read_from_a_number_only_stretches(tagger):
 )
 def test_other_during_and_between_are_read_as_before(tagger, text):
     assert not any(getattr(leaf, "reason", None) == WINDOW for leaf in leaves(rule_of(tagger, text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("Age >= 18 years at the time of signing informed consent", "inclusion"),
+        ("Participant is ≥ 18 years of age at the time of signing the ICF.", "inclusion"),  # NCT04789655 I1.3
+        # NCT04886388 I1: a consent review "inclusive at the time of signing the informed consent" beside the age
+        ("Between 18 and 75 years old, inclusive at the time of signing the informed consent;", "inclusion"),
+    ],
+)
+def test_at_the_time_of_a_study_step_is_no_requirement(tagger, text, section):
+    rule = rule_of(tagger, text, section)
+    assert rule.type == "demographic" and rule.attribute == "age", rule
+
+
+def test_a_review_ends_before_the_time_of_a_study_step(tagger):
+    text = "Receiving on-site (in hospital) palliative care services at the time of recruitment."  # NCT04224974 E3
+    rule = rule_of(tagger, text)
+    assert rule.type == "unstructured" and rule.text.endswith("palliative care services"), rule
+    text = "the couple must have been married or living together at the time of screening."  # NCT00644631 I3
+    texts = [leaf.text for leaf in leaves(rule_of(tagger, text, "inclusion"))]
+    assert not any("time" in words or "screening" in words for words in texts), texts
+
+
+def test_pregnant_at_the_time_of_enrollment_is_pregnant(tagger):
+    rule = rule_of(tagger, "Female patient who is pregnant or lactating at the time of enrollment")
+    assert set(presences(rule)) == {"pregnant", "lactating"} and len(leaves(rule)) == 2, rule
+
+
+def test_the_time_of_an_event_that_is_no_study_step_is_read_as_before(tagger):
+    rule = rule_of(tagger, "Less than 50 years of age at the time of migraine onset", "inclusion")
+    assert rule.type == "demographic" and rule.at_event == "onset" and rule.event.text == "migraine", rule

@@ -449,8 +449,8 @@ def permission(text: str) -> str | None:
     if _PERMISSIONS["conditional"].search(said):
         return "conditional permission"
     ends = _PERMISSIONS["ends"].search(said)
-    examples = ends.start("examples") if ends and ends.group("examples") else len(said)
-    if len(said[:examples].split()) > _PERMISSION_WORDS:
+    asides = [ends.start(group) for group in ("examples", "aside") if ends and ends.group(group)]
+    if len(said[: min(asides, default=len(said))].split()) > _PERMISSION_WORDS:
         return None  # the examples of what is allowed ("... can be used including A, B, C") state nothing else
     if ends or _PERMISSIONS["opens"].match(said):
         return "permission"

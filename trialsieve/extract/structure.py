@@ -37,12 +37,14 @@ from trialsieve.extract import (
     purposes,
     relatives,
     scope,
+    serostatus,
     sex_lists,
     sites,
     someone_else,
     time_anchors,
     trailing_findings,
     undertakings,
+    unstated,
     waivers,
 )
 from trialsieve.extract.allergens import allergens
@@ -132,6 +134,7 @@ def structure_text(
         return Extraction(review_atom(text, *trim(text, 0, len(text)), reason).rule, entities.output())
     atoms = limit_atoms(text, entities)
     atoms += phrase_atoms(text, [(a.start, a.end) for a in atoms], entities)
+    atoms = serostatus.named(text, atoms)  # "known seropositivity for HIV": HIV, known
     atoms = adequate_functions.each(text, atoms)  # "Adequate renal, hepatic, and cardiac function": all three
     atoms = example_kinds.lend(text, atoms, section)  # "Solid tumors such as breast, lung": breast tumors too
     atoms = scope.lend_to_list(text, lend_windows(text, sorted(atoms, key=lambda a: a.start)))
@@ -165,6 +168,7 @@ def structure_text(
         rule: Rule = Unstructured(text=text[first:last], reason="no computable content found", span=(first, last))
         return Extraction(rule, entities.output())
     atoms, label = split_label(text, atoms)  # "Mild TBI as defined by a GCS of 13-15": the label over its definition
+    atoms = time_anchors.at_steps(text, atoms)  # "Age >= 18 at the time of signing informed consent": when
     atoms, window = time_anchors.cut(text, atoms)  # "... during the therapy or between ... and inclusion": when
     rule, _ = combine(text, atoms, section, logic)
     if window is not None:
@@ -176,6 +180,7 @@ def structure_text(
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
     rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
     rule = others.marked(text, rule)  # "Other malignancy": besides the trial's own disease
+    rule = unstated.marked(text, rule)  # "History of certain heart problems": which ones is not written
     rule = waivers.waived(rule, section)  # "bilirubin <= 1.5 x ULN unless Gilbert's": the exception decides
     rule = allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
@@ -194,6 +199,9 @@ def _allowing(
     exclusion asks (it matters only for a patient the exclusion would rule out), as the alternative
     to what an inclusion asks (it matters only for a patient who fails it)."""
     head = structure_text(text[: allowed.head_end], section, _moved(tagged, 0, allowed.head_end), logic)
+    if head.rule.type == "unstructured" and head.rule.reason == "permission":
+        first, last = whole_span(text)  # "... could be enrolled (Concurrent radiotherapy ... permitted)"
+        return Extraction(Unstructured(text=text[first:last], reason="permission", span=(first, last)), head.entities)
     part = structure_text(text[allowed.start : allowed.end], section, _moved(tagged, allowed.start, allowed.end), logic)
     rule = shifted(part.rule, allowed.start)
     entities = head.entities + [shifted(e, allowed.start) for e in part.entities]

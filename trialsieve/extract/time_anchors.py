@@ -13,6 +13,14 @@ by the days before the study, and goes. A lone "during the X" is left as it was 
 leaf, and the rest name what is asked ("any major anomaly during the first-trimester scan"); so is an
 anchor whose events a written interval runs between ("An interval of at least 4-6 weeks between prior
 radical prostatectomy and study enrollment": the prostatectomy is asked).
+
+"At the time of" a step of the study ("Age >= 18 years at the time of signing informed consent",
+"living together at the time of screening", "Between 18 and 75 years old, inclusive at the time of
+signing the informed consent") says when the criterion is judged, which for a check of a record is
+now: ``at_steps`` drops what was read from its words (a consent review AND-ed to the age, a bare
+"screening") and ends a review's words before it ("living together at the time" is "living
+together"); a review left with only idle words ("inclusive") goes. The steps are the ``at`` pattern
+of the lexicon; other events ("at the time of diagnosis", "at the time of surgery") are read as before.
 """
 
 from __future__ import annotations
@@ -24,12 +32,15 @@ from trialsieve.extract.logic import Atom
 from trialsieve.extract.spans import trim
 from trialsieve.rules import Unstructured, leaves
 
-_LEXICON = load_checked("time_anchors", {"_doc", "item", "joint"})
+_LEXICON = load_checked("time_anchors", {"_doc", "item", "joint", "at", "idle"})
 _ITEM = _LEXICON["item"]
 #: a clause of anchors that ends its sentence: "during the therapy or between the end of ... and inclusion"
 _CLAUSE = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_LEXICON['joint']}(?:{_ITEM}))*(?=[ \t]*(?:[.;]|$))", re.IGNORECASE)
 _BETWEEN = re.compile(r"between\b", re.IGNORECASE)
 _ANCHOR_WORD = re.compile(r"\b(?:during|between)\b", re.IGNORECASE)
+#: "at the time of" a step of the study: "at the time of signing the informed consent form (ICF)"
+_AT_STEP = re.compile(_LEXICON["at"], re.IGNORECASE)
+_IDLE = frozenset(_LEXICON["idle"])
 #: the units of a limit that measures time between two events, which the anchor then names
 _TIME_UNITS = frozenset({"min", "h", "d", "wk", "mo", "a"})
 #: the reason of the review a window set by events leaves
@@ -53,3 +64,24 @@ def cut(text: str, atoms: list[Atom]) -> tuple[list[Atom], Unstructured | None]:
         first, last = trim(text, m.start(), m.end())
         return kept, Unstructured(text=text[first:last], reason=WINDOW, span=(first, last))
     return atoms, None
+
+
+def at_steps(text: str, atoms: list[Atom]) -> list[Atom]:
+    """``atoms`` without what was read from the words "at the time of" a study step, and with the
+    reviews that ran into them ended before them ("living together at the time" is "living together")."""
+    for m in reversed(list(_AT_STEP.finditer(text))):
+        kept = []
+        for a in atoms:
+            if m.start() <= a.start and a.end <= m.end() and a.rule.type not in ("comparison", "demographic"):
+                continue  # "signing informed consent", "screening": when, not what
+            if a.rule.type == "unstructured" and a.start < m.start() < a.end <= m.end():
+                first, last = trim(text, a.start, m.start())
+                words = re.findall(r"[\w-]+", text[first:last].lower())
+                if not words or set(words) <= _IDLE:
+                    continue  # "inclusive at the time of signing the informed consent": asks nothing
+                rule = a.rule.model_copy(update={"text": text[first:last], "span": (first, last)})
+                a = Atom(first, last, rule)
+            kept.append(a)
+        if kept:
+            atoms = kept
+    return atoms
