@@ -5,10 +5,17 @@ of immunosuppressive therapy made steroids a reason to exclude; now what is allo
 the exclusion, an inclusion takes it as an alternative, and an allowance on a condition is left for
 a person."""
 
+import datetime as dt
+
 import pytest
 
 from tests.extract.reading import presences, rule_of, verdict_of
-from trialsieve.extract.allowances import find
+from trialsieve.extract.allowances import find, whole
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.structure import structure_trial
+from trialsieve.match.check import check
+from trialsieve.match.concepts import ConceptMatcher
+from trialsieve.match.patient import Patient
 from trialsieve.rules import leaves
 
 STEROIDS = (
@@ -132,3 +139,108 @@ def test_an_allowance_as_wide_as_the_exclusion_is_left_for_a_person(tagger):
     rule = rule_of(tagger, text)
     assert not any(leaf.excepted for leaf in leaves(rule) if leaf.type == "presence")
     assert any(leaf.type == "unstructured" and leaf.reason == "conditional permission" for leaf in leaves(rule))
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed", "conditional"),
+    [
+        (  # NCT01967251 E1: the testosterone it lets through was AND-ed to anabolic steroids
+            "Participants that are currently taking nitrates, antiandrogens, estrogens, or anabolic steroids at study "
+            "entry. Participants that are taking a stable dose level of testosterone are not excluded.",
+            "Participants that are taking a stable dose level of testosterone",
+            False,
+        ),
+        (  # NCT02650414 E7: a note opens the sentence; "e.g. CART19" starts none
+            "Receipt of a prior investigational study agent within 4 weeks prior to screening visit. \\*Note- patients "
+            "who have received anti-CD19 CART cells (e.g. CART19/CTL019) on an investigational study are NOT excluded.",
+            "patients who have received anti-CD19 CART cells (e.g. CART19/CTL019) on an investigational study",
+            False,
+        ),
+        (  # NCT05714891 E3.4: a person decides
+            "Clinically significant cardiac arrhythmias; (Note: patients with clinically controlled, asymptomatic "
+            "atrial arrhythmias may be eligible; please consult CCTG).",
+            "patients with clinically controlled, asymptomatic atrial arrhythmias",
+            True,
+        ),
+        (  # NCT05751044 I7.1.3: a sentence after it sends the patient to the sponsor
+            "ALT ≤ 5 x ULN; AST ≤ 5 x ULN. Note: Patients with hepatic disfunction related to the underling disease "
+            "can be eligible. In these cases, patients need to be discussed with the sponsor to confirm the "
+            "eligibility.",
+            "Patients with hepatic disfunction related to the underling disease",
+            True,
+        ),
+    ],
+)
+def test_more_ways_of_allowing(text, allowed, conditional):
+    found = find(text)
+    assert found is not None and text[found.start : found.end] == allowed and found.conditional == conditional
+
+
+NOTE = (
+    "Note: Participants with basal cell carcinoma of the skin, squamous cell carcinoma of the skin, or carcinoma in "
+    "situ (eg, breast carcinoma, cervical cancer in situ) who have undergone potentially curative therapy are not "
+    "excluded. Participants with low-risk prostate cancer (T1-T2a, Gleason score ≤6, and PSA \\<10 ng/mL) either "
+    "treated with definitive intent or untreated in active surveillance are not excluded."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        (NOTE, ["Participants with basal cell carcinoma", "Participants with low-risk prostate cancer"]),
+        ("Nonmelanoma skin cancer or carcinoma in situ (e.g. cervix, bladder, breast) is eligible.", ["Nonmelanoma"]),
+        ("Transient diabetes (e.g. gestational and steroid-induced) is not an exclusion.", ["Transient diabetes"]),
+        # what does not only allow
+        ("Using a medically acceptable form of birth control for at least 1 month prior to screening", []),
+        ("Patients who are taking the following: ritonavir, or ketoconazole (topical forms are allowed).", []),
+        ("Must have a potential study participant who can participate in the study after onset of symptoms", []),
+        ("Clinically significant cardiac arrhythmias; (Note: atrial arrhythmias may be eligible).", []),
+        ("Major surgery within 30 days. Minor surgery is allowed.", []),
+    ],
+)
+def test_a_criterion_that_only_allows(text, subjects):
+    found = [text[a.start : a.end] for a in whole(text)]
+    assert [subject[: len(start)] for subject, start in zip(found, subjects, strict=False)] == subjects
+    assert len(found) == len(subjects)
+
+
+MALIGNANCY = (
+    "Exclusion Criteria:\n"
+    "* Has a known additional malignancy that is progressing or has required active therapy within the past 3 "
+    "years.\n"
+    f"  * {NOTE}\n"
+)
+
+
+def test_a_note_under_an_exclusion_lets_through_what_it_allows(tagger):
+    """NCT05879653 E1.5: AND-ed under its parent, the note had made basal cell carcinoma the one cancer that
+    excluded and a melanoma none."""
+    trial = structure_trial(read_text(MALIGNANCY, "note.txt", "note"), tagger)
+    verdict = {}
+    for disease in ("Basal cell carcinoma of skin", "Malignant melanoma of skin"):
+        patient = Patient(facts=[{"kind": "condition", "text": disease, "date": "2025-01-01"}], age=50, sex="male")
+        verdict[disease] = check(trial, patient, dt.date(2026, 11, 30), ConceptMatcher()).criteria[0].verdict
+    # a melanoma excludes unless a person finds the low-risk prostate cancer the note also lets through
+    assert verdict == {"Basal cell carcinoma of skin": "unknown", "Malignant melanoma of skin": "needs_review"}
+    assert trial.criteria[1].rule.reason == "permission"  # the note alone asks nothing
+    reviews = [leaf for leaf in leaves(trial.criteria[0].rule) if leaf.type == "unstructured"]
+    assert [leaf.reason for leaf in reviews] == ["conditional permission"]  # the prostate cancer on its limits
+
+
+HEPATIC = (
+    "Inclusion Criteria:\n"
+    "* Adequate hepatic function:\n"
+    "  * ALT ≤ 5 x ULN. Note: Patients with hepatic disfunction related to the underling disease can be eligible "
+    "even if they do not fulfill the aforementioned values. In these cases, patients need to be discussed with the "
+    "sponsor to confirm the eligibility.\n"
+)
+
+
+def test_an_inclusion_that_a_person_may_waive_is_reviewed_not_failed(tagger):
+    """NCT05751044 I7.1.3: the hepatic dysfunction it lets through had been required beside the limits."""
+    trial = structure_trial(read_text(HEPATIC, "waiver.txt", "waiver"), tagger)
+    alt = {"kind": "observation", "text": "Alanine aminotransferase", "value": 300, "unit": "U/L", "reference_high": 40}
+    patient = Patient(facts=[{**alt, "date": "2026-11-20"}], age=50, sex="female")
+    assert check(trial, patient, dt.date(2026, 11, 30), ConceptMatcher()).criteria[0].verdict == "needs_review"
+    normal = Patient(facts=[{**alt, "value": 30, "date": "2026-11-20"}], age=50, sex="female")
+    assert check(trial, normal, dt.date(2026, 11, 30), ConceptMatcher()).criteria[0].verdict == "met"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from trialsieve.extract import (
@@ -67,6 +67,7 @@ from trialsieve.extract.washouts import periods
 from trialsieve.rules import (
     ANOTHER_PERSON,
     NOTHING_ASKED,
+    PERMISSION,
     All,
     Any,
     AtLeast,
@@ -126,7 +127,8 @@ def structure_text(
         return _barring(text, section, tagged, logic, bar)
     if (allowance := allowances.find(text)) is not None:  # "Major surgery within 30 days. Minor surgery is allowed."
         return _allowing(text, section, tagged, logic, allowance)
-    if allowed := context.permission(text):  # "Prior neoadjuvant chemotherapy allowed" requires nothing
+    # "Prior neoadjuvant chemotherapy allowed", "Nonmelanoma skin cancer ... is eligible" require nothing
+    if allowed := PERMISSION if allowances.permits(text, section) else context.permission(text):
         first, last = whole_span(text)
         return Extraction(Unstructured(text=text[first:last], reason=allowed, span=(first, last)), entities.output())
     if undertaking(text):  # "Agree to attempt intercourse at least 4 times per month": what is promised
@@ -203,22 +205,55 @@ def _allowing(
         first, last = whole_span(text)  # "... could be enrolled (Concurrent radiotherapy ... permitted)"
         return Extraction(Unstructured(text=text[first:last], reason="permission", span=(first, last)), head.entities)
     part = structure_text(text[allowed.start : allowed.end], section, _moved(tagged, allowed.start, allowed.end), logic)
-    rule = shifted(part.rule, allowed.start)
     entities = head.entities + [shifted(e, allowed.start) for e in part.entities]
-    asked = [_words(leaf.concept.text) for leaf in leaves(head.rule) if leaf.type == "presence"]
+    return Extraction(_allowed(text, section, head.rule, shifted(part.rule, allowed.start), allowed), entities)
+
+
+def _allowed(text: str, section: str, asked: Rule, rule: Rule, allowed: allowances.Allowance) -> Rule:
+    """What ``asked`` asks once ``rule``, the rule of what ``allowed`` allows, is let through."""
+    words = [_words(leaf.concept.text) for leaf in leaves(asked) if leaf.type == "presence"]
     named = [
         leaf
         for leaf in leaves(rule)
-        if leaf.type == "presence" and not leaf.negated and not any(_words(leaf.concept.text) <= w for w in asked)
+        if leaf.type == "presence" and not leaf.negated and not any(_words(leaf.concept.text) <= w for w in words)
     ]  # "Administration of killed vaccines is allowed" read as "vaccines" would let every live vaccine through
-    if allowed.conditional or not named or any(leaf.type not in ("presence", "unstructured") for leaf in leaves(rule)):
+    unread = not words and section == "exclusion"  # nothing read to let it through from: a person does
+    if (
+        allowed.conditional
+        or unread
+        or not named
+        or any(leaf.type not in ("presence", "unstructured") for leaf in leaves(rule))
+    ):
         span = trim(text, allowed.start, allowed.sentence_end)
         note = Unstructured(text=text[span[0] : span[1]], reason="conditional permission", span=span)
         joined = All if section == "exclusion" else Any  # a person reads it only where it could change the verdict
-        return Extraction(joined(args=[head.rule, note]), entities)
+        return joined(args=[asked, note])
     if section == "exclusion":
-        return Extraction(excepting(text, head.rule, named), entities)
-    return Extraction(Any(args=[head.rule, rule]), entities)
+        return excepting(text, asked, named)
+    return Any(args=[asked, rule])
+
+
+def _noted(parent: Criterion, asked: Rule, notes: list[tuple[Criterion, str, list[Entity] | None]]) -> Rule:
+    """``asked``, the parent's rule, with what its notes allow let through: "Has a known additional
+    malignancy ... within the past 3 years" over "Note: Participants with basal cell carcinoma of the
+    skin ... are not excluded" leaves basal cell carcinoma out of the exclusion, where AND-ed under it
+    the note had made it the one cancer that excluded."""
+    for note, written, tagged in notes:
+        offset = note.start - parent.start
+        text = " " * offset + written  # the note's spans counted from the parent's start, as its rule's are
+        for allowed in allowances.whole(written):
+            part = structure_text(
+                written[allowed.start : allowed.end], parent.section, _moved(tagged, allowed.start, allowed.end)
+            )
+            moved = replace(
+                allowed,
+                head_end=allowed.head_end + offset,
+                start=allowed.start + offset,
+                end=allowed.end + offset,
+                sentence_end=allowed.sentence_end + offset,
+            )
+            asked = _allowed(text, parent.section, asked, shifted(part.rule, moved.start), moved)
+    return asked
 
 
 def _barring(
@@ -360,13 +395,19 @@ def structure_criteria(
             (leaf.temporal for leaf in leaves(own[criterion.id].rule) if getattr(leaf, "temporal", None)), None
         )
         kid_rules = [shifted(rule_of(k, window or inherited), k.start - criterion.start) for k in kids]
+        # "Note: Participants with basal cell carcinoma ... are not excluded": let through, not asked
+        notes = [] if heading else [(k, texts[k.id], tagged_of[k.id]) for k in kids if allowances.whole(texts[k.id])]
         # a label under a criterion with nothing under it ("Prior/Concomitant Therapy" nested under "History
         # of pelvic radiation") asks nothing: an empty `any` under the parent's `all` would ask the impossible
-        asked = [(k, r) for k, r in zip(kids, kid_rules, strict=True) if not (is_heading(k.text) and _empty(r))]
+        asked = [
+            (k, r)
+            for k, r in zip(kids, kid_rules, strict=True)
+            if not (is_heading(k.text) and _empty(r)) and k not in (note for note, _, _ in notes)
+        ]
         if not asked and not heading:
             rule = with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
-            rules[criterion.id] = rule
-            return rule
+            rules[criterion.id] = _noted(criterion, rule, notes)
+            return rules[criterion.id]
         if asked:
             kids, kid_rules = [k for k, _ in asked], [r for _, r in asked]
         group = _group(criterion, cue, kids, kid_rules)
@@ -387,7 +428,7 @@ def structure_criteria(
             kept = []  # "Adequate organ function" over the limits that say what adequate is
         else:
             kept = [own[criterion.id].rule]
-        rules[criterion.id] = All(args=[*kept, group]) if kept else group
+        rules[criterion.id] = _noted(criterion, All(args=[*kept, group]) if kept else group, notes)
         return rules[criterion.id]
 
     for root in children.get(None, []):
