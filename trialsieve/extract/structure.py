@@ -44,6 +44,7 @@ from trialsieve.extract import (
     time_anchors,
     trailing_findings,
     undertakings,
+    unread_limits,
     unstated,
     waivers,
 )
@@ -183,6 +184,7 @@ def structure_text(
     rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
     rule = others.marked(text, rule)  # "Other malignancy": besides the trial's own disease
     rule = unstated.marked(text, rule)  # "History of certain heart problems": which ones is not written
+    rule = unread_limits.marked(text, rule)  # "Are between a body mass index of 18.5 and 30": not read
     rule = waivers.waived(rule, section)  # "bilirubin <= 1.5 x ULN unless Gilbert's": the exception decides
     rule = allergens(text, _prohibited(text, section, rule))
     rule = refine(text, rule, tagged, section)  # sex-specific limits, ages at onset, durations
