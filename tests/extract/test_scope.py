@@ -318,6 +318,10 @@ def test_a_quoted_title_is_a_name_not_a_concept(tagger):
     [
         "Any medical condition for which weight loss, dietary restriction, or physical activity is contraindicated",
         "Medications that affect appetite, weight, or sleep",
+        # NCT04762082 E5: read as tadalafil, it excluded every patient on it and no one on a nitrate
+        "Currently taking any medicines known to conflict with tadalafil;",
+        # NCT05037968 E9: read as "calcium metabolism", a condition no record names
+        "Receiving treatment with medication interfering with calcium metabolism.",
     ],
 )
 def test_every_object_of_what_a_thing_does_stays_in_the_phrase(tagger, text):
@@ -325,6 +329,16 @@ def test_every_object_of_what_a_thing_does_stays_in_the_phrase(tagger, text):
     asked = [leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None]
     assert not asked  # "physical activity" is what is contraindicated, not an exclusion of its own
     assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["effect"]
+
+
+def test_a_drug_named_by_what_it_interacts_with_in_a_list_keeps_the_list(tagger):
+    """NCT00631969 E11: an item after a comma stays an item of the list ("nitric oxide donors, androgens, ...")."""
+    text = (
+        "Subjects who are taking nitrates or nitric oxide donors, androgens, anti-androgens, alpha- blockers, "
+        "medication known to prolong QT interval, itraconazole or ketoconazole"
+    )
+    found = _presences(_rule(tagger, text))
+    assert {"nitric oxide donors", "androgens", "itraconazole", "ketoconazole"} <= set(found)
 
 
 def test_a_time_bound_after_an_undertaking_takes_only_its_own_item(tagger):
