@@ -1,7 +1,9 @@
 import re
 
 from trialsieve.extract import context
+from trialsieve.extract.ingest import read_text
 from trialsieve.extract.segment import is_cohort, is_heading, readable, segment
+from trialsieve.extract.structure import structure_trial
 from trialsieve.rules import leaves
 
 
@@ -444,3 +446,35 @@ def test_numbered_and_ineligibility_section_headers():
     )
     assert [(c.id, c.section) for c in segment(text)] == [("U1", "unknown"), ("E1", "exclusion"), ("E2", "exclusion")]
     assert ids("Inclusion Criteria:\n1. Inclusion criteria of the parent study met\n") == [("I1", None, "inclusion")]
+
+
+def test_a_list_announced_and_written_inline_is_its_children(tagger):
+    """NCT04728893 I12.2: read as one text, the inclusion asked the lesion and the IgM together; NCT00734604 E8:
+    the window before the colon stopped at the first item, so a bypass years ago excluded."""
+    text = (
+        "Inclusion Criteria:\n* Has measurable disease, satisfying any of the following: at least 1 lesion (>15 mm "
+        "in the longest diameter; >10 mm in the short axis); IgM ≥450 mg/dL; or bone marrow infiltration of 10%\n"
+        "Exclusion Criteria:\n* Have had any of the following in the past 90 days: Heart attack; Heart bypass surgery; "
+        "stroke\n"
+    )
+    found = segment(text)
+    assert [(c.id, c.parent) for c in found] == [
+        ("I1", None),
+        ("I1.1", "I1"),
+        ("I1.2", "I1"),
+        ("I1.3", "I1"),
+        ("E1", None),
+        ("E1.1", "E1"),
+        ("E1.2", "E1"),
+        ("E1.3", "E1"),
+    ]
+    assert found[3].text.startswith("bone marrow")  # the "or" joining it is no word of its own
+    rules = {c.id: c.rule for c in structure_trial(read_text(text, "inline.txt", "inline"), tagger).criteria}
+    assert rules["I1"].type == "any" and len(rules["I1"].args) == 3
+    windows = [leaf.temporal for leaf in leaves(rules["E1"]) if leaf.type == "presence"]
+    assert len(windows) == 3 and all(w is not None and w.value == 90 for w in windows)
+
+
+def test_an_announced_list_needs_two_items_after_its_colon():
+    text = "Inclusion Criteria:\n* Must meet one of the following: adequate renal function (see below)\n"
+    assert [c.id for c in segment(text)] == ["I1"]

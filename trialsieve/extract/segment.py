@@ -395,6 +395,7 @@ def _split_inline(text: str, node: _Node) -> None:
     sequences = [(kind, seq) for kind in ("roman", "letter", "number") if (seq := _sequence(candidates, kind, own))]
     sequences.sort(key=lambda found: found[1][0][0])
     if not sequences:
+        node.inline = _listed(text, node, own_end)  # "any of the following: A; B; or C"
         return
     kind, outer = sequences[0]
     items = _run(text, node, kind, outer, own_end)
@@ -403,6 +404,36 @@ def _split_inline(text: str, node: _Node) -> None:
         if host is not None and all(host.marker_start < s < host.end for s, _, _ in seq):
             host.children.extend(_run(text, node, inner_kind, seq, host.end))
     node.inline, node.starts_run = items, outer[0][0] == node.marker_start
+
+
+def _listed(text: str, node: _Node, end: int) -> list[_Node]:
+    """The items a criterion's own text lists after announcing them ("satisfying any of the following: A; B;
+    or C"), one node each, cut at the semicolons outside brackets; none unless there are two."""
+    cue = _INLINE_LIST_CUE.search(text, node.content_start, end)
+    if cue is None:
+        return []
+    cuts, depth = [cue.end()], 0
+    for pos in range(cue.end(), end):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(text[pos], 0)
+        if text[pos] in ";；" and depth <= 0:
+            cuts.append(pos + 1)
+    spans = [(_connective_skipped(text, a), b) for a, b in itertools.pairwise([*cuts, end])]
+    spans = [(a, b) for a, b in spans if re.search(r"[^\W\d_]{2}", text[a:b])]
+    if len(spans) < 2:
+        return []
+    return [_Node(node.section, "para", None, a, a, b, node.indent) for a, b in spans]
+
+
+_INLINE_LIST_CUE = re.compile(_LAYOUT["inline_list_cue"], re.IGNORECASE)
+
+
+def _connective_skipped(text: str, pos: int) -> int:
+    """Where an item's words start: after the space and the "or" that joins it to the one before."""
+    pos = _skip_space(text, pos)
+    joined = _CONNECTIVE_LINE.match(text, pos)
+    return (
+        _skip_space(text, joined.end()) if joined and joined.end() > pos and text[joined.end() - 1].isspace() else pos
+    )
 
 
 def _candidates(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
