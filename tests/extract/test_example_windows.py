@@ -131,3 +131,17 @@ def test_an_anti_cancer_therapy_is_no_cancer(tagger, text, concept):
     found = presences(rule_of(tagger, text))
     assert concept in found and found[concept].concept.kind == "procedure"
     assert not any(leaf.concept.kind == "condition" for leaf in found.values()), found
+
+
+def test_an_examples_own_bracket_of_examples_does_not_end_the_list(tagger):
+    """NCT04691388 E27: the list of examples went on after the first example's own "(including ...)", and a deep
+    vein thrombosis years ago excluded; a bracket of other names ("Risperidone (Risperdal)") still ends it."""
+    text = (
+        "Arterial/venous thrombosis events that occurred within 6 months, such as cerebrovascular accidents "
+        "(including temporary ischemic attacks, cerebral hemorrhage, cerebral infarction), deep vein thrombosis and "
+        "pulmonary embolism;"
+    )
+    windows = _windows(rule_of(tagger, text))
+    assert windows["deep vein thrombosis"] and windows["pulmonary embolism"] == windows["cerebral hemorrhage"]
+    old = [{"kind": "condition", "text": "Deep venous thrombosis", "date": "2019-05-01"}]
+    assert verdict_of(tagger, "Exclusion", text, old, age=60, sex="male") != "met"

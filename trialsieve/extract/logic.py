@@ -433,7 +433,9 @@ def _with_examples(text: str, items: list[Atom], labels: list[str]) -> tuple[lis
             kept_labels.pop()
         chain = [run[0] if len(run) == 1 else Atom(run[0].start, run[-1].end, All(args=[a.rule for a in run]))]
         j = i
-        while j < len(labels) and (labels[j] == "example" or _listed(text, labels[j], items[j], items[j + 1])):
+        while j < len(labels) and (
+            labels[j] == "example" or _listed(text, labels[j], items[j], items[j + 1], items[i + 1].start)
+        ):
             item = items[j + 1]
             rule = example_states.lend(text, chain[0].rule, item.rule)  # "Poorly controlled ..., such as diabetes"
             chain.append(Atom(item.start, item.end, _windowed(chain[0].rule, rule)))
@@ -560,10 +562,17 @@ def _kinds(rule: Rule) -> set[str]:
     return {leaf.concept.kind for leaf in leaves(rule) if leaf.type == "presence"}
 
 
-def _listed(text: str, label: str, prev: Atom, cur: Atom) -> bool:
+def _listed(text: str, label: str, prev: Atom, cur: Atom, since: int) -> bool:
     """Whether ``cur`` goes on the list ``prev`` is in: "such as diabetes, narcolepsy, and asthma"
-    are all examples, whatever joins them, until a bracket or clause closes."""
-    if _closes(text, prev, cur):
+    are all examples, whatever joins them, until a bracket or clause closes. A bracket opened after
+    the first example, at ``since``, is an example's own ("such as cerebrovascular accidents
+    (including TIA, ...), deep vein thrombosis and pulmonary embolism"), when it opens with a cue of
+    examples: the list goes on after it; the bracket the examples are written in ("androgens (e.g.
+    testosterone), trazodone") and a bracket of other names ("Risperidone (Risperdal)") end it."""
+    closed = [p for p in open_brackets(text, prev.end) if p not in open_brackets(text, cur.start)]
+    own = [p for p in closed if p >= since and context.EXAMPLES.match(text, _skip_spaces(text, p + 1))]
+    gap = text[prev.end : cur.start]
+    if ";" in gap or gap.count(")") > len(own):
         return False
     if label == "or" or _LIST_LAST.fullmatch(text, prev.end, cur.start):
         return True
@@ -571,6 +580,10 @@ def _listed(text: str, label: str, prev: Atom, cur: Atom) -> bool:
 
 
 _LIST_LAST = re.compile(r"\s*,?\s*(?:and/or|or|and)\s+", re.IGNORECASE)
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    return len(text) - len(text[pos:].lstrip()) if pos < len(text) else pos
 
 
 def _limit(rule: Rule) -> bool:
