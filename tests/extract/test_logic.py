@@ -293,6 +293,10 @@ def test_words_that_change_the_concept_stay_on_it(tagger, text, concept):
             {"herniated discs", "sequestered discs"},
         ),
         ("serious or significant cardiac disease", {"cardiac disease"}),  # a qualifier alone is no item
+        # NCT02226237 I2: "localized cancer" took any cancer; a state may carry an adverb ("locally advanced")
+        ("diagnosed with localized or locally advanced prostate cancer", {"localized prostate cancer"}),
+        # the tagger's "Histologically" says how it was found: locally advanced patients had failed the inclusion
+        ("Histologically confirmed locally advanced or metastatic breast cancer", {"advanced breast cancer"}),
     ],
 )
 def test_list_items_share_the_head_the_tagger_named_alone(tagger, text, concepts):

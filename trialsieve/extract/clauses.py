@@ -169,7 +169,9 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
     waiting: list[tuple[int, int, re.Match[str], list[Entity]]] = []  # bare modifiers before their head
     for start, end in pieces:
         word = _LAST_WORD.search(text[start:end])
-        tagged = entities.inside(start, end)
+        # an adverb the tagger named ("Histologically confirmed locally advanced or metastatic breast cancer")
+        # says how the disease was found: no item of the list
+        tagged = [e for e in entities.inside(start, end) if not _HOW_FOUND.fullmatch(e.text)]
         # an item with a name of its own is none; modifiers alone tagged ("Hypertrophic obstructive") are;
         # the last piece ends the list ("Hepatic or renal impairment": "impairment" is the head)
         bare = (start, end) != pieces[-1] and all(
@@ -290,6 +292,7 @@ def _only_modifiers(text: str, start: int, end: int) -> bool:
 
 
 _PERFECT = re.compile(r"\b(?:has|have|had|been)\b", re.IGNORECASE)
+_HOW_FOUND = re.compile(r"[^\W\d_]+ically(?:\s+(?:and/or|or|and)\s+[^\W\d_]+ically)*", re.IGNORECASE)
 
 
 def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:
@@ -299,9 +302,12 @@ def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:
 
 _TRAVELLING_STATES = frozenset(load("scope")["shared_qualifiers"]["qualifiers"])
 _DISEASE_STATE = phrase_regex(load("cues")["concept_modifiers"]["states"])
-_DISEASE_STATES_BEFORE = re.compile(rf"(?:(?:{_DISEASE_STATE.pattern})\s+)*", re.IGNORECASE)
-#: the first word of the list's last item, before its concept: "or |refractory| acute myeloid leukemia"
-_STATE_FIRST = re.compile(r"[\s,/]*(?:(?:and/or|or|and|nor)\s+)?([^\W\d_][\w-]*)\s+", re.IGNORECASE)
+#: an adverb a state may carry: "locally advanced", "loco-regionally recurrent"
+_STATE_ADVERB = r"(?:[\w-]+ly\s+)?"
+_DISEASE_STATES_BEFORE = re.compile(rf"(?:{_STATE_ADVERB}(?:{_DISEASE_STATE.pattern})\s+)*", re.IGNORECASE)
+#: the first word of the list's last item, before its concept: "or |refractory| acute myeloid leukemia", "or
+#: locally |advanced| prostate cancer"
+_STATE_FIRST = re.compile(rf"[\s,/]*(?:(?:and/or|or|and|nor)\s+)?{_STATE_ADVERB}([^\W\d_][\w-]*)\s+", re.IGNORECASE)
 
 
 def _head_noun(text: str, start: int, named: Entity) -> str | None:
