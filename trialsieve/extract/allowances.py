@@ -7,8 +7,10 @@ exclusion asked for minor surgery as well, and "Steroids used to treat inflammat
 after "immunosuppressive therapy" made steroids a reason to exclude. ``find`` reads where the
 allowing sentence begins and what it allows; ``structure`` leaves that out of an exclusion and
 offers it as an alternative to an inclusion. An allowance on a condition ("are eligible provided
-that they have been disease free for >= 2 years") is left for a person. The cue words are the
-``allowances`` lexicon.
+that they have been disease free for >= 2 years") is left for a person. ``whole`` reads a
+criterion that only allows, a note under another ("Note: Participants with basal cell carcinoma
+... are not excluded."): ``structure`` applies it to the parent the same way, and alone it asks
+nothing (``permits``). The cue words are the ``allowances`` lexicon.
 """
 
 from __future__ import annotations
@@ -126,10 +128,10 @@ def _one_subject(text: str, start: int, allowance: Allowance) -> bool:
     """Whether the sentence from ``start`` only allows: its subject is one phrase (no clause ends in it)
     that is a note, names the people let in, or is short."""
     subject = text[allowance.start : allowance.end]
+    # a clause ends or a list opens inside it: "arrhythmias; (Note: patients ... may be eligible",
+    # "Patients taking the following: ... ketoconazole (topical forms are allowed)"
     if _CLAUSE_END.search(text, start, allowance.end) or ":" in subject or subject.count("(") > subject.count(")"):
-        return (
-            False  # "arrhythmias; (Note: patients ... may be eligible", "... ketoconazole (topical forms are allowed)"
-        )
+        return False
     if _REQUIREMENTS.search(subject):
         return False  # "Must have a potential study participant who can participate ..."
     said = _ALLOWED.match(text, allowance.end)

@@ -219,7 +219,8 @@ def _allowed(text: str, section: str, asked: Rule, rule: Rule, allowed: allowanc
         for leaf in leaves(rule)
         if leaf.type == "presence" and not leaf.negated and not any(_words(leaf.concept.text) <= w for w in words)
     ]  # "Administration of killed vaccines is allowed" read as "vaccines" would let every live vaccine through
-    unread = not words and section == "exclusion"  # nothing read to let it through from: a person does
+    # nothing read to let it through from ("... as defined by inclusion criteria A"): a person does
+    unread = section == "exclusion" and all(leaf.type == "unstructured" for leaf in leaves(asked))
     if (
         allowed.conditional
         or unread
