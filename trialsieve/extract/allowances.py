@@ -71,10 +71,23 @@ class Allowance:
     conditional: bool
 
 
+def _may_allow(text: str) -> bool:
+    """The cheap test first: few criteria hold any allowing word, and the words' pattern is long."""
+    lowered = text.lower()
+    return any(word in lowered for word in _ALLOWING_STEMS) and _ALLOWED.search(text) is not None
+
+
+#: a stem of every allowing word of the lexicon's ``allowed`` ("allowed", "acceptable", "eligible", ...)
+_ALLOWING_STEMS = (
+    *("allow", "permit", "accept", "eligib", "includ", "enrol"),
+    *("particip", "used", "exclu", "consider", "regard", "deem"),
+)
+
+
 def find(text: str) -> Allowance | None:
     """The last sentence of ``text`` when it only allows something, else None."""
-    if not _ALLOWED.search(text):
-        return None  # the cheap test first: few criteria allow anything
+    if not _may_allow(text):
+        return None
     for opened in reversed(list(_STARTS.finditer(text))):
         if _ABBREVIATION.search(text, 0, opened.start() + 1):
             continue  # "(e.g. CART19/CTL019)": no sentence starts inside a bracket of examples
@@ -97,7 +110,7 @@ def whole(text: str) -> list[Allowance]:
     excluded.") allows what its parent would otherwise ask; read as a requirement of its own, AND-ed
     under the parent, it turned an exclusion of other cancers into an exclusion of the very cancers
     it let through. ``head_end`` of each is where its sentence starts."""
-    if not _ALLOWED.search(text):
+    if not _may_allow(text):
         return []
     ends = list(_SENTENCE_START.finditer(text))
     starts = [0] + [m.end() for m in ends]
