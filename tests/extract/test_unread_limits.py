@@ -37,6 +37,8 @@ def test_a_measure_beside_an_unread_limit_is_reviewed(tagger, text, section):
         ("Sexually active with IIEF-5 score of 12 or less", "inclusion"),  # "IIEF-5" names the measure
         ("Drug Abuse Screening Test-10 (DAST-10) (score greater than 2)", "exclusion"),
         ("Spondylolisthesis grade III or IV", "exclusion"),  # the grade is in the concept's words
+        # NCT06332300 I9.3: a list's number is no limit
+        ("ALT <= 2.5 x ULN; (3) Renal function: creatinine <= 1.5 x ULN", "inclusion"),
     ],
 )
 def test_a_read_limit_or_a_number_in_the_name_is_no_review(tagger, text, section):

@@ -22,6 +22,8 @@ _KINDS = frozenset(_LEXICON["kinds"])
 _LIMIT = re.compile(_LEXICON["limit"])
 _REACH = _LEXICON["reach"]
 _EDGE = re.compile(_LEXICON["edges"], re.IGNORECASE)
+#: a list's number, no limit: "(3) Renal function", "3) Renal function"
+_MARKER = re.compile(r"\d{1,2}\)\s")
 #: the reason of the review
 UNREAD = "a limit not read"
 
@@ -32,7 +34,11 @@ def marked(text: str, rule: Rule) -> Rule:
     if not measures:
         return rule
     read = _read_spans(rule)
-    limits = [m.span() for m in _LIMIT.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in read)]
+    limits = [
+        m.span()
+        for m in _LIMIT.finditer(text)
+        if not any(s <= m.start() and m.end() <= e for s, e in read) and not _MARKER.match(text, m.start())
+    ]
     unread = {id(leaf) for leaf in measures if any(_beside(text, leaf.concept.span, limit) for limit in limits)}
     if not unread:
         return rule
