@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     context,
     fixed_names,
+    methods,
     mixed,
 )
 from trialsieve.extract.concepts import phrase_atom
@@ -167,11 +168,12 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
     at the infection, not at the last piece. Keyed by the piece's start."""
     found: dict[int, list[_Atom]] = {}
     waiting: list[tuple[int, int, re.Match[str], list[Entity]]] = []  # bare modifiers before their head
+    found_by = methods.adverb_spans(text)
     for start, end in pieces:
         word = _LAST_WORD.search(text[start:end])
         # an adverb the tagger named ("Histologically confirmed locally advanced or metastatic breast cancer")
         # says how the disease was found: no item of the list
-        tagged = [e for e in entities.inside(start, end) if not _HOW_FOUND.fullmatch(e.text)]
+        tagged = [e for e in entities.inside(start, end) if not any(s <= e.start and e.end <= t for s, t in found_by)]
         # an item with a name of its own is none; modifiers alone tagged ("Hypertrophic obstructive") are;
         # the last piece ends the list ("Hepatic or renal impairment": "impairment" is the head)
         bare = (start, end) != pieces[-1] and all(
@@ -292,7 +294,6 @@ def _only_modifiers(text: str, start: int, end: int) -> bool:
 
 
 _PERFECT = re.compile(r"\b(?:has|have|had|been)\b", re.IGNORECASE)
-_HOW_FOUND = re.compile(r"[^\W\d_]+ically(?:\s+(?:and/or|or|and)\s+[^\W\d_]+ically)*", re.IGNORECASE)
 
 
 def _piece_of(pieces: list[tuple[int, int]], pos: int) -> int:

@@ -188,6 +188,8 @@ EXCLUSION_WORDS = phrase_regex(_CUES["exclusion_words"]["phrases"])
 #: what the negation model does not read before a concept: pseudo-negations and exclusion words
 NOT_DENIAL = phrase_regex([*_CUES["pseudo_negation"], *_CUES["exclusion_words"]["phrases"]])
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
+#: a cue of examples opening what follows, spaces first: "(| e.g. CT, MRI)", "(|including TIA, ...)"
+OPENS_EXAMPLES = re.compile(rf"\s*(?:{EXAMPLES.pattern})", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)
 CONTENT_WORD = re.compile(r"[^\W\d_][\w'’\-]+")

@@ -570,7 +570,7 @@ def _listed(text: str, label: str, prev: Atom, cur: Atom, since: int) -> bool:
     examples: the list goes on after it; the bracket the examples are written in ("androgens (e.g.
     testosterone), trazodone") and a bracket of other names ("Risperidone (Risperdal)") end it."""
     closed = [p for p in open_brackets(text, prev.end) if p not in open_brackets(text, cur.start)]
-    own = [p for p in closed if p >= since and context.EXAMPLES.match(text, _skip_spaces(text, p + 1))]
+    own = [p for p in closed if p >= since and context.OPENS_EXAMPLES.match(text, p + 1)]
     gap = text[prev.end : cur.start]
     if ";" in gap or gap.count(")") > len(own):
         return False
@@ -580,10 +580,6 @@ def _listed(text: str, label: str, prev: Atom, cur: Atom, since: int) -> bool:
 
 
 _LIST_LAST = re.compile(r"\s*,?\s*(?:and/or|or|and)\s+", re.IGNORECASE)
-
-
-def _skip_spaces(text: str, pos: int) -> int:
-    return len(text) - len(text[pos:].lstrip()) if pos < len(text) else pos
 
 
 def _limit(rule: Rule) -> bool:

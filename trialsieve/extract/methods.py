@@ -50,7 +50,6 @@ _LEXICON = load("scope")["method_brackets"]
 _TEST_BEFORE = re.compile(rf"(?:{_LEXICON['tests']})\s*$", re.IGNORECASE)
 _BRACKET_WORDS = re.compile(rf"^{_LEXICON['bracket']}(?:[\s,/;]|\b(?:or|and|and/or)\b)*$", re.IGNORECASE)
 _REPORTS = re.compile(_LEXICON["reports"], re.IGNORECASE)
-_CUE = re.compile(rf"\s*(?:{context.EXAMPLES.pattern})", re.IGNORECASE)  # "(e.g. CT, MRI)"
 
 
 def _adverbs(lexicon: dict) -> re.Pattern[str]:
@@ -87,10 +86,16 @@ def method_spans(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]
         if word is None:  # "surgical intervention (resection or biopsy)": examples of the intervention
             continue
         report = _REPORTS.match(text, close + 1)
-        if report is None and len(inside) < 2 and not _CUE.match(text, opened.end(), close):
+        if report is None and len(inside) < 2 and not context.OPENS_EXAMPLES.match(text, opened.end(), close):
             continue  # "magnetic resonance imaging (MRI)": a gloss, no list of methods
         spans.append((word.start(), report.end()) if report else (opened.start(), close + 1))
-    return spans + [m.span() for m in _ADVERBS.finditer(text)] + _led(text, tagged or [])
+    return spans + adverb_spans(text) + _led(text, tagged or [])
+
+
+def adverb_spans(text: str) -> list[tuple[int, int]]:
+    """Each run of tests written as adverbs before a confirming verb ("Histologically or
+    cytologically confirmed", "biopsy-proven")."""
+    return [m.span() for m in _ADVERBS.finditer(text)]
 
 
 def _led(text: str, named: list[Entity]) -> list[tuple[int, int]]:

@@ -236,15 +236,17 @@ def _allowed(text: str, section: str, asked: Rule, rule: Rule, allowed: allowanc
     return Any(args=[asked, rule])
 
 
-def _noted(parent: Criterion, asked: Rule, notes: list[tuple[Criterion, str, list[Entity] | None]]) -> Rule:
+def _noted(
+    parent: Criterion, asked: Rule, notes: list[tuple[Criterion, str, list[Entity] | None, list[allowances.Allowance]]]
+) -> Rule:
     """``asked``, the parent's rule, with what its notes allow let through: "Has a known additional
     malignancy ... within the past 3 years" over "Note: Participants with basal cell carcinoma of the
     skin ... are not excluded" leaves basal cell carcinoma out of the exclusion, where AND-ed under it
     the note had made it the one cancer that excluded."""
-    for note, written, tagged in notes:
+    for note, written, tagged, allowing in notes:
         offset = note.start - parent.start
         text = " " * offset + written  # the note's spans counted from the parent's start, as its rule's are
-        for allowed in allowances.whole(written):
+        for allowed in allowing:
             part = structure_text(
                 written[allowed.start : allowed.end], parent.section, _moved(tagged, allowed.start, allowed.end)
             )
@@ -399,13 +401,17 @@ def structure_criteria(
         )
         kid_rules = [shifted(rule_of(k, window or inherited), k.start - criterion.start) for k in kids]
         # "Note: Participants with basal cell carcinoma ... are not excluded": let through, not asked
-        notes = [] if heading else [(k, texts[k.id], tagged_of[k.id]) for k in kids if allowances.whole(texts[k.id])]
+        notes = (
+            []
+            if heading
+            else [(k, texts[k.id], tagged_of[k.id], found) for k in kids if (found := allowances.whole(texts[k.id]))]
+        )
         # a label under a criterion with nothing under it ("Prior/Concomitant Therapy" nested under "History
         # of pelvic radiation") asks nothing: an empty `any` under the parent's `all` would ask the impossible
         asked = [
             (k, r)
             for k, r in zip(kids, kid_rules, strict=True)
-            if not (is_heading(k.text) and _empty(r)) and k not in (note for note, _, _ in notes)
+            if not (is_heading(k.text) and _empty(r)) and k not in (note for note, *_ in notes)
         ]
         if not asked and not heading:
             rule = with_temporal(own[criterion.id].rule, inherited) if inherited else own[criterion.id].rule
