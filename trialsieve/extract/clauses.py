@@ -193,18 +193,56 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
         stop = re.search(r"[,;(]", text[tagged[0].end : end])  # its own phrase: not "..., moderate or severe X"
         after = context.QUALIFIERS.finditer(text, tagged[0].end, tagged[0].end + stop.start() if stop else end)
         states = [context.qualifier(m[0]) for m in after]
+        lead = _shared_lead(text, waiting[0])
         for first, last, bare_word, named in waiting:
             concept = (
                 (named[0].start, named[0].end) if named else (first + bare_word.start(1), first + bare_word.end(1))
             )
             words_of = f"{text[concept[0] : concept[1]]} {head}"  # "heart disease", "Hypertrophic obstructive ..."
+            if lead and not words_of.lower().startswith(lead.lower()):
+                words_of = f"{lead} {words_of}"  # "Abnormal liver or renal function": abnormal liver function
             leaf = presence_leaf(text, (first, last), entities, concept=concept, words=words_of)
             typed = leaf.concept.model_copy(update={"kind": tagged[0].type})
             lent = list(dict.fromkeys([*leaf.qualifiers, *(q for q in states if q in _TRAVELLING_STATES)]))
             made = _Atom(concept[0], concept[1], leaf.model_copy(update={"concept": typed, "qualifiers": lent}))
             found.setdefault(_piece_of(pieces, first), []).append(made)
+        if lead and (own := _lent_lead(text, start, end, tagged[0], lead, entities)) is not None:
+            found[start] = [own]  # and abnormal renal function, not the renal function everyone has
         waiting = []
     return found
+
+
+#: words that make another concept of what follows, written right before a list's first bare modifier:
+#: "|Abnormal| liver or renal function", "an |impaired| hepatic or renal function"
+_LEAD_MODIFIERS = re.compile(rf"(?:(?:{context.CONCEPT_MODIFIER.pattern})\s+)+$", re.IGNORECASE)
+_CONNECTIVE_ONLY = re.compile(r"(?:(?:and/or|or|and|nor)\s+)?", re.IGNORECASE)
+_LISTED_BEFORE = re.compile(r"(?:[,/]|\b(?:or|and|nor))\s*$", re.IGNORECASE)
+
+
+def _shared_lead(text: str, item: tuple[int, int, re.Match[str], list[Entity]]) -> str | None:
+    """The words that make another concept, written before the first bare modifier of a list whose
+    items share their head noun: they hold of the whole phrase, so of every item ("Abnormal liver or
+    renal function" is abnormal renal function too; read as "renal function", everyone has it). A
+    qualifier (severe, uncontrolled) travels as one (``distributed``); a word the tagger named with
+    the item's concept stays its own."""
+    first, _, word, named = item
+    concept = named[0].start if named else first + word.start(1)
+    found = _LEAD_MODIFIERS.search(text, first, concept)
+    if found is None or found.end() != concept or _LISTED_BEFORE.search(text, 0, found.start()):
+        return None  # "active, chronic, or |recurrent| bacterial or viral infections": one state of a list
+    return " ".join(found[0].split())
+
+
+def _lent_lead(text: str, start: int, end: int, named: Entity, lead: str, entities: Spans) -> _Atom | None:
+    """The leaf of the list's last item, the one with the head noun, with the shared lead in its words,
+    when the piece is that concept alone ("or renal function"); a piece with more ("or viral infection
+    not controlled by treatment") is read as written."""
+    first, last = trim(text, start, end)
+    alone = _CONNECTIVE_ONLY.fullmatch(text, first, named.start) and last == named.end
+    if not alone or named.text.lower().startswith(lead.lower()):
+        return None
+    leaf = presence_leaf(text, (first, last), entities, concept=(named.start, named.end), words=f"{lead} {named.text}")
+    return _Atom(named.start, named.end, leaf)
 
 
 def _head_sharing_and(text: str, start: int, end: int, entities: Spans) -> list[tuple[int, int]]:

@@ -190,6 +190,7 @@ NOT_DENIAL = phrase_regex([*_CUES["pseudo_negation"], *_CUES["exclusion_words"][
 EXAMPLES = re.compile(rf"(?:{alternation(_CUES['groups']['examples'], escape=False)})", re.IGNORECASE)
 #: a cue of examples opening what follows, spaces first: "(| e.g. CT, MRI)", "(|including TIA, ...)"
 OPENS_EXAMPLES = re.compile(rf"\s*(?:{EXAMPLES.pattern})", re.IGNORECASE)
+_EXAMPLES_CUE = re.compile(rf"(?<!\w)(?:{EXAMPLES.pattern})(?!\w)", re.IGNORECASE)
 MODIFIER = re.compile(rf"(?:{alternation(_CUES['modifiers']['starts'])})", re.IGNORECASE)
 ANCHOR = re.compile(rf"(?:{alternation(_CUES['modifiers']['anchors'])})", re.IGNORECASE)
 CONTENT_WORD = re.compile(r"[^\W\d_][\w'’\-]+")
@@ -261,11 +262,19 @@ def qualifier(phrase: str) -> str:
 
 def unstructured_reason(text: str) -> str | None:
     """Why ``text`` needs a person, or None; reasons are tried in the lexicon's order, so
-    "inability to provide informed consent" is about consent before willingness."""
+    "inability to provide informed consent" is about consent before willingness. The words before a
+    cue of examples may name a thing by what it does, and then it is that thing: "factors affecting
+    oral drug absorption, such as inability to swallow, chronic diarrhea" is an effect, whose
+    examples are alternatives, not an ability AND-ed with the drugs it names. (An investigator's
+    judgment anywhere in the text still decides it.)"""
     lowered = text.lower()
     if not _ANY_UNSTRUCTURED.search(lowered) and not any(word in lowered for word in _REQUIRED.values()):
         return None  # most text has no cue: one search instead of one a reason
-    return next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
+    reason = next((reason for reason, pattern in _UNSTRUCTURED if pattern.search(text)), None)
+    if reason in ("effect", "investigator judgment") or not (examples := _EXAMPLES_CUE.search(text)):
+        return reason
+    head = next((r for r, pattern in _UNSTRUCTURED if pattern.search(text, 0, examples.start())), None)
+    return "effect" if head == "effect" else reason
 
 
 def denies_review(text: str, reason: str) -> bool:

@@ -55,7 +55,9 @@ _CHAINED = re.compile(r"(?:\s*(?:,|or|and)\s*[<>≤≥=]{1,2}\s*[-−]?\d+(?:[.,
 _REPORTING = phrase_regex(load("cues")["reporting_verbs"]["words"])
 _CALENDAR_UNITS = frozenset({"a", "mo", "wk", "d", "h"})
 _LASTING = re.compile(r"\s+(?:lasting|persisting|persistent|ongoing|present)$", re.IGNORECASE)
-_AGO = re.compile(r"\s+(?:ago|out\b(?!\s+of))\b", re.IGNORECASE)  # "(at least 6 months out)" after an event
+#: a word after a time that says what the time is and names nothing: "(at least 6 months out)" after an
+#: event, "of at least 3 months duration" (not "3 months duration of therapy", which names the therapy)
+_AGO = re.compile(r"\s+(?:ago|out\b(?!\s+of)|(?:in\s+)?duration\b(?!\s+of))\b", re.IGNORECASE)
 #: a count or a rate, which names no event a window could bound: "more than once in the 3 weeks",
 #: "1 cigarette per |day| in the 30 days"
 _COUNT_ONLY = re.compile(
@@ -418,7 +420,7 @@ def _temporal_presence(limit: Limit, var, text: str, temporal: Temporal, entitie
         var = (limit.start, limit.end)
     start, end = min(var[0], limit.start), max(var[1], limit.end)
     if ago := _AGO.match(text, end):
-        end = ago.end()  # "diagnosed at least 1 year ago": the word says when, it names nothing
+        end = ago.end()  # "diagnosed at least 1 year ago", "of 3 months duration": the word says when
     reason = context.unstructured_reason(span_text(text, var))
     if reason:  # "participation in another trial within 30 days"
         return review_atom(text, start, end, reason)

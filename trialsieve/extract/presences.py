@@ -49,11 +49,11 @@ SEX_WORD = phrase_regex(list(_SEX_VALUE))
 _STATES = phrase_regex(load("cues")["sex_states"]).pattern
 _SEX_STATE = re.compile(rf"\bnon-?\s?(?P<state>{_STATES})", re.IGNORECASE)
 _SEX_PHRASE = rf"(?:\bnon-?\s?{_STATES}[\s,/]*(?:(?:and|or)\s+)?)*\b{SEX_WORD.pattern}\b"
-SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers"
-    r"^(?:(?:patients|subjects|participants|volunteers)\s+(?:of\s+)?)?(?:(?:only|healthy|adult)\s+)*"
+SEX = re.compile(  # "Women only", "Male and non-pregnant female volunteers", "The male subjects who were"
+    r"^(?:(?:the|all)\s+)?(?:(?:patients|subjects|participants|volunteers)\s+(?:of\s+)?)?(?:(?:only|healthy|adult)\s+)*"
     rf"(?P<first>{_SEX_PHRASE})(?:\s+only)?"
     rf"(?:\s*(?:,|and/or|and|or|&)\s*(?:(?:healthy|adult)\s+)*(?P<second>{_SEX_PHRASE}))?"
-    r"(?:\s+(?:patients|subjects|participants|volunteers|adults))?$",
+    r"(?:\s+(?:patients|subjects|participants|volunteers|adults))?(?:\s+(?:who|that)\s+(?:are|were|is|was))?$",
     re.IGNORECASE,
 )
 _LEAD = re.compile(

@@ -1,0 +1,112 @@
+"""Words around a phrase that say what it is: a thing named by what it does keeps that reading when
+its examples hold a reason of their own, a concept modifier before a list of shared-head items holds
+of every item, "duration" after a time names nothing, and "The male subjects who were" names the sex.
+Each case is a real ClinicalTrials.gov criterion; each test failed before its fix (issue 18)."""
+
+import datetime as dt
+
+import pytest
+
+from tests.extract.reading import presences, rule_of, verdict_of
+from trialsieve.match.patient import Fact
+from trialsieve.rules import leaves, status_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT04007835 E18: "inability to swallow" among the examples had made an ability of it, AND-ed
+        # with "oral drug absorption" as a condition, so no patient with chronic diarrhea was excluded
+        "There are obvious factors affecting oral drug absorption, such as inability to swallow, chronic diarrhea "
+        "and intestinal obstruction;",
+        # NCT03634059 E4: "influencing" names an effect as "affecting" does
+        "A variety of factors influencing oral drugs (such as unable to swallow, nausea, vomiting, chronic diarrhea "
+        "and intestinal obstruction, etc);",
+    ],
+)
+def test_an_example_with_a_reason_of_its_own_leaves_the_effect_its_reading(tagger, text):
+    rule = rule_of(tagger, text)
+    asked = [leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None]
+    assert "diarrhea" in asked and not any("oral drug" in concept for concept in asked)
+    diarrhea = Fact(kind="condition", text="chronic diarrhea")
+    assert verdict_of(tagger, "Exclusion", text, [diarrhea]) == "met"
+
+
+def test_drugs_with_known_effects_on_a_function_are_listed_by_their_examples(tagger):
+    """NCT06532149 E2.1.3: the examples' "and" had been all-required, so a patient on opiates alone was
+    not excluded, and "male sexuality" was a condition."""
+    text = (
+        "Chronic use of drugs with known effect on male sexuality, including opiates, anxiolytics, "
+        "antidepressants, mood stabilizers, beta blockers (e.g. atenolol) and high dose diuretics"
+    )
+    rule = rule_of(tagger, text)
+    asked = {leaf.concept.text for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None}
+    assert {"opiates", "antidepressants"} <= asked and any("diuretics" in concept for concept in asked)
+    assert "sexuality" not in " ".join(asked)
+    assert verdict_of(tagger, "Exclusion", text, [Fact(kind="drug", text="opiates")]) != "not_met"
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["effect"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        # NCT03510338 E10 wrote it inside a sentence; read as "renal function" everyone has it
+        ("Abnormal liver or renal function", {"Abnormal liver function", "Abnormal renal function"}),
+        (
+            "Abnormal hepatic, renal or cardiac function",
+            {f"Abnormal {o} function" for o in ("hepatic", "renal", "cardiac")},
+        ),
+        # NCT03918993 E1
+        (
+            "Patients with systemic autoimmune and inflammatory disease,",
+            {"systemic autoimmune disease", "systemic inflammatory disease"},
+        ),
+    ],
+)
+def test_a_concept_modifier_before_a_list_sharing_its_head_holds_of_every_item(tagger, text, concepts):
+    assert set(presences(rule_of(tagger, text))) == concepts
+
+
+def test_a_state_among_listed_states_is_not_lent_to_the_list(tagger):
+    """NCT05814159 E4: "recurrent" is one of three states, not what every infection must be."""
+    text = "Known presence or suspicion of active, chronic, or recurrent bacterial, fungal, or viral infections"
+    found = presences(rule_of(tagger, text))
+    assert {"bacterial infections", "fungal infections", "viral infections"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of Erectile Dysfunction (ED) of at least 3 months duration.",  # NCT01122264 I1
+        "Sexually active in a stable, heterosexual relationship of more than three months duration.",  # NCT03518983
+        "Radicular symptoms < 3 months duration",  # NCT00415220 E1
+    ],
+)
+def test_duration_after_a_time_names_nothing(tagger, text):
+    rule = rule_of(tagger, text, "inclusion")
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]  # no "duration" to review
+    assert status_of(rule) == "structured"
+    (leaf,) = [leaf for leaf in leaves(rule) if leaf.type == "presence"]
+    assert leaf.temporal is not None and leaf.temporal.value in (3, 3.0)
+
+
+def test_a_duration_of_a_disease_is_met_by_an_old_enough_onset(tagger):
+    text = "History of Erectile Dysfunction (ED) of at least 3 months duration."
+    onset = dt.date(2026, 11, 30) - dt.timedelta(days=400)
+    ed = Fact(kind="condition", text="erectile dysfunction", date=onset)
+    assert verdict_of(tagger, "Inclusion", text, [ed]) == "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("The male subjects who were aged 19 ~ 70 with history of erectile dysfunction", "male"),  # NCT02477436
+        ("Only Male patients who are 40 to 80 years old (both numbers inclusive).", "male"),  # NCT04424394
+        ("All males between 35-70 years of age", "male"),  # NCT00313898
+    ],
+)
+def test_a_sex_written_with_an_article_or_a_relative_clause_is_read(tagger, text, sex):
+    rule = rule_of(tagger, text, "inclusion")
+    sexes = [leaf.value_text for leaf in leaves(rule) if leaf.type == "demographic" and leaf.attribute == "sex"]
+    assert sexes == [sex]
+    assert verdict_of(tagger, "Inclusion", text, [], age=50, sex="female") == "not_met"
