@@ -110,3 +110,37 @@ def test_a_sex_written_with_an_article_or_a_relative_clause_is_read(tagger, text
     sexes = [leaf.value_text for leaf in leaves(rule) if leaf.type == "demographic" and leaf.attribute == "sex"]
     assert sexes == [sex]
     assert verdict_of(tagger, "Inclusion", text, [], age=50, sex="female") == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # NCT05587465 E17: any bladder dysfunction had excluded, and the syndrome itself was lost
+        (
+            "Cauda equina syndrome (defined as neural compression causing neurogenic bowel or bladder dysfunction).",
+            "Cauda equina syndrome",
+        ),
+        # NCT01037244 I3: the window reached the erection and the intercourse, read as alternatives to ED
+        (
+            "History of ED (clinically defined as the inability to attain and maintain an erection of the penis "
+            "sufficient to permit satisfactory sexual intercourse) of at least 3 months duration",
+            "ED",
+        ),
+    ],
+)
+def test_a_bracketed_definition_in_words_restates_its_concept(tagger, text, concept):
+    found = presences(rule_of(tagger, text))
+    assert set(found) == {concept}
+    bladder = Fact(kind="condition", text="bladder dysfunction")
+    assert verdict_of(tagger, "Exclusion", text, [bladder]) != "met"
+
+
+def test_a_bracketed_definition_that_lists_is_read(tagger):
+    """NCT05896748 E18: the signs listed are what to look for; the label alone would miss ascites."""
+    text = (
+        "Unstable liver disease (as defined by any of the following: presence of ascites, encephalopathy, "
+        "coagulopathy, hypoalbuminemia, esophageal or gastric varices, or persistent jaundice)"
+    )
+    rule = rule_of(tagger, text)
+    read = [leaf.concept.text if leaf.type == "presence" else getattr(leaf, "text", "") for leaf in leaves(rule)]
+    assert any("ascites" in words for words in read)

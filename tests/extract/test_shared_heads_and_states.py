@@ -27,8 +27,8 @@ def _names(rule) -> set[str]:
         ),  # NCT03801200
         (
             "Patients with systemic autoimmune and inflammatory disease,",
-            {"autoimmune disease", "inflammatory disease"},
-        ),  # NCT03918993
+            {"systemic autoimmune disease", "systemic inflammatory disease"},
+        ),  # NCT03918993: "systemic" holds of both (test_phrase_leads_and_tails)
         ("who have had previous back and neck surgery", {"back surgery", "neck surgery"}),  # NCT05313997
     ],
 )

@@ -19,11 +19,12 @@ from trialsieve.extract import (
     example_states,
 )
 from trialsieve.extract.allergens import ALLERGIC
+from trialsieve.extract.definitions import glosses
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
 from trialsieve.extract.logic import combine
 from trialsieve.extract.presences import JUDGED_BY, PERSON, phrase_leaf, presence_atom, presence_leaf
-from trialsieve.extract.spans import CONCEPT_TYPES, Spans, span_text, top_level_cuts, trim
+from trialsieve.extract.spans import CONCEPT_TYPES, Spans, span_text, top_level_cuts, trim, uncovered
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import (
     NO_CONCEPT,
@@ -51,7 +52,11 @@ def concept_tree(text: str, span: tuple[int, int], entities: Spans) -> Rule | No
     None for one concept: a window bounds the list, its exceptions and examples, not one fused leaf."""
     if entities.logic is None or len(entities.inside(*span)) < 2:
         return None
-    pieces = top_level_cuts(text, span[0], span[1], context.EXCEPTIONS)
+    # a gloss restates its concept ("History of ED (clinically defined as the inability to attain an
+    # erection ...) of at least 3 months duration"): the window bounds the ED, the erection is no leaf
+    inside = [(s - span[0], e - span[0]) for s, e in glosses(text, entities.tagged) if span[0] <= s and e <= span[1]]
+    parts = [(span[0] + s, span[0] + e) for s, e in uncovered(span[1] - span[0], inside)]
+    pieces = [piece for s, e in parts for piece in top_level_cuts(text, s, e, context.EXCEPTIONS)]
     made = [a for s, e in pieces for a in _concept_atoms(text, s, e, [], entities)]
     if len(made) < 2:
         return made[0].rule if made else None  # one concept in several spans: "CHF (NYHA) class III"

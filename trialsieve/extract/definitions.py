@@ -97,7 +97,11 @@ def glosses(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
     erection sufficient for satisfactory sexual performance" asks for erectile dysfunction; the
     erection and the sexual performance it is defined with are no leaves of their own (read as
     leaves, the inclusion was met by a patient with an erection). From the comma or bracket before the
-    cue to the bracket's close or the clause's end."""
+    cue to the bracket's close or the clause's end. After a comma the definition must deny an ability
+    (the clause may go on to ask more); a bracket holds the whole definition, and one phrase in words
+    is a gloss, unless it hands the call to a person: "Cauda equina syndrome (defined as neural compression
+    causing neurogenic bowel or bladder dysfunction)" asks for the syndrome, where the bladder
+    dysfunction alone had excluded."""
     if tagged is None:
         return []
     found = []
@@ -114,7 +118,11 @@ def glosses(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
             stop = _CLAUSE_STOP.search(text, cue.end())
             end = stop.start() if stop else len(text)
         rest = text[cue.end() : end]
-        if not find_limits(rest) and context.unstructured_reason(rest) == "ability":
+        reason = context.unstructured_reason(rest)
+        # a bracket's one phrase restates; a list in it ("(as defined by any of the following: ascites,
+        # encephalopathy, ...)") names what to look for, and is read as the examples it is
+        restates = reason == "ability" or ("(" in lead[0] and reason in _IN_WORDS and not _LISTED.search(rest))
+        if not find_limits(rest) and restates:
             found.append((lead.start(), end))
     return found
 
@@ -122,3 +130,6 @@ def glosses(text: str, tagged: list[Entity] | None) -> list[tuple[int, int]]:
 #: what opens a gloss after its concept: a comma or a bracket, perhaps "clinically" ("ED (clinically defined as")
 _GLOSS_LEAD = re.compile(r"(?:,|\()\s*(?:(?:clinically|medically)\s+)?$", re.IGNORECASE)
 _CLAUSE_STOP = re.compile(r";|\.(?:\s|$)")
+#: the reasons a bracketed definition in words may have and still only restate its concept
+_IN_WORDS = (None, "effect")
+_LISTED = re.compile(r"[,:;]")
