@@ -144,3 +144,59 @@ def test_a_bracketed_definition_that_lists_is_read(tagger):
     rule = rule_of(tagger, text)
     read = [leaf.concept.text if leaf.type == "presence" else getattr(leaf, "text", "") for leaf in leaves(rule)]
     assert any("ascites" in words for words in read)
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "facts"),
+    [
+        # read as NOT(stem cell transplant), every patient who never had one was excluded
+        ("Exclusion", "Not eligible for autologous stem cell transplant", []),
+        # read as the drug, every patient given cisplatin was excluded
+        ("Exclusion", "Ineligible for cisplatin", [Fact(kind="drug", text="cisplatin")]),
+        # NCT06620835 I2: read as chemoradiotherapy, a patient who had it was included
+        (
+            "Inclusion",
+            "Stage 3 non eligible for chemoradiotherapy or stage 4 NSCLC",
+            [Fact(kind="procedure", text="chemoradiotherapy")],
+        ),
+    ],
+)
+def test_eligibility_for_a_treatment_is_a_persons_call(tagger, section, text, facts):
+    rule = rule_of(tagger, text, section.lower())
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["eligibility"]
+    assert verdict_of(tagger, section, text, facts) == "needs_review"
+
+
+def test_eligibility_for_the_study_itself_is_no_such_call(tagger):
+    """ "are not eligible for this study" bars its subject: the metastases exclude."""
+    rule = rule_of(tagger, "Patients with brain metastases are not eligible for this study")
+    assert set(presences(rule)) == {"brain metastases"}
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        ("Hepatic/renal impairment", {"Hepatic impairment", "renal impairment"}),  # was renal impairment alone
+        ("Liver/kidney transplant", {"Liver transplant", "kidney transplant"}),
+        ("current back/neck pain", {"back pain", "neck pain"}),  # NCT05296200 E1
+    ],
+)
+def test_a_slash_between_two_kinds_of_one_head_lists_both(tagger, text, concepts):
+    assert set(presences(rule_of(tagger, text))) == concepts
+    first = next(iter(sorted(concepts)))
+    assert verdict_of(tagger, "Exclusion", text, [Fact(kind="condition", text=first)]) == "met"
+
+
+def test_a_window_after_a_list_reaches_past_a_slash(tagger):
+    """NCT06090136 E3: the window had stopped at "coronary/peripheral artery bypass grafting", and an
+    infarction years ago excluded; "coronary" takes the whole name after the slash, not "bypass grafting"."""
+    text = (
+        "Myocardial infarction, severe/unstable angina, coronary/peripheral artery bypass grafting, congestive "
+        "heart failure within 3 months"
+    )
+    found = presences(rule_of(tagger, text))
+    assert "coronary artery bypass grafting" in found
+    assert all(leaf.temporal is not None for leaf in found.values())
+    old = Fact(kind="condition", text="myocardial infarction", date=dt.date(2020, 1, 1))
+    assert verdict_of(tagger, "Exclusion", text, [old]) != "met"

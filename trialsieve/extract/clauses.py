@@ -260,7 +260,7 @@ def _head_sharing_and(text: str, start: int, end: int, entities: Spans) -> list[
         if before is None or after is None or "," in text[pos:cut]:  # a comma list is the list reading's to cut
             return False
         states = [bool(context.CONCEPT_MODIFIER.fullmatch(w)) for w in (before[1], after[1])]
-        listed = all(states) if text[cut:].lstrip().startswith("/") else not states[0]
+        listed = states[0] == states[1] if text[cut:].lstrip().startswith("/") else not states[0]
         return (
             listed
             and _bare_word(before[1])
@@ -370,6 +370,8 @@ def _head_noun(text: str, start: int, named: Entity) -> str | None:
         return text[named.start : named.end] if modified or not rest else rest
     if len(words) == 1 and not modified:
         return None
+    if modified and text[:start].rstrip().endswith("/") and context.SHARES_HEAD.match(before[1]):
+        return text[named.start : named.end]  # "coronary/|peripheral| artery bypass grafting": all the name
     return " ".join(words[1:]) if len(words) > 1 else words[0]
 
 
@@ -406,8 +408,10 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, list[tuple[int,
             generic = cue is not None and _EFFECT_SUBJECT.search(text, c_start, cue.end())
             objects = cue.end() if generic else c_end  # "Medications that affect appetite, weight, or sleep": all three
             # "History of stroke or |high risk of hypokalemia or hyponatremia": both at risk; "Intolerance or
-            # |contraindication to aspirin or both clopidogrel and ticlopidine": all three are contraindicated
-            if reason in ("risk", "contraindication"):
+            # |contraindication to aspirin or both clopidogrel and ticlopidine": all three are contraindicated;
+            # "naive AML |ineligible for treatment with a standard chemotherapy due to age or comorbidities":
+            # the comorbidities are why, no alternative to the leukemia
+            if reason in ("risk", "contraindication", "eligibility"):
                 objects = c_start + context.review_cue(text[c_start:c_end], reason).end()
             judging = _JUDGING.search(text, c_start, c_end) if reason in ("investigator judgment", "effect") else None
             judged = judging.start() if judging else c_start

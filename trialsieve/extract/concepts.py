@@ -229,6 +229,9 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     lack = context.lack_start(text, rule.reason, leaf.start, leaf.end) if rule.negated else None
     holders = [e for e in named if lack is not None and e.end <= lack]
     named = [e for e in named if e not in holders]
+    if rule.reason == "eligibility":  # "eligible for PrEP (confirmed HIV-uninfected status, ...)": what it is
+        cue = context.review_cue(text, rule.reason, leaf.start, leaf.end)  # for, and what it takes, no examples
+        named = [e for e in named if cue is None or e.end <= cue.start()]
     if rule.reason in _UNDERTAKINGS or not named:  # "agree not to use ED drugs (including herbal ...)": promised
         return _held(text, leaf, holders, lack, entities)
     example_cue = context.EXAMPLES.search(text, leaf.start, leaf.end)

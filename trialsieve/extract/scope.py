@@ -218,12 +218,19 @@ _HISTORY_ONLY = re.compile(r"recent(?:ly)?|(?:recent\s+)?(?:medical\s+)?history"
 def _item_gap(gap: str) -> bool:
     """Whether ``gap`` only separates two items of a list, the next item's qualifiers and determiner
     aside ("MI, unstable angina", "stroke or any life-threatening arrhythmia within 6 months"), and
-    the words that finish the first ("OMM from a licensed physician, ")."""
-    return OR_GAP.fullmatch(_DETERMINERS.sub(" ", context.QUALIFIERS.sub(" ", lists.without_tail(gap)))) is not None
+    the words that finish the first ("OMM from a licensed physician, "). A slash between two kinds
+    of one head is a list too, the kind it leaves between two items aside ("MI, |hepatic/|renal
+    impairment", "coronary|/peripheral |artery bypass grafting"): the window after the list reached
+    neither the infarction nor what came before the slash."""
+    gap = _COMMAS.sub(", ", _SLASHED.sub(",", lists.without_tail(gap)))
+    return OR_GAP.fullmatch(_DETERMINERS.sub(" ", context.QUALIFIERS.sub(" ", gap))) is not None
 
 
 #: words that open a list item without changing what it is
 _DETERMINERS = re.compile(r"\b(?:any|a|an|the)\b", re.IGNORECASE)
+#: a slash and the one word on either side of it that the items share a head with
+_SLASHED = re.compile(r"(?:[^\W\d_][\w-]*[ \t]*)?/(?:[ \t]*[^\W\d_][\w-]*[ \t]+)?")
+_COMMAS = re.compile(r"(?:\s*,)+\s*")
 
 
 def _lendable(rule: Rule) -> bool:

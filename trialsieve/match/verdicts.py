@@ -56,7 +56,9 @@ _BARE_MEASURES = frozenset(_BARE_LIMITS)
 _COOPERATION = frozenset({"consent", "willingness", "compliance", "study participation"})
 #: Unstructured reasons presumed not to exclude when the record says nothing of them; a phrase the
 #: tagger found no concept in is read like a concept the record does not mention.
-_UNLESS_RECORDED = frozenset({"ability", "contraindication", "investigator judgment", "effect", NO_CONCEPT})
+_UNLESS_RECORDED = frozenset(
+    {"ability", "eligibility", "contraindication", "investigator judgment", "effect", NO_CONCEPT}
+)
 #: of those, the reasons whose own words name what would exclude (an ability is what it lacks that excludes)
 _AGAINST = frozenset({"contraindication", "investigator judgment", "effect"})
 _IMPLIED = _REFERENCE["implied"]
@@ -875,12 +877,13 @@ def _superseded(match: Match, matches: list[Match]) -> Match:
 
 
 def _presumed(reason: str, section: str, denied: bool = False, negated: bool = False) -> bool:
-    """Cooperation is presumed. An ability, an investigator's judgment, a contraindication and a thing
-    named by its effect, only where they would exclude ("inability to swallow", "any condition that in
-    the investigator's opinion...", "medications that affect appetite"; in an inclusion, under a `not`
-    or denied in its own words: "No ... other contraindication to EGD", "not presenting any
-    contraindications to ..."): a record silent about them gives no reason to exclude, but an
-    inclusion that requires one ("able to speak English") needs evidence."""
+    """Cooperation is presumed. An ability (or eligibility for a treatment), an investigator's judgment,
+    a contraindication and a thing named by its effect, only where they would exclude ("inability to
+    swallow", "any condition that in the investigator's opinion...", "medications that affect
+    appetite"; in an inclusion, under a `not` or denied in its own words: "No ... other
+    contraindication to EGD", "not presenting any contraindications to ..."): a record silent about
+    them gives no reason to exclude, but an inclusion that requires one ("able to speak English")
+    needs evidence."""
     if reason in _COOPERATION:
         return True
     excluding = (section == "exclusion") != denied
