@@ -200,3 +200,45 @@ def test_a_window_after_a_list_reaches_past_a_slash(tagger):
     assert all(leaf.temporal is not None for leaf in found.values())
     old = Fact(kind="condition", text="myocardial infarction", date=dt.date(2020, 1, 1))
     assert verdict_of(tagger, "Exclusion", text, [old]) != "met"
+
+
+def test_the_examples_of_a_graded_category_are_graded(tagger):
+    """NCT06480136 E3: read bare, a grade 1 immune-related pneumonitis excluded."""
+    text = (
+        "Grade 3 or above immune-related adverse events occurred during previous immunotherapy, such as "
+        "immune-related interstitial lung disease, immune-related myocarditis, immune hepatitis, etc."
+    )
+    found = presences(rule_of(tagger, text))
+    assert "Grade 3 or above immune-related myocarditis" in found and "immune-related myocarditis" not in found
+    myocarditis = Fact(kind="condition", text="immune-related myocarditis", date=dt.date(2025, 1, 1))
+    assert verdict_of(tagger, "Exclusion", text, [myocarditis]) != "met"
+
+
+def test_a_grade_does_not_reach_past_another_item(tagger):
+    """NCT06944470 E3: the ulcer is an example of the factors judged to risk bleeding, not a graded bleeding."""
+    text = (
+        "Grade ≥3 bleeding event within 6 months prior to the first dose, or current ≥Grade 2 bleeding or factors "
+        "that are judged by the investigator to be at high risk for bleeding (e.g., active peptic ulcer)"
+    )
+    assert not any("peptic ulcer" in c and "Grade" in c for c in presences(rule_of(tagger, text)))
+
+
+@pytest.mark.parametrize(
+    ("section", "text"),
+    [
+        # NCT05366504 E18, in an erectile dysfunction trial: every patient (sexual dysfunction) was excluded
+        (
+            "Exclusion",
+            "Partners who are < 18 years of age, who are nursing, who are known to be pregnant at screening, who wish "
+            "to become pregnant during the study period, who have any gynecologic problems, sexual dysfunction, or "
+            "major medical conditions that would limit participation in sexual intercourse.",
+        ),
+        # NCT02495467 I7.3: the patient's own contraceptives had been asked
+        ("Inclusion", "The female partner uses oral contraceptives, injectable progesterone or subdermal implants."),
+    ],
+)
+def test_a_sentence_about_the_partner_asks_nothing_of_the_patient(tagger, section, text):
+    rule = rule_of(tagger, text, section.lower())
+    assert not [leaf for leaf in leaves(rule) if leaf.type in ("presence", "demographic")]
+    facts = [Fact(kind="condition", text="erectile dysfunction"), Fact(kind="drug", text="oral contraceptives")]
+    assert verdict_of(tagger, section, text, facts, age=17) == "needs_review"

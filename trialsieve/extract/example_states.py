@@ -10,6 +10,10 @@ infection, uncontrolled hypertension)" keeps what each example says. A judgment 
 lent: the examples of "Any serious medical condition (e.g. severe asthma, cancer)" show what the
 author counts as serious, so any cancer counts.
 
+A grade the category opens with holds of each example: "Grade 3 or above immune-related adverse
+events ..., such as immune-related myocarditis" excludes a grade 3 myocarditis, not any
+(``graded``).
+
 An example that names only a body site says where the category is: "carcinoma in situ (e.g. cervix,
 bladder, breast)" lists carcinoma in situ of the cervix, of the bladder, of the breast. Read as a bare
 "breast", an exception of it let through every patient with a breast cancer. Such an example takes the
@@ -35,8 +39,9 @@ _SITE = re.compile(rf"(?:(?:of\s+)?the\s+)?((?:{alternation(_SITES['words'])}))"
 
 def lend(text: str, category: Rule, example: Rule) -> Rule:
     """``example`` with the travelling states written before ``category`` (one concept) on each of its
-    concepts that states nothing of its own."""
+    concepts that states nothing of its own, and the category's grade in its words."""
     example = sited(category, example)
+    example = graded(category, example) if _next_to(text, category, example) else example
     states = _states(text, category)
     if not states:
         return example
@@ -78,6 +83,46 @@ def sited(category: Rule, example: Rule) -> Rule:
         return leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": text, "kind": concept.kind})})
 
     return rebuild(example, at_site)
+
+
+def graded(category: Rule, example: Rule) -> Rule:
+    """``example`` with the grade the concept of ``category`` opens with in the words of each of its
+    concepts that writes none: "Grade 3 or above immune-related adverse events ... such as immune-related
+    myocarditis" lists grade 3 or above myocarditis. Read bare, a grade 1 pneumonitis excluded; with the
+    grade in its words, a record that names no grade leaves the leaf unknown."""
+    named = [leaf for leaf in leaves(category) if isinstance(leaf, Presence)]
+    grade = _GRADE.match(named[0].concept.text) if named else None  # "Grade 3 ... events during immunotherapy"
+    if grade is None:
+        return example
+
+    def with_grade(leaf: Rule) -> Rule:
+        if not isinstance(leaf, Presence) or leaf.role is not None or _GRADE_WORD.search(leaf.concept.text):
+            return leaf
+        text = f"{grade[0].strip()} {leaf.concept.text}"
+        return leaf.model_copy(update={"concept": leaf.concept.model_copy(update={"text": text})})
+
+    return rebuild(example, with_grade)
+
+
+def _next_to(text: str, category: Rule, example: Rule) -> bool:
+    """Whether no other item of a list stands between ``category`` and ``example``: in "Grade >=3
+    bleeding event within 6 months, or current bleeding or factors ... (e.g., active peptic ulcer)"
+    the ulcer is an example of the factors, whatever joined it to the bleeding."""
+    ends = [leaf.concept.span[1] for leaf in leaves(category) if isinstance(leaf, Presence) and leaf.concept.span]
+    starts = [leaf.concept.span[0] for leaf in leaves(example) if isinstance(leaf, Presence) and leaf.concept.span]
+    if not ends or not starts or max(ends) > min(starts):
+        return False
+    return _OTHER_ITEM.search(text, max(ends), min(starts)) is None
+
+
+_OTHER_ITEM = re.compile(r"\b(?:or|and/or|nor)\b|;", re.IGNORECASE)
+#: a grade a concept opens with: "Grade 3 or above", "CTCAE grade ≥ 3", "grade 3-4", "Grade III or higher"
+_GRADE = re.compile(
+    r"(?:(?:NCI[- ]?)?CTCAE\s+(?:v?[\d.]+\s+)?)?grade\s*(?:[≥>]=?\s*)?(?:[0-5]|I{1,3}V?|IV|V)\b"
+    r"(?:\s*(?:-|/|to|or|and)\s*(?:[0-5]|I{1,3}V?|IV|V|above|higher|greater|more|worse)\b)?\s+",
+    re.IGNORECASE,
+)
+_GRADE_WORD = re.compile(r"\bgrade\b", re.IGNORECASE)
 
 
 def is_sited(text: str, leaf: Rule) -> bool:

@@ -11,7 +11,10 @@ state is theirs when their noun follows the concept ("pregnant |partner", "pregn
 ends the list it opens ("Pregnant |or lactating partner"),
 or their possessive or a clause about them leads to it ("partner's |pregnancy", "partners who wish
 to become |pregnant", "partner with |HIV"), or they are the subject of its sentence ("Partner must also
-be interested in having penetrative |sex": read, every patient had to have "sex" on record).
+be interested in having penetrative |sex": read, every patient had to have "sex" on record; "Partners
+who are < 18 years of age, who are nursing, ..., who have any gynecologic problems, |sexual
+dysfunction": read, every patient of an erectile dysfunction trial was excluded, and the age was his;
+"The female partner uses |oral contraceptives").
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import re
 from trialsieve.extract.lexicon import alternation, load
 from trialsieve.extract.logic import Atom
 from trialsieve.extract.trees import rebuild
-from trialsieve.rules import ANOTHER_PERSON, Presence, Rule, Unstructured
+from trialsieve.rules import ANOTHER_PERSON, Demographic, Presence, Rule, Unstructured
 
 FAMILY_HISTORY = "family history"
 #: the kinds of concept that are a person's state: a drug ("nitric oxide donors") is nobody's
@@ -56,7 +59,8 @@ _CLAUSE_BEFORE = re.compile(
 #: having penetrative |sex", "The partner should not be |pregnant"
 _SUBJECT_BEFORE = re.compile(
     rf"(?:^|[.;:]\s+)(?:(?:the|their|his|her|any)\s+)?(?:(?:sexual|female|male)\s+)?(?:{_PEOPLE})\s+"
-    r"(?:must|should|shall|will|is|are|has|have|may)\b[^.;:]*$",
+    r"(?:must|should|shall|will|is|are|was|were|has|have|had|may|can|cannot|uses?|used|takes?|who|that|whose)\b"
+    r"[^.;:]*$",
     re.IGNORECASE,
 )
 
@@ -67,6 +71,8 @@ def marked(text: str, atoms: list[Atom]) -> list[Atom]:
     led: list[tuple[int, re.Match[str]]] = []  # each state read after a clause about someone else: its end, the clause
 
     def theirs(leaf: Rule) -> Rule:
+        if isinstance(leaf, Demographic) and leaf.span and _SUBJECT_BEFORE.search(text, 0, leaf.span[0]):
+            return Unstructured(text=text[slice(*leaf.span)], reason=ANOTHER_PERSON, span=leaf.span)  # their age
         if not isinstance(leaf, Presence) or leaf.concept.span is None:
             return leaf
         if FAMILY_HISTORY in leaf.qualifiers:
