@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from tests.extract.reading import presences, rule_of, verdict_of
+from trialsieve.extract.ingest import read_text
+from trialsieve.extract.structure import structure_trial
 from trialsieve.match.patient import Fact
 from trialsieve.rules import leaves, status_of
 
@@ -242,3 +244,18 @@ def test_a_sentence_about_the_partner_asks_nothing_of_the_patient(tagger, sectio
     assert not [leaf for leaf in leaves(rule) if leaf.type in ("presence", "demographic")]
     facts = [Fact(kind="condition", text="erectile dysfunction"), Fact(kind="drug", text="oral contraceptives")]
     assert verdict_of(tagger, section, text, facts, age=17) == "needs_review"
+
+
+def test_items_that_each_end_with_or_are_alternatives_under_a_heading(tagger):
+    """NCT04318938 I12: "Female patients who:" and three items, each ending "OR", had asked all three."""
+    criterion = (
+        "Female patients who:\n"
+        "    - are postmenopausal for at least 1 year before the screening visit, OR\n"
+        "    - are surgically sterile, OR\n"
+        "    - if they are of childbearing potential, agree to practice highly effective contraception."
+    )
+    trial = read_text(f"Inclusion Criteria:\n* {criterion}\n", "one.txt", "one")
+    parent = structure_trial(trial, tagger).criteria[0]
+    assert parent.rule.type == "any"
+    menopause = Fact(kind="condition", text="postmenopausal", date=dt.date(2015, 1, 1))
+    assert verdict_of(tagger, "Inclusion", criterion, [menopause], sex="female") == "met"

@@ -464,8 +464,12 @@ def _empty(rule: Rule) -> bool:
     return rule.type in ("all", "any") and not rule.args
 
 
+_ENDS_OR = re.compile(r"\b(?:and/or|or)\W*$", re.IGNORECASE)
+
+
 def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Criterion], kid_rules: list[Rule]) -> Rule:
-    """How the children combine: the parent's cue, else the connective between them, else the section's default."""
+    """How the children combine: the parent's cue, else an "or" ending the children, else a heading's or
+    the section's default, with an "and" between them or a definition's cue before that."""
     if cue and cue[0] == "at_least":
         return AtLeast(n=cue[1], args=kid_rules)
     cohorts = [r for k, r in zip(kids, kid_rules, strict=True) if is_cohort(k.text)]
@@ -473,10 +477,12 @@ def _group(parent: Criterion, cue: tuple[str, int, int] | None, kids: list[Crite
         common = [r for k, r in zip(kids, kid_rules, strict=True) if not is_cohort(k.text)]
         return All(args=[*common, Any(args=cohorts)]) if common else Any(args=cohorts)
     op = cue[0] if cue and cue[0] in ("any", "all") else None
+    tails = " ".join(k.text[-12:] for k in kids[:-1]).lower()
+    if op is None and all(_ENDS_OR.search(k.text) for k in kids[:-1]):
+        op = "any"  # every item ends "..., OR": under "Female patients who:" too, which had asked all three
     if op is None and is_heading(parent.text):
         op = "any" if parent.section == "exclusion" else "all"  # a label's items: the section's default
     if op is None:
-        tails = " ".join(k.text[-12:] for k in kids[:-1]).lower()
         if re.search(r"\b(?:and/or|or)\W*(?:\s|$)", tails):
             op = "any"
         elif re.search(r"\band\W*(?:\s|$)", tails):
