@@ -259,3 +259,46 @@ def test_items_that_each_end_with_or_are_alternatives_under_a_heading(tagger):
     assert parent.rule.type == "any"
     menopause = Fact(kind="condition", text="postmenopausal", date=dt.date(2015, 1, 1))
     assert verdict_of(tagger, "Inclusion", criterion, [menopause], sex="female") == "met"
+
+
+def test_a_window_after_an_and_list_bounds_every_item(tagger):
+    """NCT05907980 E2: therapy stopped years ago had excluded; the window reached the last item only."""
+    text = (
+        "Treatment with investigational therapy and anti-cancer therapy within 28 days prior to initiation of the drug"
+    )
+    found = presences(rule_of(tagger, text))
+    assert len(found) == 2 and all(leaf.temporal is not None for leaf in found.values())
+    old = Fact(kind="procedure", text="investigational therapy", date=dt.date(2024, 1, 1))
+    assert verdict_of(tagger, "Exclusion", text, [old]) != "met"
+
+
+def test_a_duration_after_an_and_stays_with_its_own_item(tagger):
+    """NCT00661115 I1: "normal libido and stable heterosexual relationship of at least 6 months": the
+    libido need not have lasted."""
+    text = (
+        "Men 21 years or above with ED for more than 6 months with normal libido and stable heterosexual "
+        "relationship of at least 6 months"
+    )
+    found = presences(rule_of(tagger, text, "inclusion"))
+    assert found["normal libido"].temporal is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Total bilirubin <= 1.5 x ULN or <= 3 x ULN in the presence of Gilbert's syndrome or liver metastases",
+        # NCT02856893 I2.5.6: a gloss in brackets between the two conditions
+        "Total bilirubin ≤1.5xULN if no liver metastases or ≤3xULN in the presence of documented Gilbert's Syndrome "
+        "(unconjugated hyperbilirubinaemia) or liver metastases;",
+    ],
+)
+def test_a_second_limit_for_either_of_two_conditions(tagger, text):
+    """Read with the first condition alone, "liver metastases" was an alternative to the whole
+    inclusion: a patient with them met it whatever the bilirubin."""
+    high = Fact(
+        kind="observation", text="Total bilirubin", value=5, unit="mg/dL", reference_high=1, date=dt.date(2026, 11, 20)
+    )
+    metastases = Fact(kind="condition", text="liver metastases")
+    assert verdict_of(tagger, "Inclusion", text, [high, metastases]) == "not_met"
+    two = high.model_copy(update={"value": 2.5})
+    assert verdict_of(tagger, "Inclusion", text, [two, metastases]) == "met"

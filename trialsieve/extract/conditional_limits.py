@@ -23,6 +23,14 @@ _AFTER, _BEFORE, _THEN, _TAIL, _ABSENT = (
     re.compile(_LEXICON[k], re.IGNORECASE) for k in ("after", "before", "then", "tail", "absent")
 )
 _UPPER = frozenset({"<", "<="})
+#: between two conditions of one second limit: "Gilbert's syndrome| (unconjugated hyperbilirubinaemia) or |liver
+#: metastases"
+_OR_ITEM = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?,?\s*(?:or|and/or)\s+(?:(?:known|documented)\s+)?(?P<words>(?:[^\W\d_][\w'’-]*\s+){0,2})",
+    re.IGNORECASE,
+)
+#: a bracket opened after a condition and not yet closed: what it names glosses the condition
+_IN_BRACKET = re.compile(r"\s*\([^()]*")
 
 
 def conditioned(text: str, atoms: list[Atom], tagged: list[Entity] | None, section: str) -> list[Atom]:
@@ -73,15 +81,32 @@ def _absent(text: str, rule: Comparison) -> re.Match[str] | None:
     return _ABSENT.search(text, 0, rule.variable_span[0]) if rule.variable_span else None
 
 
-def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Presence, int, int] | None:
-    """The condition a bare limit is written for, and the stretch of text the two take up."""
+def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Rule, int, int] | None:
+    """The condition a bare limit is written for, and the stretch of text the two take up. Conditions
+    listed with "or" are alternatives: "<= 3 x ULN in the presence of Gilbert's syndrome or liver
+    metastases" holds for either (read with the first alone, "liver metastases" became an alternative
+    to the whole criterion, met by any patient with them whatever the bilirubin)."""
     rule = limit.rule
     bound = rule.variable_span[1] if rule.variable_span and limit.start <= rule.variable_span[0] else limit.start
-    for e in concepts:
+    for i, e in enumerate(concepts):
         if e.start >= limit.end and (cue := _AFTER.fullmatch(text, limit.end, e.start)):
             start = e.start - len(cue["word"] or "")
             absent = _absent(text, rule) if isinstance(rule, Comparison) else None
-            return _presence(text, e.type, start, e.end), absent.start() if absent else limit.start, e.end
+            items = [[e]]  # each condition, in the tagged spans it runs over ("liver" "metastases")
+            starts = [start]
+            for after in concepts[i + 1 :]:
+                gap = (items[-1][-1].end, after.start)
+                if text[slice(*gap)].isspace():
+                    items[-1].append(after)
+                elif (listed := _OR_ITEM.fullmatch(text, *gap)) is not None:
+                    items.append([after])
+                    starts.append(listed.start("words"))  # "or |liver metastases": the untagged words too
+                elif not _IN_BRACKET.fullmatch(text, *gap):  # "(unconjugated |hyperbilirubinaemia)": a gloss
+                    break
+            spans = [(a, item[-1].end) for a, item in zip(starts, items, strict=True)]
+            named = [_presence(text, item[0].type, a, b) for item, (a, b) in zip(items, spans, strict=True)]
+            condition = named[0] if len(named) == 1 else Any(args=named)
+            return condition, absent.start() if absent else limit.start, spans[-1][1]
         if e.end <= bound and _THEN.fullmatch(text, e.end, max(e.end, _operator_start(text, bound))):
             cue = _BEFORE.search(text, 0, e.start)
             if cue is not None:

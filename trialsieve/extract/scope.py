@@ -93,6 +93,8 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
         after = text[atom.end : atoms[i + 1].start] if i + 1 < len(atoms) else ""
         if after and OR_GAP.fullmatch(after):
             continue  # not the list's last item: "stroke within 6 months, or diabetes"
+        # an "and" lists what was done within a window, not what lasts, was long ago or is washed out
+        past = rule.temporal.measure == "window" and rule.temporal.operator in ("<", "<=") and not rule.negated
         if _own_bracket(text, rule.temporal.span):
             continue  # "COPD, Post myocardial infarction (at least 6 months out), Cardiomyopathy"
         # "anti-tumor therapy such as chemotherapy ... within 4 weeks": the category and its examples, a
@@ -116,15 +118,15 @@ def lend_to_list(text: str, atoms: list[Atom]) -> list[Atom]:
                 continue
             # a category with its examples in brackets is one item: "agents (including epoetin), G-CSF within"
             shut = examples.bracketed(text, atoms, k)
-            first = shut[0] if shut and _item_gap(text[shut[1] : atoms[k + 1].start]) else k
-            if first == k and not _item_gap(text[atoms[k].end : atoms[k + 1].start]):
+            first = shut[0] if shut and _item_gap(text[shut[1] : atoms[k + 1].start], past) else k
+            if first == k and not _item_gap(text[atoms[k].end : atoms[k + 1].start], past):
                 break
             if not all(_lendable(a.rule) for a in atoms[first : k + 1]):
                 break
             for j in range(first, k + 1):
                 atoms[j] = Atom(atoms[j].start, atoms[j].end, with_temporal(atoms[j].rule, rule.temporal))
             k = first - 1
-        if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start]) and shares_history(text, atoms, k):
+        if k >= 0 and _item_gap(text[atoms[k].end : atoms[k + 1].start], past) and shares_history(text, atoms, k):
             atoms[k] = Atom(atoms[k].start, atoms[k].end, with_temporal(atoms[k].rule, rule.temporal))
     return atoms
 
@@ -215,7 +217,7 @@ _LEAD_END = re.compile(
 _HISTORY_ONLY = re.compile(r"recent(?:ly)?|(?:recent\s+)?(?:medical\s+)?history", re.IGNORECASE)
 
 
-def _item_gap(gap: str) -> bool:
+def _item_gap(gap: str, anded: bool = False) -> bool:
     """Whether ``gap`` only separates two items of a list, the next item's qualifiers and determiner
     aside ("MI, unstable angina", "stroke or any life-threatening arrhythmia within 6 months"), and
     the words that finish the first ("OMM from a licensed physician, "). A slash between two kinds
@@ -223,7 +225,8 @@ def _item_gap(gap: str) -> bool:
     impairment", "coronary|/peripheral |artery bypass grafting"): the window after the list reached
     neither the infarction nor what came before the slash."""
     gap = _COMMAS.sub(", ", _SLASHED.sub(",", lists.without_tail(gap)))
-    return OR_GAP.fullmatch(_DETERMINERS.sub(" ", context.QUALIFIERS.sub(" ", gap))) is not None
+    listed = _LIST_GAP if anded else OR_GAP
+    return listed.fullmatch(_DETERMINERS.sub(" ", context.QUALIFIERS.sub(" ", gap))) is not None
 
 
 #: words that open a list item without changing what it is
@@ -231,6 +234,10 @@ _DETERMINERS = re.compile(r"\b(?:any|a|an|the)\b", re.IGNORECASE)
 #: a slash and the one word on either side of it that the items share a head with
 _SLASHED = re.compile(r"(?:[^\W\d_][\w-]*[ \t]*)?/(?:[ \t]*[^\W\d_][\w-]*[ \t]+)?")
 _COMMAS = re.compile(r"(?:\s*,)+\s*")
+#: before a past window an "and" lists too: "chemotherapy and radiotherapy within 28 days" are both recent
+#: (a wash-out of each); before a duration it may join a state that lasts to one that does not ("normal
+#: libido and stable relationship of at least 6 months")
+_LIST_GAP = re.compile(r"\s*,?\s*(?:and/or|or|and)\s+|\s*,\s*", re.IGNORECASE)
 
 
 def _lendable(rule: Rule) -> bool:
