@@ -302,3 +302,22 @@ def test_a_second_limit_for_either_of_two_conditions(tagger, text):
     assert verdict_of(tagger, "Inclusion", text, [high, metastases]) == "not_met"
     two = high.model_copy(update={"value": 2.5})
     assert verdict_of(tagger, "Inclusion", text, [two, metastases]) == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT04318938 I7.2: "Diet" and "Renal Disease" had been AND-ed to the limit, which no record meets
+        "eGFR >= 60 mL/min calculated by the Modification of Diet in Renal Disease (MDRD) formula",
+        # NCT05282459 I11.2: the heading "Renal function" and the formula had both been asked of the record
+        "Renal function: creatinine clearance > 30 mL/minute, calculated by Cockcroft-Gault formula",
+        "Estimated glomerular filtration rate ≥30 mL/minute/1.73 m2",
+    ],
+)
+def test_how_a_value_is_computed_and_a_label_before_its_limits_ask_nothing(tagger, text):
+    rule = rule_of(tagger, text, "inclusion")
+    asked = [leaf for leaf in leaves(rule) if leaf.type != "comparison" and getattr(leaf, "role", None) is None]
+    assert not asked and status_of(rule) == "structured"
+    fine = Fact(kind="observation", text="Creatinine clearance", value=80, unit="mL/min", date=dt.date(2026, 11, 20))
+    egfr = Fact(kind="observation", text="eGFR", value=80, unit="mL/min/{1.73_m2}", date=dt.date(2026, 11, 20))
+    assert verdict_of(tagger, "Inclusion", text, [fine, egfr]) == "met"

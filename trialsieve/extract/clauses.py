@@ -55,6 +55,7 @@ def phrase_atoms(text: str, covered: list[tuple[int, int]], entities: Spans) -> 
         stop = re.search(r"[,;()]|\.(?:\s|$)|\b(?:and|or|plus|with)\b", text[found.end() :])
         mask.append((found.start(), found.end() + (stop.start() if stop else len(text) - found.end())))
     mask += [found.span() for found in context.IGNORE_FREQUENCY.finditer(text)]  # "once or more times/week"
+    mask += [found.span() for found in context.IGNORE_FORMULA.finditer(text)]  # "calculated by the MDRD formula"
     mask += [found.span() for found in _STUDY_EVENT.finditer(text)]  # "prior to study injection" says when
     mask += [found.span() for found in ASIDE.finditer(text)]  # "(prometrium contains peanut oil)" explains
     mask += glosses(text, entities.tagged)  # "Erectile dysfunction, defined as inability to achieve ..."

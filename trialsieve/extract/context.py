@@ -101,6 +101,8 @@ _USE_CLASSES = frozenset(_CUES["ignore"]["use_classes"])
 _WORD_BEFORE_USE = re.compile(r"([\w-]+)\W*$")
 #: "Uncontrolled bacteraemia is defined as ...": a later sentence that defines a word or says a test is done locally
 IGNORE_DEFINITION = phrase_regex(_CUES["ignore"]["definitions"])
+#: "calculated by the Modification of Diet in Renal Disease (MDRD) formula": how a value is computed
+IGNORE_FORMULA = re.compile(_CUES["ignore"]["formulas"], re.IGNORECASE)
 #: "once or more times/week": how often, which no record says
 IGNORE_FREQUENCY = re.compile(_CUES["ignore"]["frequencies"], re.IGNORECASE)
 ANY_CONNECTIVE = phrase_regex(_CUES["connectives"]["any"])
