@@ -321,3 +321,9 @@ def test_how_a_value_is_computed_and_a_label_before_its_limits_ask_nothing(tagge
     fine = Fact(kind="observation", text="Creatinine clearance", value=80, unit="mL/min", date=dt.date(2026, 11, 20))
     egfr = Fact(kind="observation", text="eGFR", value=80, unit="mL/min/{1.73_m2}", date=dt.date(2026, 11, 20))
     assert verdict_of(tagger, "Inclusion", text, [fine, egfr]) == "met"
+
+
+def test_isolated_narrows_its_concept(tagger):
+    """NCT04747912 E1 (a Ph+ ALL trial): read as any extramedullary disease, a patient with marrow
+    disease and a CNS site as well was excluded by words about disease outside the marrow alone."""
+    assert set(presences(rule_of(tagger, "Isolated extramedullary disease."))) == {"Isolated extramedullary disease"}
