@@ -327,3 +327,13 @@ def test_isolated_narrows_its_concept(tagger):
     """NCT04747912 E1 (a Ph+ ALL trial): read as any extramedullary disease, a patient with marrow
     disease and a CNS site as well was excluded by words about disease outside the marrow alone."""
     assert set(presences(rule_of(tagger, "Isolated extramedullary disease."))) == {"Isolated extramedullary disease"}
+
+
+def test_an_exception_written_with_a_colon_waives_the_limit(tagger):
+    """NCT05321940 I8: "(Exception: Unless cytopenias are secondary to leukemia)" had been dropped, and a
+    leukemia patient with a platelet count of 20,000 failed the inclusion."""
+    text = "Platelets (PLT) ≥ 50,000 cells/mm3 (Exception: Unless cytopenias are secondary to leukemia)."
+    low = Fact(kind="observation", text="Platelets", value=20000, unit="/uL", date=dt.date(2026, 11, 20))
+    facts = [low, Fact(kind="condition", text="cytopenias"), Fact(kind="condition", text="leukemia")]
+    assert verdict_of(tagger, "Inclusion", text, facts) == "met"
+    assert verdict_of(tagger, "Inclusion", text, [low]) != "met"

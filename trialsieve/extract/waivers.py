@@ -25,18 +25,29 @@ def waived(rule: Rule, section: str) -> Rule:
     exceptions = [_exception(arg) for arg in waivers]
     if not limits or not waivers or None in exceptions:
         return rule
-    waiving = [leaf.model_copy(update={"negated": False}) for group in exceptions for leaf in group]
+    waiving = [_plain(waiver) for group in exceptions for waiver in group]
     if section == "inclusion":
         return Any(args=[limits[0] if len(limits) == 1 else All(args=limits), *waiving])
     return All(args=[*limits, Not(args=[waiving[0] if len(waiving) == 1 else Any(args=waiving)])])
 
 
-def _exception(rule: Rule) -> list[Presence] | None:
-    """The exception leaves ``excepting`` made of one waiver: NOT X, or not(any(X, Y)); None otherwise."""
+def _exception(rule: Rule) -> list[Rule] | None:
+    """The waivers one exception stands for: X, the alternatives of not(any(X, Y)), or one waiver of
+    all its parts ("unless secondary to hepatic infiltration with leukemia": all(infiltration,
+    leukemia)); None when ``rule`` is no exception."""
     if isinstance(rule, Presence) and rule.role == "exception":
         return [rule.model_copy(update={"role": None})]
     if isinstance(rule, Not) and isinstance(rule.args[0], Any):
         found = rule.args[0].args
         if all(isinstance(leaf, Presence) and leaf.role == "exception" for leaf in found):
             return [leaf.model_copy(update={"role": None}) for leaf in found]
+    if isinstance(rule, All) and all(isinstance(leaf, Presence) and leaf.role == "exception" for leaf in rule.args):
+        return [All(args=[leaf.model_copy(update={"role": None}) for leaf in rule.args])]
     return None
+
+
+def _plain(waiver: Rule) -> Rule:
+    """``waiver`` asked as written: the exception's leaves are not denied."""
+    if isinstance(waiver, All):
+        return waiver.model_copy(update={"args": [_plain(arg) for arg in waiver.args]})
+    return waiver.model_copy(update={"negated": False})
