@@ -34,6 +34,17 @@ def test_an_example_with_a_reason_of_its_own_leaves_the_effect_its_reading(tagge
     assert verdict_of(tagger, "Exclusion", text, [diarrhea]) == "met"
 
 
+def test_a_condition_that_may_have_an_impact_on_something_is_for_a_person(tagger):
+    """NCT04600544 E3: any non-degenerative spinal condition had excluded, and "wellbeing" was a condition."""
+    text = (
+        "Other non-degenerative spinal conditions that may have an impact on subject safety, wellbeing or the "
+        "intent and conduction of the study;"
+    )
+    rule = rule_of(tagger, text)
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "presence" and leaf.role is None]
+    assert [leaf.reason for leaf in leaves(rule) if leaf.type == "unstructured"] == ["effect"]
+
+
 def test_drugs_with_known_effects_on_a_function_are_listed_by_their_examples(tagger):
     """NCT06532149 E2.1.3: the examples' "and" had been all-required, so a patient on opiates alone was
     not excluded, and "male sexuality" was a condition."""
