@@ -66,17 +66,16 @@ def split_label(text: str, atoms: list) -> tuple[list, Rule | None]:
     30 mL/min", "Hematology: ..."): read as a concept, "Renal function" was asked of the record beside
     the limit, which no record names."""
     cue = context.DEFINITION.search(text) if _CUE_WORD.search(text.lower()) else None
-    colon = cue is None and (labelled := _LABEL_COLON.match(text)) is not None
-    if colon:  # "Renal function: creatinine clearance > 30"
-        cue = _COLON.search(text, labelled.end() - 1)
-    if cue is None:
+    colon = _LABEL_COLON.match(text) if cue is None else None  # "Renal function: creatinine clearance > 30"
+    if cue is None and colon is None:
         return atoms, None
-    label = [a for a in atoms if a.end <= cue.start() and not text[a.end : cue.start()].strip(" ,")]
-    defining = [a for a in atoms if a.start >= cue.end()]
+    cue_start, cue_end = cue.span() if cue is not None else colon.span("colon")
+    label = [a for a in atoms if a.end <= cue_start and not text[a.end : cue_start].strip(" ,")]
+    defining = [a for a in atoms if a.start >= cue_end]
     if not label or not defining or label[0].rule.type != "presence" or label[0] is not atoms[0]:
         return atoms, None
     role = _role(label[0].rule, defining)
-    if colon and role.role != "defined":
+    if colon is not None and role.role != "defined":
         return atoms, None  # "Antifungals: itraconazole, ketoconazole": a class and its members, as before
     return atoms[1:], role
 
@@ -97,8 +96,7 @@ _CUE_WORD = re.compile(
     "|".join(sorted({max(p.split(), key=len)[:6].lower() for p in load("cues")["groups"]["definition"]}))
 )
 #: a label of up to four words and a colon opening the criterion: "Renal function:", "Hematology:"
-_LABEL_COLON = re.compile(r"\s*(?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*\s*:(?!\S)")
-_COLON = re.compile(":")
+_LABEL_COLON = re.compile(r"\s*(?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*\s*(?P<colon>:)(?!\S)")
 _GRADES = frozenset({"mild", "moderate", "severe"})
 _GRADED = re.compile(r"\b(?:mild|moderate|severe|moderate-to-severe|mild-to-moderate)\b", re.IGNORECASE)
 
