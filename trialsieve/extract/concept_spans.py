@@ -68,11 +68,13 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     levels += link_spans(text)  # "for therapy of ED": the therapy links the drug to its purpose
     # "Stage IB-IIIA NSCLC": a stage's value ("IB-") names no concept; the stage qualifies the one after it
     axes = [m.span() for m in context.AXIS_PHRASE.finditer(text)]
+    found = sorted([*tagged, *used], key=lambda e: (e.start, e.end))
     spans = [
         e
-        for e in sorted([*tagged, *used], key=lambda e: (e.start, e.end))
+        for e in found
         if not any(s <= e.start and e.end <= end for s, end in levels)
         and not (_AXIS_VALUE.fullmatch(e.text) and any(s <= e.start and e.end <= end for s, end in axes))
+        and not _qualifies_beside(text, e, axes, found)
     ]
     spans = glossed_heads.joined(text, spans)  # "phosphodiesterase type 5 (PDE5) inhibitors": one drug
     spans = post_modifiers.widened(text, agents.with_prefix(text, spans))  # "anti-tumor therapy", "carcinoma in situ"
@@ -202,6 +204,25 @@ def _known(e: Entity, spans: list[Entity], text: str) -> Entity:
 
 
 #: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"
+def _qualifies_beside(text: str, e: Entity, axes: list[tuple[int, int]], found: list[Entity]) -> bool:
+    """Whether ``e`` lies in a class, stage or grade phrase right beside another concept, which the phrase
+    qualifies: in "heart failure >= NYHA class III" the tagger names "NYHA" apart, and as a leaf of its
+    own ("NYHA Class III") it was asked beside the heart failure."""
+    phrase = next(((s, end) for s, end in axes if s <= e.start and e.end <= end), None)
+    if phrase is None or e.type not in CONCEPT_TYPES or not _COMPARATOR.match(text, phrase[0]):
+        return False
+    return any(
+        o is not e
+        and o.type in CONCEPT_TYPES
+        and (_BESIDE.fullmatch(text, o.end, phrase[0]) or _BESIDE.fullmatch(text, phrase[1], o.start))
+        for o in found
+    )
+
+
+#: between a concept and the class, stage or grade phrase that qualifies it
+_BESIDE = re.compile(r"\s*\(?\s*")
+#: a phrase that opens with its comparator (">= NYHA class III"): the tagger names a piece of it apart
+_COMPARATOR = re.compile(r"[<>≥≤≧≦\\]|(?:greater|more|higher|less|lower|above|below|at)\b", re.IGNORECASE)
 _AXIS_VALUE = re.compile(r"(?:[0-9]+|[IVX]+)[a-cA-C]?[\s\-–/]*", re.IGNORECASE)
 #: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
 _BARE_NON = re.compile(r"(?<![\w-])non[-\s]?$", re.IGNORECASE)

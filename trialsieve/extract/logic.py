@@ -64,6 +64,8 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
         unread = "unstructured" in (_edge(prev.rule, last=True).type, _edge(cur.rule, last=False).type)
         if any_lead and (_LISTED.fullmatch(text, prev.end, cur.start) or _LISTED.fullmatch(text, a[1], b[0])):
             return "or"
+        if _announced(text, prev, cur):
+            return "example"  # "any of the following coronary conditions: myocardial infarction, ...": its kinds
         cued = (between[0], max(between[1], b[0]))  # a cue may open the item's own words: "(|e.g. cisplatin|)"
         if context.EXAMPLES.search(text, *cued) and not context.EXCEPTIONS.search(text, *cued):
             return "example"  # "rhythm disturbances such as recurrent episodes of atrial fibrillation"
@@ -130,13 +132,41 @@ def combine(text: str, atoms: list[Atom], section: str, model: LogicModel | None
                 items.append(atoms[indices[i]])
             i = j
         labels = _listed_alike(text, items, [relate(p, c) for p, c in itertools.pairwise(items)], section)
-        return assemble(text, _defined(text, items, labels), labels)
+        return _by_parts(text, items, labels) or assemble(text, _defined(text, items, labels), labels)
 
     root = build(list(range(len(atoms))), 0).rule
     confidence = round(min(weakest), 3) if weakest else None
     if confidence is not None and root.type in ("all", "any"):
         root = root.model_copy(update={"confidence": confidence})
     return root, confidence
+
+
+def _by_parts(text: str, items: list[Atom], labels: list[str]) -> Atom | None:
+    """The items parted by semicolons that the section asks each of, each part assembled first: in
+    "bilirubin <= 1.5 x ULN; ALT <= 3 x ULN; creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min"
+    the "or" joins the two kidney limits only, and the inclusion asks the bilirubin, the ALT and one of
+    them. Assembled flat, the "or" bound loosest and the clearance alone met the whole criterion. None
+    when no semicolon parts items with "and", or no part holds an "or" between limits alone."""
+    cuts = [
+        i
+        for i, label in enumerate(labels)
+        if label in ("and", "or")
+        and ";" in text[items[i].end : items[i + 1].start]
+        and not _SEMICOLON_OR.search(text, items[i].end, items[i + 1].start)
+    ]
+    bounds = [-1, *cuts, len(labels)]
+    parts = [(items[a + 1 : b + 1], labels[a + 1 : b]) for a, b in itertools.pairwise(bounds)]
+    if "and" not in [labels[i] for i in cuts] or not any("or" in part_labels for _, part_labels in parts):
+        return None
+    # limits only: parts that name things are often alternatives themselves ("chest pain in the presence of
+    # negative stress tests; the absence of chest pain but positive stress tests; ...")
+    if not all(_limit(item.rule) for part, part_labels in parts if "or" in part_labels for item in part):
+        return None
+    joined = [
+        part[0] if len(part) == 1 else assemble(text, _defined(text, part, part_labels), part_labels)
+        for part, part_labels in parts
+    ]
+    return assemble(text, joined, [labels[i] for i in cuts])
 
 
 def _listed_alike(text: str, items: list[Atom], labels: list[str], section: str = "exclusion") -> list[str]:
@@ -174,6 +204,13 @@ _LIST_COMMA_GAP = re.compile(  # a comma, perhaps after a bracket, and up to two
 
 #: a lead that makes the items after it alternatives: "Patients with any of the following conditions:"
 _ANY_LEAD = re.compile(r"\b(?:any|one|either)\s+of\s+the\s+following\b", re.IGNORECASE)
+#: a lead announcing alternatives after a colon, with the words that name their category: "History of any of
+#: the following coronary conditions within 90 days of screening:", "1 or more of the following symptom(s) of"
+_ANNOUNCES = re.compile(
+    r"\b(?:any|one|either|(?:at\s+least|a\s+minimum\s+of)\s+(?:\d+|one|two|three)|(?:\d+|one|two|three)\s+or\s+more)"
+    r"\s+of\s+the\s+following\b[^:;.]{0,80}:\s*",
+    re.IGNORECASE,
+)
 #: a list's comma between two items, after the bracket that closes the first ("(e.g. breast, lung), "), and the
 #: qualifiers the second item's leaf reads ("Gout, |Chronic| Kidney Disease")
 _LISTED = re.compile(rf"\s*\)*\s*,\s*(?:or\s+)?(?:(?:{context.QUALIFIERS.pattern})\s+)*", re.IGNORECASE)
@@ -230,6 +267,25 @@ def _bracketed_list_of(text: str, prev: Atom, cur: Atom, kind: str) -> bool:
         return False
     listed = leaves(cur.rule)
     return len(listed) > 1 and all(leaf.type == "presence" and leaf.concept.kind == kind for leaf in listed)
+
+
+def _announced(text: str, prev: Atom, cur: Atom) -> bool:
+    """Whether ``prev`` names the category of the list a lead announces and ``cur``, right after the colon,
+    is its first item. The items are kinds of the category, as examples are, and share its window: in
+    "History of any of the following coronary conditions within 90 days of screening: myocardial
+    infarction, coronary artery bypass graft surgery, ..." the category and the infarction had been
+    joined as "and", and a bypass graft years ago excluded."""
+    colon = text.rfind(":", prev.start, cur.start)
+    if colon < 0:
+        return False
+    # the lead ends at the colon; the first item's own qualifiers may stand before its leaf ("delayed ejaculation")
+    lead = next((m for m in _ANNOUNCES.finditer(text, 0, cur.start) if text.rfind(":", 0, m.end()) == colon), None)
+    return (
+        lead is not None
+        and lead.start() < prev.start
+        and prev.end <= colon
+        and re.fullmatch(r"[\w\s-]*", text[lead.end() : cur.start]) is not None
+    )
 
 
 def _finds(text: str, test: Rule, finding: Rule) -> bool:

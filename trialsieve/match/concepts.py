@@ -179,7 +179,7 @@ class _Axis:
             if _RANGE.fullmatch(m["values"][end:start]):
                 numbers += range(numbers[-1] + 1, number)
             numbers.append(number)
-        operator = m["op"]
+        operator = m["op"] or m["before"]
         if operator in _AT_LEAST or m["open"]:
             numbers += range(numbers[-1], self.high + 1)
         elif operator in _ABOVE:
@@ -213,8 +213,8 @@ def _axis(name: str, spec: dict) -> _Axis:
     else:
         if spec.get("keywords"):
             keywords = alternation(spec["keywords"]).replace(r"\-", r"[\s-]?")
-            numbered = re.compile(
-                rf"(?<![\w-])(?:{keywords})\s*[-:]?\s*(?:(?P<op>{_OPERATOR})\s*)?"
+            numbered = re.compile(  # the comparator after the axis word or before it: "grade >= 3", ">= grade 3"
+                rf"(?:(?P<before>{_OPERATOR})\s*)?(?<![\w-])(?:{keywords})\s*[-:]?\s*(?:(?P<op>{_OPERATOR})\s*)?"
                 rf"(?P<values>{value}(?:{_LIST}{value})*)(?P<open>{_OPEN})?"
             )
         for phrase, values in spec.get("words", {}).items():

@@ -1,0 +1,121 @@
+"""How a list's parts bind, and words that change what a leaf asks: a lead announcing a list names
+the category of its items, a semicolon parts the items an inclusion asks each of, a change of a
+treatment is not the treatment, and a comparator before a grade or class bounds it. Each case is a
+real ClinicalTrials.gov criterion; each test failed before its fix (issue 18)."""
+
+import datetime as dt
+
+from tests.extract.reading import rule_of, verdict_of
+from trialsieve.match.patient import Fact
+from trialsieve.rules import leaves
+
+_AS_OF = dt.date(2026, 11, 30)
+
+
+def _on(text: str, kind: str, days_ago: int, **more) -> Fact:
+    return Fact(kind=kind, text=text, date=_AS_OF - dt.timedelta(days=days_ago), **more)
+
+
+def test_the_window_of_an_announced_list_dates_every_item(tagger):
+    """NCT01419236 E13: the category and the infarction had been AND-ed, and the window stopped at the
+    category, so a bypass graft ten years ago excluded."""
+    text = (
+        "History of any of the following coronary conditions within 90 days of screening: myocardial infarction, "
+        "coronary artery bypass graft surgery, percutaneous coronary intervention (for example, angioplasty or "
+        "stent placement)"
+    )
+    items = [leaf for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence"]
+    assert items and all(leaf.temporal is not None for leaf in items)
+    old = [_on("Coronary artery bypass graft", "procedure", 3650)]
+    recent = [_on("Coronary artery bypass graft", "procedure", 30)]
+    assert verdict_of(tagger, "Exclusion", text, old, as_of=_AS_OF) != "met"
+    assert verdict_of(tagger, "Exclusion", text, recent, as_of=_AS_OF) == "met"
+
+
+def test_each_item_of_an_announced_list_meets_it_alone(tagger):
+    """NCT01419236 I2: "delayed ejaculation" had been AND-ed with the category "ejaculatory dysfunction"."""
+    text = (
+        "Presents with 1 or more of the following symptom(s) of ejaculatory dysfunction: delayed ejaculation, "
+        "anejaculation, decreased force of ejaculation"
+    )
+    assert verdict_of(tagger, "Inclusion", text, [Fact(kind="condition", text="Delayed ejaculation")]) == "met"
+
+
+def test_an_or_inside_a_semicolon_part_joins_that_part_only(tagger):
+    """The "or" between the two kidney limits had bound loosest: a normal clearance met the whole
+    inclusion whatever the bilirubin (NCT02650414 I4.iii, NCT04691388 I5: lab lists parted by ";")."""
+    text = "Total bilirubin <= 1.5 x ULN; ALT <= 3 x ULN; creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min"
+
+    def patient(bilirubin: float, creatinine: float) -> list[Fact]:
+        return [
+            _on("Total bilirubin", "observation", 1, value=bilirubin, unit="mg/dL", reference_high=1),
+            _on("ALT", "observation", 1, value=20, unit="U/L", reference_high=40),
+            _on("Creatinine", "observation", 1, value=creatinine, unit="mg/dL"),
+            _on("Creatinine clearance", "observation", 1, value=80, unit="mL/min"),
+        ]
+
+    assert verdict_of(tagger, "Inclusion", text, patient(3.0, 1.0), as_of=_AS_OF) == "not_met"
+    assert verdict_of(tagger, "Inclusion", text, patient(0.8, 2.0), as_of=_AS_OF) == "met"
+
+
+def test_an_or_between_parts_still_lists_alternatives(tagger):
+    """Guard: a semicolon and "or" after it ("...; or ...") offers the part after as an alternative."""
+    text = "Negative serum pregnancy test; or female patients must be of non-child-bearing potential"
+    assert rule_of(tagger, text, "inclusion").type == "any"
+
+
+def test_a_change_of_a_treatment_is_not_the_treatment(tagger):
+    """NCT02713789 E5: read as the drugs, the exclusion ruled out every patient on a diabetes or
+    blood-pressure drug in the last two months."""
+    text = "Change in medication for diabetes or hypertension within 2 months of study enrollment;"
+    found = leaves(rule_of(tagger, text))
+    assert [leaf.reason for leaf in found if leaf.type == "unstructured"] == ["change", "change"]
+    on_metformin = [_on("Metformin", "drug", 20)]
+    assert verdict_of(tagger, "Exclusion", text, on_metformin, as_of=_AS_OF) != "met"
+
+
+def test_a_steady_regimen_is_not_the_lack_of_the_drug(tagger):
+    """NCT05887817 I5: "have not changed their medications for type 2 diabetes" had been NOT(the
+    medications), which failed every patient taking them."""
+    text = (
+        "Patients who have not changed their medications for type 2 diabetes and chronic kidney disease in the "
+        "past 4 weeks prior to obtaining consent"
+    )
+    facts = [_on("Metformin", "drug", 10), _on("Chronic kidney disease", "condition", 400)]
+    assert verdict_of(tagger, "Inclusion", text, facts, as_of=_AS_OF) != "not_met"
+
+
+def test_a_change_of_dose_in_the_leaf_words_is_a_change(tagger):
+    """NCT06273592 I3 and NCT05351866 E2: the tagger put "change in" into the drug's words."""
+    rule = rule_of(tagger, "Change in psychotropic medication (initiation or change in dose) within the past 30 days")
+    assert [leaf.type for leaf in leaves(rule)] == ["unstructured"]
+
+
+def test_a_kind_named_by_a_participle_is_no_change(tagger):
+    """Guard: "modified radical mastectomy" and "CAR-modified T cell therapy" name kinds."""
+    for text in ("Prior modified radical mastectomy", "Any marrow relapse after CAR-modified T cell therapy"):
+        assert not [leaf for leaf in leaves(rule_of(tagger, text)) if leaf.type == "unstructured"]
+
+
+def test_a_comparator_before_a_grade_bounds_it(tagger):
+    """NCT05309213 E5: "GVHD >= grade 2" had lost its grade, and a grade 1 GVHD excluded."""
+    text = (
+        "Patients have graft-versus-host response（GVHD） and need to use immunosuppressants; Or GVHD ≥ grade 2 or "
+        "being treated with anti GVHD; Or suffering from autoimmune diseases;"
+    )
+    mild = [Fact(kind="condition", text="GVHD grade 1")]
+    severe = [Fact(kind="condition", text="GVHD grade 3")]
+    assert verdict_of(tagger, "Exclusion", text, mild) != "met"
+    assert verdict_of(tagger, "Exclusion", text, severe) == "met"
+
+
+def test_a_class_after_a_comparator_is_part_of_its_disease(tagger):
+    """NCT01698684 E6: "> NYHA Class II" was a limit not read beside a bare heart failure, or a leaf
+    "NYHA Class II" of its own."""
+    text = "congestive heart failure > NYHA Class II"
+    rule = rule_of(tagger, text)
+    assert rule.type == "presence" and "NYHA Class II" in rule.concept.text
+    class_two = [Fact(kind="condition", text="Congestive heart failure NYHA class II")]
+    class_three = [Fact(kind="condition", text="Congestive heart failure NYHA class III")]
+    assert verdict_of(tagger, "Exclusion", text, class_two) == "not_met"
+    assert verdict_of(tagger, "Exclusion", text, class_three) == "met"
