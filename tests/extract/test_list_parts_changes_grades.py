@@ -119,3 +119,29 @@ def test_a_class_after_a_comparator_is_part_of_its_disease(tagger):
     class_three = [Fact(kind="condition", text="Congestive heart failure NYHA class III")]
     assert verdict_of(tagger, "Exclusion", text, class_two) == "not_met"
     assert verdict_of(tagger, "Exclusion", text, class_three) == "met"
+
+
+def test_a_sensitivity_to_a_substance_is_an_allergy(tagger):
+    """NCT05363644 E8: "Known sensitivity to glutaraldehyde or ethanol" had asked for ethanol, and any
+    patient who drank alcohol was excluded."""
+    text = "Known sensitivity to glutaraldehyde or ethanol."
+    assert verdict_of(tagger, "Exclusion", text, [Fact(kind="drug", text="Ethanol")]) != "met"
+    assert verdict_of(tagger, "Exclusion", text, [Fact(kind="condition", text="Allergy to ethanol")]) == "met"
+
+
+def test_a_sensitivity_of_a_measure_is_no_allergy(tagger):
+    """Guard: "Insulin sensitivity index > 2" is a limit, no allergy to an index."""
+    rule = rule_of(tagger, "Insulin sensitivity index > 2", "inclusion")
+    assert rule.type == "comparison"
+
+
+def test_what_abnormalities_with_examples_do_is_no_alternative(tagger):
+    """NCT00654914 E3: in this ED trial, a record of impaired erectile function met the exclusion by
+    itself, the examples' bracket having swallowed what the abnormalities would do."""
+    text = (
+        "Presence of penile anatomical abnormalities (e.g. penile fibrosis or Peyronie disease) that would "
+        "significantly impair erectile function."
+    )
+    asked = [leaf.concept.text for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence" and not leaf.role]
+    assert asked == ["penile fibrosis", "Peyronie disease"]
+    assert verdict_of(tagger, "Exclusion", text, [Fact(kind="condition", text="Peyronie disease")]) == "met"

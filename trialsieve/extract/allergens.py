@@ -124,11 +124,14 @@ def _paired_head(text: str, leaf: Rule, cues: list[re.Match]) -> re.Match | None
     return next((c for c in cues if joined and c.start() == joined.end()), None)
 
 
-ALLERGIC = re.compile(r"\b(?:allerg|hypersensitiv|intoleran|anaphyla)", re.IGNORECASE)
+#: an allergy word; "sensitivity" only with its object ("sensitivity to ethanol", not "insulin sensitivity")
+ALLERGIC = re.compile(
+    r"\b(?:allerg|hypersensitiv|sensitivit(?:y|ies)\s+(?:to|against|towards?)\b|intoleran|anaphyla)", re.IGNORECASE
+)
 #: a leaf that is an allergy word alone, with a state before it ("Known allergy")
 _ALLERGY_WORD = re.compile(
     r"(?:(?:known|suspected|anticipated|possible|history\s+of|documented|previous|prior|severe|serious)\s+)*"
-    r"(?:hypersensitivit(?:y|ies)|allerg(?:y|ies)|intoleran(?:ce|t)|anaphylaxis)(?:\s+reactions?)?",
+    r"(?:(?:hyper)?sensitivit(?:y|ies)|allerg(?:y|ies)|intoleran(?:ce|t)|anaphylaxis)(?:\s+reactions?)?",
     re.IGNORECASE,
 )
 #: what joins allergy words that share one object: "hypersensitivity or allergy to", "allergy,

@@ -239,8 +239,17 @@ def _review_with_parts(text: str, leaf: _Atom, named: list[Entity], entities: Sp
     # what an exception cue leaves out ("neurological disorders (other than migraine) that would interfere")
     # is neither an example nor asked: the person who judges the rest judges it too
     named = [e for e in named if not _excepted(text, leaf.start, e.start)]
-    examples = [e for e in named if depth[e.start - leaf.start] > 0 or (example_cue and e.start >= example_cue.end())]
     cue = context.review_cue(text, rule.reason, leaf.start, leaf.end) if rule.reason in _OF_OBJECTS else None
+    # a cue in a bracket opens examples up to its close: in "abnormalities (e.g. penile fibrosis) that would
+    # impair erectile function" the function is what the abnormalities do, no alternative to them
+    opened = example_cue is not None and depth[example_cue.start() - leaf.start] > 0
+    does = (cue or context.review_cue(text, "effect", leaf.start, leaf.end)) if opened else None
+    examples = [
+        e
+        for e in named
+        if depth[e.start - leaf.start] > 0
+        or (example_cue and e.start >= example_cue.end() and not (does and e.start >= does.end()))
+    ]
     objects = [e for e in named if cue is not None and e.start >= cue.end() and e not in examples]
 
     def presences(found: list[Entity], role: str | None) -> list[Rule]:
