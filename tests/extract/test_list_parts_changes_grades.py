@@ -5,6 +5,8 @@ real ClinicalTrials.gov criterion; each test failed before its fix (issue 18).""
 
 import datetime as dt
 
+import pytest
+
 from tests.extract.reading import rule_of, verdict_of
 from trialsieve.match.patient import Fact
 from trialsieve.rules import leaves
@@ -145,3 +147,26 @@ def test_what_abnormalities_with_examples_do_is_no_alternative(tagger):
     asked = [leaf.concept.text for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence" and not leaf.role]
     assert asked == ["penile fibrosis", "Peyronie disease"]
     assert verdict_of(tagger, "Exclusion", text, [Fact(kind="condition", text="Peyronie disease")]) == "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "variable"),
+    [
+        ("Subject scores ≥ 26 on the IIEF;", "IIEF"),  # NCT06600893 E8
+        # NCT00955929 I4
+        ("Baseline score of ≥ 22 on the International Index of Erectile Function Domain (Appendix A)", "International"),
+    ],
+)
+def test_a_score_whose_or_when_is_named_by_the_scale_after_it(tagger, text, variable):
+    """The variable had been "Subject scores" or "Baseline score", which no record names: the limit was
+    never met nor failed."""
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "comparison" and rule.variable.startswith(variable)
+
+
+def test_a_defined_diagnosis_is_defined_by_its_score(tagger):
+    """NCT04363918 I1: "a score of" had been a review leaf OR-ed with the limit, so the review alone
+    could settle the inclusion; now the diagnosis is defined by the limit."""
+    rule = rule_of(tagger, "men with known ED (defined as a score of less than 22 on the IIEF-5)", "inclusion")
+    assert not [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
+    assert [leaf.variable for leaf in leaves(rule) if leaf.type == "comparison"] == ["IIEF-5"]

@@ -150,6 +150,9 @@ def limit_atoms(text: str, entities: Spans) -> list[_Atom]:
                 continue
         elif var is not None:
             atom = _comparisons(limit, var, text, floor, entities, inherited)
+            lead = variables.left(text, limit.start, floor) if var[0] >= limit.end else None
+            if lead and variables.is_generic(span_text(text, lead)):  # "Subject scores ≥ 26 on the IIEF": the
+                atom = _Atom(min(atom.start, lead[0]), atom.end, atom.rule)  # generic words are the limit's own
             previous = (var, False)
             if ahead is not None and atom.rule.type == "comparison" and atom.rule.temporal is None:
                 window = ahead.rule.temporal

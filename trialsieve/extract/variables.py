@@ -15,6 +15,7 @@ _CUES = load("cues")
 _BOUNDARY_WORDS = frozenset(_CUES["boundaries"]["words"])
 _RIGHT_BOUNDARY = _BOUNDARY_WORDS | frozenset(_CUES["boundaries"]["right_only"])
 _GENERIC = frozenset(_CUES["generic_variables"]["words"])
+_GENERIC_LEADS = frozenset(_CUES["generic_variables"]["leads"])
 _NAME_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|of|at|for|using|from)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 _INSTRUMENT_AFTER = re.compile(
     r"\s*(?:points?\s+)?(?:on|from)\s+(?:the\s+|a\s+|an\s+)?(?:\d+\s*(?:-|to)\s*\d+\s+|\d+[\s-]*(?:points?|items?|mm)\s+)?",
@@ -150,7 +151,11 @@ def named_before(text: str, generic: Span, floor: int) -> Span | None:
 
 
 def is_generic(phrase: str) -> bool:
-    return phrase.lower().strip() in _GENERIC
+    """Whether ``phrase`` only says "a score" or "a value", perhaps whose or when ("Baseline score")."""
+    words = phrase.lower().split()
+    while len(words) > 1 and words[0] in _GENERIC_LEADS:
+        words = words[1:]
+    return " ".join(words) in _GENERIC
 
 
 def coordinated(text: str, span: Span, floor: int) -> list[tuple[Span, str]]:
