@@ -170,3 +170,19 @@ def test_a_defined_diagnosis_is_defined_by_its_score(tagger):
     rule = rule_of(tagger, "men with known ED (defined as a score of less than 22 on the IIEF-5)", "inclusion")
     assert not [leaf for leaf in leaves(rule) if leaf.type == "unstructured"]
     assert [leaf.variable for leaf in leaves(rule) if leaf.type == "comparison"] == ["IIEF-5"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        # NCT03318939 I4.5: "EGFR" was a drug and "mutations" any mutation, which a KRAS G12C patient met
+        ("Cohort 7: Documented EGFR or HER2 activating mutations", {"EGFR activating", "HER2 activating"}),
+        # NCT03318939 I4.3: a bare EGFR, which any EGFR mutation met
+        ("Cohort 5: Documented EGFR or HER2 exon 20 insertion mutations", {"EGFR exon 20", "HER2 exon 20"}),
+        # the tagger left "ALK" out: it had been a review of its own, or nothing
+        ("ALK or ROS1 rearrangement", {"ALK rearrangement", "ROS1 rearrangement"}),
+    ],
+)
+def test_genes_listed_before_an_alteration_share_it(tagger, text, concepts):
+    found = [leaf.concept.text for leaf in leaves(rule_of(tagger, text, "inclusion")) if leaf.type == "presence"]
+    assert len(found) == len(concepts) and all(any(c in f for f in found) for c in concepts)

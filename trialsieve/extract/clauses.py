@@ -17,6 +17,7 @@ from trialsieve.extract import (
     methods,
     mixed,
 )
+from trialsieve.extract.concept_spans import GENE_ALTERATION, SYMBOL
 from trialsieve.extract.concepts import phrase_atom
 from trialsieve.extract.definitions import glosses
 from trialsieve.extract.grammar import find_limits
@@ -481,4 +482,6 @@ def _splittable_or(text: str, start: int, cut: int) -> bool:
     after = text[cut:].split(maxsplit=2)
     single_letters = len(word) == 1 and len(after) > 1 and len(after[1].strip(",;")) == 1  # "hepatitis B or C"
     numbered = word[-1:].isdigit() or _ROMAN.fullmatch(word)  # "stage 2 or 3", "class III or greater"
-    return word not in _NON_SPLIT_BEFORE_OR and not numbered and not single_letters
+    # "KRAS or NRAS mutation": the genes share the alteration, which the list reading gives both
+    genes = SYMBOL.fullmatch(before[-1].strip(",")) and GENE_ALTERATION.match(_SPLIT_OR.sub("", text[cut:], count=1))
+    return word not in _NON_SPLIT_BEFORE_OR and not numbered and not single_letters and not genes

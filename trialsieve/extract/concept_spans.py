@@ -103,14 +103,18 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
 
 _GENES = load("genes")
 #: a gene symbol: capitals and digits, two capitals at least ("HER2", "EGFR", "ROS1")
-_SYMBOL = re.compile(_GENES["symbol"])
-#: what a gene's alteration opens with: "exon", "mutation", "fusion", ...
-_ALTERATION = re.compile(rf"(?:{alternation(_GENES['alterations'])})", re.IGNORECASE)
-#: a gene symbol, then the alteration the span opens with: "HER2 |exon 20 insertion mutation"
-_GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{_SYMBOL.pattern})[ \t]+$")
+SYMBOL = re.compile(_GENES["symbol"])
+#: what a gene's alteration opens with, after its modifiers: "exon", "mutation", "activating mutations", ...
+_MODIFIERS = rf"(?:(?i:{alternation(_GENES['modifiers'])})[ \t]+)*"
+ALTERATION = re.compile(rf"{_MODIFIERS}(?i:{alternation(_GENES['alterations'])})")
+#: a gene symbol, then the alteration the span opens with: "HER2 |exon 20 insertion mutation", "HER2
+#: activating |mutations"
+_GENE_BEFORE = re.compile(rf"(?<![\w-])(?:{SYMBOL.pattern})[ \t]+{_MODIFIERS}$")
 #: a gene's alteration, the whole span: "HER2 exon 20 insertion mutations"
-_GENE_ALTERATION = re.compile(rf"(?:{_SYMBOL.pattern})[ \t]+(?:{_ALTERATION.pattern}).*", re.DOTALL)
+GENE_ALTERATION = re.compile(rf"(?:{SYMBOL.pattern})[ \t]+(?:{ALTERATION.pattern}).*", re.DOTALL)
 _GENE_LIST_GAP = re.compile(r"\s*(?:,|/|\b(?:or|and|and/or)\b)\s*", re.IGNORECASE)
+#: an untagged gene symbol and a list's connective right before a gene's alteration
+_BARE_GENE = re.compile(rf"(?<![\w-])({SYMBOL.pattern}){_GENE_LIST_GAP.pattern}$")
 
 
 def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
@@ -120,16 +124,22 @@ def _listed_genes(text: str, spans: list[Entity]) -> list[Entity]:
     out = list(spans)
     for k, e in enumerate(spans[:-1]):
         after = spans[k + 1]
-        listed = _GENE_LIST_GAP.fullmatch(text, e.end, after.start) and _GENE_ALTERATION.fullmatch(after.text)
-        if listed and _SYMBOL.fullmatch(e.text) and e.type != after.type:
+        listed = _GENE_LIST_GAP.fullmatch(text, e.end, after.start) and GENE_ALTERATION.fullmatch(after.text)
+        if listed and SYMBOL.fullmatch(e.text) and e.type != after.type:
             out[k] = span_entity(after.type, (e.start, e.end), text)
-    return out
+    # a symbol the tagger left out: "ALK or |ROS1 rearrangement|" lists the ALK rearrangement too
+    for k, e in enumerate(spans):
+        floor = spans[k - 1].end if k else 0
+        bare = _BARE_GENE.search(text, floor, e.start) if GENE_ALTERATION.fullmatch(e.text) else None
+        if bare is not None:
+            out.append(span_entity(e.type, bare.span(1), text))
+    return sorted(out, key=lambda e: (e.start, e.end))
 
 
 def _with_gene(text: str, e: Entity, spans: list[Entity]) -> Entity:
     """``e`` widened over the gene symbol right before it when it opens with an alteration (``genes.json``):
     "HER2 exon 20 insertion mutation" lost its gene, and any exon 20 insertion met it."""
-    if e.type not in CONCEPT_TYPES or not _ALTERATION.match(e.text):
+    if e.type not in CONCEPT_TYPES or not ALTERATION.match(e.text):
         return e
     gene = _GENE_BEFORE.search(text, max(0, e.start - 24), e.start)
     if gene is None or any(o.start < e.start and gene.start() < o.end for o in spans):

@@ -19,6 +19,7 @@ from trialsieve.extract import (
     example_states,
 )
 from trialsieve.extract.allergens import ALLERGIC
+from trialsieve.extract.concept_spans import GENE_ALTERATION, SYMBOL
 from trialsieve.extract.definitions import glosses
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.logic import Atom as _Atom
@@ -440,10 +441,15 @@ def _shared_head(text: str, group: list[Entity], following: list[Entity] | None)
     disturbances", "atrial" means atrial rhythm disturbances. A one-word item right before a longer
     one, with only a list connective between, takes the longer one's words after its first; before
     a noun the tagger named without its own modifier ("herniated or sequestered discs"), the noun."""
-    if following is None or len(group) > 1 or not context.SHARES_HEAD.match(group[0].text):
+    if following is None or len(group) > 1:
         return None
     after = following[0].text.split()
     gap = text[group[0].end : following[0].start]
+    if SYMBOL.fullmatch(group[0].text) and GENE_ALTERATION.fullmatch(following[0].text):
+        # "KRAS or NRAS mutation": a gene listed before another's alteration shares it, the KRAS mutation
+        return f"{group[0].text} {' '.join(after[1:])}" if _LIST_GAP.fullmatch(gap) else None
+    if not context.SHARES_HEAD.match(group[0].text):
+        return None
     if not gap.strip():
         return None
     connective = _LIST_GAP.match(gap)
