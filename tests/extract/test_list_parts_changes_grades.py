@@ -186,3 +186,19 @@ def test_a_defined_diagnosis_is_defined_by_its_score(tagger):
 def test_genes_listed_before_an_alteration_share_it(tagger, text, concepts):
     found = [leaf.concept.text for leaf in leaves(rule_of(tagger, text, "inclusion")) if leaf.type == "presence"]
     assert len(found) == len(concepts) and all(any(c in f for f in found) for c in concepts)
+
+
+def test_a_window_written_without_a_preposition_dates_its_item(tagger):
+    """NCT06113666 E2: "the last two months" was no limit, and heart surgery years ago excluded."""
+    text = "Self-reported surgery for heart disease the last two months"
+    old = [_on("Coronary artery bypass surgery", "procedure", 3650), _on("Heart disease", "condition", 3650)]
+    assert verdict_of(tagger, "Exclusion", text, old, as_of=_AS_OF) != "met"
+    windows = [leaf.temporal for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence"]
+    assert windows and all(w is not None for w in windows)
+
+
+def test_at_least_the_past_months_is_how_long_not_when(tagger):
+    """Guard: "for at least the past three months" is a duration, not a window (NCT02746094 I4)."""
+    text = "on a stable dose of beta-blocker for at least the last 6 weeks"
+    found = [leaf for leaf in leaves(rule_of(tagger, text, "inclusion")) if leaf.type == "presence"]
+    assert found and all(leaf.temporal.operator == ">=" for leaf in found)

@@ -71,7 +71,7 @@ def test_one_search_finds_a_review_reason_wherever_one_reason_does(texts):
     ("pattern", "look"),
     [
         (grammar._NUMBER, "(?=[-−.\\d])"),
-        (context.AXIS_PHRASE, "\\b(?=[ncawgfkrhst])"),
+        (context.AXIS_PHRASE, "(?=[ncawgfkrhstmlb<>≥≤≧≦\\\\])"),
         (clauses._STUDY_EVENT, "(?<!\\w)"),
     ],
 )

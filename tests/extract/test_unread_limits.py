@@ -18,10 +18,6 @@ from trialsieve.rules import leaves
         ("HbA1c is between 6.5% 10%;", "inclusion"),
         ("ASA \\> III", "exclusion"),
         ("NYHA I-II functional status", "inclusion"),
-        (
-            "Unstable angina, angina with sexual intercourse, or congestive heart failure \\> NYHA Class II;",
-            "exclusion",
-        ),
     ],
 )
 def test_a_measure_beside_an_unread_limit_is_reviewed(tagger, text, section):
@@ -37,6 +33,11 @@ def test_a_measure_beside_an_unread_limit_is_reviewed(tagger, text, section):
         ("Sexually active with IIEF-5 score of 12 or less", "inclusion"),  # "IIEF-5" names the measure
         ("Drug Abuse Screening Test-10 (DAST-10) (score greater than 2)", "exclusion"),
         ("Spondylolisthesis grade III or IV", "exclusion"),  # the grade is in the concept's words
+        # a class after a comparator is in the concept's words too (it had been a limit not read)
+        (
+            "Unstable angina, angina with sexual intercourse, or congestive heart failure \\> NYHA Class II;",
+            "exclusion",
+        ),
         # NCT06332300 I9.3: a list's number is no limit
         ("ALT <= 2.5 x ULN; (3) Renal function: creatinine <= 1.5 x ULN", "inclusion"),
     ],
