@@ -32,7 +32,7 @@ def _windows(rule) -> dict:
         (
             "Any intraocular surgery, including cataract surgery, within 12 weeks (84 days) before the screening "
             "visit.",
-            "surgery",
+            "intraocular surgery",
         ),
         # NCT05822999: in a list of examples "and" joins alternatives too
         (

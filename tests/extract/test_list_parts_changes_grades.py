@@ -202,3 +202,37 @@ def test_at_least_the_past_months_is_how_long_not_when(tagger):
     text = "on a stable dose of beta-blocker for at least the last 6 weeks"
     found = [leaf for leaf in leaves(rule_of(tagger, text, "inclusion")) if leaf.type == "presence"]
     assert found and all(leaf.temporal.operator == ">=" for leaf in found)
+
+
+def test_a_failed_response_is_no_use_of_the_drug(tagger):
+    """NCT00658177 I2: "History of unresponsiveness to sildenafil" had asked for an unresponsiveness and, beside
+    it, any use of sildenafil."""
+    text = "Subjects with a history of unresponsiveness to sildenafil"
+    found = [leaf.concept.text for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence"]
+    assert found and all("unresponsiveness" in concept for concept in found)
+
+
+def test_an_allergy_word_paired_with_a_contraindication_shares_its_object(tagger):
+    """NCT01190904 E8: a bare "Intolerance" had been met by any intolerance on record."""
+    text = "Hypersensitivity or contraindication to aspirin"
+    peanuts = [Fact(kind="condition", text="Allergy to peanuts")]
+    assert verdict_of(tagger, "Exclusion", text, peanuts) != "met"
+
+
+def test_an_adjective_before_an_or_shares_the_whole_name_after_it(tagger):
+    """NCT04402008 E3: "basal" had named nothing, so a basal cell carcinoma was no exception and excluded."""
+    text = (
+        "Patient has had another primary malignancy within 3 years prior to starting study treatment, except for "
+        "adequately treated basal or squamous cell carcinoma of the skin or cancer of the cervix"
+    )
+    bcc = [_on("Basal cell carcinoma of the skin", "condition", 200)]
+    assert verdict_of(tagger, "Exclusion", text, bcc, as_of=_AS_OF) != "met"
+    melanoma = [_on("Malignant melanoma", "condition", 200)]
+    assert verdict_of(tagger, "Exclusion", text, melanoma, as_of=_AS_OF) == "met"
+
+
+def test_a_site_on_a_prefix_is_part_of_its_concept(tagger):
+    """NCT06332300 E22: "intra-abdominal abscess" had been "abscess", which an anal abscess met."""
+    text = "History of abdominal fistula, gastrointestinal perforation, or intra-abdominal abscess within 6 months"
+    assert "intra-abdominal abscess" in {leaf.concept.text for leaf in leaves(rule_of(tagger, text))}
+    assert verdict_of(tagger, "Exclusion", text, [_on("Anal abscess", "condition", 30)], as_of=_AS_OF) != "met"

@@ -33,21 +33,25 @@ def allergens(text: str, rule: Rule) -> Rule:
     """Each thing listed after "hypersensitivity to" or "allergy to" is an allergy to it: "Known
     hypersensitivity to lecithin (soya) or peanuts" asks for an allergy to peanuts, not for peanuts."""
     cues = list(_ALLERGY_HEAD.finditer(text))
-    if not cues:
+    # "Intolerance or |contraindication to| aspirin": the allergy word's object, the contraindication its own
+    partners = [_CONTRA_CUE.match(text, m.start("cue")) for m in _ALLERGY_THEN_CONTRA.finditer(text)]
+    if not cues and not partners:
         return rule
 
     starts = [leaf.concept.span[0] for leaf in leaves(rule) if leaf.type == "presence" and leaf.concept.span]
 
     def allergen(leaf: Rule) -> Rule | None:
-        if (head := _allergy_head(text, leaf, cues) or _paired_head(text, leaf, cues)) is not None:
+        if (head := _allergy_head(text, leaf, cues) or _paired_head(text, leaf, [*cues, *partners])) is not None:
             if leaf.type == "unstructured":  # "Known allergy or hypersensitivity to ...": the same allergy
                 start, end = trim(text, *leaf.span)
                 leaf = Presence(
                     concept=Concept(text=text[start:end], kind="condition", span=(start, end)), span=leaf.span
                 )
             # the list's head noun: "Known hypersensitivity to" asks nothing beside its items; with no
-            # item read after it ("to any component of the study drug") it is an allergy to those words
+            # item read after it ("to any component of the study drug") it is an allergy to those words,
+            # and so it is beside a contraindication, whose items are its own
             items = [s for s in starts if head.end() <= s and _one_sentence(text, head.end(), s)]
+            items = [] if head in partners else items
             rest = examples.category_before(text, head.end(), items[0]) if items else None
             if items and rest is None:
                 return None
@@ -131,10 +135,16 @@ ALLERGIC = re.compile(
 #: a leaf that is an allergy word alone, with a state before it ("Known allergy")
 _ALLERGY_WORD = re.compile(
     r"(?:(?:known|suspected|anticipated|possible|history\s+of|documented|previous|prior|severe|serious)\s+)*"
-    r"(?:(?:hyper)?sensitivit(?:y|ies)|allerg(?:y|ies)|intoleran(?:ce|t)|anaphylaxis)(?:\s+reactions?)?",
+    r"(?:(?:hyper)?sensitivit(?:y|ies)|allerg(?:y|ies)|intoleran(?:ce|t)|anaphylaxis|idiosyncra(?:sy|sies|tic))"
+    r"(?:\s+reactions?)?",
     re.IGNORECASE,
 )
 #: what joins allergy words that share one object: "hypersensitivity or allergy to", "allergy,
 #: hypersensitivity, or intolerance to"
 _PAIRED = re.compile(rf"(?:\s*,\s*{_ALLERGY_WORD.pattern})*\s*(?:,\s*)?(?:or|and/or|and|/)\s*|\s*/\s*", re.IGNORECASE)
 _ALLERGY_HEAD = re.compile(load("cues")["allergy_heads"]["pattern"], re.IGNORECASE)
+#: a contraindication whose object an allergy word joined to it by "or" shares
+_CONTRA_CUE = re.compile(r"contraindications?\s+(?:to|for|against)\s+", re.IGNORECASE)
+_ALLERGY_THEN_CONTRA = re.compile(
+    rf"(?:{_ALLERGY_WORD.pattern})(?:{_PAIRED.pattern})(?P<cue>{_CONTRA_CUE.pattern})", re.IGNORECASE
+)

@@ -188,6 +188,11 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
         # a mixture is one thing, no head the list shares: "carcinoid, or mixed small cell/non-small cell histology"
         runs = waiting and tagged and not mixed.is_mixture(tagged[0].text) and _runs_into(text, start, tagged[0])
         head = _head_noun(text, start, tagged[0]) if runs else None
+        # "basal or |squamous cell| carcinoma": the bare word right before, joined by "or" alone
+        joined = waiting and _OR_ONLY.fullmatch(text, waiting[-1][1], trim(text, start, end)[0])
+        if head is None and joined and tagged and not mixed.is_mixture(tagged[0].text):
+            head = _named_head(text, start, end, tagged[0], entities)
+            waiting = waiting[-1:]
         if head is None:
             waiting = []
             continue
@@ -214,10 +219,27 @@ def _list_heads(text: str, pieces: list[tuple[int, int]], entities: Spans) -> di
     return found
 
 
+def _named_head(text: str, start: int, end: int, named: Entity, entities: Spans) -> str | None:
+    """The head noun the bare modifiers before a piece share when the tagger named only the last word
+    of its concept and the leaf reads the whole name: in "basal or squamous cell carcinoma of the skin"
+    the leaf is "squamous cell carcinoma of the skin", and basal shares "cell carcinoma of the skin"
+    (alone, "basal" named nothing, and an exception of basal cell carcinomas excepted none). The leaf's
+    name must open with a modifier right after the piece's connective."""
+    leaf = presence_leaf(text, (start, end), entities, concept=(named.start, named.end))
+    span = leaf.concept.span
+    if not span or text[span[0] : span[1]] != leaf.concept.text:  # the name as written, no words lent to it
+        return None
+    if not _CONNECTIVE_ONLY.fullmatch(text, trim(text, start, end)[0], span[0]):
+        return None
+    first, _, rest = leaf.concept.text.partition(" ")
+    return rest if rest and _bare_word(first) else None
+
+
 #: words that make another concept of what follows, written right before a list's first bare modifier:
 #: "|Abnormal| liver or renal function", "an |impaired| hepatic or renal function"
 _LEAD_MODIFIERS = re.compile(rf"(?:(?:{context.CONCEPT_MODIFIER.pattern})\s+)+$", re.IGNORECASE)
 _CONNECTIVE_ONLY = re.compile(r"(?:(?:and/or|or|and|nor)\s+)?", re.IGNORECASE)
+_OR_ONLY = re.compile(r"\s*(?:and/or|or)\s*", re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"(?:[,/]|\b(?:or|and|nor))\s*$", re.IGNORECASE)
 
 

@@ -90,6 +90,7 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     joined = _with_failed_responses(text, joined)  # "Loss of response to infliximab": one concept
     listed = _with_states([_with_list_modifier(text, e, joined) for e in joined], text)
     listed = [_with_bare_head_word(text, e, _with_kind_modifier(text, e, listed), listed) for e in listed]
+    listed = [_with_site(text, e, listed) for e in listed]  # "intra-abdominal abscess": no abscess anywhere
     # "and neck cancer" is "head and neck cancer": a fixed name is one concept's words
     named = [
         e if e.type not in CONCEPT_TYPES else span_entity(e.type, fixed_names.widened(text, e.start, e.end), text)
@@ -341,6 +342,22 @@ def _with_bare_head_word(text: str, tagged: Entity, e: Entity, spans: list[Entit
     return span_entity(e.type, (found.start(1), e.end), text)
 
 
+def _with_site(text: str, e: Entity, spans: list[Entity]) -> Entity:
+    """``e`` with the site adjective written right before it on a prefix (``hyphen_words`` ``site_prefixes``:
+    "intra-abdominal abscess"), which no other span holds: read as the bare abscess, an anal one excluded."""
+    if e.type not in CONCEPT_TYPES:
+        return e
+    found = _SITE_BEFORE.search(text, max(0, e.start - 40), e.start)
+    if found is None or any(o is not e and o.start < e.start and found.start() < o.end for o in spans):
+        return e
+    return span_entity(e.type, (found.start(), e.end), text)
+
+
+#: a site adjective on a prefix right before a span: "|intra-abdominal |abscess"
+_SITE_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_HYPHEN_WORDS['site_prefixes'])})(?:-[^\W\d_]+|[^\W\d_]*(?:al|ic|ar|ary|ous|eal))\s+$",
+    re.IGNORECASE,
+)
 _BARE_HEAD = phrase_regex(load("cues")["bare_heads"]["heads"])
 #: the word right before a span: "personality |disorder"
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_][\w'-]*)\s+$")

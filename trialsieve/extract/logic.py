@@ -1100,6 +1100,12 @@ def _excepted_phrases(text: str, leaf: Rule) -> list[str]:
     concept an example that names only a site was read as ("carcinoma in situ of the breast")."""
     if example_states.is_sited(text, leaf):
         return [leaf.concept.text]
+    written = text[leaf.concept.span[0] : leaf.concept.span[1]]
+    # "basal or squamous cell carcinoma": the head noun its list gave an adjective; an organ stands for its
+    # cancer ("other than prostate or non-melanoma skin cancer")
+    shared = leaf.concept.text != written and leaf.concept.text.startswith(f"{written} ")
+    if shared and not context.HEAD_SHARING_WORDS.fullmatch(written):
+        return [leaf.concept.text]
     return shared_heads(_excepted_words(text, leaf))
 
 
