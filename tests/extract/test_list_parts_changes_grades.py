@@ -236,3 +236,12 @@ def test_a_site_on_a_prefix_is_part_of_its_concept(tagger):
     text = "History of abdominal fistula, gastrointestinal perforation, or intra-abdominal abscess within 6 months"
     assert "intra-abdominal abscess" in {leaf.concept.text for leaf in leaves(rule_of(tagger, text))}
     assert verdict_of(tagger, "Exclusion", text, [_on("Anal abscess", "condition", 30)], as_of=_AS_OF) != "met"
+
+
+def test_prior_therapy_with_a_drug_is_that_drug_before(tagger):
+    """NCT05879653 E1.9: "therapy" had been a leaf of its own and only the first agent was prior, so a
+    patient whose anti-PD-L1 had ended was let through."""
+    text = "Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent"
+    found = [leaf for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence"]
+    assert [leaf.concept.text for leaf in found] == ["anti-PD-1", "anti-PD-L1", "anti-PD-L2 agent"]
+    assert all("history of" in leaf.qualifiers for leaf in found)

@@ -43,6 +43,7 @@ from trialsieve.extract import (
     someone_else,
     time_anchors,
     trailing_findings,
+    treated_with,
     undertakings,
     unread_limits,
     unstated,
@@ -144,6 +145,7 @@ def structure_text(
     atoms = lend_taken_window(text, atoms)  # "alcohol or drug abuse within 18 months, ...": both recent
     atoms = any_time.widened(text, atoms)  # "History or current nitrate use": nitrates at any time
     atoms = purposes.treated(text, atoms)  # "Use of any treatment for ED within 7 days": a drug for ED, not ED
+    atoms = treated_with.named(text, atoms)  # "prior therapy with an anti-PD-1 agent": a prior anti-PD-1 agent
     atoms = prefixes.shared(text, atoms, section)  # "Pre or postoperative radiation": one concept per prefix
     atoms = event_counts.worded(text, atoms)  # "multiple anti-hypertensive medications": at least two
     atoms = event_counts.joined(atoms)  # "greater than one episode of major depression": the count and what it counts
