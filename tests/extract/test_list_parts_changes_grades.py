@@ -245,3 +245,24 @@ def test_prior_therapy_with_a_drug_is_that_drug_before(tagger):
     found = [leaf for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence"]
     assert [leaf.concept.text for leaf in found] == ["anti-PD-1", "anti-PD-L1", "anti-PD-L2 agent"]
     assert all("history of" in leaf.qualifiers for leaf in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with relapsed or refractory ALL",  # the leukaemia had been read as the word "all"
+        "Ph-positive ALL, Burkitt's leukemia/lymphoma, or lymphoblastic lymphoma",  # NCT03319901 E1
+    ],
+)
+def test_all_in_capitals_after_a_state_is_the_leukaemia(tagger, text):
+    assert any(leaf.concept.text.endswith("ALL") for leaf in leaves(rule_of(tagger, text)) if leaf.type == "presence")
+
+
+def test_all_opening_a_phrase_about_people_is_the_word(tagger):
+    """Guard: "ALL patients with CNS3 disease" asks about every patient, no leukaemia."""
+    found = [
+        leaf.concept.text
+        for leaf in leaves(rule_of(tagger, "ALL patients with CNS3 disease"))
+        if leaf.type == "presence"
+    ]
+    assert "ALL" not in found

@@ -64,6 +64,11 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
         for m in context.SUBSTANCE_USE.finditer(text)
         if not any(e.start < m.end() and m.start() < e.end for e in tagged)
     ]
+    used += [  # "relapsed or refractory ALL": the leukaemia, which the tagger read as the word "all"
+        span_entity("condition", m.span(), text)
+        for m in _WORD_LIKE_NAME.finditer(text)
+        if not any(e.start < m.end() and m.start() < e.end for e in tagged)
+    ]
     levels = [m.span() for m in context.SPINE_LEVELS.finditer(text)]
     levels += link_spans(text)  # "for therapy of ED": the therapy links the drug to its purpose
     # "Stage IB-IIIA NSCLC": a stage's value ("IB-") names no concept; the stage qualifies the one after it
@@ -102,6 +107,12 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     return mixed.joined(text, named)  # "mixed small cell/non-small cell histology": one thing
 
 
+_WORD_LIKE = load("cues")["word_like_names"]
+#: a disease abbreviation spelt like a word, in capitals, not opening a phrase about people: "refractory ALL"
+_WORD_LIKE_NAME = re.compile(
+    rf"(?<=[\s(/+])(?:{'|'.join(map(re.escape, _WORD_LIKE['names']))})(?![\w-])"
+    rf"(?!\s+(?i:{'|'.join(_WORD_LIKE['not_before'])})\b)"
+)
 _GENES = load("genes")
 #: a gene symbol: capitals and digits, two capitals at least ("HER2", "EGFR", "ROS1")
 SYMBOL = re.compile(_GENES["symbol"])
