@@ -266,3 +266,14 @@ def test_all_opening_a_phrase_about_people_is_the_word(tagger):
         if leaf.type == "presence"
     ]
     assert "ALL" not in found
+
+
+def test_an_inhibitor_class_short_name_is_whole(tagger):
+    """NCT03089294 I4: "PDE5i" had been "PDE", a condition no record names; a patient on sildenafil with
+    a good response was never met."""
+    found = [
+        leaf.concept.text for leaf in leaves(rule_of(tagger, "Use of SGLT2i or DPP-4i")) if leaf.type == "presence"
+    ]
+    assert found == ["SGLT2i", "DPP-4i"]
+    taken = [_on("Empagliflozin 10 MG Oral Tablet", "drug", 5)]
+    assert verdict_of(tagger, "Exclusion", "Current use of SGLT2i", taken, as_of=_AS_OF) == "met"

@@ -169,15 +169,24 @@ def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
     "Extra-cardiac illness" no cardiac illness, "ex-smokers" no smokers, and "treatment for diabetes or
     pre-diabetes" read "diabetes" twice, the second a bare leaf that excluded every diabetic. The words
     before the hyphen (``cues.json`` ``hyphen_words``) are taken in, save those a later mend reads ("non-",
-    "anti-")."""
+    "anti-"). The tagger reads the end of an inhibitor class's short name as a value ("PDE|5i"): it is the
+    name's, where the bare "PDE" was a condition that no record names."""
     widened: list[Entity] = []
+    taken: set[int] = set()  # values read as the end of a name
     for k, e in enumerate(spans):
+        if k in taken:
+            continue
         if e.type not in CONCEPT_TYPES:
             widened.append(e)
             continue
         start, end = e.start, e.end
         floor = widened[-1].end if widened else 0
-        ceiling = spans[k + 1].start if k + 1 < len(spans) else len(text)
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if nxt is not None and nxt.type == "value" and nxt.start == end and _INHIBITOR_END.fullmatch(nxt.text):
+            end = nxt.end  # "PDE|5i", "DPP-|4i": an inhibitor class's name, no value
+            taken.add(k + 1)
+            nxt = spans[k + 2] if k + 2 < len(spans) else None
+        ceiling = nxt.start if nxt is not None else len(text)
         while start > floor and text[start - 1].isalnum() and text[start].isalnum():
             start -= 1
         named_on = (
@@ -191,6 +200,8 @@ def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
     return widened
 
 
+#: the end of an inhibitor class's short name, which the tagger reads as a value: "PDE|5i", "SGLT2|i"
+_INHIBITOR_END = re.compile(r"\d*i")
 _HYPHEN_WORDS = load("cues")["hyphen_words"]
 #: a word joined by a hyphen to what follows it: "pre-|diabetes", "Extra-|cardiac illness"
 _HYPHEN_WORD = re.compile(r"(?<![\w-])([^\W\d_][^\W_]*)-$")
