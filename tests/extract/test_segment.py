@@ -446,6 +446,11 @@ def test_numbered_and_ineligibility_section_headers():
     )
     assert [(c.id, c.section) for c in segment(text)] == [("U1", "unknown"), ("E1", "exclusion"), ("E2", "exclusion")]
     assert ids("Inclusion Criteria:\n1. Inclusion criteria of the parent study met\n") == [("I1", None, "inclusion")]
+    # NCT04506658 and NCT04801368: "Non-inclusion criteria:" and a misspelt "Exclusion Citeria:" head the
+    # exclusions; read as more inclusions, a patient with none of the conditions failed them all
+    for header in ("Non-inclusion criteria:", "Exclusion Citeria:"):
+        text = f"Inclusion Criteria:\n* Men aged 18 to 79\n{header}\n* Peyronie's disease\n"
+        assert [(c.id, c.section) for c in segment(text)] == [("I1", "inclusion"), ("E1", "exclusion")]
 
 
 def test_a_list_announced_and_written_inline_is_its_children(tagger):

@@ -22,13 +22,13 @@ from trialsieve.rules import Criterion
 
 _CUES = load("cues")
 _LAYOUT = _CUES["segmentation"]
-#: "Ineligibility Criteria" heads the exclusions (NSABP protocols). A protocol's own section number may lead
-#: ("* 4.2 Exclusion Criteria", "3.2 Exclusion Criteria"): two levels or more, so a list's "1. Inclusion
-#: criteria met" stays an item.
+#: "Ineligibility Criteria" and "Non-inclusion criteria" head the exclusions (NSABP protocols, French ones). A
+#: protocol's own section number may lead ("* 4.2 Exclusion Criteria", "3.2 Exclusion Criteria"): two levels
+#: or more, so a list's "1. Inclusion criteria met" stays an item. "Citeria" is a spelling registries hold.
 _HEADER = re.compile(
     r"^\s*(?:[•*\-]\s+)?(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+)?"
-    r"(?:key\s+|main\s+|general\s+|major\s+)?(?P<section>inclusion|exclusion|ineligibility|eligibility)"
-    r"(?:\s+(?:criteria|criterion|conditions?))?\s*[:.\-]*\s*",
+    r"(?:key\s+|main\s+|general\s+|major\s+)?(?P<section>non[-\s]?inclusion|inclusion|exclusion|ineligibility|eligibility)"
+    r"(?:\s+(?:criteria|criterion|conditions?|citeria|critera))?\s*[:.\-]*\s*",
     re.IGNORECASE,
 )
 #: "Partner Inclusion Criteria:", "Intra-operative exclusion criteria": a section for some of the participants.
@@ -206,6 +206,7 @@ def _line_tree(text: str) -> list[_Node]:
         if header:
             found, mark, rest = header
             section = {"eligibility": section, "ineligibility": "exclusion"}.get(found, found)
+            section = "exclusion" if found.startswith("non") else section  # "Non-inclusion criteria:"
             stack.clear()
             if rest is not None:  # text after the header, or the header's own qualifier: kept as a criterion
                 node = _Node(section, "para", None, start + mark, start + rest, start + len(body), indent)
