@@ -236,7 +236,6 @@ def _known(e: Entity, spans: list[Entity], text: str) -> Entity:
     return span_entity(e.type, (start, end), text)
 
 
-#: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"
 def _qualifies_beside(text: str, e: Entity, axes: list[tuple[int, int]], found: list[Entity]) -> bool:
     """Whether ``e`` lies in a class, stage or grade phrase right beside another concept, which the phrase
     qualifies: in "heart failure >= NYHA class III" the tagger names "NYHA" apart, and as a leaf of its
@@ -256,6 +255,7 @@ def _qualifies_beside(text: str, e: Entity, axes: list[tuple[int, int]], found: 
 _BESIDE = re.compile(r"\s*\(?\s*")
 #: a phrase that opens with its comparator (">= NYHA class III"): the tagger names a piece of it apart
 _COMPARATOR = re.compile(r"[<>≥≤≧≦\\]|(?:greater|more|higher|less|lower|above|below|at)\b", re.IGNORECASE)
+#: a stage's, class's or grade's value alone, as the tagger sometimes names it a concept: "IB-", "IIIa", "3"
 _AXIS_VALUE = re.compile(r"(?:[0-9]+|[IVX]+)[a-cA-C]?[\s\-–/]*", re.IGNORECASE)
 #: the words between a "non-X" and the noun it qualifies: "non-melanoma| skin |cancer"
 _BARE_NON = re.compile(r"(?<![\w-])non[-\s]?$", re.IGNORECASE)

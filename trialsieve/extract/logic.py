@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from trialsieve.extract import attachments, context, example_states, lists
+from trialsieve.extract.lexicon import load
 from trialsieve.extract.relations import LogicModel
 from trialsieve.extract.trees import rebuild
 from trialsieve.rules import NO_CONCEPT, All, Any, Not, Rule, Temporal, leaves
@@ -206,11 +207,7 @@ _LIST_COMMA_GAP = re.compile(  # a comma, perhaps after a bracket, and up to two
 _ANY_LEAD = re.compile(r"\b(?:any|one|either)\s+of\s+the\s+following\b", re.IGNORECASE)
 #: a lead announcing alternatives after a colon, with the words that name their category: "History of any of
 #: the following coronary conditions within 90 days of screening:", "1 or more of the following symptom(s) of"
-_ANNOUNCES = re.compile(
-    r"\b(?:any|one|either|(?:at\s+least|a\s+minimum\s+of)\s+(?:\d+|one|two|three)|(?:\d+|one|two|three)\s+or\s+more)"
-    r"\s+of\s+the\s+following\b[^:;.]{0,80}:\s*",
-    re.IGNORECASE,
-)
+_ANNOUNCES = re.compile(load("cues")["announced_alternatives"]["pattern"], re.IGNORECASE)
 #: a list's comma between two items, after the bracket that closes the first ("(e.g. breast, lung), "), and the
 #: qualifiers the second item's leaf reads ("Gout, |Chronic| Kidney Disease")
 _LISTED = re.compile(rf"\s*\)*\s*,\s*(?:or\s+)?(?:(?:{context.QUALIFIERS.pattern})\s+)*", re.IGNORECASE)
