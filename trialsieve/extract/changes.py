@@ -10,7 +10,8 @@ single value answers it, and no record of the measurement does.
 So with treatments: "Change in medication for diabetes or hypertension within 2 months" excluded
 every patient on such a drug, read as the drug. A drug or procedure right after a word for a change
 (``changes`` ``treatments``: "change in dose of", "have not changed their") is a review leaf
-"change" with the leaf's polarity, and so is each item listed after it with "or".
+"change" with the leaf's polarity, and so is each item listed after it with "or", or with "and"
+after what the treatment is for ("their medications for type 2 diabetes and chronic kidney disease").
 """
 
 from __future__ import annotations
