@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from trialsieve.extract import context
 from trialsieve.extract.lexicon import load, phrase_regex
 from trialsieve.extract.logic import Atom
 from trialsieve.rules import Presence
@@ -54,9 +55,13 @@ def named(text: str, atoms: list[Atom]) -> list[Atom]:
 
 
 def _treatment_at(atoms: list[Atom], pos: int) -> bool:
-    """Whether a drug or procedure's name starts at ``pos``."""
+    """Whether a drug or procedure's own name starts at ``pos``; a general word ("a new therapy with the
+    intervention") names none, and both stay."""
     return any(
-        isinstance(a.rule, Presence) and a.rule.concept.kind in _GIVEN and (a.rule.concept.span or (0,))[0] == pos
+        isinstance(a.rule, Presence)
+        and a.rule.concept.kind in _GIVEN
+        and (a.rule.concept.span or (0,))[0] == pos
+        and not context.LENT_HEAD.fullmatch(a.rule.concept.text)
         for a in atoms
     )
 
