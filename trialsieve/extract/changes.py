@@ -20,12 +20,11 @@ import re
 
 from trialsieve.extract.lexicon import load
 from trialsieve.extract.logic import Atom
+from trialsieve.extract.scope import OR_GAP
 from trialsieve.rules import Presence, Unstructured
 
 _CHANGE = re.compile(load("cues")["changes"]["pattern"], re.IGNORECASE)
 _TREATMENT_CHANGE = re.compile(load("cues")["changes"]["treatments"], re.IGNORECASE)
-#: the words between two items of one list: "medication for diabetes| or |hypertension"
-_LISTED = re.compile(r"\s*(?:,\s*)?(?:or|and/or|,)\s*", re.IGNORECASE)
 #: what a changed treatment is for, and an "and" that lists a second purpose: "their medications |for| type 2
 #: diabetes| and |chronic kidney disease": the medications for both, not the kidney disease
 _PURPOSE = re.compile(r"\bfor\b", re.IGNORECASE)
@@ -66,7 +65,7 @@ def _treatment_change(text: str, atom: Atom, before: Atom | None) -> Atom | None
     changed = before is not None and isinstance(before.rule, Unstructured) and before.rule.reason == "change"
     gap = text[before.end : atom.start] if before is not None else ""
     purpose = changed and _PURPOSE.search(before.rule.text) is not None and _AND.fullmatch(gap) is not None
-    listed = (changed and _LISTED.fullmatch(gap) is not None) or purpose
+    listed = (changed and OR_GAP.fullmatch(gap) is not None) or purpose  # "for diabetes| or |hypertension"
     found = None
     if rule.concept.kind in ("drug", "procedure"):
         begin, end = rule.concept.span
