@@ -27,6 +27,27 @@ def test_synonyms_and_abbreviations_match():
     assert _found(matcher, "diabetes", facts) == [("Type 2 diabetes", "lexicon")]
 
 
+@pytest.mark.parametrize(
+    ("written", "recorded"),
+    [
+        ("malignancies", "Malignant neoplasm of breast"),  # NCT05827016 E4, NCT06610240 E1
+        ("brain tumors", "Malignant neoplasm of brain"),
+        ("prior strokes", "Cerebrovascular accident"),
+        ("heart attacks", "Myocardial infarction"),
+    ],
+)
+def test_a_synonym_written_in_the_plural_is_the_synonym(written, recorded):
+    """"History of malignancies" had found no record of a breast cancer that "malignancy" found: the
+    synonym groups knew each name in the singular only."""
+    assert ConceptMatcher().find(written, [_fact(recorded)])
+
+
+def test_a_plural_guess_makes_no_name_of_a_word_that_is_one():
+    """Guard: "diabetes" and "AIDS" end in "s" and have no plural to guess."""
+    assert normalise("type 2 diabetes") == normalise("Type 2 diabetes")
+    assert not ConceptMatcher().find("diabetes insipidus", [_fact("Type 2 diabetes mellitus")])
+
+
 def test_a_receptor_is_not_the_substance_it_binds():
     """ "Breast cancer that has estrogen receptors" names the tumour's receptor status, not estrogen taken: it does not
     answer "hormone replacement (estrogen or progestin) therapy", and a criterion naming the receptor still finds it."""

@@ -34,6 +34,9 @@ def _verdict(tagger, text: str, condition: str) -> str:
         (SITES, "Basal cell carcinoma of skin", "not_met"),
         (IN_SITU, "Cancer", "met"),  # a record that names no kind of cancer
         (IN_SITU, "Carcinoma in situ of breast", "not_met"),
+        # what the exception leaves out does not leave the primary malignancy open either ("is recorded, but
+        # not whether it is primary"): the excepted fact is set aside before the qualifiers are asked
+        (IN_SITU.replace("malignancies", "malignancy"), "Carcinoma in situ of breast", "not_met"),
     ],
 )
 def test_an_exception_leaves_its_category_in_force(tagger, text, condition, verdict):

@@ -50,6 +50,24 @@ _QUALIFIERS = load("qualifiers", "trialsieve.match")
 # a brand name is read as its generic everywhere, as a synonym is
 _GROUPS = [*_LEX["groups"], *([generic, *names] for generic, names in _CLASSES["brands"].items())]
 _PREFERRED = {folded(name): group[0] for group in _GROUPS for name in group}
+
+
+def _plural(name: str) -> str | None:
+    """The regular plural of a name's last word ("malignancies", "tumors", "heart attacks"), or None
+    when it has none to guess ("diabetes", "AIDS", a number)."""
+    if re.search(r"[^aeiou]y$", name):
+        return name[:-1] + "ies"
+    if not re.search(r"[a-z]$", name) or name.endswith(("s", "x", "z", "ch", "sh")) or len(name.split()[-1]) < 4:
+        return None
+    return name + "s"
+
+
+# "Other malignancies" is written for a record of "Malignant neoplasm of breast" as "malignancy" is: a name's
+# plural is the name (drug classes have had theirs; these are the synonym groups' names)
+_PREFERRED = {
+    **{plural: preferred for name, preferred in _PREFERRED.items() if (plural := _plural(name))},
+    **_PREFERRED,
+}
 _NAME = re.compile(rf"(?:{alternation(list(_PREFERRED))})")
 _STOP = frozenset(_LEX["ignored_words"])
 _GENERIC = frozenset(_LEX["generic_words"])

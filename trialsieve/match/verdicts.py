@@ -334,8 +334,7 @@ class Judge:
         if _ALLERGY.match(concept.text):  # an allergy is to one substance: "peanuts" is not "nut" however alike
             matches = [m for m in matches if m.how != "embedding"]
         if leaf.excepted:  # "malignancy other than basal cell carcinoma": a basal cell carcinoma does not count
-            excepted = leaf.excepted
-            matches = [m for m in matches if not any(self.matcher.find(e.text, [m.fact], e.code) for e in excepted)]
+            matches = [m for m in matches if not self._excepted(leaf, m.fact)]
         if not matches and self.patient.note:  # the note may write it where the tagger cut it otherwise
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
@@ -348,7 +347,7 @@ class Judge:
             verdict, reason = "unknown", f"recorded, but a plan is asked: {used.fact.text}"
         if not matches and not (leaf.temporal is not None and leaf.temporal.direction == "future"):
             # a documented type, stage or class that rules the concept out: "type 2" against "type 1 diabetes"
-            recorded = [f for f in findings if f.present]
+            recorded = [f for f in findings if f.present and not self._excepted(leaf, f)]
             against = self.matcher.contradicts(concept.text, recorded, concept.code, written, lent)
             if against:
                 verdict, reason, used = "not_met", f"ruled out by {against[0].fact.text}", against[0]
@@ -548,6 +547,11 @@ class Judge:
         if matches:
             return "not_met", f"recorded absent: {matches[0].fact.text}", matches[0]
         return "unknown", "not in the record", None  # the caller names the concept
+
+    def _excepted(self, leaf: Presence, fact: Fact) -> bool:
+        """Whether the fact is one of what the leaf leaves out: it neither meets the leaf nor leaves it
+        open ("primary malignancy except carcinoma in situ" for a carcinoma in situ of the breast)."""
+        return any(self.matcher.find(e.text, [fact], e.code) for e in leaf.excepted)
 
     def _recent_enough(self, match: Match) -> tuple[Verdict, str]:
         """A "recent" X recorded more than ``_RECENT`` ago: not recent after a year, a judgement before."""
