@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 Operator = Literal["<", "<=", ">", ">=", "=", "between"]
 #: the operator of the values a one-sided limit leaves out: what an exclusion's "< 18" admits is ">= 18"
@@ -41,10 +41,12 @@ class Temporal(_Model):
 
     ``window``: the event happened (``past``) or will happen (``future``) within the bound,
     e.g. "within the last 6 months" is ``past <= 6 mo``. ``duration``: it has lasted, e.g.
-    "for at least 3 months" is ``duration >= 3 mo``.
+    "for at least 3 months" is ``duration >= 3 mo``. ``active``: the time since it was last there
+    (today when the record does not say it is over), e.g. "unless disease free for at least 3 years" is
+    ``active < 3 a`` and "in remission for at least 5 years" ``active >= 5 a``.
     """
 
-    measure: Literal["window", "duration"]
+    measure: Literal["window", "duration", "active"]
     direction: Literal["past", "future", "current"] = "past"
     operator: Operator
     value: float

@@ -94,4 +94,6 @@ _ROLE = {
 
 
 def _when(temporal: Temporal | None) -> str:
+    if temporal is not None and temporal.measure == "active":  # "unless disease free for 3 years"
+        return f" (last present {temporal.operator} {temporal.value:g} {temporal.unit} ago: {temporal.text})"
     return f" ({temporal.text})" if temporal else ""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from trialsieve.extract import (
     context,
     denied_states,
+    disease_free,
     scope,
     undertakings,
     variables,
@@ -413,8 +414,10 @@ def _temporal(limit: Limit, text: str, before: str, after: str, op_text: str, en
     bound = _bound_of(limit)
     if washout(before, after, op_text):  # "for 30 days prior to screening": when, not how long
         measure, direction, bound = "window", "past", bound | {"operator": "<="}
-    entities.append(span_entity("temporal", (limit.start, limit.end), text))
     span = (limit.start, limit.end)
+    if free := disease_free.active_bound(text, limit.start, limit.operator, op_text):  # "unless disease free"
+        measure, direction, bound, span = "active", "past", bound | {"operator": free[0]}, (free[1], limit.end)
+    entities.append(span_entity("temporal", (limit.start, limit.end), text))
     return Temporal(measure=measure, direction=direction, **bound, text=span_text(text, span), span=span)
 
 

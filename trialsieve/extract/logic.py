@@ -990,6 +990,10 @@ def _named_after(category: Atom, excepted: Atom, examples: list[Atom]) -> bool:
     return any(_words(e.rule) & own for e in examples)
 
 
+def _temporals(rule: Rule) -> list:
+    return [leaf.temporal for leaf in leaves(rule) if leaf.type == "presence" and leaf.temporal is not None]
+
+
 def _words(rule: Rule) -> set[str]:
     return {_stem(w) for leaf in leaves(rule) if leaf.type == "presence" for w in re.findall(r"\w+", leaf.concept.text)}
 
@@ -1063,19 +1067,31 @@ def excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
 
     What the base leaves out is each excepted phrase in full, a shared head noun given to every
     item: "other than squamous or basal cell skin cancer" leaves out "squamous cell skin cancer"
-    and "basal cell skin cancer", not every "cancer"."""
+    and "basal cell skin cancer", not every "cancer". A disease-free time after the excepted items
+    ("malignancies, other than MM, unless ... free of the disease for >= 5 years") is the base's, and
+    an excepted item that names only the base's own disease is that disease over, no exception of its
+    own ("malignant tumor (except those with a cured tumor and no re-occurrence for 5 years)")."""
     named = [leaf for rule in exceptions for leaf in leaves(rule) if leaf.type == "presence"]
+    active = next((leaf.temporal for leaf in named if leaf.temporal and leaf.temporal.measure == "active"), None)
+    if active is not None:
+        own = _words(base)
+        exceptions = [rule for rule in exceptions if not _words(rule) <= own or active not in _temporals(rule)]
+        named = [leaf for rule in exceptions for leaf in leaves(rule) if leaf.type == "presence"]
     polarity = next((leaf.negated for leaf in leaves(base) if leaf.type == "presence"), False)
     concepts = [
         leaf.concept.model_copy(update={"text": phrase}) for leaf in named for phrase in _excepted_phrases(text, leaf)
     ]
 
     def mark(leaf: Rule) -> Rule:
-        return leaf.model_copy(update={"excepted": [*leaf.excepted, *concepts]}) if leaf.type == "presence" else leaf
+        if leaf.type != "presence":
+            return leaf
+        lent = {"temporal": active} if active is not None and leaf.temporal is None else {}
+        return leaf.model_copy(update={"excepted": [*leaf.excepted, *concepts], **lent})
 
     def flip(rule: Rule) -> Rule:
         if rule.type == "presence":
-            return rule.model_copy(update={"negated": not polarity, "role": "exception"})
+            kept = rule.temporal if active is None or rule.temporal != active else None
+            return rule.model_copy(update={"negated": not polarity, "role": "exception", "temporal": kept})
         if rule.type in ("all", "any", "at_least"):
             return rule.model_copy(update={"args": [flip(a) for a in rule.args]})
         if rule.type == "not":  # the exception's own negation gives way to the base's opposite
@@ -1083,6 +1099,8 @@ def excepting(text: str, base: Rule, exceptions: list[Rule]) -> Rule:
         return Not(args=[rule])
 
     marked = rebuild(base, mark)
+    if not exceptions:
+        return marked
     args = list(marked.args) if marked.type == "all" else [marked]
     flipped = [flip(rule) for rule in exceptions]
     if len(flipped) > 1 and all(rule.type == "presence" for rule in flipped):

@@ -26,6 +26,7 @@ from trialsieve.extract import (
     context,
     denied_states,
     despite,
+    disease_free,
     distributed,
     event_counts,
     example_kinds,
@@ -116,6 +117,7 @@ def structure_text(
     text = unmarked(text)  # "  -  Non-smoker": the raw line's marker is not its first word
     tagged = without_titles(text, tagged)  # "the "Value of Health" application" names an app
     tagged = denied_states.without_states(text, tagged)  # "not in remission": a state, not a concept
+    tagged = disease_free.without_states(text, tagged)  # "in remission for 6 months": the time of a state
     tagged = context.without_frequencies(text, tagged)  # "once or more times/week": how often, no concept
     mended = concept_spans(text, with_allergy_names(text, tagged))
     entities = Spans(mended, logic=logic, section=section, given=tagged)

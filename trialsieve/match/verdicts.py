@@ -562,9 +562,19 @@ class Judge:
     def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
         """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say. A
         fact that went on until its end date was there until then: its end is what a window asks of,
-        and a medication the record lists as still taken is taken today (its last dose is now)."""
+        and a medication the record lists as still taken is taken today (its last dose is now). An
+        ``active`` bound asks how long ago it was last there: today when the record says it goes on,
+        though a record that does not say a disease is over cannot prove it is not in remission."""
         if temporal is None:
             return "met"
+        if temporal.measure == "active":  # "unless disease free for 3 years": since it was last there
+            if not fact.ended:  # there today, unless the record has not caught up with a remission
+                return "met" if _compare(0, temporal.operator, temporal.value) == "met" else "unknown"
+            if fact.end is None:
+                return "unknown"
+            return _compare(
+                convert((self.as_of - fact.end).days, "d", temporal.unit), temporal.operator, temporal.value
+            )
         ended_within = temporal.measure == "window" and fact.ended and fact.end is not None
         last = fact.end if ended_within else fact.date
         if temporal.measure == "window" and _still_taken(fact) and fact.date is not None:
