@@ -60,3 +60,28 @@ def test_the_first_limit_s_condition_written_absent_leaves_the_second_limit_bare
     assert rule.type == "any" and rule.args[0].type == "comparison", rule
     condition, second = rule.args[1].args
     assert condition.concept.text == "liver metastases" and (second.variable, second.value) == ("AST", 5.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT04007835 I9.2.ii: the second limit writes its values again
+        "alanine aminotransferase (ALT) and aspartate aminotransferase (AST)≤2.5 ULN, if liver metastasis occurred, "
+        "ALT and AST ≤5 ULN;",
+        # the condition after "in patients with", right before the bare second limit
+        "AST and ALT ≤2.5 x ULN, in patients with liver metastases ≤5 x ULN",
+    ],
+)
+def test_a_second_limit_that_restates_its_values_is_still_for_the_condition(tagger, text):
+    """The metastases had been a requirement AND-ed with both limits: every patient without them failed."""
+    rule = rule_of(tagger, text, "inclusion")
+    assert rule.type == "any"
+    condition, second = rule.args[1].args
+    assert "metastas" in condition.concept.text
+    assert sorted(leaf.value for leaf in second.args) == [5.0, 5.0]
+
+
+def test_a_second_limit_on_the_same_value_the_other_way_is_no_second_limit(tagger):
+    """Guard: "HbA1c >= 7%, HbA1c <= 10% if treated with insulin" bounds one value from both sides."""
+    rule = rule_of(tagger, "HbA1c ≥ 7%, HbA1c ≤ 10% if treated with insulin", "inclusion")
+    assert rule.type == "all"

@@ -43,14 +43,16 @@ def conditioned(text: str, atoms: list[Atom], tagged: list[Entity] | None, secti
         if any(start <= atom.start < end for start, end in taken):
             continue
         first = next((a for a in reversed(out) if _limits(a.rule)), None)
-        found = _condition(text, atom, concepts) if first is not None and _bare(text, atom.rule, first.rule) else None
+        own = first is not None and _restates(atom.rule, first.rule)  # "..., if liver metastasis occurred, ALT <= 5"
+        bare = first is not None and (own or _bare(text, atom.rule, first.rule))
+        found = _condition(text, atom, concepts, own) if bare else None
         if found is None:
             out.append(atom)
             continue
         condition, start, end = found
         taken.append((start, end))
         out = [a for a in out if a is first or not start <= a.start < end]
-        seconds = [_moved(limit, atom.rule) for limit in _limits(first.rule)]
+        seconds = _limits(atom.rule) if own else [_moved(limit, atom.rule) for limit in _limits(first.rule)]
         second = seconds[0] if len(seconds) == 1 else All(args=seconds)
         otherwise = first.rule if section == "inclusion" else All(args=[first.rule, Not(args=[condition])])
         made = Any(args=[otherwise, All(args=[condition, second])])
@@ -62,6 +64,25 @@ def _limits(rule: Rule) -> list[Comparison]:
     """The limits of an atom made only of limits."""
     found = list(leaves(rule))
     return found if found and all(isinstance(leaf, Comparison) for leaf in found) else []
+
+
+def _restates(rule: Rule, first: Rule) -> bool:
+    """Whether ``rule``'s limits bound the very values ``first``'s do, the same way: "ALT and AST <= 2.5 x
+    ULN, if liver metastasis occurred, ALT and AST <= 5 x ULN" writes the second limit's values again."""
+    limits, firsts = _limits(rule), _limits(first)
+    written = [_names(limit) for limit in firsts]
+    return (
+        len(limits) == len(firsts) > 0
+        and all(any(_names(limit) & names for names in written) for limit in limits)
+        and all(limit.operator != "between" for limit in limits)
+        and {limit.operator in _UPPER for limit in limits + firsts} in ({True}, {False})
+    )
+
+
+def _names(limit: Comparison) -> set[str]:
+    """The names a limit's variable is written with: "alanine aminotransferase (ALT)" is "ALT" too."""
+    name = " ".join(limit.variable.lower().split())
+    return {name, *(part.strip() for part in re.split(r"[()]", name) if part.strip())}
 
 
 def _bare(text: str, rule: Rule, first: Rule) -> bool:
@@ -81,13 +102,15 @@ def _absent(text: str, rule: Comparison) -> re.Match[str] | None:
     return _ABSENT.search(text, 0, rule.variable_span[0]) if rule.variable_span else None
 
 
-def _condition(text: str, limit: Atom, concepts: list[Entity]) -> tuple[Rule, int, int] | None:
+def _condition(text: str, limit: Atom, concepts: list[Entity], restated: bool) -> tuple[Rule, int, int] | None:
     """The condition a bare limit is written for, and the stretch of text the two take up. Conditions
     listed with "or" are alternatives: "<= 3 x ULN in the presence of Gilbert's syndrome or liver
     metastases" holds for either (read with the first alone, "liver metastases" became an alternative
     to the whole criterion, met by any patient with them whatever the bilirubin)."""
     rule = limit.rule
-    bound = rule.variable_span[1] if rule.variable_span and limit.start <= rule.variable_span[0] else limit.start
+    # the condition's words the grammar took as the variable: "if liver metastases are present, then <= 5 x ULN"
+    named = isinstance(rule, Comparison) and rule.variable_span and limit.start <= rule.variable_span[0]
+    bound = rule.variable_span[1] if named and not restated else limit.start
     for i, e in enumerate(concepts):
         if e.start >= limit.end and (cue := _AFTER.fullmatch(text, limit.end, e.start)):
             start = e.start - len(cue["word"] or "")
