@@ -33,6 +33,7 @@ from trialsieve.extract import (
     methods,
     optional,
     others,
+    past_events,
     predicated,
     prefixes,
     purposes,
@@ -186,6 +187,7 @@ def structure_text(
         rule = All(args=[label, rule], confidence=getattr(rule, "confidence", None))
     rule = optional.settle(text, rule)  # "with or without antihypertensive medications": allowed, not asked
     rule = sites.lend(text, rule)  # "surgery or radiotherapy in pelvic region": both in the pelvic region
+    rule = past_events.marked(text, rule, section)  # "recurrent HNSCC after chemoradiotherapy": it is over
     rule = others.marked(text, rule)  # "Other malignancy": besides the trial's own disease
     rule = unstated.marked(text, rule)  # "History of certain heart problems": which ones is not written
     rule = unread_limits.marked(text, rule)  # "Are between a body mass index of 18.5 and 30": not read
