@@ -63,11 +63,11 @@ SURGERY = (
             "Gastrostomy, ventriculo-peritoneal shunt, tumor biopsy and insertion of central venous access devices",
             False,
         ),
-        (  # NCT05838768 E5: antiviral therapy had excluded
+        (  # NCT05838768 E5: antiviral therapy had excluded; a state of the disease is a condition on it
             "Active Hepatitis B Virus (HBV), Hepatitis C Virus (HCV) or Tuberculosis infection. Patients whose "
             "disease is controlled under antiviral therapy should not be excluded.",
             "Patients whose disease is controlled under antiviral therapy",
-            False,
+            True,
         ),
         (  # NCT04870190 I4: the corticosteroids it lets through were a second requirement
             "The brain condition is stable for at least 2 weeks, without any systemic corticosteroid treatment. "
@@ -234,3 +234,20 @@ def test_an_inclusion_that_a_person_may_waive_is_reviewed_not_failed(tagger):
     assert check(trial, patient, dt.date(2026, 11, 30), ConceptMatcher()).criteria[0].verdict == "needs_review"
     normal = Patient(facts=[{**alt, "value": 30, "date": "2026-11-20"}], age=50, sex="female")
     assert check(trial, normal, dt.date(2026, 11, 30), ConceptMatcher()).criteria[0].verdict == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT05838768 E5: read as an exception of the therapy from the disease, no record of the disease was
+        # ever excepted, and every patient with hepatitis B controlled on tenofovir was excluded
+        "Active Hepatitis B Virus (HBV), Hepatitis C Virus (HCV) or Tuberculosis infection. Patients whose disease "
+        "is controlled under antiviral therapy should not be excluded.",
+        # a bracket that opens with who it allows
+        "Known HIV infection (patients with HIV on stable antiretroviral therapy are allowed)",
+    ],
+)
+def test_an_allowance_of_a_state_of_the_disease_is_left_for_a_person(tagger, text):
+    facts = [{"kind": "condition", "text": "Chronic hepatitis B", "date": "2020-01-01"}]
+    facts += [{"kind": "condition", "text": "HIV infection", "date": "2020-01-01"}]
+    assert verdict_of(tagger, "Exclusion", text, facts) in ("unknown", "needs_review")
