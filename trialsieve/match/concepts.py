@@ -131,7 +131,7 @@ def _content(name: str) -> frozenset[str]:
 # --- qualifier axes ---------------------------------------------------------------------------
 
 _ROMAN = _QUALIFIERS["numbers"]["roman"]
-_NUMBER = r"(iv|v|i{1,3}|\d{1,2})[a-c]?(?![a-z0-9])"
+_NUMBER = r"(iv|v|i{1,3}|\d{1,2})(?:[a-c]\d?)?(?![a-z0-9])"  # "IIIb", "IA2": the substage is dropped
 _LETTER = r"([a-c])(?![a-z0-9])"
 _RANGE = re.compile(r"\s*(?:-|–|to|through)\s*")
 _LIST = r"\s*(?:-|–|to|through|and/or|or|and|/|,)\s*"
