@@ -42,6 +42,15 @@ def test_a_synonym_written_in_the_plural_is_the_synonym(written, recorded):
     assert ConceptMatcher().find(written, [_fact(recorded)])
 
 
+@pytest.mark.parametrize("recorded", ["Benign neoplasm of skin", "Benign tumor of brain"])
+def test_a_benign_neoplasm_is_no_malignancy(recorded):
+    """A "neoplasm" is read as a cancer; a benign one had met every "malignancy" exclusion."""
+    matcher = ConceptMatcher()
+    assert not matcher.find("malignancy", [_fact(recorded)])
+    assert matcher.find("benign tumor", [_fact(recorded)])
+    assert matcher.find("malignancy", [_fact("Neoplasm of prostate")])
+
+
 def test_a_plural_guess_makes_no_name_of_a_word_that_is_one():
     """Guard: "diabetes" and "AIDS" end in "s" and have no plural to guess."""
     assert normalise("type 2 diabetes") == normalise("Type 2 diabetes")
