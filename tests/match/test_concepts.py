@@ -42,6 +42,26 @@ def test_a_synonym_written_in_the_plural_is_the_synonym(written, recorded):
     assert ConceptMatcher().find(written, [_fact(recorded)])
 
 
+@pytest.mark.parametrize(
+    ("written", "recorded"),
+    [
+        ("Leukaemia", "Acute myeloid leukemia"),  # as NCT05756322 E3 writes it
+        ("anaemia", "Anemia"),
+        ("oedema", "Edema"),
+        ("diarrhoea", "Diarrhea"),
+        ("coeliac disease", "Celiac disease"),
+        ("paediatric asthma", "Pediatric asthma"),
+    ],
+)
+def test_a_british_spelling_is_the_american_one(written, recorded):
+    assert ConceptMatcher().find(written, [_fact(recorded)])
+
+
+def test_a_spelling_rewrite_leaves_other_words_alone():
+    """Guard: only parts of words English writes so are rewritten ("shoe", "coexisting" keep their "oe")."""
+    assert normalise("shoe coexisting toe") == "shoe coexisting toe"
+
+
 @pytest.mark.parametrize("recorded", ["Benign neoplasm of skin", "Benign tumor of brain"])
 def test_a_benign_neoplasm_is_no_malignancy(recorded):
     """A "neoplasm" is read as a cancer; a benign one had met every "malignancy" exclusion."""

@@ -49,7 +49,17 @@ _CLASSES = load("classes", "trialsieve.match")
 _QUALIFIERS = load("qualifiers", "trialsieve.match")
 # a brand name is read as its generic everywhere, as a synonym is
 _GROUPS = [*_LEX["groups"], *([generic, *names] for generic, names in _CLASSES["brands"].items())]
-_PREFERRED = {folded(name): group[0] for group in _GROUPS for name in group}
+_SPELLINGS = [(re.compile(pattern), american) for pattern, american in _LEX["spellings"]]
+
+
+def _spelled(text: str) -> str:
+    """``text`` (lower case) in American spelling: "leukaemia" is "leukemia" (``spellings``)."""
+    for british, american in _SPELLINGS:
+        text = british.sub(american, text)
+    return text
+
+
+_PREFERRED = {_spelled(folded(name)): group[0] for group in _GROUPS for name in group}
 
 
 def _plural(name: str) -> str | None:
@@ -84,7 +94,7 @@ def normalise(text: str) -> str:
     text = _SEMANTIC_TAG.sub("", text)
     text = folded(text.lower())  # "diabètes" is "diabetes": a name is the same name with or without accents
     text = re.sub(r"[^\w\s/+-]", " ", text.replace("’", "'").replace("'s", ""))
-    text = " ".join(text.split())
+    text = _spelled(" ".join(text.split()))
     text = _HOURS.sub(r"\1 hour", text)  # "24 HR Metformin ... Extended Release": hours, no heart rate
     return _NAME.sub(lambda m: _PREFERRED[m[0]], text)
 
