@@ -27,7 +27,6 @@ def _cancer(text: str, began_days_ago: int, ended_days_ago: int | None = None) -
         "Prior history of malignancies, other than MM, unless the participant has been free of the disease for "
         "≥ 3 years",  # NCT05827016 E4, with 3 years for 5
         "Other malignancies, except those in complete remission for at least 3 years;",  # as NCT03039504 E1
-
     ],
 )
 def test_an_exception_for_a_disease_free_time_excludes_a_disease_there_within_it(tagger, text):

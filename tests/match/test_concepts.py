@@ -37,8 +37,8 @@ def test_synonyms_and_abbreviations_match():
     ],
 )
 def test_a_synonym_written_in_the_plural_is_the_synonym(written, recorded):
-    """"History of malignancies" had found no record of a breast cancer that "malignancy" found: the
-    synonym groups knew each name in the singular only."""
+    """A synonym group knew each name in the singular only: "History of malignancies" had found no record
+    of a breast cancer that "malignancy" found."""
     assert ConceptMatcher().find(written, [_fact(recorded)])
 
 
