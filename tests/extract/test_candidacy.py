@@ -34,3 +34,16 @@ def test_a_cancer_not_amenable_to_cure_keeps_its_name(tagger):
     )
     names = [leaf.concept.text for leaf in leaves(rule_of(tagger, text, "inclusion")) if leaf.type == "presence"]
     assert any("non-small cell lung cancer" in name for name in names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT06486948 E10: the study codes were read as CT scans, so every patient with a CT scan was excluded
+        "Has previously participated in any of the following studies: CT-155-C-001, CT-155-C-002, CT-156-C-001.",
+        "Participated in any other intervention clinical trial within 1 months before screening",  # NCT05185011 E8
+    ],
+)
+def test_having_taken_part_in_a_study_is_a_review(tagger, text):
+    found = list(leaves(rule_of(tagger, text)))
+    assert [leaf.type for leaf in found] == ["unstructured"] and found[0].reason == "study participation"
