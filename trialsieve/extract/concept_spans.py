@@ -59,6 +59,7 @@ def concept_spans(text: str, tagged: list[Entity] | None) -> list[Entity] | None
     if not tagged:
         return tagged
     tagged = _whole_words(text, [e for e in tagged if not context.EXAMPLES.fullmatch(e.text.strip(" ,.;:()"))])
+    tagged = _possessive_names(text, tagged)
     used = [
         span_entity("observation", m.span(), text)
         for m in context.SUBSTANCE_USE.finditer(text)
@@ -157,6 +158,32 @@ def _with_gene(text: str, e: Entity, spans: list[Entity]) -> Entity:
     if gene is None or any(o.start < e.start and gene.start() < o.end for o in spans):
         return e
     return span_entity(e.type, (gene.start(), e.end), text)
+
+
+#: the possessive between an eponym and the rest of its name: "Kaposi|'s |sarcoma", "Hodgkin'|s |lymphoma"
+_POSSESSIVE = re.compile(r"['’]?s?\s+")
+
+
+def _possessive_names(text: str, spans: list[Entity]) -> list[Entity]:
+    """An eponym's name is one concept: the tagger cuts at the apostrophe ("Kaposi" | "sarcoma",
+    "Hodgkin'" | "lymphoma"), and "other than cutaneous Kaposi's sarcoma, basal cell carcinoma" had
+    excepted "Kaposi'" and left a bare "sarcoma" to exclude every patient with the sarcoma the trial
+    allows."""
+    out: list[Entity] = []
+    for e in sorted(spans, key=lambda e: (e.start, e.end)):
+        prev = out[-1] if out else None
+        gap = (prev.end, e.start) if prev else (0, 0)
+        if (
+            prev is not None
+            and prev.type in CONCEPT_TYPES
+            and e.type in CONCEPT_TYPES
+            and _POSSESSIVE.fullmatch(text, *gap)
+            and re.search(r"['’]", text[prev.end - 1 : e.start])
+        ):
+            out[-1] = span_entity(e.type, (prev.start, e.end), text)
+        else:
+            out.append(e)
+    return out
 
 
 def _whole_words(text: str, spans: list[Entity]) -> list[Entity]:
