@@ -339,7 +339,9 @@ class Judge:
             written_out = [f for v in variants(concept.text) for f in mentions(self.patient.note, v)]
             matches = [Match(f, "note text", 1.0) for f in written_out if f.family == family]
         temporal = leaf.temporal or (_RECENT if "recent" in leaf.qualifiers else None)
-        verdict, reason, used = self._presence_verdict(matches, temporal, "history of" in leaf.qualifiers)
+        verdict, reason, used = self._presence_verdict(
+            matches, temporal, "history of" in leaf.qualifiers, "current" in leaf.qualifiers
+        )
         if temporal is _RECENT and verdict == "not_met" and used is not None and used.fact.present:
             verdict, reason = self._recent_enough(used)
         if "planned" in leaf.qualifiers and matches:  # "Plans to start psychotherapy": a record holds no plan
@@ -520,7 +522,7 @@ class Judge:
         return None
 
     def _presence_verdict(
-        self, matches: list[Match], temporal: Temporal | None, history: bool = False
+        self, matches: list[Match], temporal: Temporal | None, history: bool = False, current: bool = False
     ) -> tuple[Verdict, str, Match | None]:
         """Is the concept present (in its window)? The first fact that settles it is the evidence.
 
@@ -533,7 +535,7 @@ class Judge:
             if over and not present:
                 when = f" ({over[0].fact.end.isoformat()})" if over[0].fact.end else ""
                 return "not_met", f"recorded as over{when}, not current: {over[0].fact.text}", over[0]
-        windows = [(m, self._in_window(m.fact, temporal)) for m in present]
+        windows = [(m, self._in_window(m.fact, temporal, current)) for m in present]
         for m, inside in windows:
             if inside == "met":
                 return "met", f"recorded: {m.fact.text}" + (" (now over)" if m.fact.ended else ""), m
@@ -559,10 +561,12 @@ class Judge:
             return "unknown", f"recorded within the year, but whether that is recent is a judgement: {match.fact.text}"
         return "not_met", f"recorded over a year ago, not recent: {match.fact.text}"
 
-    def _in_window(self, fact: Fact, temporal: Temporal | None) -> Verdict:
+    def _in_window(self, fact: Fact, temporal: Temporal | None, current: bool = False) -> Verdict:
         """Does the fact's date satisfy the time limit? Undated facts and future plans cannot say. A
         fact that went on until its end date was there until then: its end is what a window asks of,
-        and a medication the record lists as still taken is taken today (its last dose is now). An
+        and a medication the record lists as still taken is taken today (its last dose is now), as a
+        condition not over is there today where the criterion asks for it "current" ("Current alcohol use
+        disorder in the past 2 months": one diagnosed three years ago and not over is in the window). An
         ``active`` bound asks how long ago it was last there: today when the record says it goes on,
         though a record that does not say a disease is over cannot prove it is not in remission."""
         if temporal is None:
@@ -577,7 +581,8 @@ class Judge:
             )
         ended_within = temporal.measure == "window" and fact.ended and fact.end is not None
         last = fact.end if ended_within else fact.date
-        if temporal.measure == "window" and _still_taken(fact) and fact.date is not None:
+        ongoing = current and fact.kind == "condition" and not fact.ended
+        if temporal.measure == "window" and (_still_taken(fact) or ongoing) and fact.date is not None:
             last = max(fact.date, self.as_of)
         days = (self.as_of - last).days if last else fact.days_before
         if days is None or temporal.direction == "future":
