@@ -71,6 +71,14 @@ def test_a_benign_neoplasm_is_no_malignancy(recorded):
     assert matcher.find("malignancy", [_fact("Neoplasm of prostate")])
 
 
+def test_a_lactiferous_duct_carcinoma_is_a_breast_cancer():
+    """The plural reading let "Prior malignancies ... other than breast cancer" find a record of "Lactiferous
+    duct carcinomas" (NLI4CT study part); the exception did not know it for a breast cancer."""
+    matcher = ConceptMatcher()
+    assert matcher.find("breast cancer", [_fact("Lactiferous duct carcinomas")])
+    assert not matcher.find("lung cancer", [_fact("Lactiferous duct carcinomas")])
+
+
 def test_a_plural_guess_makes_no_name_of_a_word_that_is_one():
     """Guard: "diabetes" and "AIDS" end in "s" and have no plural to guess."""
     assert normalise("type 2 diabetes") == normalise("Type 2 diabetes")
