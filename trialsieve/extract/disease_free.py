@@ -16,6 +16,7 @@ import re
 
 from trialsieve.extract.grammar import find_limits
 from trialsieve.extract.lexicon import load_checked, phrase_regex
+from trialsieve.extract.relations import clause_start
 from trialsieve.rules import ADMITTED, Entity, Operator
 
 _LEXICON = load_checked("disease_free", {"_doc", "states", "gap", "denials", "windows"})
@@ -25,8 +26,6 @@ _DENIAL = re.compile(_LEXICON["denials"], re.IGNORECASE)
 _WINDOW = re.compile(_LEXICON["windows"], re.IGNORECASE)
 #: a conjunction a few words before a state: what the state is of is not the concept right before it
 _JOINED = re.compile(r"\b(?:and|or|but)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-#: where the clause the limit is read in starts
-_CLAUSE = re.compile(r"[;.:](?:\s|$)")
 
 
 def active_bound(text: str, start: int, operator: Operator, operator_text: str) -> tuple[Operator, int] | None:
@@ -39,7 +38,7 @@ def active_bound(text: str, start: int, operator: Operator, operator_text: str) 
     free = operator
     if operator == "=" or (operator == "<=" and _WINDOW.search(f"{state.group()} {operator_text}")):
         free = ">="  # "disease free for 5 years", "no recurrence for the last five years": all that time
-    if _DENIAL.search(text, _clause_start(text, start), state.start()):
+    if _DENIAL.search(text, clause_start(text, start), state.start()):
         return ADMITTED[free], state.start()  # "unless disease free for >= 3 years": there within 3 years
     return free, state.start()
 
@@ -62,14 +61,10 @@ def _state_before(text: str, start: int) -> re.Match[str] | None:
     exception or denial, a conjunction before them sets them apart from the concept before them ("...
     endoscopy AND in stable remission for 3 months": the remission's own duration); inside one they
     go on saying what is excepted ("except those with a cured tumor and no re-occurrence for 5 years")."""
-    clause = _clause_start(text, start)
+    clause = clause_start(text, start)
     state = _STATE.search(text, clause, start)
     if state is None or state.end() != start:
         return None
     if _JOINED.search(text, clause, state.start()) and not _DENIAL.search(text, clause, state.start()):
         return None
     return state
-
-
-def _clause_start(text: str, start: int) -> int:
-    return max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
